@@ -1,0 +1,1 @@
+//! souk: point of sale for itinerant markets of the social and solidarity economy.
