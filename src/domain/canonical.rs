@@ -1,0 +1,162 @@
+//! Canonical, versioned text encodings hashed into the journal: integers and NFC text, no rowids.
+//! Changing an encoding means a new version tag, never an edit of an old one.
+use super::money::{to_centimes, to_milli};
+use super::ticket::{Line, Payment};
+use rust_decimal::Decimal;
+use sha2::{Digest, Sha256};
+use std::fmt::Write;
+use unicode_normalization::UnicodeNormalization;
+
+pub const TICKET_V1: &str = "souk-ticket/1";
+pub const ENTRY_V1: &str = "souk-entry/1";
+
+/// Escapes the field separators so that no two different tickets share an encoding.
+pub fn text(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.nfc() {
+        match c {
+            '\\' => out.push_str("\\\\"),
+            '|' => out.push_str("\\|"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+pub fn opt(s: &Option<String>) -> String {
+    s.as_deref().map(text).unwrap_or_default()
+}
+
+pub fn cents(d: Decimal) -> i64 {
+    to_centimes(d).unwrap_or(i64::MIN)
+}
+
+pub fn milli(d: Decimal) -> i64 {
+    to_milli(d).unwrap_or(i64::MIN)
+}
+
+/// The header of a ticket: everything but its lines and payments.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TicketHead {
+    pub id: String,
+    pub till: String,
+    pub number: u64,
+    pub kind: String,
+    pub refund_of: Option<String>,
+    pub at_utc: String,
+    pub utc_offset: i32,
+    pub phase: u32,
+    pub cashier: String,
+    pub shift: Option<String>,
+    pub manual: bool,
+    pub ticket_ref: Option<String>,
+    pub total: Decimal,
+    pub rounding: Decimal,
+}
+
+pub fn encode_ticket(h: &TicketHead, lines: &[Line], payments: &[Payment]) -> String {
+    let mut s = String::with_capacity(256 + 96 * lines.len());
+    let _ = write!(
+        s,
+        "{TICKET_V1}\n{}|{}|{}|{}|{}|{}|{}|{}|{}|{}|{}|{}|{}|{}\n",
+        text(&h.id),
+        text(&h.till),
+        h.number,
+        h.kind,
+        opt(&h.refund_of),
+        h.at_utc,
+        h.utc_offset,
+        h.phase,
+        text(&h.cashier),
+        opt(&h.shift),
+        h.manual as u8,
+        opt(&h.ticket_ref),
+        cents(h.total),
+        cents(h.rounding)
+    );
+    for l in lines {
+        let _ = writeln!(
+            s,
+            "L|{}|{}|{}|{}|{}|{}|{}|{}|{}|{}|{}|{}",
+            l.line_no,
+            opt(&l.product_code),
+            text(&l.exhibitor_code),
+            text(&l.name_fr),
+            opt(&l.name_ar),
+            l.unit.as_str(),
+            milli(l.quantity),
+            cents(l.unit_price),
+            cents(l.discount),
+            l.vat_rate.normalize(),
+            cents(l.total),
+            l.refund_of_line.map(|n| n.to_string()).unwrap_or_default()
+        );
+    }
+    for p in payments {
+        let _ = writeln!(
+            s,
+            "P|{}|{}|{}|{}|{}",
+            p.method.as_str(),
+            cents(p.amount),
+            p.tendered
+                .map(cents)
+                .map(|c| c.to_string())
+                .unwrap_or_default(),
+            cents(p.change),
+            opt(&p.reference)
+        );
+    }
+    s
+}
+
+pub fn sha256_hex(data: &[u8]) -> String {
+    let digest = Sha256::digest(data);
+    let mut out = String::with_capacity(64);
+    for b in digest {
+        let _ = write!(out, "{b:02x}");
+    }
+    out
+}
+
+/// One journal entry, as hashed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EntryFields<'a> {
+    pub chain: &'a str,
+    pub seq: u64,
+    pub at_utc: &'a str,
+    pub utc_offset: i32,
+    pub kind: &'a str,
+    pub actor: &'a str,
+    pub approver: &'a str,
+    pub subject: &'a str,
+    pub detail: &'a str,
+    pub amount: i64,
+    pub grand_total: i64,
+    pub prev_hash: &'a str,
+}
+
+pub fn entry_hash(e: &EntryFields) -> String {
+    let body = format!(
+        "{ENTRY_V1}\n{}|{}|{}|{}|{}|{}|{}|{}|{}|{}|{}|{}",
+        text(e.chain),
+        e.seq,
+        e.at_utc,
+        e.utc_offset,
+        text(e.kind),
+        text(e.actor),
+        text(e.approver),
+        text(e.subject),
+        text(e.detail),
+        e.amount,
+        e.grand_total,
+        e.prev_hash
+    );
+    sha256_hex(body.as_bytes())
+}
+
+/// The hash a chain starts from.
+pub fn genesis(chain: &str, market_uuid: &str) -> String {
+    sha256_hex(format!("souk-genesis/1|{}|{}", text(market_uuid), text(chain)).as_bytes())
+}

@@ -1,0 +1,11 @@
+//! The domain: money, catalogue, tickets, settlement. Knows nothing of the terminal or of SQLite.
+pub mod allocation;
+pub mod canonical;
+pub mod catalogue;
+pub mod money;
+pub mod sale;
+pub mod settlement;
+pub mod ticket;
+
+pub use catalogue::*;
+pub use ticket::*;

@@ -1,0 +1,121 @@
+//! The settlement of DESIGN.md: per exhibitor and phase, from the per-ticket shares stored with each ticket.
+use super::allocation::largest_remainder;
+use super::catalogue::{Collector, Exhibitor};
+use super::money::{from_centimes, round_money, to_centimes};
+use super::ticket::{Line, Payment, PaymentMethod};
+use rust_decimal::Decimal;
+use std::collections::BTreeMap;
+
+/// One exhibitor's part of one ticket, in centimes (magnitudes; the ticket kind gives the sign).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ExhibitorShare {
+    pub exhibitor_code: String,
+    pub net: i64,
+    /// Indexed like `PaymentMethod::ALL`.
+    pub by_method: [i64; 4],
+}
+
+fn method_index(m: PaymentMethod) -> usize {
+    PaymentMethod::ALL.iter().position(|x| *x == m).unwrap_or(3)
+}
+
+/// Splits each payment across the ticket's exhibitors pro rata of their line totals, by largest remainder,
+/// so that Σ over exhibitors equals each payment to the centime. Exhibitors come out ordered by code.
+pub fn exhibitor_shares(lines: &[Line], payments: &[Payment]) -> Vec<ExhibitorShare> {
+    let mut nets: BTreeMap<&str, i64> = BTreeMap::new();
+    for l in lines {
+        *nets.entry(l.exhibitor_code.as_str()).or_default() += to_centimes(l.total).unwrap_or(0);
+    }
+    let weights: Vec<i64> = nets.values().map(|v| (*v).max(0)).collect();
+    let mut shares: Vec<ExhibitorShare> = nets
+        .iter()
+        .map(|(code, net)| ExhibitorShare {
+            exhibitor_code: code.to_string(),
+            net: *net,
+            by_method: [0; 4],
+        })
+        .collect();
+    for p in payments {
+        let parts = largest_remainder(to_centimes(p.amount).unwrap_or(0), &weights);
+        for (share, part) in shares.iter_mut().zip(parts) {
+            share.by_method[method_index(p.method)] += part;
+        }
+    }
+    shares
+}
+
+/// Sums over a phase for one exhibitor, as read from storage (signed: refunds negative).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ShareSums {
+    pub tickets: u64,
+    pub gross: i64,
+    /// Positive magnitude of refunded line totals.
+    pub refunds: i64,
+    pub by_method: [i64; 4],
+    pub collected_by_organiser: i64,
+    pub collected_by_exhibitor: i64,
+}
+
+impl ShareSums {
+    /// Adds one stored share row (`net` signed by ticket kind).
+    pub fn add(&mut self, is_refund: bool, collector: Collector, net: i64, by_method: [i64; 4]) {
+        if is_refund {
+            self.refunds -= net;
+        } else {
+            self.tickets += 1;
+            self.gross += net;
+        }
+        for (sum, v) in self.by_method.iter_mut().zip(by_method) {
+            *sum += v;
+        }
+        match collector {
+            Collector::Organiser => self.collected_by_organiser += net,
+            Collector::Exhibitor => self.collected_by_exhibitor += net,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SettlementFigures {
+    pub exhibitor_code: String,
+    pub exhibitor_name: String,
+    pub tickets: u64,
+    pub gross: Decimal,
+    pub refunds: Decimal,
+    pub net: Decimal,
+    pub cash: Decimal,
+    pub card: Decimal,
+    pub mobile: Decimal,
+    pub other: Decimal,
+    pub commission_rate: Decimal,
+    pub commission: Decimal,
+    pub stall_fee: Decimal,
+    pub collected_by_organiser: Decimal,
+    pub collected_by_exhibitor: Decimal,
+    pub due_to_exhibitor: Decimal,
+}
+
+/// commission = round(net × rate, 2); due = collected_by_organiser − commission − stall_fee.
+pub fn settle(ex: &Exhibitor, s: &ShareSums) -> SettlementFigures {
+    let net = from_centimes(s.gross - s.refunds);
+    let commission = round_money(net * ex.commission_rate);
+    let collected_by_organiser = from_centimes(s.collected_by_organiser);
+    SettlementFigures {
+        exhibitor_code: ex.code.clone(),
+        exhibitor_name: ex.name.clone(),
+        tickets: s.tickets,
+        gross: from_centimes(s.gross),
+        refunds: from_centimes(s.refunds),
+        net,
+        cash: from_centimes(s.by_method[0]),
+        card: from_centimes(s.by_method[1]),
+        mobile: from_centimes(s.by_method[2]),
+        other: from_centimes(s.by_method[3]),
+        commission_rate: ex.commission_rate,
+        commission,
+        stall_fee: ex.stall_fee,
+        collected_by_organiser,
+        collected_by_exhibitor: from_centimes(s.collected_by_exhibitor),
+        due_to_exhibitor: collected_by_organiser - commission - ex.stall_fee,
+    }
+}

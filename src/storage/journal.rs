@@ -1,0 +1,182 @@
+//! The append-only, hash-chained journal: one chain per till, each entry hashing the previous one and carrying
+//! the chain's perpetual grand total.
+use crate::domain::canonical::{EntryFields, entry_hash, genesis};
+use crate::storage::LocalTime;
+use anyhow::Result;
+use rusqlite::{Connection, OptionalExtension, params};
+
+/// What a caller journals; the chain position, grand total and hashes are computed here.
+#[derive(Debug, Clone, Default)]
+pub struct NewEntry<'a> {
+    pub chain: &'a str,
+    pub kind: &'a str,
+    pub actor: &'a str,
+    pub approver: &'a str,
+    pub subject: &'a str,
+    pub detail: &'a str,
+    /// Signed change of the chain's grand total (sales +, refunds −, 0 for other events).
+    pub amount: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Entry {
+    pub chain: String,
+    pub seq: u64,
+    pub at_utc: String,
+    pub utc_offset: i32,
+    pub kind: String,
+    pub actor: String,
+    pub approver: String,
+    pub subject: String,
+    pub detail: String,
+    pub amount: i64,
+    pub grand_total: i64,
+    pub prev_hash: String,
+    pub hash: String,
+}
+
+impl Entry {
+    pub fn fields(&self) -> EntryFields<'_> {
+        EntryFields {
+            chain: &self.chain,
+            seq: self.seq,
+            at_utc: &self.at_utc,
+            utc_offset: self.utc_offset,
+            kind: &self.kind,
+            actor: &self.actor,
+            approver: &self.approver,
+            subject: &self.subject,
+            detail: &self.detail,
+            amount: self.amount,
+            grand_total: self.grand_total,
+            prev_hash: &self.prev_hash,
+        }
+    }
+    pub fn short_hash(&self) -> &str {
+        &self.hash[..8]
+    }
+}
+
+/// (seq, hash, grand_total) of a chain's newest entry.
+pub fn head(conn: &Connection, chain: &str) -> Result<Option<(u64, String, i64)>> {
+    Ok(conn
+        .prepare_cached(
+            "SELECT seq, hash, grand_total FROM journal WHERE chain = ?1 ORDER BY seq DESC LIMIT 1",
+        )?
+        .query_row([chain], |r| {
+            Ok((r.get::<_, i64>(0)? as u64, r.get(1)?, r.get(2)?))
+        })
+        .optional()?)
+}
+
+pub fn market_uuid(conn: &Connection) -> Result<String> {
+    Ok(conn
+        .prepare_cached("SELECT uuid FROM market WHERE id = 1")?
+        .query_row([], |r| r.get(0))?)
+}
+
+/// Appends one entry inside the caller's transaction; returns it with its hash.
+pub fn append(conn: &Connection, at: &LocalTime, e: &NewEntry) -> Result<Entry> {
+    let (seq, prev_hash, grand_total) = match head(conn, e.chain)? {
+        Some((s, h, g)) => (s + 1, h, g),
+        None => (1, genesis(e.chain, &market_uuid(conn)?), 0),
+    };
+    let grand_total = grand_total
+        .checked_add(e.amount)
+        .ok_or_else(|| anyhow::anyhow!("dépassement du total perpétuel de {}", e.chain))?;
+    let mut entry = Entry {
+        chain: e.chain.into(),
+        seq,
+        at_utc: at.at_utc.clone(),
+        utc_offset: at.utc_offset,
+        kind: e.kind.into(),
+        actor: e.actor.into(),
+        approver: e.approver.into(),
+        subject: e.subject.into(),
+        detail: e.detail.into(),
+        amount: e.amount,
+        grand_total,
+        prev_hash,
+        hash: String::new(),
+    };
+    entry.hash = entry_hash(&entry.fields());
+    insert(conn, &entry)?;
+    Ok(entry)
+}
+
+/// Inserts an entry as it is (also used by merge, which brings entries hashed elsewhere).
+pub fn insert(conn: &Connection, e: &Entry) -> Result<()> {
+    conn.prepare_cached(
+        "INSERT INTO journal (chain, seq, at_utc, utc_offset, kind, actor, approver, subject, detail, amount,
+         grand_total, prev_hash, hash) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
+    )?
+    .execute(params![
+        e.chain,
+        e.seq as i64,
+        e.at_utc,
+        e.utc_offset,
+        e.kind,
+        e.actor,
+        e.approver,
+        e.subject,
+        e.detail,
+        e.amount,
+        e.grand_total,
+        e.prev_hash,
+        e.hash
+    ])?;
+    Ok(())
+}
+
+pub const SELECT_ENTRY: &str = "SELECT chain, seq, at_utc, utc_offset, kind, actor, approver, subject, detail, \
+     amount, grand_total, prev_hash, hash FROM journal";
+
+pub fn from_row(r: &rusqlite::Row) -> rusqlite::Result<Entry> {
+    Ok(Entry {
+        chain: r.get(0)?,
+        seq: r.get::<_, i64>(1)? as u64,
+        at_utc: r.get(2)?,
+        utc_offset: r.get(3)?,
+        kind: r.get(4)?,
+        actor: r.get(5)?,
+        approver: r.get(6)?,
+        subject: r.get(7)?,
+        detail: r.get(8)?,
+        amount: r.get(9)?,
+        grand_total: r.get(10)?,
+        prev_hash: r.get(11)?,
+        hash: r.get(12)?,
+    })
+}
+
+/// The entry that journals a given subject (e.g. a ticket id) with a given kind.
+pub fn entry_for(conn: &Connection, subject: &str, kind: &str) -> Result<Option<Entry>> {
+    Ok(conn
+        .prepare_cached(&format!(
+            "{SELECT_ENTRY} WHERE subject = ?1 AND kind = ?2 ORDER BY chain, seq LIMIT 1"
+        ))?
+        .query_row([subject, kind], from_row)
+        .optional()?)
+}
+
+/// Every chain's head, for witnesses printed on Z reports and statements: `T01:12ab34cd…`.
+pub fn heads(conn: &Connection) -> Result<Vec<(String, u64, String)>> {
+    let mut stmt = conn.prepare(
+        "SELECT chain, seq, hash FROM journal j WHERE seq = (SELECT MAX(seq) FROM journal k WHERE k.chain = j.chain) ORDER BY chain",
+    )?;
+    let rows = stmt.query_map([], |r| {
+        Ok((r.get(0)?, r.get::<_, i64>(1)? as u64, r.get(2)?))
+    })?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+/// All chain heads folded into one short witness (the hash of the heads in chain order).
+pub fn witness(conn: &Connection) -> Result<String> {
+    let joined: Vec<String> = heads(conn)?
+        .into_iter()
+        .map(|(c, s, h)| format!("{c}:{s}:{h}"))
+        .collect();
+    Ok(crate::domain::canonical::sha256_hex(
+        joined.join("\n").as_bytes(),
+    ))
+}

@@ -1,0 +1,203 @@
+//! People who use the tills, their roles and PINs (argon2id hashes, never the PIN itself).
+use super::journal::{self, NewEntry};
+use super::{Db, LocalTime};
+use crate::domain::{Person, Role};
+use anyhow::{Result, anyhow, bail};
+use argon2::Argon2;
+use argon2::password_hash::{
+    PasswordHash, PasswordHasher, PasswordVerifier, SaltString, rand_core::OsRng,
+};
+use rusqlite::{Connection, OptionalExtension, params};
+
+/// After this many wrong PINs in a row, each further try waits longer; after `LOCK_AFTER`, only a supervisor
+/// can unlock.
+pub const SLOW_AFTER: u32 = 5;
+pub const LOCK_AFTER: u32 = 10;
+
+pub fn hash_pin(pin: &str) -> Result<String> {
+    let salt = SaltString::generate(&mut OsRng);
+    Argon2::default()
+        .hash_password(pin.as_bytes(), &salt)
+        .map(|h| h.to_string())
+        .map_err(|e| anyhow!("hachage du code : {e}"))
+}
+
+fn pin_matches(hash: &str, pin: &str) -> bool {
+    PasswordHash::new(hash).is_ok_and(|h| {
+        Argon2::default()
+            .verify_password(pin.as_bytes(), &h)
+            .is_ok()
+    })
+}
+
+pub fn valid_pin(pin: &str) -> Result<()> {
+    if pin.len() < 4 || pin.len() > 8 || !pin.chars().all(|c| c.is_ascii_digit()) {
+        bail!("le code doit avoir de 4 à 8 chiffres");
+    }
+    Ok(())
+}
+
+pub fn add_person(conn: &Connection, name: &str, role: Role, pin: &str) -> Result<i64> {
+    valid_pin(pin)?;
+    conn.execute(
+        "INSERT INTO people (name, role, pin_hash) VALUES (?1, ?2, ?3)
+         ON CONFLICT(name) DO UPDATE SET role = excluded.role, pin_hash = excluded.pin_hash, failed_pins = 0, locked = 0",
+        params![name, role.as_str(), hash_pin(pin)?],
+    )?;
+    Ok(
+        conn.query_row("SELECT id FROM people WHERE name = ?1", [name], |r| {
+            r.get(0)
+        })?,
+    )
+}
+
+fn person_from_row(r: &rusqlite::Row) -> rusqlite::Result<Person> {
+    Ok(Person {
+        id: r.get(0)?,
+        name: r.get(1)?,
+        role: r.get::<_, String>(2)?.parse().unwrap_or(Role::Cashier),
+        locked: r.get(3)?,
+    })
+}
+
+pub fn people(conn: &Connection) -> Result<Vec<Person>> {
+    let mut stmt =
+        conn.prepare_cached("SELECT id, name, role, locked FROM people ORDER BY role, name")?;
+    let rows = stmt.query_map([], person_from_row)?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+pub fn person(conn: &Connection, name: &str) -> Result<Option<Person>> {
+    Ok(conn
+        .prepare_cached("SELECT id, name, role, locked FROM people WHERE name = ?1")?
+        .query_row([name], person_from_row)
+        .optional()?)
+}
+
+/// The outcome of a PIN check.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PinCheck {
+    Ok(Person),
+    /// Wrong PIN; `failures` in a row so far, and how long the next try must wait.
+    Wrong {
+        failures: u32,
+        wait_secs: u64,
+    },
+    Locked,
+}
+
+/// Seconds to wait before the next try after `failures` wrong PINs: none at first, then doubling.
+pub fn delay_after(failures: u32) -> u64 {
+    if failures < SLOW_AFTER {
+        0
+    } else {
+        2u64.saturating_pow(failures - SLOW_AFTER + 1).min(300)
+    }
+}
+
+impl Db {
+    /// Checks a PIN; every failure is journalled on the till's chain, and so is a successful login.
+    pub fn check_pin(
+        &mut self,
+        chain: &str,
+        name: &str,
+        pin: &str,
+        at: &LocalTime,
+        purpose: &str,
+    ) -> Result<PinCheck> {
+        let tx = self.write_tx()?;
+        let row: Option<(String, u32, bool)> = tx
+            .query_row(
+                "SELECT pin_hash, failed_pins, locked FROM people WHERE name = ?1",
+                [name],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+            )
+            .optional()?;
+        let (hash, failed, locked) = row.ok_or_else(|| anyhow!("personne inconnue : {name}"))?;
+        if locked {
+            return Ok(PinCheck::Locked);
+        }
+        let outcome = if pin_matches(&hash, pin) {
+            tx.execute("UPDATE people SET failed_pins = 0 WHERE name = ?1", [name])?;
+            journal::append(
+                &tx,
+                at,
+                &NewEntry {
+                    chain,
+                    kind: purpose,
+                    actor: name,
+                    ..Default::default()
+                },
+            )?;
+            PinCheck::Ok(person(&tx, name)?.ok_or_else(|| anyhow!("personne inconnue : {name}"))?)
+        } else {
+            let failures = failed + 1;
+            let lock = failures >= LOCK_AFTER;
+            tx.execute(
+                "UPDATE people SET failed_pins = ?2, locked = ?3 WHERE name = ?1",
+                params![name, failures, lock],
+            )?;
+            let detail = format!("{purpose}; échec {failures}");
+            journal::append(
+                &tx,
+                at,
+                &NewEntry {
+                    chain,
+                    kind: "pin_failed",
+                    actor: name,
+                    detail: &detail,
+                    ..Default::default()
+                },
+            )?;
+            if lock {
+                PinCheck::Locked
+            } else {
+                PinCheck::Wrong {
+                    failures,
+                    wait_secs: delay_after(failures),
+                }
+            }
+        };
+        tx.commit()?;
+        Ok(outcome)
+    }
+
+    /// A supervisor lifts a lock; journalled with both names.
+    pub fn unlock_person(
+        &mut self,
+        chain: &str,
+        name: &str,
+        supervisor: &str,
+        at: &LocalTime,
+    ) -> Result<()> {
+        let tx = self.write_tx()?;
+        let n = tx.execute(
+            "UPDATE people SET failed_pins = 0, locked = 0 WHERE name = ?1",
+            [name],
+        )?;
+        if n == 0 {
+            bail!("personne inconnue : {name}");
+        }
+        journal::append(
+            &tx,
+            at,
+            &NewEntry {
+                chain,
+                kind: "unlock",
+                actor: name,
+                approver: supervisor,
+                ..Default::default()
+            },
+        )?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// Journals any other event (reprint, drawer, approval, abandoned basket…) on a chain.
+    pub fn journal_event(&mut self, at: &LocalTime, e: &NewEntry) -> Result<journal::Entry> {
+        let tx = self.write_tx()?;
+        let entry = journal::append(&tx, at, e)?;
+        tx.commit()?;
+        Ok(entry)
+    }
+}

@@ -1,0 +1,119 @@
+//! Reading what a settlement needs: sums of the stored per-ticket shares, an index-only scan.
+use crate::domain::Collector;
+use crate::domain::settlement::ShareSums;
+use anyhow::Result;
+use rusqlite::Connection;
+use std::collections::BTreeMap;
+
+/// Sums per exhibitor over one phase.
+pub fn phase_sums(conn: &Connection, phase: u32) -> Result<BTreeMap<String, ShareSums>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT exhibitor_code, is_refund, collector, COUNT(*), SUM(net), SUM(cash), SUM(card), SUM(mobile), SUM(other)
+         FROM shares WHERE phase = ?1 GROUP BY exhibitor_code, is_refund, collector",
+    )?;
+    let mut out: BTreeMap<String, ShareSums> = BTreeMap::new();
+    let mut rows = stmt.query([phase])?;
+    while let Some(r) = rows.next()? {
+        let code: String = r.get(0)?;
+        let is_refund: bool = r.get(1)?;
+        let collector = if r.get::<_, String>(2)? == "exhibitor" {
+            Collector::Exhibitor
+        } else {
+            Collector::Organiser
+        };
+        let count: i64 = r.get(3)?;
+        let sums = out.entry(code).or_default();
+        let before = sums.tickets;
+        sums.add(
+            is_refund,
+            collector,
+            r.get(4)?,
+            [r.get(5)?, r.get(6)?, r.get(7)?, r.get(8)?],
+        );
+        // `add` counts one ticket per call; a grouped row stands for `count` tickets.
+        if !is_refund {
+            sums.tickets = before + count as u64;
+        }
+    }
+    Ok(out)
+}
+
+/// One exhibitor's takings on one day (sale tickets count, signed sums).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct DaySums {
+    pub date: String,
+    pub exhibitor_code: String,
+    pub tickets: u64,
+    pub gross: i64,
+    pub refunds: i64,
+    pub by_method: [i64; 4],
+}
+
+impl DaySums {
+    pub fn net(&self) -> i64 {
+        self.gross - self.refunds
+    }
+}
+
+fn day_rows(conn: &Connection, sql: &str, params: &[&dyn rusqlite::ToSql]) -> Result<Vec<DaySums>> {
+    let mut stmt = conn.prepare_cached(sql)?;
+    let mut rows = stmt.query(params)?;
+    let mut out: Vec<DaySums> = Vec::new();
+    while let Some(r) = rows.next()? {
+        let (date, code): (String, String) = (r.get(0)?, r.get(1)?);
+        if out
+            .last()
+            .is_none_or(|d| d.date != date || d.exhibitor_code != code)
+        {
+            out.push(DaySums {
+                date,
+                exhibitor_code: code,
+                ..Default::default()
+            });
+        }
+        let d = out.last_mut().expect("pushed above");
+        let (is_refund, count, net): (bool, i64, i64) = (r.get(2)?, r.get(3)?, r.get(4)?);
+        if is_refund {
+            d.refunds -= net;
+        } else {
+            d.tickets += count as u64;
+            d.gross += net;
+        }
+        for (i, m) in d.by_method.iter_mut().enumerate() {
+            *m += r.get::<_, i64>(5 + i)?;
+        }
+    }
+    Ok(out)
+}
+
+/// Daily breakdown of a phase, per exhibitor and day.
+pub fn phase_days(conn: &Connection, phase: u32) -> Result<Vec<DaySums>> {
+    day_rows(
+        conn,
+        "SELECT local_date, exhibitor_code, is_refund, COUNT(*), SUM(net), SUM(cash), SUM(card), SUM(mobile), SUM(other)
+         FROM shares WHERE phase = ?1 GROUP BY local_date, exhibitor_code, is_refund ORDER BY local_date, exhibitor_code",
+        &[&phase],
+    )
+}
+
+/// One day's takings per exhibitor, all tills or one.
+pub fn day(conn: &Connection, date: &str, till: Option<&str>) -> Result<Vec<DaySums>> {
+    day_rows(
+        conn,
+        "SELECT local_date, exhibitor_code, is_refund, COUNT(*), SUM(net), SUM(cash), SUM(card), SUM(mobile), SUM(other)
+         FROM shares WHERE local_date = ?1 AND (?2 IS NULL OR till = ?2)
+         GROUP BY local_date, exhibitor_code, is_refund ORDER BY exhibitor_code",
+        &[&date, &till],
+    )
+}
+
+/// Exhibitors listed in a phase's settlement: the phase's members, and anyone with a ticket in it
+/// (e.g. a refund, in this phase, of a sale made in an earlier one).
+pub fn phase_exhibitors(conn: &Connection, phase: u32) -> Result<Vec<String>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT exhibitor_code FROM exhibitor_phases WHERE phase = ?1
+         UNION SELECT DISTINCT exhibitor_code FROM shares WHERE phase = ?1 ORDER BY 1",
+    )?;
+    let rows = stmt.query_map([phase], |r| r.get(0))?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}

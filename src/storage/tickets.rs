@@ -1,0 +1,398 @@
+//! Committing tickets: one transaction holds the ticket, its lines, payments, settlement shares, its gapless
+//! per-till number and its journal entry.
+use super::journal::{self, NewEntry};
+use super::{Db, LocalTime};
+use crate::domain::canonical::{TicketHead, encode_ticket, sha256_hex};
+use crate::domain::money::{from_centimes, from_milli, to_centimes, to_milli};
+use crate::domain::settlement::exhibitor_shares;
+use crate::domain::{Line, Payment, Settled, TicketKind};
+use anyhow::{Context, Result, anyhow, bail};
+use rusqlite::{Connection, OptionalExtension, params};
+use rust_decimal::Decimal;
+
+/// Who sells, where and when.
+#[derive(Debug, Clone)]
+pub struct SaleContext {
+    pub till: String,
+    pub cashier: String,
+    pub shift: Option<String>,
+    pub at: LocalTime,
+    pub manual: bool,
+    pub ticket_ref: Option<String>,
+    /// A supervisor who approved something on this ticket (price override, discount, refund).
+    pub approver: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Ticket {
+    pub head: TicketHead,
+    pub lines: Vec<Line>,
+    pub payments: Vec<Payment>,
+    pub local_date: String,
+    pub journal_hash: String,
+}
+
+impl Ticket {
+    pub fn kind(&self) -> TicketKind {
+        if self.head.kind == "refund" {
+            TicketKind::Refund
+        } else {
+            TicketKind::Sale
+        }
+    }
+    pub fn short_hash(&self) -> &str {
+        &self.journal_hash[..8.min(self.journal_hash.len())]
+    }
+}
+
+pub fn ticket_id(till: &str, number: u64) -> String {
+    format!("{till}-{number:06}")
+}
+
+impl Db {
+    pub fn commit_sale(&mut self, ctx: &SaleContext, settled: &Settled) -> Result<Ticket> {
+        self.commit(ctx, settled, TicketKind::Sale, None)
+    }
+
+    pub fn commit_refund(
+        &mut self,
+        ctx: &SaleContext,
+        original: &str,
+        settled: &Settled,
+    ) -> Result<Ticket> {
+        self.commit(ctx, settled, TicketKind::Refund, Some(original))
+    }
+
+    fn commit(
+        &mut self,
+        ctx: &SaleContext,
+        s: &Settled,
+        kind: TicketKind,
+        refund_of: Option<&str>,
+    ) -> Result<Ticket> {
+        let tx = self.write_tx()?;
+        let ticket = insert_ticket(&tx, ctx, s, kind, refund_of)?;
+        tx.commit()?;
+        Ok(ticket)
+    }
+}
+
+/// Inserts a ticket inside the caller's transaction (also used by the paper-sales import).
+pub fn insert_ticket(
+    conn: &Connection,
+    ctx: &SaleContext,
+    s: &Settled,
+    kind: TicketKind,
+    refund_of: Option<&str>,
+) -> Result<Ticket> {
+    let collector = till_collector(conn, &ctx.till)?;
+    let local_date = ctx.at.date().to_string();
+    let phase = super::catalogue::phase_for_sale(conn, &local_date)?;
+    for ex in distinct_exhibitors(&s.lines) {
+        if !super::catalogue::exhibitor_in_phase(conn, ex, phase)? {
+            bail!("l'exposant {ex} ne participe pas à la phase {phase} : vente refusée");
+        }
+    }
+    if let Some(orig) = refund_of {
+        check_refund_target(conn, orig)?;
+    }
+    let number = next_number(conn, &ctx.till)?;
+    let head = TicketHead {
+        id: ticket_id(&ctx.till, number),
+        till: ctx.till.clone(),
+        number,
+        kind: kind.as_str().into(),
+        refund_of: refund_of.map(String::from),
+        at_utc: ctx.at.at_utc.clone(),
+        utc_offset: ctx.at.utc_offset,
+        phase,
+        cashier: ctx.cashier.clone(),
+        shift: ctx.shift.clone(),
+        manual: ctx.manual,
+        ticket_ref: ctx.ticket_ref.clone(),
+        total: s.total,
+        rounding: s.rounding,
+    };
+    let body = sha256_hex(encode_ticket(&head, &s.lines, &s.payments).as_bytes());
+    let total = to_centimes(s.total)?;
+    let entry = journal::append(
+        conn,
+        &ctx.at,
+        &NewEntry {
+            chain: &ctx.till,
+            kind: kind.as_str(),
+            actor: &ctx.cashier,
+            approver: ctx.approver.as_deref().unwrap_or(""),
+            subject: &head.id,
+            detail: &body,
+            amount: total * kind.sign(),
+        },
+    )?;
+    insert_rows(conn, &head, &local_date, entry.seq, s)?;
+    insert_shares(conn, &head, &local_date, collector, s, kind)?;
+    Ok(Ticket {
+        head,
+        lines: s.lines.clone(),
+        payments: s.payments.clone(),
+        local_date,
+        journal_hash: entry.hash,
+    })
+}
+
+fn distinct_exhibitors(lines: &[Line]) -> Vec<&str> {
+    let mut v: Vec<&str> = lines.iter().map(|l| l.exhibitor_code.as_str()).collect();
+    v.sort_unstable();
+    v.dedup();
+    v
+}
+
+fn till_collector(conn: &Connection, till: &str) -> Result<String> {
+    conn.prepare_cached("SELECT collector FROM tills WHERE id = ?1")?
+        .query_row([till], |r| r.get(0))
+        .optional()?
+        .ok_or_else(|| anyhow!("caisse inconnue : {till} (importez les caisses d'abord)"))
+}
+
+fn check_refund_target(conn: &Connection, orig: &str) -> Result<()> {
+    let kind: Option<String> = conn
+        .prepare_cached("SELECT kind FROM tickets WHERE id = ?1")?
+        .query_row([orig], |r| r.get(0))
+        .optional()?;
+    match kind.as_deref() {
+        None => bail!("ticket {orig} introuvable"),
+        Some("refund") => bail!("{orig} est déjà un remboursement"),
+        _ => Ok(()),
+    }
+}
+
+fn next_number(conn: &Connection, till: &str) -> Result<u64> {
+    let max: Option<i64> = conn
+        .prepare_cached("SELECT MAX(number) FROM tickets WHERE till = ?1")?
+        .query_row([till], |r| r.get(0))?;
+    Ok(max.unwrap_or(0) as u64 + 1)
+}
+
+fn insert_rows(
+    conn: &Connection,
+    h: &TicketHead,
+    local_date: &str,
+    seq: u64,
+    s: &Settled,
+) -> Result<()> {
+    conn.prepare_cached(
+        "INSERT INTO tickets (id, till, number, kind, refund_of, at_utc, utc_offset, local_date, phase, cashier,
+         shift, manual, ticket_ref, total, rounding, journal_seq)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)",
+    )?
+    .execute(params![
+        h.id, h.till, h.number as i64, h.kind, h.refund_of, h.at_utc, h.utc_offset, local_date, h.phase,
+        h.cashier, h.shift, h.manual, h.ticket_ref, to_centimes(h.total)?, to_centimes(h.rounding)?, seq as i64
+    ])
+    .with_context(|| format!("enregistrement du ticket {}", h.id))?;
+    let mut line_stmt = conn.prepare_cached(
+        "INSERT INTO ticket_lines (ticket_id, line_no, product_code, exhibitor_code, name_fr, name_ar, unit,
+         quantity, unit_price, discount, vat_rate, total, refund_of_line)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
+    )?;
+    for l in &s.lines {
+        line_stmt.execute(params![
+            h.id,
+            l.line_no,
+            l.product_code,
+            l.exhibitor_code,
+            l.name_fr,
+            l.name_ar,
+            l.unit.as_str(),
+            to_milli(l.quantity)?,
+            to_centimes(l.unit_price)?,
+            to_centimes(l.discount)?,
+            l.vat_rate.normalize().to_string(),
+            to_centimes(l.total)?,
+            l.refund_of_line
+        ])?;
+    }
+    let mut pay_stmt = conn.prepare_cached(
+        "INSERT INTO payments (ticket_id, pos, method, amount, tendered, change, reference)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+    )?;
+    for (i, p) in s.payments.iter().enumerate() {
+        let tendered = p.tendered.map(to_centimes).transpose()?;
+        pay_stmt.execute(params![
+            h.id,
+            i as i64 + 1,
+            p.method.as_str(),
+            to_centimes(p.amount)?,
+            tendered,
+            to_centimes(p.change)?,
+            p.reference
+        ])?;
+    }
+    Ok(())
+}
+
+fn insert_shares(
+    conn: &Connection,
+    h: &TicketHead,
+    local_date: &str,
+    collector: String,
+    s: &Settled,
+    kind: TicketKind,
+) -> Result<()> {
+    let mut stmt = conn.prepare_cached(
+        "INSERT INTO shares (ticket_id, exhibitor_code, phase, local_date, till, collector, is_refund, net,
+         cash, card, mobile, other) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+    )?;
+    let sign = kind.sign();
+    for sh in exhibitor_shares(&s.lines, &s.payments) {
+        let m = sh.by_method;
+        stmt.execute(params![
+            h.id,
+            sh.exhibitor_code,
+            h.phase,
+            local_date,
+            h.till,
+            collector,
+            kind == TicketKind::Refund,
+            sh.net * sign,
+            m[0] * sign,
+            m[1] * sign,
+            m[2] * sign,
+            m[3] * sign
+        ])?;
+    }
+    Ok(())
+}
+
+/// Reads a ticket back from its rows (as `verify` and reprints see it).
+pub fn load_ticket(conn: &Connection, id: &str) -> Result<Option<Ticket>> {
+    let head = conn
+        .prepare_cached(
+            "SELECT t.id, t.till, t.number, t.kind, t.refund_of, t.at_utc, t.utc_offset, t.phase, t.cashier,
+             t.shift, t.manual, t.ticket_ref, t.total, t.rounding, t.local_date, j.hash
+             FROM tickets t LEFT JOIN journal j ON j.chain = t.till AND j.seq = t.journal_seq WHERE t.id = ?1",
+        )?
+        .query_row([id], |r| {
+            Ok((
+                TicketHead {
+                    id: r.get(0)?,
+                    till: r.get(1)?,
+                    number: r.get::<_, i64>(2)? as u64,
+                    kind: r.get(3)?,
+                    refund_of: r.get(4)?,
+                    at_utc: r.get(5)?,
+                    utc_offset: r.get(6)?,
+                    phase: r.get(7)?,
+                    cashier: r.get(8)?,
+                    shift: r.get(9)?,
+                    manual: r.get(10)?,
+                    ticket_ref: r.get(11)?,
+                    total: from_centimes(r.get(12)?),
+                    rounding: from_centimes(r.get(13)?),
+                },
+                r.get::<_, String>(14)?,
+                r.get::<_, Option<String>>(15)?,
+            ))
+        })
+        .optional()?;
+    let Some((head, local_date, hash)) = head else {
+        return Ok(None);
+    };
+    let lines = load_lines(conn, id)?;
+    let payments = load_payments(conn, id)?;
+    Ok(Some(Ticket {
+        head,
+        lines,
+        payments,
+        local_date,
+        journal_hash: hash.unwrap_or_default(),
+    }))
+}
+
+pub fn load_lines(conn: &Connection, id: &str) -> Result<Vec<Line>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT line_no, product_code, exhibitor_code, name_fr, name_ar, unit, quantity, unit_price, discount,
+         vat_rate, total, refund_of_line FROM ticket_lines WHERE ticket_id = ?1 ORDER BY line_no",
+    )?;
+    let rows = stmt.query_map([id], |r| {
+        Ok(Line {
+            line_no: r.get(0)?,
+            product_code: r.get(1)?,
+            exhibitor_code: r.get(2)?,
+            name_fr: r.get(3)?,
+            name_ar: r.get(4)?,
+            unit: r
+                .get::<_, String>(5)?
+                .parse()
+                .unwrap_or(crate::domain::Unit::Piece),
+            quantity: from_milli(r.get(6)?),
+            unit_price: from_centimes(r.get(7)?),
+            discount: from_centimes(r.get(8)?),
+            vat_rate: r.get::<_, String>(9)?.parse().unwrap_or(Decimal::ZERO),
+            total: from_centimes(r.get(10)?),
+            refund_of_line: r.get(11)?,
+        })
+    })?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+pub fn load_payments(conn: &Connection, id: &str) -> Result<Vec<Payment>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT method, amount, tendered, change, reference FROM payments WHERE ticket_id = ?1 ORDER BY pos",
+    )?;
+    let rows = stmt.query_map([id], |r| {
+        Ok(Payment {
+            method: r
+                .get::<_, String>(0)?
+                .parse()
+                .unwrap_or(crate::domain::PaymentMethod::Other),
+            amount: from_centimes(r.get(1)?),
+            tendered: r.get::<_, Option<i64>>(2)?.map(from_centimes),
+            change: from_centimes(r.get(3)?),
+            reference: r.get(4)?,
+        })
+    })?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+/// Already refunded per original line: (quantity, amount).
+pub fn refunded_so_far(
+    conn: &Connection,
+    original: &str,
+) -> Result<crate::domain::sale::AlreadyRefunded> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT l.refund_of_line, SUM(l.quantity), SUM(l.total) FROM ticket_lines l JOIN tickets t ON t.id = l.ticket_id
+         WHERE t.refund_of = ?1 GROUP BY l.refund_of_line",
+    )?;
+    let rows = stmt.query_map([original], |r| {
+        Ok((
+            r.get::<_, u32>(0)?,
+            (from_milli(r.get(1)?), from_centimes(r.get(2)?)),
+        ))
+    })?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+impl Db {
+    /// Refunds chosen lines `(line_no, quantity)` of a sale, checked against what was already refunded inside
+    /// the same transaction, paid back by `payouts`.
+    pub fn refund(
+        &mut self,
+        ctx: &SaleContext,
+        original: &str,
+        request: &[(u32, Decimal)],
+        payouts: &[crate::domain::PaymentDraft],
+    ) -> Result<Ticket> {
+        let tx = self.write_tx()?;
+        let orig =
+            load_ticket(&tx, original)?.ok_or_else(|| anyhow!("ticket {original} introuvable"))?;
+        if orig.kind() == TicketKind::Refund {
+            bail!("{original} est déjà un remboursement");
+        }
+        let already = refunded_so_far(&tx, original)?;
+        let lines = crate::domain::sale::build_refund_lines(&orig.lines, &already, request)?;
+        let settled = crate::domain::sale::build_refund(lines, payouts)?;
+        let ticket = insert_ticket(&tx, ctx, &settled, TicketKind::Refund, Some(original))?;
+        tx.commit()?;
+        Ok(ticket)
+    }
+}

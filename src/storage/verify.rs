@@ -1,0 +1,202 @@
+//! `souk verify`: recomputes every journal hash, every ticket's canonical encoding from its rows, every stored
+//! share, and checks per-till numbering. The first break is named.
+use super::journal::{self, Entry};
+use super::tickets::{Ticket, load_ticket};
+use crate::domain::canonical::{encode_ticket, entry_hash, genesis, sha256_hex};
+use crate::domain::money::to_centimes;
+use crate::domain::settlement::exhibitor_shares;
+use anyhow::Result;
+use rusqlite::Connection;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TillSummary {
+    pub till: String,
+    pub tickets: u64,
+    pub last_ticket: Option<String>,
+    pub gaps: Vec<(u64, u64)>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Verdict {
+    pub entries: u64,
+    pub tickets: u64,
+    pub tills: Vec<TillSummary>,
+    /// Each break names the entry or ticket where it was found; the first is the one to look at.
+    pub breaks: Vec<String>,
+}
+
+impl Verdict {
+    pub fn ok(&self) -> bool {
+        self.breaks.is_empty()
+    }
+}
+
+pub fn verify(conn: &Connection) -> Result<Verdict> {
+    let mut v = Verdict::default();
+    let uuid = journal::market_uuid(conn)?;
+    verify_chains(conn, &uuid, &mut v)?;
+    verify_tickets(conn, &mut v)?;
+    verify_numbering(conn, &mut v)?;
+    Ok(v)
+}
+
+fn verify_chains(conn: &Connection, uuid: &str, v: &mut Verdict) -> Result<()> {
+    let mut stmt = conn.prepare(&format!("{} ORDER BY chain, seq", journal::SELECT_ENTRY))?;
+    let mut rows = stmt.query([])?;
+    let mut prev: Option<Entry> = None;
+    while let Some(r) = rows.next()? {
+        let e = journal::from_row(r)?;
+        v.entries += 1;
+        let same_chain = prev.as_ref().filter(|p| p.chain == e.chain);
+        let (want_seq, want_prev, total_before) = match same_chain {
+            Some(p) => (p.seq + 1, p.hash.clone(), p.grand_total),
+            None => (1, genesis(&e.chain, uuid), 0),
+        };
+        let at = format!("journal {} n°{}", e.chain, e.seq);
+        if e.seq != want_seq {
+            v.breaks.push(format!(
+                "{at} : entrée(s) manquante(s) avant (attendu n°{want_seq})"
+            ));
+        } else if e.prev_hash != want_prev {
+            v.breaks.push(format!(
+                "{at} : ne suit pas l'entrée précédente (chaîne rompue)"
+            ));
+        } else if entry_hash(&e.fields()) != e.hash {
+            v.breaks.push(format!(
+                "{at} ({} {}) : empreinte fausse, entrée modifiée",
+                e.kind, e.subject
+            ));
+        } else if total_before.checked_add(e.amount) != Some(e.grand_total) {
+            v.breaks.push(format!("{at} : total perpétuel incohérent"));
+        }
+        if matches!(e.kind.as_str(), "sale" | "refund") {
+            check_ticket_entry(conn, &e, &at, v)?;
+        }
+        prev = Some(e);
+    }
+    Ok(())
+}
+
+/// A journalled ticket must still exist, as it was.
+fn check_ticket_entry(conn: &Connection, e: &Entry, at: &str, v: &mut Verdict) -> Result<()> {
+    let row: Option<(String, i64)> = conn
+        .prepare_cached("SELECT till, journal_seq FROM tickets WHERE id = ?1")?
+        .query_row([&e.subject], |r| Ok((r.get(0)?, r.get(1)?)))
+        .ok();
+    match row {
+        None => v.breaks.push(format!(
+            "{at} : le ticket {} a disparu de la base",
+            e.subject
+        )),
+        Some((till, seq)) if till != e.chain || seq as u64 != e.seq => v.breaks.push(format!(
+            "{at} : le ticket {} ne renvoie plus à cette entrée",
+            e.subject
+        )),
+        _ => {}
+    }
+    Ok(())
+}
+
+fn verify_tickets(conn: &Connection, v: &mut Verdict) -> Result<()> {
+    let ids: Vec<String> = {
+        let mut stmt = conn.prepare("SELECT id FROM tickets ORDER BY till, number")?;
+        stmt.query_map([], |r| r.get(0))?
+            .collect::<Result<_, _>>()?
+    };
+    for id in ids {
+        v.tickets += 1;
+        let Some(t) = load_ticket(conn, &id)? else {
+            continue;
+        };
+        if let Some(problem) = ticket_problem(conn, &t)? {
+            v.breaks.push(format!("ticket {id} : {problem}"));
+        }
+    }
+    Ok(())
+}
+
+fn ticket_problem(conn: &Connection, t: &Ticket) -> Result<Option<String>> {
+    let entry = journal::entry_for(conn, &t.head.id, &t.head.kind)?;
+    let Some(entry) = entry else {
+        return Ok(Some("absent du journal".into()));
+    };
+    let body = sha256_hex(encode_ticket(&t.head, &t.lines, &t.payments).as_bytes());
+    if body != entry.detail {
+        return Ok(Some(format!(
+            "ne correspond plus à l'entrée {} n°{} du journal (ticket, lignes ou paiements modifiés)",
+            entry.chain, entry.seq
+        )));
+    }
+    let sum: i64 = t
+        .lines
+        .iter()
+        .map(|l| to_centimes(l.total).unwrap_or(0))
+        .sum();
+    if Some(sum) != to_centimes(t.head.total).ok() {
+        return Ok(Some(
+            "le total ne correspond pas à la somme des lignes".into(),
+        ));
+    }
+    let sign = if t.head.kind == "refund" { -1 } else { 1 };
+    let want: Vec<(String, i64, [i64; 4])> = exhibitor_shares(&t.lines, &t.payments)
+        .into_iter()
+        .map(|s| {
+            (
+                s.exhibitor_code,
+                s.net * sign,
+                s.by_method.map(|m| m * sign),
+            )
+        })
+        .collect();
+    let mut stmt = conn.prepare_cached(
+        "SELECT exhibitor_code, net, cash, card, mobile, other FROM shares WHERE ticket_id = ?1 ORDER BY exhibitor_code",
+    )?;
+    let got: Vec<(String, i64, [i64; 4])> = stmt
+        .query_map([&t.head.id], |r| {
+            Ok((
+                r.get(0)?,
+                r.get(1)?,
+                [r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?],
+            ))
+        })?
+        .collect::<Result<_, _>>()?;
+    if want != got {
+        return Ok(Some("répartition par exposant modifiée".into()));
+    }
+    Ok(None)
+}
+
+fn verify_numbering(conn: &Connection, v: &mut Verdict) -> Result<()> {
+    let mut stmt = conn.prepare("SELECT till, number FROM tickets ORDER BY till, number")?;
+    let mut rows = stmt.query([])?;
+    let mut current: Option<TillSummary> = None;
+    let mut last = 0u64;
+    while let Some(r) = rows.next()? {
+        let (till, n): (String, i64) = (r.get(0)?, r.get(1)?);
+        let n = n as u64;
+        if current.as_ref().is_none_or(|c| c.till != till) {
+            v.tills.extend(current.take());
+            current = Some(TillSummary {
+                till: till.clone(),
+                tickets: 0,
+                last_ticket: None,
+                gaps: vec![],
+            });
+            last = 0;
+        }
+        let c = current.as_mut().expect("set above");
+        if n != last + 1 {
+            c.gaps.push((last + 1, n - 1));
+            v.breaks.push(format!(
+                "caisse {till} : numéros {} à {} manquants",
+                last + 1,
+                n - 1
+            ));
+        }
+        c.tickets += 1;
+        c.last_ticket = Some(super::tickets::ticket_id(&till, n));
+        last = n;
+    }
+    v.tills.extend(current);
+    Ok(())
+}
