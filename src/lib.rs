@@ -1,3 +1,7 @@
 //! souk: point of sale for itinerant markets of the social and solidarity economy.
+pub mod cli;
+pub mod config;
+pub mod demo;
 pub mod domain;
+pub mod import;
 pub mod storage;
