@@ -1,5 +1,6 @@
 //! Dispatch of the command line. Exit 0 ok, 1 error (one-line reason first on stderr), 2 usage.
 pub mod args;
+mod phase;
 mod pin;
 mod setup;
 
@@ -63,6 +64,7 @@ fn run(cli: Cli) -> Result<()> {
         Some(Command::Verify) => setup::verify(&ctx),
         Some(Command::Backup { out }) => setup::backup(&ctx, &out),
         Some(Command::People(cmd)) => setup::people(&ctx, cmd),
+        Some(Command::Phase { action, number, by }) => phase::phase(&ctx, action, number, by),
         Some(other) => {
             anyhow::bail!("commande pas encore disponible dans cette version : {other:?}")
         }

@@ -5,6 +5,7 @@ pub mod clock;
 pub mod journal;
 pub mod migrate;
 pub mod people;
+pub mod phases;
 pub mod settlement;
 pub mod tickets;
 pub mod verify;

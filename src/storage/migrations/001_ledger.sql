@@ -18,7 +18,9 @@ CREATE TABLE phases (
     ends TEXT NOT NULL,
     closed_at TEXT,
     closed_by TEXT,
-    settlement_hash TEXT
+    settlement_hash TEXT,
+    -- The final settlement as closed (JSON), so that reports of a closed phase never change.
+    settlement_json TEXT
 );
 
 CREATE TABLE tills (
