@@ -14,7 +14,9 @@ pub fn phase(ctx: &Ctx, action: PhaseAction, number: u32, by: Option<String>) ->
             println!("phase {number} ouverte");
         }
         PhaseAction::Close => {
-            let Some(by) = by else { bail!("--by NOM : indiquez qui clôture la phase (superviseur ou organisateur)") };
+            let Some(by) = by else {
+                bail!("--by NOM : indiquez qui clôture la phase (superviseur ou organisateur)")
+            };
             let pin = read_pin(&format!("Code de {by}"))?;
             let approver = supervisor(&mut db, &by, &pin, &at)?;
             let closed = db.close_phase(number, &approver, &approver, &at)?;

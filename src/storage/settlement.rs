@@ -120,7 +120,10 @@ pub fn phase_exhibitors(conn: &Connection, phase: u32) -> Result<Vec<String>> {
 
 /// The settlement of a phase: one row per exhibitor of the phase (sales or not), ordered by code.
 /// A closed phase answers from the settlement stored when it closed.
-pub fn settle_phase(conn: &Connection, phase: u32) -> Result<Vec<crate::domain::settlement::SettlementFigures>> {
+pub fn settle_phase(
+    conn: &Connection,
+    phase: u32,
+) -> Result<Vec<crate::domain::settlement::SettlementFigures>> {
     if let Some(json) = closed_snapshot(conn, phase)? {
         return Ok(serde_json::from_str(&json)?);
     }
@@ -130,32 +133,43 @@ pub fn settle_phase(conn: &Connection, phase: u32) -> Result<Vec<crate::domain::
 fn closed_snapshot(conn: &Connection, phase: u32) -> Result<Option<String>> {
     use rusqlite::OptionalExtension;
     Ok(conn
-        .prepare_cached("SELECT settlement_json FROM phases WHERE number = ?1 AND closed_at IS NOT NULL")?
+        .prepare_cached(
+            "SELECT settlement_json FROM phases WHERE number = ?1 AND closed_at IS NOT NULL",
+        )?
         .query_row([phase], |r| r.get(0))
         .optional()?
         .flatten())
 }
 
 /// The settlement computed from the stored shares.
-pub fn compute_phase(conn: &Connection, phase: u32) -> Result<Vec<crate::domain::settlement::SettlementFigures>> {
+pub fn compute_phase(
+    conn: &Connection,
+    phase: u32,
+) -> Result<Vec<crate::domain::settlement::SettlementFigures>> {
     let sums = phase_sums(conn, phase)?;
     let exhibitors: std::collections::HashMap<String, crate::domain::Exhibitor> =
-        super::catalogue::exhibitors(conn)?.into_iter().map(|e| (e.code.clone(), e)).collect();
+        super::catalogue::exhibitors(conn)?
+            .into_iter()
+            .map(|e| (e.code.clone(), e))
+            .collect();
     let mut out = Vec::new();
     for code in phase_exhibitors(conn, phase)? {
-        let ex = exhibitors.get(&code).cloned().unwrap_or_else(|| crate::domain::Exhibitor {
-            code: code.clone(),
-            name: code.clone(),
-            kind: String::new(),
-            ice: None,
-            phone: None,
-            commission_rate: rust_decimal::Decimal::ZERO,
-            stall_fee: rust_decimal::Decimal::ZERO,
-            phases: vec![],
-            province: None,
-            sector: None,
-            women_led: None,
-        });
+        let ex = exhibitors
+            .get(&code)
+            .cloned()
+            .unwrap_or_else(|| crate::domain::Exhibitor {
+                code: code.clone(),
+                name: code.clone(),
+                kind: String::new(),
+                ice: None,
+                phone: None,
+                commission_rate: rust_decimal::Decimal::ZERO,
+                stall_fee: rust_decimal::Decimal::ZERO,
+                phases: vec![],
+                province: None,
+                sector: None,
+                women_led: None,
+            });
         let s = sums.get(&code).cloned().unwrap_or_default();
         out.push(crate::domain::settlement::settle(&ex, &s));
     }
