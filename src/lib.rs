@@ -1,1 +1,3 @@
 //! souk: point of sale for itinerant markets of the social and solidarity economy.
+
+pub mod report;
