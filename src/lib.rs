@@ -4,4 +4,5 @@ pub mod config;
 pub mod demo;
 pub mod domain;
 pub mod import;
+pub mod report;
 pub mod storage;

@@ -2,6 +2,7 @@
 pub mod args;
 mod phase;
 mod pin;
+mod report;
 mod setup;
 
 use crate::config::Config;
@@ -64,6 +65,7 @@ fn run(cli: Cli) -> Result<()> {
         Some(Command::Verify) => setup::verify(&ctx),
         Some(Command::Backup { out }) => setup::backup(&ctx, &out),
         Some(Command::People(cmd)) => setup::people(&ctx, cmd),
+        Some(Command::Report(cmd)) => report::report(&ctx, cmd),
         Some(Command::Phase { action, number, by }) => phase::phase(&ctx, action, number, by),
         Some(other) => {
             anyhow::bail!("commande pas encore disponible dans cette version : {other:?}")

@@ -21,6 +21,10 @@ impl LocalTime {
     pub fn date(&self) -> civil::Date {
         self.local.date()
     }
+    /// Local `YYYY-MM-DD HH:MM`, as reports print it.
+    pub fn display_iso(&self) -> String {
+        self.local.strftime("%Y-%m-%d %H:%M").to_string()
+    }
     pub fn display(&self) -> String {
         self.local.strftime("%d/%m/%Y %H:%M").to_string()
     }

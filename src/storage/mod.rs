@@ -6,6 +6,7 @@ pub mod journal;
 pub mod migrate;
 pub mod people;
 pub mod phases;
+pub mod reports;
 pub mod settlement;
 pub mod tickets;
 pub mod verify;

@@ -79,8 +79,9 @@ impl Db {
             },
         )?;
         tx.execute(
-            "UPDATE phases SET closed_at = ?2, closed_by = ?3, settlement_hash = ?4, settlement_json = ?5 WHERE number = ?1",
-            params![number, at.at_utc, by, hash, serde_json::to_string(&rows)?],
+            "UPDATE phases SET closed_at = ?2, closed_by = ?3, settlement_hash = ?4, settlement_json = ?5,
+             closed_witness = ?6 WHERE number = ?1",
+            params![number, at.display_iso(), by, hash, serde_json::to_string(&rows)?, witness],
         )?;
         tx.commit()?;
         Ok(Closed {

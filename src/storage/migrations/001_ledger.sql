@@ -20,7 +20,9 @@ CREATE TABLE phases (
     closed_by TEXT,
     settlement_hash TEXT,
     -- The final settlement as closed (JSON), so that reports of a closed phase never change.
-    settlement_json TEXT
+    settlement_json TEXT,
+    -- The journal witness (hash of every chain head) at the close, printed on the closed phase's reports.
+    closed_witness TEXT
 );
 
 CREATE TABLE tills (
