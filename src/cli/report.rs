@@ -13,19 +13,33 @@ pub fn report(ctx: &Ctx, cmd: ReportCmd) -> Result<()> {
     let (bytes, out) = match cmd {
         ReportCmd::Settlement { phase, format, out } => {
             let f = format_for(&format, out.as_deref())?;
-            (report::render_settlement(&reports::settlement_report(conn, phase)?, f)?, out)
+            (
+                report::render_settlement(&reports::settlement_report(conn, phase)?, f)?,
+                out,
+            )
         }
-        ReportCmd::Day { date, till_id, format, out } => {
+        ReportCmd::Day {
+            date,
+            till_id,
+            format,
+            out,
+        } => {
             let f = format_for(&format, out.as_deref())?;
             let date = match date {
                 Some(d) => check_date(&d)?,
                 None => Clock::market()?.now()?.date().to_string(),
             };
-            (report::render_day(&reports::day_report(conn, &date, till_id.as_deref())?, f)?, out)
+            (
+                report::render_day(&reports::day_report(conn, &date, till_id.as_deref())?, f)?,
+                out,
+            )
         }
         ReportCmd::Totals { phase, format, out } => {
             let f = format_for(&format, out.as_deref())?;
-            (report::render_phase_totals(&reports::phase_totals(conn, phase)?, f)?, out)
+            (
+                report::render_phase_totals(&reports::phase_totals(conn, phase)?, f)?,
+                out,
+            )
         }
     };
     match out {
@@ -55,7 +69,8 @@ fn check_date(d: &str) -> Result<String> {
 }
 
 fn write_synced(path: &Path, bytes: &[u8]) -> Result<()> {
-    let mut f = std::fs::File::create(path).map_err(|e| anyhow::anyhow!("{} : écriture impossible ({e})", path.display()))?;
+    let mut f = std::fs::File::create(path)
+        .map_err(|e| anyhow::anyhow!("{} : écriture impossible ({e})", path.display()))?;
     f.write_all(bytes)?;
     f.sync_all()?;
     Ok(())

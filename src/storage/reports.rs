@@ -11,7 +11,11 @@ use std::collections::{BTreeMap, HashMap};
 
 pub fn market_header(conn: &Connection) -> Result<MarketHeader> {
     let m = catalogue::market(conn)?;
-    Ok(MarketHeader { name: m.name, organiser: m.organiser, city: m.city })
+    Ok(MarketHeader {
+        name: m.name,
+        organiser: m.organiser,
+        city: m.city,
+    })
 }
 
 /// The phase header, and for a closed phase its stored witness.
@@ -38,10 +42,17 @@ fn phase_header(conn: &Connection, number: u32) -> Result<(PhaseHeader, Option<S
 }
 
 /// Witness and time printed on a report: frozen at the close, current otherwise.
-fn stamp(conn: &Connection, phase: &PhaseHeader, frozen: Option<String>) -> Result<(String, String)> {
+fn stamp(
+    conn: &Connection,
+    phase: &PhaseHeader,
+    frozen: Option<String>,
+) -> Result<(String, String)> {
     match (&phase.closed_at, frozen) {
         (Some(at), Some(w)) => Ok((w, at.clone())),
-        _ => Ok((journal::witness(conn)?, Clock::market()?.now()?.display_iso())),
+        _ => Ok((
+            journal::witness(conn)?,
+            Clock::market()?.now()?.display_iso(),
+        )),
     }
 }
 
@@ -71,7 +82,10 @@ fn row(phase: u32, f: SettlementFigures) -> SettlementRow {
 
 pub fn settlement_report(conn: &Connection, number: u32) -> Result<SettlementReport> {
     let (phase, frozen) = phase_header(conn, number)?;
-    let rows = settlement::settle_phase(conn, number)?.into_iter().map(|f| row(number, f)).collect();
+    let rows = settlement::settle_phase(conn, number)?
+        .into_iter()
+        .map(|f| row(number, f))
+        .collect();
     let daily = settlement::phase_days(conn, number)?
         .into_iter()
         .map(|d| DailyRow {
@@ -86,12 +100,21 @@ pub fn settlement_report(conn: &Connection, number: u32) -> Result<SettlementRep
         })
         .collect();
     let (chain_head, generated_at) = stamp(conn, &phase, frozen)?;
-    Ok(SettlementReport { market: market_header(conn)?, phase, rows, daily, chain_head, generated_at })
+    Ok(SettlementReport {
+        market: market_header(conn)?,
+        phase,
+        rows,
+        daily,
+        chain_head,
+        generated_at,
+    })
 }
 
 pub fn day_report(conn: &Connection, date: &str, till: Option<&str>) -> Result<DayReport> {
-    let names: HashMap<String, String> =
-        catalogue::exhibitors(conn)?.into_iter().map(|e| (e.code, e.name)).collect();
+    let names: HashMap<String, String> = catalogue::exhibitors(conn)?
+        .into_iter()
+        .map(|e| (e.code, e.name))
+        .collect();
     let rows = settlement::day(conn, date, till)?
         .into_iter()
         .map(|d| DayReportRow {
@@ -119,17 +142,32 @@ pub fn day_report(conn: &Connection, date: &str, till: Option<&str>) -> Result<D
 
 pub fn phase_totals(conn: &Connection, number: u32) -> Result<PhaseTotals> {
     let report = settlement_report(conn, number)?;
-    let exhibitors: HashMap<String, crate::domain::Exhibitor> =
-        catalogue::exhibitors(conn)?.into_iter().map(|e| (e.code.clone(), e)).collect();
-    let tickets: i64 =
-        conn.query_row("SELECT COUNT(*) FROM tickets WHERE phase = ?1 AND kind = 'sale'", [number], |r| r.get(0))?;
+    let exhibitors: HashMap<String, crate::domain::Exhibitor> = catalogue::exhibitors(conn)?
+        .into_iter()
+        .map(|e| (e.code.clone(), e))
+        .collect();
+    let tickets: i64 = conn.query_row(
+        "SELECT COUNT(*) FROM tickets WHERE phase = ?1 AND kind = 'sale'",
+        [number],
+        |r| r.get(0),
+    )?;
     let net: Decimal = report.rows.iter().map(|r| r.net).sum();
     let group = |key: &dyn Fn(&crate::domain::Exhibitor) -> String| -> Vec<GroupRow> {
         let mut g: BTreeMap<String, GroupRow> = BTreeMap::new();
         for r in &report.rows {
-            let label = exhibitors.get(&r.exhibitor_code).map(key).unwrap_or_default();
-            let label = if label.is_empty() { "non renseigné".to_string() } else { label };
-            let e = g.entry(label.clone()).or_insert_with(|| GroupRow { label, ..Default::default() });
+            let label = exhibitors
+                .get(&r.exhibitor_code)
+                .map(key)
+                .unwrap_or_default();
+            let label = if label.is_empty() {
+                "non renseigné".to_string()
+            } else {
+                label
+            };
+            let e = g.entry(label.clone()).or_insert_with(|| GroupRow {
+                label,
+                ..Default::default()
+            });
             e.exhibitors += 1;
             e.tickets += r.tickets;
             e.net += r.net;
@@ -143,8 +181,17 @@ pub fn phase_totals(conn: &Connection, number: u32) -> Result<PhaseTotals> {
         exhibitors: report.rows.len() as u64,
         tickets: tickets as u64,
         net,
-        average_basket: if tickets > 0 { round_money(net / Decimal::from(tickets)) } else { Decimal::ZERO },
-        by_method: MethodTotals { cash: sum(|r| r.cash), card: sum(|r| r.card), mobile: sum(|r| r.mobile), other: sum(|r| r.other) },
+        average_basket: if tickets > 0 {
+            round_money(net / Decimal::from(tickets))
+        } else {
+            Decimal::ZERO
+        },
+        by_method: MethodTotals {
+            cash: sum(|r| r.cash),
+            card: sum(|r| r.card),
+            mobile: sum(|r| r.mobile),
+            other: sum(|r| r.other),
+        },
         by_kind: group(&|e| e.kind.clone()),
         by_province: group(&|e| e.province.clone().unwrap_or_default()),
         by_sector: group(&|e| e.sector.clone().unwrap_or_default()),
