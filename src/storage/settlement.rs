@@ -175,3 +175,18 @@ pub fn compute_phase(
     }
     Ok(out)
 }
+
+/// One exhibitor's takings on one day (a cooperative checking its own figures at the stall).
+pub fn exhibitor_day(conn: &Connection, date: &str, exhibitor: &str) -> Result<DaySums> {
+    let rows = day_rows(
+        conn,
+        "SELECT local_date, exhibitor_code, is_refund, COUNT(*), SUM(net), SUM(cash), SUM(card), SUM(mobile), SUM(other)
+         FROM shares WHERE local_date = ?1 AND exhibitor_code = ?2 GROUP BY local_date, exhibitor_code, is_refund",
+        &[&date, &exhibitor],
+    )?;
+    Ok(rows.into_iter().next().unwrap_or(DaySums {
+        date: date.into(),
+        exhibitor_code: exhibitor.into(),
+        ..Default::default()
+    }))
+}
