@@ -281,9 +281,16 @@ pub fn products(conn: &Connection, t: &Table) -> Result<ImportSummary> {
         out.push(p);
     }
     finish(t, issues)?;
+    let old_prices: HashMap<String, Decimal> =
+        store::products(conn)?.into_iter().map(|p| (p.code, p.price)).collect();
+    let mut changes = Vec::new();
     for p in &out {
+        if let Some(old) = old_prices.get(&p.code).filter(|old| **old != p.price) {
+            changes.push(format!("{} {} → {}", p.code, old, p.price));
+        }
         store::upsert_product(conn, p)?;
     }
+    journal_price_changes(conn, &t.file, &changes)?;
     Ok(ImportSummary {
         rows: out.len(),
         tickets: 0,
@@ -318,4 +325,23 @@ fn product(c: &mut Cursor, exhibitors: &BTreeSet<String>) -> Option<Product> {
         price: price?,
         vat_rate: vat_rate?,
     })
+}
+
+/// A price change is journalled, so that a receipt's price can always be traced to the catalogue of its day.
+fn journal_price_changes(conn: &Connection, file: &str, changes: &[String]) -> Result<()> {
+    if changes.is_empty() {
+        return Ok(());
+    }
+    let at = crate::storage::Clock::market()?.now()?;
+    let detail = changes.join(" ; ");
+    let entry = crate::storage::journal::NewEntry {
+        chain: crate::storage::ORG_CHAIN,
+        kind: "price_change",
+        actor: "import",
+        subject: file,
+        detail: &detail,
+        ..Default::default()
+    };
+    crate::storage::journal::append(conn, &at, &entry)?;
+    Ok(())
 }
