@@ -10,13 +10,20 @@ use souk::report::{Format, render_day, render_phase_totals, render_settlement, s
 /// `/WMode` lines krilla writes: drop them before extracting text.
 fn strip_cmap_extras(doc: &mut Document) {
     for object in doc.objects.values_mut() {
-        let Ok(stream) = object.as_stream_mut() else { continue };
-        let Ok(content) = stream.decompressed_content() else { continue };
+        let Ok(stream) = object.as_stream_mut() else {
+            continue;
+        };
+        let Ok(content) = stream.decompressed_content() else {
+            continue;
+        };
         if !content.windows(9).any(|w| w == b"begincmap") {
             continue;
         }
         let text = String::from_utf8_lossy(&content);
-        let kept: Vec<&str> = text.lines().filter(|l| !l.starts_with("/CMapVersion") && !l.starts_with("/WMode")).collect();
+        let kept: Vec<&str> = text
+            .lines()
+            .filter(|l| !l.starts_with("/CMapVersion") && !l.starts_with("/WMode"))
+            .collect();
         stream.set_plain_content((kept.join("\n") + "\n").into_bytes());
     }
 }
@@ -25,7 +32,10 @@ fn pages_text(bytes: &[u8]) -> Vec<String> {
     let mut doc = Document::load_mem(bytes).unwrap();
     strip_cmap_extras(&mut doc);
     let pages: Vec<u32> = doc.get_pages().keys().copied().collect();
-    pages.iter().map(|&p| doc.extract_text(&[p]).unwrap()).collect()
+    pages
+        .iter()
+        .map(|&p| doc.extract_text(&[p]).unwrap())
+        .collect()
 }
 
 /// Extracted text may break lines anywhere: compare without whitespace.
@@ -46,14 +56,32 @@ fn one_statement_page_per_exhibitor_plus_summary() {
         let page = squash(page);
         let name = squash(&row.exhibitor_name);
         let shown = name.chars().take(40).collect::<String>();
-        assert!(page.contains(&shown), "{} missing from\n{page}", row.exhibitor_name);
-        assert!(page.contains(&squash(&format!("{} DH", fmt_fr(row.net)))), "{page}");
-        assert!(page.contains("L'exposant") && page.contains("L'organisateur"), "{page}");
+        assert!(
+            page.contains(&shown),
+            "{} missing from\n{page}",
+            row.exhibitor_name
+        );
+        assert!(
+            page.contains(&squash(&format!("{} DH", fmt_fr(row.net)))),
+            "{page}"
+        );
+        assert!(
+            page.contains("L'exposant") && page.contains("L'organisateur"),
+            "{page}"
+        );
         assert!(page.contains(&squash(sample::CHAIN_HEAD)), "{page}");
     }
     assert!(squash(&pages[1]).contains("Coopérative"));
-    assert!(squash(&pages[2]).contains("Soldedûparl'exposant104,60DH"), "{}", pages[2]);
-    assert!(squash(&pages[3]).contains("Économique"), "long name wrapped, not lost: {}", pages[3]);
+    assert!(
+        squash(&pages[2]).contains("Soldedûparl'exposant104,60DH"),
+        "{}",
+        pages[2]
+    );
+    assert!(
+        squash(&pages[3]).contains("Économique"),
+        "long name wrapped, not lost: {}",
+        pages[3]
+    );
 }
 
 #[test]
@@ -71,7 +99,10 @@ fn pdfs_are_byte_identical_across_runs() {
     let b = render_settlement(&report, Format::Pdf).unwrap();
     assert!(a == b, "settlement pdf differs between runs");
     let totals = sample::phase_totals();
-    assert!(render_phase_totals(&totals, Format::Pdf).unwrap() == render_phase_totals(&totals, Format::Pdf).unwrap());
+    assert!(
+        render_phase_totals(&totals, Format::Pdf).unwrap()
+            == render_phase_totals(&totals, Format::Pdf).unwrap()
+    );
 }
 
 #[test]
@@ -80,26 +111,43 @@ fn day_and_totals_pdfs_render() {
     assert_eq!(day.len(), 1);
     assert!(squash(&day[0]).contains("12.025,50"), "{}", day[0]);
     let totals = pages_text(&render_phase_totals(&sample::phase_totals(), Format::Pdf).unwrap());
-    assert!(squash(&totals.concat()).contains("Huiled'argan"), "{}", totals.concat());
+    assert!(
+        squash(&totals.concat()).contains("Huiled'argan"),
+        "{}",
+        totals.concat()
+    );
 }
 
 #[test]
 fn many_exhibitors_paginate_the_summary() {
     let mut report = sample::settlement();
     let template = report.rows[0].clone();
-    report.rows = (0..120).map(|i| {
-        let mut r = template.clone();
-        r.exhibitor_code = format!("E{i:03}");
-        r
-    }).collect();
+    report.rows = (0..120)
+        .map(|i| {
+            let mut r = template.clone();
+            r.exhibitor_code = format!("E{i:03}");
+            r
+        })
+        .collect();
     report.daily.clear();
-    let pages = Document::load_mem(&render_settlement(&report, Format::Pdf).unwrap()).unwrap().get_pages().len();
+    let pages = Document::load_mem(&render_settlement(&report, Format::Pdf).unwrap())
+        .unwrap()
+        .get_pages()
+        .len();
     assert!(pages > 121, "summary spans pages: {pages}");
 }
 
 #[test]
-#[ignore]
+#[ignore = "writes sample PDFs to the temp dir for a look"]
 fn dump() {
-    std::fs::write("/tmp/souk_settlement.pdf", render_settlement(&sample::settlement(), Format::Pdf).unwrap()).unwrap();
-    std::fs::write("/tmp/souk_totals.pdf", render_phase_totals(&sample::phase_totals(), Format::Pdf).unwrap()).unwrap();
+    std::fs::write(
+        std::env::temp_dir().join("souk_settlement.pdf"),
+        render_settlement(&sample::settlement(), Format::Pdf).unwrap(),
+    )
+    .unwrap();
+    std::fs::write(
+        std::env::temp_dir().join("souk_totals.pdf"),
+        render_phase_totals(&sample::phase_totals(), Format::Pdf).unwrap(),
+    )
+    .unwrap();
 }

@@ -5,7 +5,9 @@ use std::io::Cursor;
 use calamine::{Data, Range, Reader, Xlsx, open_workbook_from_rs};
 use rust_decimal::Decimal;
 use rust_decimal::prelude::ToPrimitive;
-use souk::report::{Format, SettlementRow, render_day, render_phase_totals, render_settlement, sample};
+use souk::report::{
+    Format, SettlementRow, render_day, render_phase_totals, render_settlement, sample,
+};
 
 fn open(bytes: Vec<u8>) -> Xlsx<Cursor<Vec<u8>>> {
     open_workbook_from_rs(Cursor::new(bytes)).unwrap()
@@ -20,7 +22,10 @@ fn num(range: &Range<Data>, row: usize, col: usize) -> f64 {
 }
 
 fn string(range: &Range<Data>, row: usize, col: usize) -> String {
-    range.get_value((row as u32, col as u32)).map(|d| d.to_string()).unwrap_or_default()
+    range
+        .get_value((row as u32, col as u32))
+        .map(|d| d.to_string())
+        .unwrap_or_default()
 }
 
 fn money(d: Decimal) -> f64 {
@@ -29,7 +34,10 @@ fn money(d: Decimal) -> f64 {
 
 fn assert_money(range: &Range<Data>, row: usize, col: usize, want: Decimal) {
     let got = num(range, row, col);
-    assert!((got - money(want)).abs() < 0.001, "({row},{col}): {got} != {want}");
+    assert!(
+        (got - money(want)).abs() < 0.001,
+        "({row},{col}): {got} != {want}"
+    );
 }
 
 #[test]
@@ -57,8 +65,17 @@ fn settlement_workbook_reads_back() {
     assert_eq!(string(&sheet, tr, 0), "TOTAL");
     assert_eq!(num(&sheet, tr, 5), t.tickets as f64);
     let money_cols = [
-        (6, t.gross), (7, t.refunds), (8, t.net), (9, t.cash), (10, t.card), (11, t.mobile), (12, t.other),
-        (14, t.commission), (15, t.stall_fee), (16, t.collected_by_organiser), (17, t.collected_by_exhibitor),
+        (6, t.gross),
+        (7, t.refunds),
+        (8, t.net),
+        (9, t.cash),
+        (10, t.card),
+        (11, t.mobile),
+        (12, t.other),
+        (14, t.commission),
+        (15, t.stall_fee),
+        (16, t.collected_by_organiser),
+        (17, t.collected_by_exhibitor),
         (18, t.due_to_exhibitor),
     ];
     for (c, want) in money_cols {
@@ -66,7 +83,12 @@ fn settlement_workbook_reads_back() {
     }
     assert_eq!(t.due_to_exhibitor, Decimal::new(1419462, 2));
     let formulas = wb.worksheet_formula("Règlement").unwrap();
-    assert!(formulas.get_value((tr as u32, 8)).unwrap().contains("SUM(I2:I5)"));
+    assert!(
+        formulas
+            .get_value((tr as u32, 8))
+            .unwrap()
+            .contains("SUM(I2:I5)")
+    );
 
     let daily = wb.worksheet_range("Journalier").unwrap();
     assert_eq!(string(&daily, 0, 0), "Date");
@@ -74,7 +96,10 @@ fn settlement_workbook_reads_back() {
     assert_money(&daily, 1 + report.daily.len(), 4, t.net);
 
     let synth = wb.worksheet_range("Synthèse").unwrap();
-    let text: Vec<String> = synth.rows().flat_map(|r| r.iter().map(|d| d.to_string())).collect();
+    let text: Vec<String> = synth
+        .rows()
+        .flat_map(|r| r.iter().map(|d| d.to_string()))
+        .collect();
     assert!(text.iter().any(|s| s == sample::CHAIN_HEAD));
     assert!(text.iter().any(|s| s == "Solde dû aux exposants"));
 }
@@ -89,7 +114,10 @@ fn workbooks_are_byte_identical_across_runs() {
     let day = sample::day();
     assert!(render_day(&day, Format::Xlsx).unwrap() == render_day(&day, Format::Xlsx).unwrap());
     let totals = sample::phase_totals();
-    assert!(render_phase_totals(&totals, Format::Xlsx).unwrap() == render_phase_totals(&totals, Format::Xlsx).unwrap());
+    assert!(
+        render_phase_totals(&totals, Format::Xlsx).unwrap()
+            == render_phase_totals(&totals, Format::Xlsx).unwrap()
+    );
 }
 
 #[test]

@@ -15,9 +15,9 @@
 
 use rust_decimal::Decimal;
 
+use super::Result;
 use super::model::*;
 use super::numbers::fmt_machine;
-use super::Result;
 
 pub const SETTLEMENT_HEADER: [&str; 16] = [
     "phase",
@@ -68,11 +68,14 @@ pub const PHASE_TOTALS_HEADER: [&str; 11] = [
 ];
 
 fn writer() -> ::csv::Writer<Vec<u8>> {
-    ::csv::WriterBuilder::new().terminator(::csv::Terminator::Any(b'\n')).from_writer(Vec::new())
+    ::csv::WriterBuilder::new()
+        .terminator(::csv::Terminator::Any(b'\n'))
+        .from_writer(Vec::new())
 }
 
 fn finish(w: ::csv::Writer<Vec<u8>>) -> Result<Vec<u8>> {
-    w.into_inner().map_err(|e| ::csv::Error::from(e.into_error()).into())
+    w.into_inner()
+        .map_err(|e| ::csv::Error::from(e.into_error()).into())
 }
 
 /// `money` in machine format.
@@ -84,7 +87,11 @@ pub(crate) fn settlement(r: &SettlementReport) -> Result<Vec<u8>> {
     let mut w = writer();
     w.write_record(SETTLEMENT_HEADER)?;
     for row in &r.rows {
-        let mut rec = vec![row.phase.to_string(), row.exhibitor_code.clone(), row.exhibitor_name.clone()];
+        let mut rec = vec![
+            row.phase.to_string(),
+            row.exhibitor_code.clone(),
+            row.exhibitor_name.clone(),
+        ];
         rec.push(row.tickets.to_string());
         rec.extend(
             [
@@ -113,7 +120,12 @@ pub(crate) fn day(r: &DayReport) -> Result<Vec<u8>> {
     w.write_record(DAY_HEADER)?;
     let till = r.till.clone().unwrap_or_default();
     for d in &r.rows {
-        let mut rec = vec![r.date.clone(), till.clone(), d.exhibitor_code.clone(), d.exhibitor_name.clone()];
+        let mut rec = vec![
+            r.date.clone(),
+            till.clone(),
+            d.exhibitor_code.clone(),
+            d.exhibitor_name.clone(),
+        ];
         rec.push(d.tickets.to_string());
         rec.extend([d.gross, d.refunds, d.net, d.cash, d.card, d.mobile, d.other].map(m));
         w.write_record(&rec)?;
@@ -148,7 +160,9 @@ impl Fact {
             self.exhibitor_code,
             num(self.exhibitors),
             num(self.tickets),
-            self.quantity.map(|q| q.normalize().to_string()).unwrap_or_default(),
+            self.quantity
+                .map(|q| q.normalize().to_string())
+                .unwrap_or_default(),
             self.unit,
             self.net.map(m).unwrap_or_default(),
         ]
@@ -157,11 +171,33 @@ impl Fact {
 
 fn facts(p: &PhaseTotals) -> Vec<Fact> {
     let mut out = vec![
-        Fact { section: "total", key: "net".into(), exhibitors: Some(p.exhibitors), tickets: Some(p.tickets), net: Some(p.net), ..Fact::default() },
-        Fact { section: "total", key: "average_basket".into(), net: Some(p.average_basket), ..Fact::default() },
+        Fact {
+            section: "total",
+            key: "net".into(),
+            exhibitors: Some(p.exhibitors),
+            tickets: Some(p.tickets),
+            net: Some(p.net),
+            ..Fact::default()
+        },
+        Fact {
+            section: "total",
+            key: "average_basket".into(),
+            net: Some(p.average_basket),
+            ..Fact::default()
+        },
     ];
-    let methods = [("cash", p.by_method.cash), ("card", p.by_method.card), ("mobile", p.by_method.mobile), ("other", p.by_method.other)];
-    out.extend(methods.map(|(k, v)| Fact { section: "method", key: k.into(), net: Some(v), ..Fact::default() }));
+    let methods = [
+        ("cash", p.by_method.cash),
+        ("card", p.by_method.card),
+        ("mobile", p.by_method.mobile),
+        ("other", p.by_method.other),
+    ];
+    out.extend(methods.map(|(k, v)| Fact {
+        section: "method",
+        key: k.into(),
+        net: Some(v),
+        ..Fact::default()
+    }));
     for (_, section, rows) in p.groups() {
         out.extend(rows.iter().map(|g| Fact {
             section,

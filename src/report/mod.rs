@@ -137,6 +137,9 @@ mod tests {
     #[test]
     fn unknown_format_is_explained_in_french() {
         let err = "html".parse::<Format>().unwrap_err().to_string();
-        assert_eq!(err, "format inconnu « html » : choisir text, csv, xlsx ou pdf");
+        assert_eq!(
+            err,
+            "format inconnu « html » : choisir text, csv, xlsx ou pdf"
+        );
     }
 }

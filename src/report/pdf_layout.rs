@@ -61,7 +61,10 @@ impl Fonts {
         let bad = || ReportError::Pdf("police intégrée illisible".into());
         let face = |data: &'static [u8]| Face::from_slice(data, 0).ok_or_else(bad);
         let font = |data: &'static [u8]| Font::new(data.into(), 0).ok_or_else(bad);
-        Ok(Fonts { faces: [face(REGULAR)?, face(BOLD)?], fonts: [font(REGULAR)?, font(BOLD)?] })
+        Ok(Fonts {
+            faces: [face(REGULAR)?, face(BOLD)?],
+            fonts: [font(REGULAR)?, font(BOLD)?],
+        })
     }
 
     /// Width in points of a single-direction run.
@@ -77,7 +80,10 @@ impl Fonts {
 
     /// Width in points of `text` as drawn (sum of its bidi runs).
     pub fn width(&self, text: &str, style: Style) -> f32 {
-        visual_runs(text).iter().map(|(run, _)| self.run_width(run, style)).sum()
+        visual_runs(text)
+            .iter()
+            .map(|(run, _)| self.run_width(run, style))
+            .sum()
     }
 
     /// `text` cut with `…` to fit `max` points.
@@ -90,7 +96,10 @@ impl Fonts {
             let s: String = chars[..n].iter().collect::<String>().trim_end().to_string() + "…";
             (self.width(&s, style) <= max).then_some(s)
         };
-        (0..chars.len()).rev().find_map(fits).unwrap_or_else(|| "…".into())
+        (0..chars.len())
+            .rev()
+            .find_map(fits)
+            .unwrap_or_else(|| "…".into())
     }
 
     /// Greedy word wrap to `max` points; over-long words are cut.
@@ -98,7 +107,11 @@ impl Fonts {
         let mut lines = Vec::new();
         let mut line = String::new();
         for word in text.split_whitespace() {
-            let candidate = if line.is_empty() { word.to_string() } else { format!("{line} {word}") };
+            let candidate = if line.is_empty() {
+                word.to_string()
+            } else {
+                format!("{line} {word}")
+            };
             if self.width(&candidate, style) <= max || line.is_empty() {
                 line = candidate;
             } else {
@@ -106,21 +119,30 @@ impl Fonts {
             }
         }
         lines.push(line);
-        lines.into_iter().map(|l| self.truncate(&l, style, max)).collect()
+        lines
+            .into_iter()
+            .map(|l| self.truncate(&l, style, max))
+            .collect()
     }
 }
 
 /// `(run, right_to_left)` in visual order: krilla shapes one script and
 /// direction per call, so mixed French/Arabic lines are split here.
 fn visual_runs(text: &str) -> Vec<(&str, bool)> {
-    if !text.chars().any(|c| matches!(c, '\u{0590}'..='\u{08FF}' | '\u{FB1D}'..='\u{FEFC}')) {
+    if !text
+        .chars()
+        .any(|c| matches!(c, '\u{0590}'..='\u{08FF}' | '\u{FB1D}'..='\u{FEFC}'))
+    {
         return vec![(text, false)];
     }
     let info = BidiInfo::new(text, None);
     let mut out = Vec::new();
     for para in &info.paragraphs {
         let (levels, runs) = info.visual_runs(para, para.range.clone());
-        out.extend(runs.into_iter().map(|r| (&text[r.clone()], levels[r.start].is_rtl())));
+        out.extend(
+            runs.into_iter()
+                .map(|r| (&text[r.clone()], levels[r.start].is_rtl())),
+        );
     }
     out
 }
@@ -129,9 +151,25 @@ fn visual_runs(text: &str) -> Vec<(&str, bool)> {
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) enum Op {
     /// Text with its baseline-left point.
-    Text { x: f32, y: f32, text: String, style: Style },
-    Line { x1: f32, y1: f32, x2: f32, y2: f32, width: f32 },
-    Rect { x: f32, y: f32, w: f32, h: f32 },
+    Text {
+        x: f32,
+        y: f32,
+        text: String,
+        style: Style,
+    },
+    Line {
+        x1: f32,
+        y1: f32,
+        x2: f32,
+        y2: f32,
+        width: f32,
+    },
+    Rect {
+        x: f32,
+        y: f32,
+        w: f32,
+        h: f32,
+    },
 }
 
 /// A table column: header, width in points, right-aligned or not.
@@ -151,7 +189,11 @@ pub(crate) struct Layout<'f> {
 
 impl<'f> Layout<'f> {
     pub fn new(fonts: &'f Fonts) -> Self {
-        Layout { fonts, pages: Vec::new(), y: BOTTOM }
+        Layout {
+            fonts,
+            pages: Vec::new(),
+            y: BOTTOM,
+        }
     }
 
     /// Starts a new page (a document section begins on a fresh page).
@@ -177,7 +219,12 @@ impl<'f> Layout<'f> {
         for line in self.fonts.wrap(text, style, RIGHT - LEFT) {
             self.ensure(style.line_height());
             self.y += style.line_height();
-            self.push(Op::Text { x: LEFT, y: self.y - style.size * 0.3, text: line, style });
+            self.push(Op::Text {
+                x: LEFT,
+                y: self.y - style.size * 0.3,
+                text: line,
+                style,
+            });
         }
     }
 
@@ -188,14 +235,24 @@ impl<'f> Layout<'f> {
     pub fn rule(&mut self) {
         self.ensure(8.0);
         self.y += 4.0;
-        self.push(Op::Line { x1: LEFT, y1: self.y, x2: RIGHT, y2: self.y, width: 0.6 });
+        self.push(Op::Line {
+            x1: LEFT,
+            y1: self.y,
+            x2: RIGHT,
+            y2: self.y,
+            width: 0.6,
+        });
         self.y += 4.0;
     }
 
     /// A text cell: truncated to `col`, aligned inside it.
     fn cell(&mut self, x: f32, col: &Col, text: &str, style: Style) {
         let text = self.fonts.truncate(text, style, col.width - 4.0);
-        let x = if col.right { x + col.width - 2.0 - self.fonts.width(&text, style) } else { x + 2.0 };
+        let x = if col.right {
+            x + col.width - 2.0 - self.fonts.width(&text, style)
+        } else {
+            x + 2.0
+        };
         let y = self.y - style.size * 0.3;
         self.push(Op::Text { x, y, text, style });
     }
@@ -214,12 +271,24 @@ impl<'f> Layout<'f> {
         self.table_row(cols, &headers, Style::bold(size));
         self.y += 2.0;
         let right = LEFT + cols.iter().map(|c| c.width).sum::<f32>();
-        self.push(Op::Line { x1: LEFT, y1: self.y, x2: right, y2: self.y, width: 0.5 });
+        self.push(Op::Line {
+            x1: LEFT,
+            y1: self.y,
+            x2: right,
+            y2: self.y,
+            width: 0.5,
+        });
     }
 
     /// A table whose header is repeated on each page it spans; the footer
     /// (totals) is bold under a rule.
-    pub fn table(&mut self, cols: &[Col], rows: &[Vec<String>], footer: Option<&[String]>, size: f32) {
+    pub fn table(
+        &mut self,
+        cols: &[Col],
+        rows: &[Vec<String>],
+        footer: Option<&[String]>,
+        size: f32,
+    ) {
         let row_h = Style::regular(size).line_height();
         self.ensure(row_h * 3.0);
         self.table_header(cols, size);
@@ -234,7 +303,13 @@ impl<'f> Layout<'f> {
             self.ensure(row_h + 4.0);
             self.y += 2.0;
             let right = LEFT + cols.iter().map(|c| c.width).sum::<f32>();
-            self.push(Op::Line { x1: LEFT, y1: self.y, x2: right, y2: self.y, width: 0.5 });
+            self.push(Op::Line {
+                x1: LEFT,
+                y1: self.y,
+                x2: right,
+                y2: self.y,
+                width: 0.5,
+            });
             self.table_row(cols, footer, Style::bold(size));
         }
         self.y += 4.0;
@@ -244,7 +319,18 @@ impl<'f> Layout<'f> {
     pub fn pair(&mut self, label: &str, value: &str, style: Style) {
         self.ensure(style.line_height());
         let half = (RIGHT - LEFT) / 2.0;
-        let cols = [Col { header: "", width: half + 60.0, right: false }, Col { header: "", width: half - 60.0, right: true }];
+        let cols = [
+            Col {
+                header: "",
+                width: half + 60.0,
+                right: false,
+            },
+            Col {
+                header: "",
+                width: half - 60.0,
+                right: true,
+            },
+        ];
         self.table_row(&cols, &[label.to_string(), value.to_string()], style);
     }
 
@@ -257,10 +343,20 @@ impl<'f> Layout<'f> {
         for (i, title) in titles.iter().enumerate() {
             let x = LEFT + i as f32 * (w + 20.0);
             let style = Style::bold(9.0);
-            self.push(Op::Text { x: x + 4.0, y: self.y - 4.0, text: title.to_string(), style });
+            self.push(Op::Text {
+                x: x + 4.0,
+                y: self.y - 4.0,
+                text: title.to_string(),
+                style,
+            });
             self.push(Op::Rect { x, y: self.y, w, h });
             let note = Style::regular(7.0);
-            self.push(Op::Text { x: x + 4.0, y: self.y + h - 5.0, text: "Date et signature".into(), style: note });
+            self.push(Op::Text {
+                x: x + 4.0,
+                y: self.y + h - 5.0,
+                text: "Date et signature".into(),
+                style: note,
+            });
         }
         self.y += h;
     }
@@ -272,10 +368,16 @@ impl<'f> Layout<'f> {
 
 /// Draws the pages with krilla; `footer` goes at the bottom of each page
 /// with the page number. `metadata` must not hold the current time.
-pub(crate) fn render(fonts: &Fonts, pages: &[Vec<Op>], footer: &str, metadata: Metadata) -> Result<Vec<u8>> {
+pub(crate) fn render(
+    fonts: &Fonts,
+    pages: &[Vec<Op>],
+    footer: &str,
+    metadata: Metadata,
+) -> Result<Vec<u8>> {
     let mut doc = Document::new();
     doc.set_metadata(metadata);
-    let settings = PageSettings::from_wh(PAGE_W, PAGE_H).ok_or_else(|| ReportError::Pdf("format A4".into()))?;
+    let settings = PageSettings::from_wh(PAGE_W, PAGE_H)
+        .ok_or_else(|| ReportError::Pdf("format A4".into()))?;
     for (n, ops) in pages.iter().enumerate() {
         let mut page = doc.start_page_with(settings.clone());
         let mut surface = page.surface();
@@ -284,7 +386,16 @@ pub(crate) fn render(fonts: &Fonts, pages: &[Vec<Op>], footer: &str, metadata: M
         }
         let note = format!("{footer} — page {}/{}", n + 1, pages.len());
         let style = Style::regular(7.0);
-        draw(&mut surface, fonts, &Op::Text { x: LEFT, y: PAGE_H - 30.0, text: fonts.truncate(&note, style, RIGHT - LEFT), style });
+        draw(
+            &mut surface,
+            fonts,
+            &Op::Text {
+                x: LEFT,
+                y: PAGE_H - 30.0,
+                text: fonts.truncate(&note, style, RIGHT - LEFT),
+                style,
+            },
+        );
         surface.finish();
         page.finish();
     }
@@ -299,12 +410,29 @@ fn draw(surface: &mut Surface<'_>, fonts: &Fonts, op: &Op) {
             let font = fonts.fonts[style.bold as usize].clone();
             let mut x = *x;
             for (run, rtl) in visual_runs(text) {
-                let dir = if rtl { TextDirection::RightToLeft } else { TextDirection::LeftToRight };
-                surface.draw_text(Point::from_xy(x, *y), font.clone(), style.size, run, false, dir);
+                let dir = if rtl {
+                    TextDirection::RightToLeft
+                } else {
+                    TextDirection::LeftToRight
+                };
+                surface.draw_text(
+                    Point::from_xy(x, *y),
+                    font.clone(),
+                    style.size,
+                    run,
+                    false,
+                    dir,
+                );
                 x += fonts.run_width(run, *style);
             }
         }
-        Op::Line { x1, y1, x2, y2, width } => {
+        Op::Line {
+            x1,
+            y1,
+            x2,
+            y2,
+            width,
+        } => {
             let mut pb = PathBuilder::new();
             pb.move_to(*x1, *y1);
             pb.line_to(*x2, *y2);
@@ -323,6 +451,10 @@ fn draw(surface: &mut Surface<'_>, fonts: &Fonts, op: &Op) {
 fn stroke(surface: &mut Surface<'_>, pb: PathBuilder, width: f32) {
     let Some(path) = pb.finish() else { return };
     surface.set_fill(None);
-    surface.set_stroke(Some(Stroke { paint: luma::Color::black().into(), width, ..Stroke::default() }));
+    surface.set_stroke(Some(Stroke {
+        paint: luma::Color::black().into(),
+        width,
+        ..Stroke::default()
+    }));
     surface.draw_path(&path);
 }

@@ -18,14 +18,26 @@ pub(crate) struct Column {
 
 impl Column {
     pub fn left(header: &'static str) -> Self {
-        Column { header, align: Align::Left, shrink: false }
+        Column {
+            header,
+            align: Align::Left,
+            shrink: false,
+        }
     }
     pub fn right(header: &'static str) -> Self {
-        Column { header, align: Align::Right, shrink: false }
+        Column {
+            header,
+            align: Align::Right,
+            shrink: false,
+        }
     }
     /// A left-aligned column that is truncated with `…` when space is short.
     pub fn name(header: &'static str) -> Self {
-        Column { header, align: Align::Left, shrink: true }
+        Column {
+            header,
+            align: Align::Left,
+            shrink: true,
+        }
     }
 }
 
@@ -42,7 +54,10 @@ const MIN_SHRUNK: usize = 10;
 
 impl Table {
     pub fn new(columns: Vec<Column>) -> Self {
-        Table { columns, ..Table::default() }
+        Table {
+            columns,
+            ..Table::default()
+        }
     }
 
     pub fn row(&mut self, cells: Vec<String>) {
@@ -170,7 +185,10 @@ mod tests {
     #[test]
     fn shrinks_names_to_fit() {
         let mut t = Table::new(vec![Column::name("Nom"), Column::right("Montant")]);
-        t.row(vec!["Coopérative très longue du Moyen Atlas".into(), "1.234,50".into()]);
+        t.row(vec![
+            "Coopérative très longue du Moyen Atlas".into(),
+            "1.234,50".into(),
+        ]);
         t.footer(vec!["TOTAL".into(), "1.234,50".into()]);
         let out = t.render(30);
         assert!(out.lines().all(|l| width(l) <= 30), "{out}");

@@ -79,7 +79,10 @@ pub(crate) fn settlement(r: &SettlementReport) -> String {
         fmt_dh(totals.commission),
         fmt_dh(totals.stall_fee)
     ));
-    out.push_str(&format!("Solde dû aux exposants : {}\n", fmt_dh(totals.due_to_exhibitor)));
+    out.push_str(&format!(
+        "Solde dû aux exposants : {}\n",
+        fmt_dh(totals.due_to_exhibitor)
+    ));
     out.push_str(&chain_line(&r.chain_head));
     out.push('\n');
     out
@@ -145,7 +148,10 @@ fn methods_table(rows: &[SettlementRow], totals: &SettlementRow) -> Table {
 
 /// Takings per exhibitor for one day.
 pub(crate) fn day(r: &DayReport) -> String {
-    let till = r.till.as_deref().map_or("toutes caisses".to_string(), |t| format!("caisse {t}"));
+    let till = r
+        .till
+        .as_deref()
+        .map_or("toutes caisses".to_string(), |t| format!("caisse {t}"));
     let mut out = format!(
         "RECETTES DU {} — {till}\n{}\nOrganisateur : {}\nÉdité le {}\n\n",
         fmt_date_fr(&r.date),
@@ -195,7 +201,11 @@ pub(crate) fn phase_totals(p: &PhaseTotals) -> String {
         fmt_dh(p.net),
         fmt_dh(p.average_basket)
     ));
-    let mut methods = Table::new(vec![Column::left("Moyen de paiement"), Column::right("Montant"), Column::right("Part")]);
+    let mut methods = Table::new(vec![
+        Column::left("Moyen de paiement"),
+        Column::right("Montant"),
+        Column::right("Part"),
+    ]);
     for (label, amount) in p.by_method.labelled() {
         methods.row(vec![label.into(), fmt_fr(amount), share(amount, p.net)]);
     }

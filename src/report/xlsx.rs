@@ -7,7 +7,9 @@
 //! readers that do not recalculate (calamine, previews) still see the value.
 
 use rust_decimal::Decimal;
-use rust_xlsxwriter::{DocProperties, ExcelDateTime, Format as XFormat, Formula, Workbook, Worksheet};
+use rust_xlsxwriter::{
+    DocProperties, ExcelDateTime, Format as XFormat, Formula, Workbook, Worksheet,
+};
 
 use super::Result;
 use super::model::*;
@@ -89,7 +91,13 @@ fn write_cell(ws: &mut Worksheet, f: &Formats, row: u32, col: u16, cell: &Cell) 
 
 /// A table at the top of `ws`: bold header, frozen header row, autofilter
 /// over the data, then a TOTAL row summing every count and money column.
-fn write_table(ws: &mut Worksheet, f: &Formats, headers: &[&str], rows: &[Vec<Cell>], totals: bool) -> Result<()> {
+fn write_table(
+    ws: &mut Worksheet,
+    f: &Formats,
+    headers: &[&str],
+    rows: &[Vec<Cell>],
+    totals: bool,
+) -> Result<()> {
     for (c, h) in headers.iter().enumerate() {
         ws.write_string_with_format(0, c as u16, *h, &f.header)?;
     }
@@ -116,7 +124,8 @@ fn write_totals(ws: &mut Worksheet, f: &Formats, rows: &[Vec<Cell>]) -> Result<(
         let col = column_letter(c);
         let sum = |fmt: &XFormat, result: String, ws: &mut Worksheet| {
             let formula = Formula::new(format!("=SUM({col}2:{col}{row})")).set_result(result);
-            ws.write_formula_with_format(row, c as u16, formula, fmt).map(|_| ())
+            ws.write_formula_with_format(row, c as u16, formula, fmt)
+                .map(|_| ())
         };
         match &rows[0][c] {
             Cell::Money(_) => sum(&f.money_bold, fmt_machine(column_sum(rows, c)), ws)?,
@@ -177,7 +186,11 @@ fn write_pairs(ws: &mut Worksheet, f: &Formats, start: u32, pairs: &[(&str, Cell
     Ok(start + pairs.len() as u32)
 }
 
-fn header_pairs(m: &MarketHeader, p: &PhaseHeader, generated_at: &str) -> Vec<(&'static str, Cell)> {
+fn header_pairs(
+    m: &MarketHeader,
+    p: &PhaseHeader,
+    generated_at: &str,
+) -> Vec<(&'static str, Cell)> {
     vec![
         ("Marché", Cell::Text(m.name.clone())),
         ("Organisateur", Cell::Text(m.organiser.clone())),
@@ -189,9 +202,25 @@ fn header_pairs(m: &MarketHeader, p: &PhaseHeader, generated_at: &str) -> Vec<(&
 }
 
 const SETTLEMENT_COLUMNS: [&str; 19] = [
-    "Phase", "Code", "Exposant", "ICE", "Forme", "Tickets", "Ventes brutes", "Remboursements", "Net",
-    "Espèces", "Carte", "Mobile", "Autre", "Taux commission", "Commission", "Droit de stand",
-    "Encaissé par l'organisateur", "Encaissé par l'exposant", "Solde dû à l'exposant",
+    "Phase",
+    "Code",
+    "Exposant",
+    "ICE",
+    "Forme",
+    "Tickets",
+    "Ventes brutes",
+    "Remboursements",
+    "Net",
+    "Espèces",
+    "Carte",
+    "Mobile",
+    "Autre",
+    "Taux commission",
+    "Commission",
+    "Droit de stand",
+    "Encaissé par l'organisateur",
+    "Encaissé par l'exposant",
+    "Solde dû à l'exposant",
 ];
 
 fn settlement_cells(r: &SettlementRow) -> Vec<Cell> {
@@ -205,7 +234,13 @@ fn settlement_cells(r: &SettlementRow) -> Vec<Cell> {
     ];
     cells.extend([r.gross, r.refunds, r.net, r.cash, r.card, r.mobile, r.other].map(Cell::Money));
     cells.push(Cell::Rate(r.commission_rate));
-    let rest = [r.commission, r.stall_fee, r.collected_by_organiser, r.collected_by_exhibitor, r.due_to_exhibitor];
+    let rest = [
+        r.commission,
+        r.stall_fee,
+        r.collected_by_organiser,
+        r.collected_by_exhibitor,
+        r.due_to_exhibitor,
+    ];
     cells.extend(rest.map(Cell::Money));
     cells
 }
@@ -222,13 +257,20 @@ pub(crate) fn settlement(r: &SettlementReport) -> Result<Vec<u8>> {
 
     let daily: Vec<Vec<Cell>> = r.daily.iter().map(|d| daily_cells(r, d)).collect();
     let ws = wb.add_worksheet().set_name(SETTLEMENT_SHEETS[1])?;
-    let headers = ["Date", "Code", "Exposant", "Tickets", "Net", "Espèces", "Carte", "Mobile", "Autre"];
+    let headers = [
+        "Date", "Code", "Exposant", "Tickets", "Net", "Espèces", "Carte", "Mobile", "Autre",
+    ];
     write_table(ws, &f, &headers, &daily, true)?;
 
     let ws = wb.add_worksheet().set_name(SETTLEMENT_SHEETS[2])?;
     ws.set_column_width(0, 30)?;
     ws.set_column_width(1, 70)?;
-    let next = write_pairs(ws, &f, 0, &header_pairs(&r.market, &r.phase, &r.generated_at))?;
+    let next = write_pairs(
+        ws,
+        &f,
+        0,
+        &header_pairs(&r.market, &r.phase, &r.generated_at),
+    )?;
     let t = SettlementRow::totals(&r.rows);
     let figures = [
         ("Exposants", Cell::Count(r.rows.len() as u64)),
@@ -242,12 +284,23 @@ pub(crate) fn settlement(r: &SettlementReport) -> Result<Vec<u8>> {
         ("Autre", Cell::Money(t.other)),
         ("Commissions", Cell::Money(t.commission)),
         ("Droits de stand", Cell::Money(t.stall_fee)),
-        ("Encaissé par l'organisateur", Cell::Money(t.collected_by_organiser)),
-        ("Encaissé par les exposants", Cell::Money(t.collected_by_exhibitor)),
+        (
+            "Encaissé par l'organisateur",
+            Cell::Money(t.collected_by_organiser),
+        ),
+        (
+            "Encaissé par les exposants",
+            Cell::Money(t.collected_by_exhibitor),
+        ),
         ("Solde dû aux exposants", Cell::Money(t.due_to_exhibitor)),
     ];
     let next = write_pairs(ws, &f, next + 1, &figures)?;
-    write_pairs(ws, &f, next + 1, &[("Empreinte du journal", Cell::Text(r.chain_head.clone()))])?;
+    write_pairs(
+        ws,
+        &f,
+        next + 1,
+        &[("Empreinte du journal", Cell::Text(r.chain_head.clone()))],
+    )?;
     Ok(wb.save_to_buffer()?)
 }
 
@@ -274,13 +327,25 @@ pub(crate) fn day(r: &DayReport) -> Result<Vec<u8>> {
             let mut c = vec![Cell::Date(r.date.clone()), Cell::Text(till.clone())];
             c.extend([&d.exhibitor_code, &d.exhibitor_name].map(|s| Cell::Text(s.clone())));
             c.push(Cell::Count(d.tickets));
-            c.extend([d.gross, d.refunds, d.net, d.cash, d.card, d.mobile, d.other].map(Cell::Money));
+            c.extend(
+                [d.gross, d.refunds, d.net, d.cash, d.card, d.mobile, d.other].map(Cell::Money),
+            );
             c
         })
         .collect();
     let headers = [
-        "Date", "Caisse", "Code", "Exposant", "Tickets", "Ventes brutes", "Remboursements", "Net", "Espèces",
-        "Carte", "Mobile", "Autre",
+        "Date",
+        "Caisse",
+        "Code",
+        "Exposant",
+        "Tickets",
+        "Ventes brutes",
+        "Remboursements",
+        "Net",
+        "Espèces",
+        "Carte",
+        "Mobile",
+        "Autre",
     ];
     let ws = wb.add_worksheet().set_name("Recettes")?;
     write_table(ws, &f, &headers, &rows, true)?;
@@ -293,7 +358,12 @@ pub(crate) fn phase_totals(p: &PhaseTotals) -> Result<Vec<u8>> {
     let ws = wb.add_worksheet().set_name("Synthèse")?;
     ws.set_column_width(0, 30)?;
     ws.set_column_width(1, 70)?;
-    let next = write_pairs(ws, &f, 0, &header_pairs(&p.market, &p.phase, &p.generated_at))?;
+    let next = write_pairs(
+        ws,
+        &f,
+        0,
+        &header_pairs(&p.market, &p.phase, &p.generated_at),
+    )?;
     let mut figures = vec![
         ("Exposants", Cell::Count(p.exhibitors)),
         ("Tickets", Cell::Count(p.tickets)),
@@ -311,23 +381,58 @@ pub(crate) fn phase_totals(p: &PhaseTotals) -> Result<Vec<u8>> {
         .flat_map(|(title, _, rows)| {
             rows.iter().map(|g| {
                 let (t, l) = (Cell::Text(title.to_string()), Cell::Text(g.label.clone()));
-                vec![t, l, Cell::Count(g.exhibitors), Cell::Count(g.tickets), Cell::Money(g.net)]
+                vec![
+                    t,
+                    l,
+                    Cell::Count(g.exhibitors),
+                    Cell::Count(g.tickets),
+                    Cell::Money(g.net),
+                ]
             })
         })
         .collect();
-    write_table(wb.add_worksheet().set_name("Répartition")?, &f, &headers, &groups, false)?;
+    write_table(
+        wb.add_worksheet().set_name("Répartition")?,
+        &f,
+        &headers,
+        &groups,
+        false,
+    )?;
 
-    let headers = ["Code", "Produit", "Nom arabe", "Exposant", "Quantité", "Unité", "Net"];
+    let headers = [
+        "Code",
+        "Produit",
+        "Nom arabe",
+        "Exposant",
+        "Quantité",
+        "Unité",
+        "Net",
+    ];
     let products: Vec<Vec<Cell>> = p
         .top_products
         .iter()
         .map(|t| {
-            let texts = [&t.code, &t.name_fr, &t.name_ar.clone().unwrap_or_default(), &t.exhibitor_code];
+            let texts = [
+                &t.code,
+                &t.name_fr,
+                &t.name_ar.clone().unwrap_or_default(),
+                &t.exhibitor_code,
+            ];
             let mut c: Vec<Cell> = texts.map(|s| Cell::Text(s.clone())).into();
-            c.extend([Cell::Qty(t.quantity), Cell::Text(t.unit.clone()), Cell::Money(t.net)]);
+            c.extend([
+                Cell::Qty(t.quantity),
+                Cell::Text(t.unit.clone()),
+                Cell::Money(t.net),
+            ]);
             c
         })
         .collect();
-    write_table(wb.add_worksheet().set_name("Produits")?, &f, &headers, &products, false)?;
+    write_table(
+        wb.add_worksheet().set_name("Produits")?,
+        &f,
+        &headers,
+        &products,
+        false,
+    )?;
     Ok(wb.save_to_buffer()?)
 }
