@@ -1,4 +1,4 @@
-//! Machine CSV (UTF-8, header row, `1234.50` numbers, no totals row: a
+//! Machine CSV (UTF-8, LF line ends, header row, `1234.50` numbers, no totals row: a
 //! spreadsheet sums columns itself, and a totals row would be read back
 //! as one more exhibitor).
 //!
@@ -69,7 +69,7 @@ pub const PHASE_TOTALS_HEADER: [&str; 11] = [
 
 fn writer() -> ::csv::Writer<Vec<u8>> {
     ::csv::WriterBuilder::new()
-        .terminator(::csv::Terminator::CRLF)
+        .terminator(::csv::Terminator::Any(b'\n'))
         .from_writer(Vec::new())
 }
 

@@ -351,7 +351,7 @@ const GROUP_COLS: [Col; 5] = [
 ];
 
 const PRODUCT_COLS: [Col; 8] = [
-    col("Rang", 26.0, true),
+    col("N°", 26.0, true),
     col("Code", 52.0, false),
     col("Produit", 150.0, false),
     col("Nom arabe", 86.0, false),
