@@ -88,7 +88,7 @@ fn set_style(out: &mut Vec<u8>, st: &mut State, style: Style) {
 /// `GS ( k`: model 2, module size, error correction M, store, print.
 fn qr_firmware(out: &mut Vec<u8>, payload: &str, module: u8) {
     let fun = |out: &mut Vec<u8>, body: &[u8]| {
-        let len = body.len() + 2;
+        let len = body.len() + 1;
         out.extend([GS, b'(', b'k', (len & 0xFF) as u8, (len >> 8) as u8, 49]);
         out.extend(body);
     };

@@ -144,8 +144,8 @@ pub fn render_ops<D: Document>(
     let ctx = context! {
         cols => profile.columns,
         half => profile.columns / 2,
-        drawer => profile.drawer.is_some(),
-        qr => doc.qr_payload(),
+        has_drawer => profile.drawer.is_some(),
+        qr_payload => doc.qr_payload(),
         profile => Value::from_serialize(profile),
         ..Value::from_serialize(doc)
     };

@@ -96,7 +96,7 @@ impl Profile {
 
     pub fn parse(text: &str) -> Result<Profile, String> {
         let p: Profile = toml::from_str(text).map_err(|e| e.to_string())?;
-        if p.dots % 8 != 0 || p.dots == 0 || p.columns < 16 {
+        if !p.dots.is_multiple_of(8) || p.dots == 0 || p.columns < 16 {
             return Err(format!("profil {} : largeur invalide", p.name));
         }
         Ok(p)

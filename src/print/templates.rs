@@ -53,6 +53,7 @@ impl Templates {
         let mut env = Environment::new();
         env.set_trim_blocks(true);
         env.set_lstrip_blocks(true);
+        env.set_keep_trailing_newline(true);
         env.set_loader(move |name| {
             if let Some(path) = dir.as_ref().map(|d| d.join(name)).filter(|p| p.is_file()) {
                 let text = std::fs::read_to_string(&path).map_err(|e| {

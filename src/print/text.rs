@@ -1,6 +1,6 @@
 //! Operations to plain text: what the paper shows, Arabic as its Unicode text.
 
-use super::ops::{Align, PrintOp};
+use super::ops::{Align, PrintOp, wrap};
 use super::profile::Profile;
 
 pub fn render_text(ops: &[PrintOp], profile: &Profile) -> String {
@@ -8,9 +8,16 @@ pub fn render_text(ops: &[PrintOp], profile: &Profile) -> String {
     let mut out = String::new();
     for op in ops {
         match op {
-            PrintOp::Line { text, style } => push_aligned(&mut out, text, style.align, width),
+            PrintOp::Line { text, style } => {
+                // What the paper shows: transliterated as the printer gets it.
+                let paper = profile.codepage.decode(&profile.codepage.encode(text));
+                push_aligned(&mut out, &paper, style.align, width)
+            }
             PrintOp::Qr(payload) => {
-                push_aligned(&mut out, &format!("[QR {payload}]"), Align::Center, width)
+                push_aligned(&mut out, "[QR]", Align::Center, width);
+                for l in wrap(payload, width) {
+                    push_aligned(&mut out, &l, Align::Center, width);
+                }
             }
             PrintOp::Raster { alt, align, .. } => push_aligned(&mut out, alt, *align, width),
             PrintOp::Feed(n) => (0..*n).for_each(|_| out.push('\n')),

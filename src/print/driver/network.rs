@@ -91,7 +91,7 @@ impl PrinterDriver for NetworkDriver {
         if !self.query_status {
             return Ok(PrinterStatus::Unknown);
         }
-        let r = self.stream().and_then(|s| query_status(s));
+        let r = self.stream().and_then(query_status);
         self.guard(r)
     }
 
