@@ -102,7 +102,26 @@ pub fn render_line(text: &str, dots: u16) -> Raster {
             });
         }
     }
-    crop_rows(img)
+    crop_left(crop_rows(img))
+}
+
+/// Drops whole blank bytes on the left: the image is printed right-aligned
+/// (`ESC a 2`), so a short name costs a third of a full-width raster.
+fn crop_left(img: Raster) -> Raster {
+    let row = img.width as usize / 8;
+    let first = (0..row)
+        .find(|&x| (0..img.height as usize).any(|y| img.data[y * row + x] != 0))
+        .unwrap_or(0);
+    let data = img
+        .data
+        .chunks(row)
+        .flat_map(|r| r[first..].iter().copied())
+        .collect();
+    Raster {
+        width: ((row - first) * 8) as u16,
+        height: img.height,
+        data,
+    }
 }
 
 /// Drops blank rows above and below the ink, keeping 2 rows of margin.
@@ -129,20 +148,14 @@ mod tests {
     #[test]
     fn arabic_is_shaped_and_right_aligned() {
         let r = render_line("زيت الأركان", 576);
-        assert_eq!(r.width, 576);
+        // Cropped to the ink on the left, printed right-aligned.
+        assert!(
+            r.width < 576 / 2 && r.width.is_multiple_of(8),
+            "width {}",
+            r.width
+        );
         assert!(r.height > 10 && r.height < 60, "height {}", r.height);
         assert!(r.ink() > 200);
-        // Ink is in the right part of the line, none in the leftmost third.
-        let row = 576 / 8;
-        let left_ink: u32 = (0..r.height as usize)
-            .map(|y| {
-                r.data[y * row..y * row + row / 3]
-                    .iter()
-                    .map(|b| b.count_ones())
-                    .sum::<u32>()
-            })
-            .sum();
-        assert_eq!(left_ink, 0);
         // Joined letters differ from the isolated forms: shaping took place.
         let (joined, _) = layout("عسل");
         let (alone, _) = layout("ع س ل");
@@ -153,7 +166,7 @@ mod tests {
     #[test]
     fn long_lines_shrink_to_fit() {
         let r = render_line(&"عسل الزعتر الجبلي ".repeat(6), 384);
-        assert_eq!(r.width, 384);
+        assert!(r.width <= 384 && r.width > 300, "width {}", r.width);
         assert!(r.ink() > 0);
     }
 }
