@@ -4,5 +4,7 @@ pub mod config;
 pub mod demo;
 pub mod domain;
 pub mod import;
+pub mod print;
 pub mod report;
 pub mod storage;
+
