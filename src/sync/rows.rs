@@ -19,7 +19,7 @@ pub struct StoredTicket {
     pub shares: Vec<ShareRow>,
 }
 
-const RANGE: &str = "FROM tickets t WHERE t.till = ?1 AND t.journal_seq BETWEEN ?2 AND ?3";
+const RANGE: &str = "t.till = ?1 AND t.journal_seq BETWEEN ?2 AND ?3";
 
 pub struct TicketStream<'c> {
     heads: Statement<'c>,
@@ -33,20 +33,21 @@ impl<'c> TicketStream<'c> {
         Ok(TicketStream {
             heads: conn.prepare(&format!(
                 "SELECT t.id, t.till, t.number, t.kind, t.refund_of, t.at_utc, t.utc_offset, t.phase, t.cashier,
-                 t.shift, t.manual, t.ticket_ref, t.total, t.rounding, t.journal_seq {RANGE} ORDER BY t.number"
+                 t.shift, t.manual, t.ticket_ref, t.total, t.rounding, t.journal_seq FROM tickets t WHERE {RANGE}
+                 ORDER BY t.number"
             ))?,
             lines: conn.prepare(&format!(
                 "SELECT l.ticket_id, l.line_no, l.product_code, l.exhibitor_code, l.name_fr, l.name_ar, l.unit,
                  l.quantity, l.unit_price, l.discount, l.vat_rate, l.total, l.refund_of_line
-                 {RANGE} JOIN ticket_lines l ON l.ticket_id = t.id ORDER BY t.number, l.line_no"
+                 FROM tickets t JOIN ticket_lines l ON l.ticket_id = t.id WHERE {RANGE} ORDER BY t.number, l.line_no"
             ))?,
             payments: conn.prepare(&format!(
                 "SELECT p.ticket_id, p.method, p.amount, p.tendered, p.change, p.reference
-                 {RANGE} JOIN payments p ON p.ticket_id = t.id ORDER BY t.number, p.pos"
+                 FROM tickets t JOIN payments p ON p.ticket_id = t.id WHERE {RANGE} ORDER BY t.number, p.pos"
             ))?,
             shares: conn.prepare(&format!(
                 "SELECT s.ticket_id, s.exhibitor_code, s.net, s.cash, s.card, s.mobile, s.other
-                 {RANGE} JOIN shares s ON s.ticket_id = t.id ORDER BY t.number, s.exhibitor_code"
+                 FROM tickets t JOIN shares s ON s.ticket_id = t.id WHERE {RANGE} ORDER BY t.number, s.exhibitor_code"
             ))?,
         })
     }
