@@ -7,4 +7,4 @@ pub mod import;
 pub mod print;
 pub mod report;
 pub mod storage;
-
+pub mod sync;

@@ -2,8 +2,14 @@
 use anyhow::{Context, Result, bail};
 use rusqlite::Connection;
 
-pub const MIGRATIONS: &[(&str, &str)] =
-    &[("001_ledger", include_str!("migrations/001_ledger.sql"))];
+pub const MIGRATIONS: &[(&str, &str)] = &[
+    ("001_ledger", include_str!("migrations/001_ledger.sql")),
+    (
+        "002_print_queue",
+        include_str!("migrations/002_print_queue.sql"),
+    ),
+    ("003_sync", include_str!("migrations/003_sync.sql")),
+];
 
 pub fn current_version(conn: &Connection) -> Result<usize> {
     let v: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;

@@ -1,0 +1,250 @@
+//! The bundle file: a magic line, one JSON record per line, and a trailer line holding the SHA-256 of every
+//! byte before it. Text so that an organiser can open it; line by line so that it streams; the trailer last so
+//! that a truncated copy (USB stick pulled out) has no valid trailer.
+use super::error::{Refusal, refuse};
+use crate::domain::canonical::sha256_hex;
+use crate::storage::journal::Entry;
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+use std::io::{self, Write};
+use std::path::Path;
+
+pub const MAGIC: &str = "SOUK-BUNDLE/1";
+pub const TRAILER: &str = "SHA256 ";
+
+/// One chain's exported range; `from_seq > to_seq` means nothing new on that chain.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ChainRange {
+    pub chain: String,
+    pub from_seq: u64,
+    pub to_seq: u64,
+    /// The chain head when exported: the witness the organiser compares with the Z reports.
+    pub head_hash: String,
+}
+
+impl ChainRange {
+    pub fn len(&self) -> u64 {
+        (self.to_seq + 1).saturating_sub(self.from_seq)
+    }
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Header {
+    pub market_uuid: String,
+    pub market_name: String,
+    pub created_at: String,
+    pub tills: Vec<String>,
+    pub chains: Vec<ChainRange>,
+    /// The exporter's whole ORG chain, carried as evidence (never merged into ours).
+    pub org: ChainRange,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WireEntry {
+    pub chain: String,
+    pub seq: u64,
+    pub at_utc: String,
+    pub utc_offset: i32,
+    pub kind: String,
+    pub actor: String,
+    pub approver: String,
+    pub subject: String,
+    pub detail: String,
+    pub amount: i64,
+    pub grand_total: i64,
+    pub prev_hash: String,
+    pub hash: String,
+}
+
+/// A ticket as hashed into its journal entry (`souk-ticket/1` text), plus the per-exhibitor shares the
+/// exporting database stored: `[exhibitor, net, cash, card, mobile, other]`, compared with a recomputation.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WireTicket {
+    pub seq: u64,
+    pub canonical: String,
+    pub shares: Vec<(String, i64, i64, i64, i64, i64)>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "t", rename_all = "snake_case")]
+pub enum Record {
+    Bundle(Header),
+    Entry(WireEntry),
+    Ticket(WireTicket),
+}
+
+impl From<Entry> for WireEntry {
+    fn from(e: Entry) -> Self {
+        WireEntry {
+            chain: e.chain,
+            seq: e.seq,
+            at_utc: e.at_utc,
+            utc_offset: e.utc_offset,
+            kind: e.kind,
+            actor: e.actor,
+            approver: e.approver,
+            subject: e.subject,
+            detail: e.detail,
+            amount: e.amount,
+            grand_total: e.grand_total,
+            prev_hash: e.prev_hash,
+            hash: e.hash,
+        }
+    }
+}
+
+impl From<WireEntry> for Entry {
+    fn from(e: WireEntry) -> Self {
+        Entry {
+            chain: e.chain,
+            seq: e.seq,
+            at_utc: e.at_utc,
+            utc_offset: e.utc_offset,
+            kind: e.kind,
+            actor: e.actor,
+            approver: e.approver,
+            subject: e.subject,
+            detail: e.detail,
+            amount: e.amount,
+            grand_total: e.grand_total,
+            prev_hash: e.prev_hash,
+            hash: e.hash,
+        }
+    }
+}
+
+/// Writes records while hashing them; `finish` appends the trailer.
+pub struct BundleWriter<W: Write> {
+    out: W,
+    hasher: Sha256,
+    pub bytes: u64,
+}
+
+impl<W: Write> BundleWriter<W> {
+    pub fn new(out: W) -> io::Result<Self> {
+        let mut w = BundleWriter {
+            out,
+            hasher: Sha256::new(),
+            bytes: 0,
+        };
+        w.raw(format!("{MAGIC}\n").as_bytes())?;
+        Ok(w)
+    }
+
+    fn raw(&mut self, b: &[u8]) -> io::Result<()> {
+        self.hasher.update(b);
+        self.bytes += b.len() as u64;
+        self.out.write_all(b)
+    }
+
+    pub fn record(&mut self, r: &Record) -> io::Result<()> {
+        let mut line = serde_json::to_vec(r).map_err(io::Error::other)?;
+        line.push(b'\n');
+        self.raw(&line)
+    }
+
+    /// Writes the trailer; returns the checksum (the bundle's identity), the size and the writer.
+    pub fn finish(mut self) -> io::Result<(String, u64, W)> {
+        let digest = self.hasher.finalize();
+        let sha: String = digest.iter().map(|b| format!("{b:02x}")).collect();
+        let trailer = format!("{TRAILER}{sha}\n");
+        self.bytes += trailer.len() as u64;
+        self.out.write_all(trailer.as_bytes())?;
+        self.out.flush()?;
+        Ok((sha, self.bytes, self.out))
+    }
+}
+
+/// A bundle read back and checksummed, its records parsed but not yet verified.
+#[derive(Debug, Clone)]
+pub struct RawBundle {
+    pub sha: String,
+    pub header: Header,
+    pub records: Vec<Record>,
+}
+
+pub fn read_bundle(path: &Path) -> anyhow::Result<RawBundle> {
+    let bytes = std::fs::read(path).map_err(|e| {
+        refuse(
+            path,
+            Refusal::Unreadable,
+            format!("lecture impossible ({e})"),
+        )
+    })?;
+    parse_bundle(path, &bytes)
+}
+
+pub fn parse_bundle(path: &Path, bytes: &[u8]) -> anyhow::Result<RawBundle> {
+    let magic = format!("{MAGIC}\n");
+    if !bytes.starts_with(magic.as_bytes()) {
+        return Err(refuse(
+            path,
+            Refusal::NotABundle,
+            "ce fichier n'est pas un paquet souk",
+        ));
+    }
+    let body_end = trailer_start(bytes).ok_or_else(|| {
+        refuse(
+            path,
+            Refusal::Truncated,
+            "paquet incomplet (tronqué) : la ligne de contrôle finale manque",
+        )
+    })?;
+    let (body, trailer) = bytes.split_at(body_end);
+    let want = std::str::from_utf8(&trailer[TRAILER.len()..])
+        .unwrap_or("")
+        .trim_end();
+    let sha = sha256_hex(body);
+    if want != sha {
+        return Err(refuse(
+            path,
+            Refusal::Checksum,
+            "somme de contrôle fausse : le fichier a été endommagé ou modifié",
+        ));
+    }
+    parse_records(path, sha, &body[magic.len()..])
+}
+
+/// Where the last line starts, if it is a well-formed trailer ending the file.
+fn trailer_start(bytes: &[u8]) -> Option<usize> {
+    let content = bytes.strip_suffix(b"\n")?;
+    let start = content
+        .iter()
+        .rposition(|b| *b == b'\n')
+        .map_or(0, |i| i + 1);
+    let line = &content[start..];
+    let ok = line.starts_with(TRAILER.as_bytes()) && line.len() == TRAILER.len() + 64;
+    ok.then_some(start)
+}
+
+fn parse_records(path: &Path, sha: String, body: &[u8]) -> anyhow::Result<RawBundle> {
+    let mut records = Vec::new();
+    for (i, line) in body.split(|b| *b == b'\n').enumerate() {
+        if line.is_empty() {
+            continue;
+        }
+        let r: Record = serde_json::from_slice(line).map_err(|e| {
+            let msg = format!("ligne {} illisible ({e})", i + 2);
+            refuse(path, Refusal::Malformed, msg)
+        })?;
+        records.push(r);
+    }
+    let header = match records.first() {
+        Some(Record::Bundle(h)) => h.clone(),
+        _ => {
+            return Err(refuse(
+                path,
+                Refusal::Malformed,
+                "l'en-tête du paquet manque",
+            ));
+        }
+    };
+    Ok(RawBundle {
+        sha,
+        header,
+        records,
+    })
+}
