@@ -6,6 +6,7 @@ pub mod journal;
 pub mod migrate;
 pub mod people;
 pub mod settlement;
+pub mod shifts;
 pub mod tickets;
 pub mod verify;
 
