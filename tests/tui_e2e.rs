@@ -62,7 +62,7 @@ fn a_day_at_the_till() {
     cmd.env("TERM", "xterm-256color");
     let mut child = pty.slave.spawn_command(cmd).unwrap();
     drop(pty.slave);
-    let parser = Arc::new(Mutex::new(vt100::Parser::new(24, 80, 0)));
+    let parser = Arc::new(Mutex::new(vt100::Parser::new(nz(24), nz(80), 0)));
     let mut reader = pty.master.try_clone_reader().unwrap();
     let p = Arc::clone(&parser);
     std::thread::spawn(move || {
@@ -180,4 +180,8 @@ fn check_files(out: &std::path::Path) {
     for needle in ["332,50 DH", "187,50 DH", "345,00 DH", "450,00 DH", "105,00 DH"] {
         assert!(z.contains(needle), "{needle} missing in Z:\n{z}");
     }
+}
+
+fn nz(n: u16) -> std::num::NonZeroU16 {
+    std::num::NonZeroU16::new(n).expect("non-zero size")
 }
