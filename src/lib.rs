@@ -1,5 +1,10 @@
 //! souk: point of sale for itinerant markets of the social and solidarity economy.
+pub mod cli;
+pub mod config;
+pub mod demo;
 pub mod domain;
 pub mod i18n;
+pub mod import;
+pub mod report;
 pub mod storage;
 pub mod tui;

@@ -21,7 +21,11 @@ impl Screen {
     fn wait_for(&self, needle: &str) {
         let start = Instant::now();
         while !self.text().contains(needle) {
-            assert!(start.elapsed() < Duration::from_secs(30), "waiting for {needle:?}; screen:\n{}", self.text());
+            assert!(
+                start.elapsed() < Duration::from_secs(30),
+                "waiting for {needle:?}; screen:\n{}",
+                self.text()
+            );
             std::thread::sleep(Duration::from_millis(50));
         }
     }
@@ -53,9 +57,23 @@ fn a_day_at_the_till() {
     let out = dir.path().join("receipts");
     drop(souk::tui::fixture::create(&db_path, 0).unwrap());
 
-    let pty = native_pty_system().openpty(PtySize { rows: 24, cols: 80, pixel_width: 0, pixel_height: 0 }).unwrap();
+    let pty = native_pty_system()
+        .openpty(PtySize {
+            rows: 24,
+            cols: 80,
+            pixel_width: 0,
+            pixel_height: 0,
+        })
+        .unwrap();
     let mut cmd = CommandBuilder::new(BIN);
-    for a in ["--db", db_path.to_str().unwrap(), "--till", "T01", "--printer-dir", out.to_str().unwrap()] {
+    for a in [
+        "--db",
+        db_path.to_str().unwrap(),
+        "--till",
+        "T01",
+        "--printer-dir",
+        out.to_str().unwrap(),
+    ] {
         cmd.arg(a);
     }
     cmd.env("SOUK_NOW", souk::tui::fixture::NOW);
@@ -74,7 +92,10 @@ fn a_day_at_the_till() {
             p.lock().unwrap().process(&buf[..n]);
         }
     });
-    let mut s = Screen { parser, writer: pty.master.take_writer().unwrap() };
+    let mut s = Screen {
+        parser,
+        writer: pty.master.take_writer().unwrap(),
+    };
 
     s.wait_for("Amina");
     s.type_text("1234");
@@ -141,30 +162,50 @@ fn check_database(path: &std::path::Path) {
     let db = rusqlite_conn(path);
     let conn = db.conn();
     let tickets: Vec<(String, String, i64)> = {
-        let mut st = conn.prepare("SELECT id, kind, total FROM tickets ORDER BY number").unwrap();
-        st.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?))).unwrap().map(Result::unwrap).collect()
+        let mut st = conn
+            .prepare("SELECT id, kind, total FROM tickets ORDER BY number")
+            .unwrap();
+        st.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+            .unwrap()
+            .map(Result::unwrap)
+            .collect()
     };
     assert_eq!(
         tickets,
-        vec![("T01-000001".into(), "sale".into(), 33250), ("T01-000002".into(), "refund".into(), 18750)]
+        vec![
+            ("T01-000001".into(), "sale".into(), 33250),
+            ("T01-000002".into(), "refund".into(), 18750)
+        ]
     );
     let (qty, of_line): (i64, i64) = conn
-        .query_row("SELECT quantity, refund_of_line FROM ticket_lines WHERE ticket_id = 'T01-000002'", [], |r| {
-            Ok((r.get(0)?, r.get(1)?))
-        })
+        .query_row(
+            "SELECT quantity, refund_of_line FROM ticket_lines WHERE ticket_id = 'T01-000002'",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
         .unwrap();
     assert_eq!((qty, of_line), (750, 2));
     let (tendered, change): (i64, i64) = conn
-        .query_row("SELECT tendered, change FROM payments WHERE ticket_id = 'T01-000001'", [], |r| {
-            Ok((r.get(0)?, r.get(1)?))
-        })
+        .query_row(
+            "SELECT tendered, change FROM payments WHERE ticket_id = 'T01-000001'",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
         .unwrap();
     assert_eq!((tendered, change), (40000, 6750));
-    let detail: String =
-        conn.query_row("SELECT detail FROM journal WHERE kind = 'shift_close'", [], |r| r.get(0)).unwrap();
+    let detail: String = conn
+        .query_row(
+            "SELECT detail FROM journal WHERE kind = 'shift_close'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
     // float 200 + sale 332.50 − refund 187.50 = 345.00 expected; 450.00 counted.
     assert!(detail.contains("expected=345.00"), "{detail}");
-    assert!(detail.contains("counted=450.00") && detail.contains("difference=105.00"), "{detail}");
+    assert!(
+        detail.contains("counted=450.00") && detail.contains("difference=105.00"),
+        "{detail}"
+    );
 }
 
 fn rusqlite_conn(path: &std::path::Path) -> souk::storage::Db {
@@ -173,11 +214,23 @@ fn rusqlite_conn(path: &std::path::Path) -> souk::storage::Db {
 
 fn check_files(out: &std::path::Path) {
     let sale = std::fs::read_to_string(out.join("T01-000001.txt")).unwrap();
-    assert!(sale.contains("332,50 DH") && sale.contains("67,50 DH"), "{sale}");
+    assert!(
+        sale.contains("332,50 DH") && sale.contains("67,50 DH"),
+        "{sale}"
+    );
     let refund = std::fs::read_to_string(out.join("T01-000002.txt")).unwrap();
-    assert!(refund.contains("REMBOURSEMENT") && refund.contains("187,50 DH"), "{refund}");
+    assert!(
+        refund.contains("REMBOURSEMENT") && refund.contains("187,50 DH"),
+        "{refund}"
+    );
     let z = std::fs::read_to_string(out.join("Z-T01-S0001.txt")).unwrap();
-    for needle in ["332,50 DH", "187,50 DH", "345,00 DH", "450,00 DH", "105,00 DH"] {
+    for needle in [
+        "332,50 DH",
+        "187,50 DH",
+        "345,00 DH",
+        "450,00 DH",
+        "105,00 DH",
+    ] {
         assert!(z.contains(needle), "{needle} missing in Z:\n{z}");
     }
 }

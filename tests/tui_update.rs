@@ -36,7 +36,9 @@ fn login_and_open_shift() {
     let mut app = till(&dir);
     type_text(&mut app, "0000");
     enter(&mut app);
-    assert!(matches!(&app.screen, Screen::Login(s) if s.msg.as_deref().unwrap().contains("9 essais")));
+    assert!(
+        matches!(&app.screen, Screen::Login(s) if s.msg.as_deref().unwrap().contains("9 essais"))
+    );
     open_shift(&mut app);
     assert_eq!(app.shift.as_ref().unwrap().id, "T01-S0001");
     assert_eq!(app.shift.as_ref().unwrap().opening_float, dec!(200));
@@ -52,8 +54,16 @@ fn quantity_prefix_barcode_weight_quick_entry_and_arabic() {
     add(&mut app, "E017 45");
     add(&mut app, "صابون");
     let lines = &app.basket.lines;
-    let got: Vec<(Option<&str>, &str, Decimal)> =
-        lines.iter().map(|l| (l.product_code.as_deref(), l.exhibitor_code.as_str(), l.quantity)).collect();
+    let got: Vec<(Option<&str>, &str, Decimal)> = lines
+        .iter()
+        .map(|l| {
+            (
+                l.product_code.as_deref(),
+                l.exhibitor_code.as_str(),
+                l.quantity,
+            )
+        })
+        .collect();
     assert_eq!(
         got,
         vec![
@@ -65,7 +75,10 @@ fn quantity_prefix_barcode_weight_quick_entry_and_arabic() {
         ]
     );
     assert_eq!(lines[3].unit_price, dec!(45));
-    assert_eq!(app.basket.total(), dec!(240) + dec!(120) + dec!(187.50) + dec!(45) + dec!(25));
+    assert_eq!(
+        app.basket.total(),
+        dec!(240) + dec!(120) + dec!(187.50) + dec!(45) + dec!(25)
+    );
 }
 
 #[test]
@@ -108,7 +121,10 @@ fn price_override_needs_a_supervisor_and_names_both() {
     assert!(matches!(app.overlay, Some(Overlay::Approval(_))));
     add(&mut app, "9999");
     assert_eq!(app.basket.lines[0].unit_price, dec!(100));
-    let n = count(&app, "SELECT COUNT(*) FROM journal WHERE kind = 'price_override' AND actor = 'Amina' AND approver = 'Youssef'");
+    let n = count(
+        &app,
+        "SELECT COUNT(*) FROM journal WHERE kind = 'price_override' AND actor = 'Amina' AND approver = 'Youssef'",
+    );
     assert_eq!(n, 1);
 }
 
@@ -136,15 +152,21 @@ fn split_payment_card_and_cash_with_change() {
     let card: (i64, String) = app
         .db
         .conn()
-        .query_row("SELECT amount, reference FROM payments WHERE method = 'card'", [], |r| Ok((r.get(0)?, r.get(1)?)))
+        .query_row(
+            "SELECT amount, reference FROM payments WHERE method = 'card'",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
         .unwrap();
     assert_eq!(card, (5000, "REF-77".into()));
     let cash: (i64, i64, i64) = app
         .db
         .conn()
-        .query_row("SELECT amount, tendered, change FROM payments WHERE method = 'cash'", [], |r| {
-            Ok((r.get(0)?, r.get(1)?, r.get(2)?))
-        })
+        .query_row(
+            "SELECT amount, tendered, change FROM payments WHERE method = 'cash'",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )
         .unwrap();
     assert_eq!(cash, (7000, 10000, 3000));
     assert!(dir.path().join("out/T01-000001.txt").exists());
@@ -194,7 +216,10 @@ fn refund_needs_supervisor_pin() {
             |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
         )
         .unwrap();
-    assert_eq!((kind.as_str(), total, approver.as_str()), ("refund", 8000, "Youssef"));
+    assert_eq!(
+        (kind.as_str(), total, approver.as_str()),
+        ("refund", 8000, "Youssef")
+    );
 }
 
 #[test]
@@ -225,8 +250,17 @@ fn quit_asks_when_a_basket_is_open_and_abandon_is_recorded() {
     press(&mut app, KeyCode::F(8));
     press(&mut app, KeyCode::Char('o'));
     assert!(app.basket.is_empty());
-    assert_eq!(count(&app, "SELECT COUNT(*) FROM abandoned_baskets WHERE total = 12000"), 1);
-    assert_eq!(count(&app, "SELECT COUNT(*) FROM journal WHERE kind = 'abandon'"), 1);
+    assert_eq!(
+        count(
+            &app,
+            "SELECT COUNT(*) FROM abandoned_baskets WHERE total = 12000"
+        ),
+        1
+    );
+    assert_eq!(
+        count(&app, "SELECT COUNT(*) FROM journal WHERE kind = 'abandon'"),
+        1
+    );
     fixture::ctrl(&mut app, 'q');
     assert!(app.quit);
 }
@@ -266,9 +300,16 @@ fn close_shift_writes_the_z_report() {
     let detail: String = app
         .db
         .conn()
-        .query_row("SELECT detail FROM journal WHERE kind = 'shift_close'", [], |r| r.get(0))
+        .query_row(
+            "SELECT detail FROM journal WHERE kind = 'shift_close'",
+            [],
+            |r| r.get(0),
+        )
         .unwrap();
-    assert!(detail.contains("expected=320.00") && detail.contains("counted=300.00"), "{detail}");
+    assert!(
+        detail.contains("expected=320.00") && detail.contains("counted=300.00"),
+        "{detail}"
+    );
     assert!(detail.contains("difference=-20.00"), "{detail}");
     let z = std::fs::read_to_string(dir.path().join("out/Z-T01-S0001.txt")).unwrap();
     assert!(z.contains("320,00 DH"), "{z}");

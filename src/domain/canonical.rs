@@ -160,3 +160,30 @@ pub fn entry_hash(e: &EntryFields) -> String {
 pub fn genesis(chain: &str, market_uuid: &str) -> String {
     sha256_hex(format!("souk-genesis/1|{}|{}", text(market_uuid), text(chain)).as_bytes())
 }
+
+/// The figures of a settlement, hashed into the journal when a phase closes.
+pub fn settlement_hash(phase: u32, rows: &[super::settlement::SettlementFigures]) -> String {
+    let mut s = format!("souk-settlement/1\n{phase}\n");
+    for r in rows {
+        let _ = writeln!(
+            s,
+            "{}|{}|{}|{}|{}|{}|{}|{}|{}|{}|{}|{}|{}|{}|{}",
+            text(&r.exhibitor_code),
+            r.tickets,
+            cents(r.gross),
+            cents(r.refunds),
+            cents(r.net),
+            cents(r.cash),
+            cents(r.card),
+            cents(r.mobile),
+            cents(r.other),
+            r.commission_rate.normalize(),
+            cents(r.commission),
+            cents(r.stall_fee),
+            cents(r.collected_by_organiser),
+            cents(r.collected_by_exhibitor),
+            cents(r.due_to_exhibitor)
+        );
+    }
+    sha256_hex(s.as_bytes())
+}

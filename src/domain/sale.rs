@@ -149,10 +149,18 @@ pub fn build_refund_lines(
             });
         }
         asked.insert(*line_no, before + qty);
-        let total = if *qty == orig.quantity - done_qty {
-            orig.total - done_amount
+        // Amount already handed back on this line, including earlier lines of this same request.
+        let given = done_amount
+            + out
+                .iter()
+                .filter(|l: &&Line| l.refund_of_line == Some(*line_no))
+                .map(|l| l.total)
+                .sum::<Decimal>();
+        let total = if *qty == left {
+            orig.total - given
         } else {
-            round_money(orig.total * qty / orig.quantity)
+            // Rounded shares of tiny amounts could add up past the line total: never hand back more than is left.
+            round_money(orig.total * qty / orig.quantity).min(orig.total - given)
         };
         out.push(Line {
             line_no: i as u32 + 1,
@@ -192,4 +200,101 @@ pub fn build_refund(lines: Vec<Line>, payouts: &[PaymentDraft]) -> Result<Settle
         total,
         rounding: Decimal::ZERO,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::Unit;
+    use rust_decimal::dec;
+
+    fn sold(qty: Decimal, total: Decimal) -> Vec<Line> {
+        vec![Line {
+            line_no: 1,
+            product_code: None,
+            exhibitor_code: "E001".into(),
+            name_fr: "Divers".into(),
+            name_ar: None,
+            unit: Unit::Piece,
+            quantity: qty,
+            unit_price: total / qty,
+            discount: Decimal::ZERO,
+            vat_rate: Decimal::ZERO,
+            total,
+            refund_of_line: None,
+        }]
+    }
+
+    #[test]
+    fn unit_by_unit_refunds_never_exceed_the_line() {
+        let orig = sold(dec!(10), dec!(0.15));
+        let mut already = AlreadyRefunded::new();
+        for _ in 0..10 {
+            let r = build_refund_lines(&orig, &already, &[(1, dec!(1))]).unwrap();
+            let e = already.entry(1).or_default();
+            e.0 += r[0].quantity;
+            e.1 += r[0].total;
+            assert!(r[0].total >= Decimal::ZERO);
+        }
+        assert_eq!(already[&1], (dec!(10), dec!(0.15)));
+        assert!(matches!(
+            build_refund_lines(&orig, &already, &[(1, dec!(1))]),
+            Err(TicketError::RefundTooLarge { .. })
+        ));
+    }
+
+    #[test]
+    fn one_request_cannot_refund_a_line_twice_over() {
+        let orig = sold(dec!(2), dec!(40));
+        let err = build_refund_lines(
+            &orig,
+            &AlreadyRefunded::new(),
+            &[(1, dec!(2)), (1, dec!(1))],
+        )
+        .unwrap_err();
+        assert_eq!(
+            err,
+            TicketError::RefundTooLarge {
+                line: 1,
+                left: dec!(0)
+            }
+        );
+    }
+
+    #[test]
+    fn ticket_discount_is_spread_over_lines_and_cash_is_rounded() {
+        let draft = |ex: &str, price: Decimal| LineDraft {
+            product_code: None,
+            exhibitor_code: ex.into(),
+            name_fr: "x".into(),
+            name_ar: None,
+            unit: Unit::Piece,
+            quantity: dec!(1),
+            unit_price: price,
+            discount: Decimal::ZERO,
+            vat_rate: Decimal::ZERO,
+        };
+        let lines = [draft("E001", dec!(10.01)), draft("E002", dec!(20.02))];
+        let pay = PaymentDraft {
+            method: PaymentMethod::Cash,
+            amount: dec!(29.03),
+            tendered: Some(dec!(50)),
+            reference: None,
+        };
+        let s = build_sale(&lines, dec!(1), &[pay], Some(dec!(0.50))).unwrap();
+        assert_eq!(s.total, dec!(29.03));
+        assert_eq!(s.lines[0].total + s.lines[1].total, dec!(29.03));
+        assert_eq!(s.rounding, dec!(-0.03));
+        assert_eq!(s.payments[0].change, dec!(21.00));
+        let short = PaymentDraft {
+            method: PaymentMethod::Cash,
+            amount: dec!(29.03),
+            tendered: Some(dec!(20)),
+            reference: None,
+        };
+        assert!(matches!(
+            build_sale(&lines, dec!(1), &[short], None),
+            Err(TicketError::NotEnoughTendered { .. })
+        ));
+    }
 }

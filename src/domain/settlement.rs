@@ -75,10 +75,12 @@ impl ShareSums {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct SettlementFigures {
     pub exhibitor_code: String,
     pub exhibitor_name: String,
+    pub ice: Option<String>,
+    pub kind: String,
     pub tickets: u64,
     pub gross: Decimal,
     pub refunds: Decimal,
@@ -103,6 +105,8 @@ pub fn settle(ex: &Exhibitor, s: &ShareSums) -> SettlementFigures {
     SettlementFigures {
         exhibitor_code: ex.code.clone(),
         exhibitor_name: ex.name.clone(),
+        ice: ex.ice.clone(),
+        kind: ex.kind.clone(),
         tickets: s.tickets,
         gross: from_centimes(s.gross),
         refunds: from_centimes(s.refunds),

@@ -21,6 +21,10 @@ impl LocalTime {
     pub fn date(&self) -> civil::Date {
         self.local.date()
     }
+    /// Local `YYYY-MM-DD HH:MM`, as reports print it.
+    pub fn display_iso(&self) -> String {
+        self.local.strftime("%Y-%m-%d %H:%M").to_string()
+    }
     pub fn display(&self) -> String {
         self.local.strftime("%d/%m/%Y %H:%M").to_string()
     }
@@ -38,17 +42,17 @@ impl Clock {
             let local = parse_local(&fixed)?;
             return self.at_local(local);
         }
-        Ok(self.from_zoned(&Timestamp::now().to_zoned(self.tz.clone())))
+        Ok(self.local_time(&Timestamp::now().to_zoned(self.tz.clone())))
     }
 
     pub fn at_local(&self, local: civil::DateTime) -> Result<LocalTime> {
         let z = local
             .to_zoned(self.tz.clone())
             .with_context(|| format!("heure locale impossible : {local}"))?;
-        Ok(self.from_zoned(&z))
+        Ok(self.local_time(&z))
     }
 
-    fn from_zoned(&self, z: &Zoned) -> LocalTime {
+    fn local_time(&self, z: &Zoned) -> LocalTime {
         let ts = z.timestamp();
         LocalTime {
             at_utc: ts.strftime("%Y-%m-%dT%H:%M:%SZ").to_string(),

@@ -5,6 +5,8 @@ pub mod clock;
 pub mod journal;
 pub mod migrate;
 pub mod people;
+pub mod phases;
+pub mod reports;
 pub mod settlement;
 pub mod shifts;
 pub mod tickets;

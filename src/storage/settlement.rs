@@ -117,3 +117,76 @@ pub fn phase_exhibitors(conn: &Connection, phase: u32) -> Result<Vec<String>> {
     let rows = stmt.query_map([phase], |r| r.get(0))?;
     Ok(rows.collect::<Result<_, _>>()?)
 }
+
+/// The settlement of a phase: one row per exhibitor of the phase (sales or not), ordered by code.
+/// A closed phase answers from the settlement stored when it closed.
+pub fn settle_phase(
+    conn: &Connection,
+    phase: u32,
+) -> Result<Vec<crate::domain::settlement::SettlementFigures>> {
+    if let Some(json) = closed_snapshot(conn, phase)? {
+        return Ok(serde_json::from_str(&json)?);
+    }
+    compute_phase(conn, phase)
+}
+
+fn closed_snapshot(conn: &Connection, phase: u32) -> Result<Option<String>> {
+    use rusqlite::OptionalExtension;
+    Ok(conn
+        .prepare_cached(
+            "SELECT settlement_json FROM phases WHERE number = ?1 AND closed_at IS NOT NULL",
+        )?
+        .query_row([phase], |r| r.get(0))
+        .optional()?
+        .flatten())
+}
+
+/// The settlement computed from the stored shares.
+pub fn compute_phase(
+    conn: &Connection,
+    phase: u32,
+) -> Result<Vec<crate::domain::settlement::SettlementFigures>> {
+    let sums = phase_sums(conn, phase)?;
+    let exhibitors: std::collections::HashMap<String, crate::domain::Exhibitor> =
+        super::catalogue::exhibitors(conn)?
+            .into_iter()
+            .map(|e| (e.code.clone(), e))
+            .collect();
+    let mut out = Vec::new();
+    for code in phase_exhibitors(conn, phase)? {
+        let ex = exhibitors
+            .get(&code)
+            .cloned()
+            .unwrap_or_else(|| crate::domain::Exhibitor {
+                code: code.clone(),
+                name: code.clone(),
+                kind: String::new(),
+                ice: None,
+                phone: None,
+                commission_rate: rust_decimal::Decimal::ZERO,
+                stall_fee: rust_decimal::Decimal::ZERO,
+                phases: vec![],
+                province: None,
+                sector: None,
+                women_led: None,
+            });
+        let s = sums.get(&code).cloned().unwrap_or_default();
+        out.push(crate::domain::settlement::settle(&ex, &s));
+    }
+    Ok(out)
+}
+
+/// One exhibitor's takings on one day (a cooperative checking its own figures at the stall).
+pub fn exhibitor_day(conn: &Connection, date: &str, exhibitor: &str) -> Result<DaySums> {
+    let rows = day_rows(
+        conn,
+        "SELECT local_date, exhibitor_code, is_refund, COUNT(*), SUM(net), SUM(cash), SUM(card), SUM(mobile), SUM(other)
+         FROM shares WHERE local_date = ?1 AND exhibitor_code = ?2 GROUP BY local_date, exhibitor_code, is_refund",
+        &[&date, &exhibitor],
+    )?;
+    Ok(rows.into_iter().next().unwrap_or(DaySums {
+        date: date.into(),
+        exhibitor_code: exhibitor.into(),
+        ..Default::default()
+    }))
+}

@@ -203,7 +203,9 @@ impl Db {
                 z_detail(&totals, counted, counted_cash, difference)
             ],
         )?;
-        let prev = journal::head(&tx, &s.till)?.map(|h| h.1).unwrap_or_default();
+        let prev = journal::head(&tx, &s.till)?
+            .map(|h| h.1)
+            .unwrap_or_default();
         let detail = format!(
             "{} prev={prev}",
             z_detail(&totals, counted, counted_cash, difference)
@@ -260,7 +262,8 @@ fn z_detail(t: &ShiftTotals, counted: &[(Decimal, u32)], cash: Decimal, diff: De
 
 /// Figures of a shift so far (X report) — also what the Z report freezes.
 pub fn shift_totals(conn: &Connection, shift_id: &str) -> Result<ShiftTotals> {
-    let s = shift(conn, shift_id)?.ok_or_else(|| anyhow::anyhow!("session inconnue : {shift_id}"))?;
+    let s =
+        shift(conn, shift_id)?.ok_or_else(|| anyhow::anyhow!("session inconnue : {shift_id}"))?;
     let mut t = ShiftTotals {
         shift: s.id.clone(),
         opening_float: s.opening_float,
@@ -328,12 +331,14 @@ pub struct TicketSummary {
 impl TicketSummary {
     /// Local `HH:MM` of the ticket.
     pub fn local_time(&self) -> String {
-        let local = self
-            .at_utc
-            .parse::<jiff::Timestamp>()
-            .ok()
-            .and_then(|ts| jiff::tz::Offset::from_seconds(self.utc_offset).ok().map(|o| o.to_datetime(ts)));
-        local.map(|d| d.strftime("%H:%M").to_string()).unwrap_or_default()
+        let local = self.at_utc.parse::<jiff::Timestamp>().ok().and_then(|ts| {
+            jiff::tz::Offset::from_seconds(self.utc_offset)
+                .ok()
+                .map(|o| o.to_datetime(ts))
+        });
+        local
+            .map(|d| d.strftime("%H:%M").to_string())
+            .unwrap_or_default()
     }
 }
 

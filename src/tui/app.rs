@@ -17,7 +17,9 @@ pub use super::state::*;
 pub enum Event {
     Key(KeyEvent),
     /// Periodic tick with the time since the last key (drives the idle lock).
-    Tick { idle_secs: u64 },
+    Tick {
+        idle_secs: u64,
+    },
     /// SIGTERM/SIGHUP: leave at once (the basket in progress is not a sale: nothing to save).
     Terminate,
 }
@@ -63,7 +65,9 @@ pub struct App {
 impl App {
     pub fn new(db: Db, config: TillConfig) -> Result<App> {
         let market = catalogue::market(db.conn())?;
-        let exhibitors = catalogue::exhibitors(db.conn())?.into_iter().map(|e| e.code);
+        let exhibitors = catalogue::exhibitors(db.conn())?
+            .into_iter()
+            .map(|e| e.code);
         let catalog = Catalog::new(catalogue::products(db.conn())?, exhibitors);
         let people = people::people(db.conn())?;
         let shift = shifts::current_shift(db.conn(), &config.till_id)?;
@@ -115,7 +119,10 @@ impl App {
     }
 
     pub fn user_name(&self) -> String {
-        self.user.as_ref().map(|p| p.name.clone()).unwrap_or_default()
+        self.user
+            .as_ref()
+            .map(|p| p.name.clone())
+            .unwrap_or_default()
     }
 
     pub fn user_role(&self) -> Role {
@@ -123,7 +130,10 @@ impl App {
     }
 
     pub fn supervisors(&self) -> Vec<&Person> {
-        self.people.iter().filter(|p| p.role.can_approve()).collect()
+        self.people
+            .iter()
+            .filter(|p| p.role.can_approve())
+            .collect()
     }
 
     pub fn reload_people(&mut self) {

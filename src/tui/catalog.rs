@@ -80,7 +80,9 @@ impl Catalog {
     }
 
     pub fn by_code(&self, code: &str) -> Option<&Product> {
-        self.by_code.get(&code.to_lowercase()).map(|i| &self.products[*i])
+        self.by_code
+            .get(&code.to_lowercase())
+            .map(|i| &self.products[*i])
     }
 
     pub fn has_exhibitor(&self, code: &str) -> bool {
@@ -148,7 +150,10 @@ mod tests {
     #[test]
     fn finds_by_french_arabic_and_code() {
         let mut c = Catalog::new(
-            vec![p("MIEL1", "Miel de thym", "عسل الزعتر"), p("ARG1", "Huile d'argan", "زيت أركان")],
+            vec![
+                p("MIEL1", "Miel de thym", "عسل الزعتر"),
+                p("ARG1", "Huile d'argan", "زيت أركان"),
+            ],
             ["E001".to_string()],
         );
         c.search("thym");

@@ -14,7 +14,9 @@ pub const SUPERVISOR: (&str, &str) = ("Youssef", "9999");
 
 pub fn now() -> LocalTime {
     let local = crate::storage::clock::parse_local(NOW).expect("fixed time");
-    Clock::market().and_then(|c| c.at_local(local)).expect("fixed time")
+    Clock::market()
+        .and_then(|c| c.at_local(local))
+        .expect("fixed time")
 }
 
 fn exhibitor(code: &str, name: &str) -> Exhibitor {
@@ -33,7 +35,15 @@ fn exhibitor(code: &str, name: &str) -> Exhibitor {
     }
 }
 
-pub fn product(ex: &str, code: &str, barcode: Option<&str>, fr: &str, ar: &str, unit: Unit, price: i64) -> Product {
+pub fn product(
+    ex: &str,
+    code: &str,
+    barcode: Option<&str>,
+    fr: &str,
+    ar: &str,
+    unit: Unit,
+    price: i64,
+) -> Product {
     Product {
         code: code.into(),
         exhibitor_code: ex.into(),
@@ -49,11 +59,51 @@ pub fn product(ex: &str, code: &str, barcode: Option<&str>, fr: &str, ar: &str, 
 pub fn products() -> Vec<Product> {
     use Unit::*;
     vec![
-        product("E017", "MIEL1", Some("6111234500017"), "Miel de thym", "عسل الزعتر", Kg, 25000),
-        product("E017", "AMLOU1", Some("6111234500024"), "Amlou 250 g", "أملو", Piece, 8000),
-        product("E023", "ARG1", Some("6111234500031"), "Huile d'argan 250 ml", "زيت أركان", Piece, 12000),
-        product("E023", "SAVON1", Some("6111234500048"), "Savon beldi", "صابون بلدي", Piece, 2500),
-        product("E031", "DATT1", None, "Dattes Majhoul", "تمر المجهول", Kg, 9000),
+        product(
+            "E017",
+            "MIEL1",
+            Some("6111234500017"),
+            "Miel de thym",
+            "عسل الزعتر",
+            Kg,
+            25000,
+        ),
+        product(
+            "E017",
+            "AMLOU1",
+            Some("6111234500024"),
+            "Amlou 250 g",
+            "أملو",
+            Piece,
+            8000,
+        ),
+        product(
+            "E023",
+            "ARG1",
+            Some("6111234500031"),
+            "Huile d'argan 250 ml",
+            "زيت أركان",
+            Piece,
+            12000,
+        ),
+        product(
+            "E023",
+            "SAVON1",
+            Some("6111234500048"),
+            "Savon beldi",
+            "صابون بلدي",
+            Piece,
+            2500,
+        ),
+        product(
+            "E031",
+            "DATT1",
+            None,
+            "Dattes Majhoul",
+            "تمر المجهول",
+            Kg,
+            9000,
+        ),
         product("E031", "TAP1", None, "Tapis Zanafi", "زربية", Piece, 150000),
     ]
 }
@@ -82,8 +132,19 @@ pub fn create(path: &Path, extra: usize) -> Result<Db> {
             closed: false,
         },
     )?;
-    catalogue::upsert_till(conn, &Till { id: "T01".into(), name: "Caisse centrale".into(), collector: Collector::Organiser })?;
-    for (c, n) in [("E017", "Coopérative Nahla"), ("E023", "Coopérative Tighanimine"), ("E031", "Association Zanafi")] {
+    catalogue::upsert_till(
+        conn,
+        &Till {
+            id: "T01".into(),
+            name: "Caisse centrale".into(),
+            collector: Collector::Organiser,
+        },
+    )?;
+    for (c, n) in [
+        ("E017", "Coopérative Nahla"),
+        ("E023", "Coopérative Tighanimine"),
+        ("E031", "Association Zanafi"),
+    ] {
         catalogue::upsert_exhibitor(conn, &exhibitor(c, n))?;
     }
     conn.execute_batch("BEGIN")?;
@@ -98,8 +159,19 @@ pub fn create(path: &Path, extra: usize) -> Result<Db> {
 
 /// Generated products with French and Arabic names, spread over the three exhibitors.
 pub fn bulk(n: usize) -> Vec<Product> {
-    const FR: [&str; 8] = ["Miel", "Huile", "Savon", "Tapis", "Couscous", "Poterie", "Dattes", "Amlou"];
-    const AR: [&str; 8] = ["عسل", "زيت", "صابون", "زربية", "كسكس", "فخار", "تمر", "أملو"];
+    const FR: [&str; 8] = [
+        "Miel", "Huile", "Savon", "Tapis", "Couscous", "Poterie", "Dattes", "Amlou",
+    ];
+    const AR: [&str; 8] = [
+        "عسل",
+        "زيت",
+        "صابون",
+        "زربية",
+        "كسكس",
+        "فخار",
+        "تمر",
+        "أملو",
+    ];
     const EX: [&str; 3] = ["E017", "E023", "E031"];
     (0..n)
         .map(|i| {
@@ -108,7 +180,15 @@ pub fn bulk(n: usize) -> Vec<Product> {
             let ar = format!("{} {i}", AR[k]);
             let code = format!("P{i:05}");
             let barcode = format!("622{i:010}");
-            product(EX[i % 3], &code, Some(&barcode), &name, &ar, Unit::Piece, 1000 + (i as i64 % 500) * 10)
+            product(
+                EX[i % 3],
+                &code,
+                Some(&barcode),
+                &name,
+                &ar,
+                Unit::Piece,
+                1000 + (i as i64 % 500) * 10,
+            )
         })
         .collect()
 }
@@ -130,12 +210,18 @@ pub fn app(db: Db, lang: &str) -> Result<App> {
 /// Test driving: one key press through `update`.
 pub fn press(app: &mut App, code: ratatui::crossterm::event::KeyCode) {
     use ratatui::crossterm::event::{KeyEvent, KeyModifiers};
-    super::update(app, super::Event::Key(KeyEvent::new(code, KeyModifiers::NONE)));
+    super::update(
+        app,
+        super::Event::Key(KeyEvent::new(code, KeyModifiers::NONE)),
+    );
 }
 
 pub fn ctrl(app: &mut App, c: char) {
     use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-    super::update(app, super::Event::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL)));
+    super::update(
+        app,
+        super::Event::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL)),
+    );
 }
 
 /// Types text, one key per character.

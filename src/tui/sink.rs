@@ -73,17 +73,39 @@ impl FileSink {
         let m = catalogue::market(db.conn())?;
         let tr = &self.tr;
         let mut s = String::new();
-        let title = if t.head.kind == "refund" { "rcpt-refund" } else { "rcpt-sale" };
+        let title = if t.head.kind == "refund" {
+            "rcpt-refund"
+        } else {
+            "rcpt-sale"
+        };
         writeln!(s, "{}\n{}", m.name, tr.t(title))?;
         writeln!(s, "{} {}", tr.t("rcpt-ticket"), t.head.id)?;
         if let Some(orig) = &t.head.refund_of {
             writeln!(s, "{} {orig}", tr.t("rcpt-refund-of"))?;
         }
         writeln!(s, "{} {}", tr.t("rcpt-cashier"), t.head.cashier)?;
-        writeln!(s, "{} {} {}", tr.t("rcpt-date"), t.local_date, t.head.at_utc)?;
+        writeln!(
+            s,
+            "{} {} {}",
+            tr.t("rcpt-date"),
+            t.local_date,
+            t.head.at_utc
+        )?;
         for l in &t.lines {
-            writeln!(s, "{} {} {}", l.exhibitor_code, l.name_fr, l.name_ar.as_deref().unwrap_or(""))?;
-            writeln!(s, "  {} x {} = {}", format_qty(l.quantity), format_dh(l.unit_price), format_dh(l.total))?;
+            writeln!(
+                s,
+                "{} {} {}",
+                l.exhibitor_code,
+                l.name_fr,
+                l.name_ar.as_deref().unwrap_or("")
+            )?;
+            writeln!(
+                s,
+                "  {} x {} = {}",
+                format_qty(l.quantity),
+                format_dh(l.unit_price),
+                format_dh(l.total)
+            )?;
         }
         writeln!(s, "{} {}", tr.t("rcpt-total"), format_dh(t.head.total))?;
         for p in &t.payments {
@@ -95,7 +117,12 @@ impl FileSink {
             }
         }
         if !t.head.rounding.is_zero() {
-            writeln!(s, "{} {}", tr.t("rcpt-rounding"), format_dh(t.head.rounding))?;
+            writeln!(
+                s,
+                "{} {}",
+                tr.t("rcpt-rounding"),
+                format_dh(t.head.rounding)
+            )?;
         }
         writeln!(s, "{} {}", tr.t("rcpt-check"), t.short_hash())?;
         Ok(s)
@@ -115,7 +142,9 @@ impl ReceiptSink for FileSink {
     fn status(&self) -> String {
         match &self.last_error {
             Some(e) => self.tr.a("printer-error", &[("error", e)]),
-            None => self.tr.a("printer-file", &[("dir", &self.dir.display().to_string())]),
+            None => self
+                .tr
+                .a("printer-file", &[("dir", &self.dir.display().to_string())]),
         }
     }
 }

@@ -22,6 +22,8 @@ pub const DENOMINATIONS: [Decimal; 11] = [
     Decimal::from_parts(10, 0, 0, false, 2),
 ];
 
+// One screen exists at a time and moves once per key: boxing the larger states would buy nothing.
+#[allow(clippy::large_enum_variant)]
 pub enum Screen {
     /// Placeholder while a handler owns the real screen.
     Blank,
@@ -172,10 +174,20 @@ pub enum Overlay {
 /// What a supervisor's PIN unlocks; it serves this one action.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Pending {
-    PriceOverride { line: usize, price: Decimal },
-    Refund { ticket: String, lines: Vec<(u32, Decimal)> },
-    CloseShift { counted: Vec<(Decimal, u32)> },
-    Unlock { name: String },
+    PriceOverride {
+        line: usize,
+        price: Decimal,
+    },
+    Refund {
+        ticket: String,
+        lines: Vec<(u32, Decimal)>,
+    },
+    CloseShift {
+        counted: Vec<(Decimal, u32)>,
+    },
+    Unlock {
+        name: String,
+    },
 }
 
 pub struct ApprovalState {

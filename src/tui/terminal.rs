@@ -36,7 +36,9 @@ pub fn run_loop(app: &mut App) -> anyhow::Result<()> {
                 _ => continue,
             }
         } else {
-            Event::Tick { idle_secs: last_key.elapsed().as_secs() }
+            Event::Tick {
+                idle_secs: last_key.elapsed().as_secs(),
+            }
         };
         if super::update(app, ev) == Effect::Quit {
             return Ok(());

@@ -60,7 +60,10 @@ fn key(app: &mut App, k: KeyEvent) {
 /// Locks the till after the configured idle time; the basket and the screen underneath are kept.
 fn idle(app: &mut App, idle_secs: u64) {
     let limit = u64::from(app.idle_lock_minutes) * 60;
-    let lockable = !matches!(app.screen, Screen::Login(_) | Screen::Locked(_) | Screen::Blank);
+    let lockable = !matches!(
+        app.screen,
+        Screen::Login(_) | Screen::Locked(_) | Screen::Blank
+    );
     if limit == 0 || idle_secs < limit || app.user.is_none() || !lockable {
         return;
     }

@@ -14,7 +14,10 @@ pub fn block(title: String) -> Block<'static> {
 }
 
 pub fn selected() -> Style {
-    Style::new().bg(Color::Blue).fg(Color::White).add_modifier(Modifier::BOLD)
+    Style::new()
+        .bg(Color::Blue)
+        .fg(Color::White)
+        .add_modifier(Modifier::BOLD)
 }
 
 /// A box of at most `w`×`h` centred in `area`.
@@ -63,13 +66,19 @@ pub fn big_lines(text: &str) -> Vec<Line<'static>> {
 }
 
 pub fn big_width(text: &str) -> u16 {
-    text.chars().map(|c| glyph(c)[0].chars().count() as u16 + 1).sum()
+    text.chars()
+        .map(|c| glyph(c)[0].chars().count() as u16 + 1)
+        .sum()
 }
 
 /// Top bar: market, phase, till, cashier, printer, clock.
 pub fn status_bar(f: &mut Frame, area: Rect, app: &App) {
     let tr = &app.tr;
-    let who = app.user.as_ref().map(|p| p.name.clone()).unwrap_or_else(|| "—".into());
+    let who = app
+        .user
+        .as_ref()
+        .map(|p| p.name.clone())
+        .unwrap_or_else(|| "—".into());
     let left = format!(
         " {} · {} · {} {} · {} {} · {} {}",
         app.market.name,
@@ -82,12 +91,19 @@ pub fn status_bar(f: &mut Frame, area: Rect, app: &App) {
         app.sink.status()
     );
     let clock = app.now().display();
-    let [l, r] =
-        Layout::horizontal([Constraint::Min(10), Constraint::Length(clock.len() as u16 + 2)])
-            .areas(area);
+    let [l, r] = Layout::horizontal([
+        Constraint::Min(10),
+        Constraint::Length(clock.len() as u16 + 2),
+    ])
+    .areas(area);
     let style = Style::new().bg(Color::DarkGray).fg(Color::White);
     f.render_widget(Paragraph::new(left).style(style), l);
-    f.render_widget(Paragraph::new(format!("{clock} ")).style(style).right_aligned(), r);
+    f.render_widget(
+        Paragraph::new(format!("{clock} "))
+            .style(style)
+            .right_aligned(),
+        r,
+    );
 }
 
 /// The message line: the last info or error.
@@ -122,5 +138,9 @@ pub fn hints_bar(f: &mut Frame, area: Rect, app: &App, hints: &[Hint]) {
 
 /// Keys with a name in the catalogue ("key-enter" → "Entrée") or literal ("F2").
 pub fn key_label(app: &App, key: &str) -> String {
-    if key.starts_with("key-") { app.tr.t(key) } else { key.to_string() }
+    if key.starts_with("key-") {
+        app.tr.t(key)
+    } else {
+        key.to_string()
+    }
 }

@@ -18,7 +18,11 @@ CREATE TABLE phases (
     ends TEXT NOT NULL,
     closed_at TEXT,
     closed_by TEXT,
-    settlement_hash TEXT
+    settlement_hash TEXT,
+    -- The final settlement as closed (JSON), so that reports of a closed phase never change.
+    settlement_json TEXT,
+    -- The journal witness (hash of every chain head) at the close, printed on the closed phase's reports.
+    closed_witness TEXT
 );
 
 CREATE TABLE tills (

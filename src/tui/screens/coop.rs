@@ -41,7 +41,11 @@ pub fn slip(app: &App, date: &str, d: &DaySums) -> Vec<String> {
         format!("{} {}", tr.t("col-net"), m(d.net())),
     ];
     for (i, method) in ["cash", "card", "mobile", "other"].iter().enumerate() {
-        v.push(format!("  {} {}", tr.t(&format!("method-{method}")), m(d.by_method[i])));
+        v.push(format!(
+            "  {} {}",
+            tr.t(&format!("method-{method}")),
+            m(d.by_method[i])
+        ));
     }
     v
 }
@@ -64,7 +68,12 @@ pub fn key(app: &mut App, mut st: CoopState, k: KeyEvent) -> Screen {
 }
 
 pub fn hints(_st: &CoopState) -> Vec<Hint> {
-    vec![("key-arrows", "hint-choose-exhibitor"), ("F2", "hint-print-slip"), ("key-esc", "hint-back"), ("F1", "hint-help")]
+    vec![
+        ("key-arrows", "hint-choose-exhibitor"),
+        ("F2", "hint-print-slip"),
+        ("key-esc", "hint-back"),
+        ("F1", "hint-help"),
+    ]
 }
 
 pub fn draw(f: &mut Frame, area: Rect, app: &App, st: &CoopState) {
@@ -84,7 +93,15 @@ pub fn draw(f: &mut Frame, area: Rect, app: &App, st: &CoopState) {
         })
         .collect();
     let header = Row::new(
-        ["col-exhibitor", "col-tickets", "col-gross", "col-refunds", "col-net", "method-cash"].map(|id| app.tr.t(id)),
+        [
+            "col-exhibitor",
+            "col-tickets",
+            "col-gross",
+            "col-refunds",
+            "col-net",
+            "method-cash",
+        ]
+        .map(|id| app.tr.t(id)),
     )
     .bold();
     let widths = [
@@ -95,10 +112,16 @@ pub fn draw(f: &mut Frame, area: Rect, app: &App, st: &CoopState) {
         Constraint::Min(12),
         Constraint::Min(12),
     ];
-    let b = block(app.tr.a("coop-title", &[("date", &st.date), ("till", &app.till)]));
+    let b = block(
+        app.tr
+            .a("coop-title", &[("date", &st.date), ("till", &app.till)]),
+    );
     let mut ts = TableState::default().with_selected((!st.rows.is_empty()).then_some(st.sel));
     f.render_stateful_widget(
-        Table::new(rows, widths).header(header).block(b).row_highlight_style(selected()),
+        Table::new(rows, widths)
+            .header(header)
+            .block(b)
+            .row_highlight_style(selected()),
         area,
         &mut ts,
     );

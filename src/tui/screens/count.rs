@@ -1,7 +1,9 @@
 //! Cash counts by Moroccan denomination: the opening float, and the count that closes a shift.
 use crate::domain::money::{format_dh, format_fr};
 use crate::storage::shifts;
-use crate::tui::app::{App, ApprovalState, CountState, DENOMINATIONS, Overlay, Pending, SaleState, Screen};
+use crate::tui::app::{
+    App, ApprovalState, CountState, DENOMINATIONS, Overlay, Pending, SaleState, Screen,
+};
 use crate::tui::keys::{self, Hint};
 use crate::tui::widgets::{block, selected};
 use ratatui::Frame;
@@ -37,7 +39,10 @@ pub fn key_open(app: &mut App, mut st: CountState, k: KeyEvent) -> Screen {
         KeyCode::Esc => app.logout(),
         KeyCode::Enter => {
             let now = app.now();
-            match app.db.open_shift(&app.till, &app.user_name(), st.total(), &now) {
+            match app
+                .db
+                .open_shift(&app.till, &app.user_name(), st.total(), &now)
+            {
                 Ok(s) => {
                     app.info(app.tr.a("shift-opened", &[("id", &s.id)]));
                     app.shift = Some(s);
@@ -73,7 +78,9 @@ pub fn key_close(app: &mut App, mut st: CountState, k: KeyEvent) -> Screen {
         }
         KeyCode::Enter => {
             app.overlay = Some(Overlay::Approval(ApprovalState {
-                pending: Pending::CloseShift { counted: st.counted() },
+                pending: Pending::CloseShift {
+                    counted: st.counted(),
+                },
                 sel: 0,
                 pin: String::new(),
                 msg: None,
@@ -92,7 +99,10 @@ pub fn key_close(app: &mut App, mut st: CountState, k: KeyEvent) -> Screen {
 pub fn close(app: &mut App, counted: Vec<(Decimal, u32)>, approver: &str) -> Option<Screen> {
     let shift = app.shift.clone()?;
     let now = app.now();
-    let z = match app.db.close_shift(&shift.id, &counted, &app.user_name(), approver, &now) {
+    let z = match app
+        .db
+        .close_shift(&shift.id, &counted, &app.user_name(), approver, &now)
+    {
         Ok(z) => z,
         Err(e) => {
             app.fail(e);
@@ -117,7 +127,11 @@ pub fn hints(st: &CountState, closing: bool) -> Vec<Hint> {
     if closing && st.confirm {
         return vec![("key-enter", "hint-close-shift"), ("key-esc", "hint-back")];
     }
-    let enter = if closing { "hint-check-count" } else { "hint-open-shift" };
+    let enter = if closing {
+        "hint-check-count"
+    } else {
+        "hint-open-shift"
+    };
     let esc = if closing { "hint-back" } else { "hint-logout" };
     vec![
         ("key-arrows", "hint-choose-row"),
@@ -128,12 +142,20 @@ pub fn hints(st: &CountState, closing: bool) -> Vec<Hint> {
 }
 
 fn denom_label(app: &App, d: Decimal) -> String {
-    let id = if d >= Decimal::from(20) { "denom-note" } else { "denom-coin" };
+    let id = if d >= Decimal::from(20) {
+        "denom-note"
+    } else {
+        "denom-coin"
+    };
     app.tr.a(id, &[("value", &format_fr(d))])
 }
 
 pub fn draw(f: &mut Frame, area: Rect, app: &App, st: &CountState, closing: bool) {
-    let title = if closing { app.tr.t("close-title") } else { app.tr.t("open-title") };
+    let title = if closing {
+        app.tr.t("close-title")
+    } else {
+        app.tr.t("open-title")
+    };
     let b = block(title);
     let inner = b.inner(area);
     f.render_widget(b, area);
@@ -150,33 +172,58 @@ pub fn draw(f: &mut Frame, area: Rect, app: &App, st: &CountState, closing: bool
             ])
         })
         .collect();
-    rows.push(Row::new(vec![app.tr.t("count-total-row"), st.total.clone(), String::new()]));
+    rows.push(Row::new(vec![
+        app.tr.t("count-total-row"),
+        st.total.clone(),
+        String::new(),
+    ]));
     let header = Row::new(vec![
         app.tr.t("count-col-denom"),
         app.tr.t("count-col-number"),
         app.tr.t("count-col-amount"),
     ])
     .bold();
-    let widths = [Constraint::Length(22), Constraint::Length(10), Constraint::Length(16)];
+    let widths = [
+        Constraint::Length(22),
+        Constraint::Length(10),
+        Constraint::Length(16),
+    ];
     let mut ts = TableState::default().with_selected(Some(st.sel));
     f.render_stateful_widget(
-        Table::new(rows, widths).header(header).row_highlight_style(selected()),
+        Table::new(rows, widths)
+            .header(header)
+            .row_highlight_style(selected()),
         table_area,
         &mut ts,
     );
-    let mut lines = vec![format!("{} {}", app.tr.t("count-total"), format_dh(st.total()))];
+    let mut lines = vec![format!(
+        "{} {}",
+        app.tr.t("count-total"),
+        format_dh(st.total())
+    )];
     if closing && st.confirm {
         lines.extend(close_summary(app, st.total()));
     }
-    f.render_widget(Paragraph::new(lines.join("\n")).style(Style::new().bold()), sum_area);
+    f.render_widget(
+        Paragraph::new(lines.join("\n")).style(Style::new().bold()),
+        sum_area,
+    );
 }
 
 fn close_summary(app: &App, counted: Decimal) -> Vec<String> {
-    let Some(shift) = &app.shift else { return vec![] };
-    let Ok(t) = shifts::shift_totals(app.db.conn(), &shift.id) else { return vec![] };
+    let Some(shift) = &app.shift else {
+        return vec![];
+    };
+    let Ok(t) = shifts::shift_totals(app.db.conn(), &shift.id) else {
+        return vec![];
+    };
     vec![
         format!("{} {}", app.tr.t("z-expected"), format_dh(t.expected_cash)),
-        format!("{} {}", app.tr.t("z-difference"), format_dh(counted - t.expected_cash)),
+        format!(
+            "{} {}",
+            app.tr.t("z-difference"),
+            format_dh(counted - t.expected_cash)
+        ),
         app.tr.t("close-confirm"),
     ]
 }

@@ -44,7 +44,12 @@ pub fn key(app: &mut App, mut st: HistoryState, k: KeyEvent) -> Screen {
             match load_ticket(app.db.conn(), &id) {
                 Ok(Some(ticket)) => {
                     let marked = vec![false; ticket.lines.len()];
-                    return Screen::Ticket(TicketState { ticket, sel: 0, marked, back: st });
+                    return Screen::Ticket(TicketState {
+                        ticket,
+                        sel: 0,
+                        marked,
+                        back: st,
+                    });
                 }
                 Ok(None) => {}
                 Err(e) => app.fail(e),
@@ -58,12 +63,20 @@ pub fn key(app: &mut App, mut st: HistoryState, k: KeyEvent) -> Screen {
 }
 
 pub fn hints(_st: &HistoryState) -> Vec<Hint> {
-    vec![("key-arrows", "hint-choose-ticket"), ("key-enter", "hint-open-ticket"), ("key-esc", "hint-back"), ("F1", "hint-help")]
+    vec![
+        ("key-arrows", "hint-choose-ticket"),
+        ("key-enter", "hint-open-ticket"),
+        ("key-esc", "hint-back"),
+        ("F1", "hint-help"),
+    ]
 }
 
 pub fn draw(f: &mut Frame, area: Rect, app: &App, st: &HistoryState) {
     let shift = app.shift.as_ref().map(|s| s.id.clone()).unwrap_or_default();
-    let b = block(app.tr.a("history-title", &[("shift", &shift), ("n", &st.tickets.len().to_string())]));
+    let b = block(app.tr.a(
+        "history-title",
+        &[("shift", &shift), ("n", &st.tickets.len().to_string())],
+    ));
     let rows: Vec<Row> = st
         .tickets
         .iter()
@@ -82,8 +95,16 @@ pub fn draw(f: &mut Frame, area: Rect, app: &App, st: &HistoryState) {
         })
         .collect();
     let header = Row::new(
-        ["col-time", "col-ticket", "col-kind", "col-refund-of", "col-cashier", "col-lines", "col-total"]
-            .map(|id| app.tr.t(id)),
+        [
+            "col-time",
+            "col-ticket",
+            "col-kind",
+            "col-refund-of",
+            "col-cashier",
+            "col-lines",
+            "col-total",
+        ]
+        .map(|id| app.tr.t(id)),
     )
     .bold();
     let widths = [
@@ -97,7 +118,10 @@ pub fn draw(f: &mut Frame, area: Rect, app: &App, st: &HistoryState) {
     ];
     let mut ts = TableState::default().with_selected((!st.tickets.is_empty()).then_some(st.sel));
     f.render_stateful_widget(
-        Table::new(rows, widths).header(header).block(b).row_highlight_style(selected()),
+        Table::new(rows, widths)
+            .header(header)
+            .block(b)
+            .row_highlight_style(selected()),
         area,
         &mut ts,
     );

@@ -11,7 +11,11 @@ use ratatui::text::Line;
 use ratatui::widgets::{Clear, Paragraph};
 
 pub fn lock(prev: Screen) -> Screen {
-    Screen::Locked(LockState { prev: Box::new(prev), pin: String::new(), msg: None })
+    Screen::Locked(LockState {
+        prev: Box::new(prev),
+        pin: String::new(),
+        msg: None,
+    })
 }
 
 pub fn key(app: &mut App, mut st: LockState, k: KeyEvent) -> Screen {
@@ -39,7 +43,11 @@ pub fn key(app: &mut App, mut st: LockState, k: KeyEvent) -> Screen {
 }
 
 pub fn hints(_st: &LockState) -> Vec<Hint> {
-    vec![("0-9", "hint-type-pin"), ("key-enter", "hint-unlock"), ("Ctrl+Q", "hint-quit")]
+    vec![
+        ("0-9", "hint-type-pin"),
+        ("key-enter", "hint-unlock"),
+        ("Ctrl+Q", "hint-quit"),
+    ]
 }
 
 pub fn draw(f: &mut Frame, area: Rect, app: &App, st: &LockState) {
@@ -48,9 +56,17 @@ pub fn draw(f: &mut Frame, area: Rect, app: &App, st: &LockState) {
     let b = block(app.tr.t("lock-title")).border_style(Style::new().fg(Color::Yellow));
     let mut lines = vec![
         Line::from(app.tr.a("lock-who", &[("name", &app.user_name())])),
-        Line::from(app.tr.a("lock-basket", &[("n", &app.basket.lines.len().to_string())])),
+        Line::from(
+            app.tr
+                .a("lock-basket", &[("n", &app.basket.lines.len().to_string())]),
+        ),
         Line::from(""),
-        Line::from(format!("{} {}▏", app.tr.t("login-pin"), "•".repeat(st.pin.len()))).bold(),
+        Line::from(format!(
+            "{} {}▏",
+            app.tr.t("login-pin"),
+            "•".repeat(st.pin.len())
+        ))
+        .bold(),
     ];
     if let Some(m) = &st.msg {
         lines.push(Line::from(m.clone()).red().bold());

@@ -47,12 +47,18 @@ fn submit(app: &mut App, mut st: LoginState) -> Screen {
     }
     let pin = std::mem::take(&mut st.pin);
     let now = app.now();
-    match app.db.check_pin(&app.till, &person.name, &pin, &now, "login") {
+    match app
+        .db
+        .check_pin(&app.till, &person.name, &pin, &now, "login")
+    {
         Ok(PinCheck::Ok(p)) => {
             app.user = Some(p);
             app.home()
         }
-        Ok(PinCheck::Wrong { failures, wait_secs }) => {
+        Ok(PinCheck::Wrong {
+            failures,
+            wait_secs,
+        }) => {
             let left = LOCK_AFTER.saturating_sub(failures).to_string();
             let mut msg = app.tr.a("login-wrong", &[("left", &left)]);
             if wait_secs > 0 {
@@ -100,7 +106,11 @@ pub fn draw(f: &mut Frame, area: Rect, app: &App, st: &LoginState) {
         .people
         .iter()
         .map(|p| {
-            let mut s = format!("{}  ({})", p.name, app.tr.t(&format!("role-{}", p.role.as_str())));
+            let mut s = format!(
+                "{}  ({})",
+                p.name,
+                app.tr.t(&format!("role-{}", p.role.as_str()))
+            );
             if p.locked {
                 s.push_str(&format!("  {}", app.tr.t("login-locked-mark")));
             }
@@ -109,7 +119,9 @@ pub fn draw(f: &mut Frame, area: Rect, app: &App, st: &LoginState) {
         .collect();
     let mut ls = ListState::default().with_selected(Some(st.sel));
     f.render_stateful_widget(
-        List::new(items).highlight_style(selected()).highlight_symbol("▶ "),
+        List::new(items)
+            .highlight_style(selected())
+            .highlight_symbol("▶ "),
         list_area,
         &mut ls,
     );

@@ -11,7 +11,10 @@ use ratatui::text::Line;
 use ratatui::widgets::{Clear, List, ListItem, ListState, Paragraph};
 
 pub fn key(app: &mut App, ov: Overlay, k: KeyEvent) -> Option<Overlay> {
-    let yes = matches!(k.code, KeyCode::Char('o' | 'O' | 'y' | 'Y') | KeyCode::Enter);
+    let yes = matches!(
+        k.code,
+        KeyCode::Char('o' | 'O' | 'y' | 'Y') | KeyCode::Enter
+    );
     match ov {
         Overlay::Help => (k.code != KeyCode::Esc).then_some(Overlay::Help),
         Overlay::ConfirmQuit if yes => {
@@ -29,9 +32,17 @@ pub fn key(app: &mut App, ov: Overlay, k: KeyEvent) -> Option<Overlay> {
 
 /// Records the abandoned basket (Z report counts it), then empties it.
 fn abandon(app: &mut App) {
-    let (till, shift, who, now) = (app.till.clone(), app.shift.as_ref().map(|s| s.id.clone()), app.user_name(), app.now());
+    let (till, shift, who, now) = (
+        app.till.clone(),
+        app.shift.as_ref().map(|s| s.id.clone()),
+        app.user_name(),
+        app.now(),
+    );
     let (n, total) = (app.basket.lines.len() as u32, app.basket.total());
-    match app.db.abandon_basket(&till, shift.as_deref(), &who, n, total, &now) {
+    match app
+        .db
+        .abandon_basket(&till, shift.as_deref(), &who, n, total, &now)
+    {
         Ok(()) => {
             app.basket.clear();
             app.info(app.tr.t("basket-abandoned"));
@@ -84,8 +95,12 @@ fn check(app: &mut App, mut st: ApprovalState) -> Option<ApprovalState> {
 
 fn run(app: &mut App, pending: Pending, supervisor: &str) {
     match pending {
-        Pending::PriceOverride { line, price } => super::sale::override_price(app, line, price, supervisor),
-        Pending::Refund { ticket, lines } => super::ticket::refund(app, &ticket, &lines, supervisor),
+        Pending::PriceOverride { line, price } => {
+            super::sale::override_price(app, line, price, supervisor)
+        }
+        Pending::Refund { ticket, lines } => {
+            super::ticket::refund(app, &ticket, &lines, supervisor)
+        }
         Pending::CloseShift { counted } => {
             if let Some(next) = super::count::close(app, counted, supervisor) {
                 app.screen = next;
@@ -93,7 +108,10 @@ fn run(app: &mut App, pending: Pending, supervisor: &str) {
         }
         Pending::Unlock { name } => {
             let now = app.now();
-            match app.db.unlock_person(&app.till.clone(), &name, supervisor, &now) {
+            match app
+                .db
+                .unlock_person(&app.till.clone(), &name, supervisor, &now)
+            {
                 Ok(()) => app.info(app.tr.a("unlocked", &[("name", &name)])),
                 Err(e) => app.fail(e),
             }
@@ -132,14 +150,20 @@ fn draw_help(f: &mut Frame, area: Rect, app: &App, hints: &[Hint]) {
         .map(|(k, what)| Line::from(format!("{:>12}  {}", key_label(app, k), app.tr.t(what))))
         .chain([Line::from(""), Line::from(app.tr.t("help-footer")).dim()])
         .collect();
-    f.render_widget(Paragraph::new(lines).block(block(app.tr.t("help-title"))), r);
+    f.render_widget(
+        Paragraph::new(lines).block(block(app.tr.t("help-title"))),
+        r,
+    );
 }
 
 fn draw_confirm(f: &mut Frame, area: Rect, app: &App, id: &str) {
     let r = centered(area, 56, 5);
     f.render_widget(Clear, r);
     let b = block(app.tr.t("confirm-title")).border_style(Style::new().fg(Color::Red));
-    let text = vec![Line::from(app.tr.t(id)).bold(), Line::from(app.tr.t("confirm-keys"))];
+    let text = vec![
+        Line::from(app.tr.t(id)).bold(),
+        Line::from(app.tr.t("confirm-keys")),
+    ];
     f.render_widget(Paragraph::new(text).block(b), r);
 }
 
@@ -160,8 +184,21 @@ fn draw_approval(f: &mut Frame, area: Rect, app: &App, st: &ApprovalState) {
     f.render_widget(Paragraph::new(pending_text(app, &st.pending)).bold(), what);
     let items: Vec<ListItem> = sups.iter().map(|p| ListItem::new(p.name.clone())).collect();
     let mut ls = ListState::default().with_selected(Some(st.sel));
-    f.render_stateful_widget(List::new(items).highlight_style(selected()).highlight_symbol("▶ "), list, &mut ls);
-    f.render_widget(Paragraph::new(format!("{} {}▏", app.tr.t("login-pin"), "•".repeat(st.pin.len()))), pin);
+    f.render_stateful_widget(
+        List::new(items)
+            .highlight_style(selected())
+            .highlight_symbol("▶ "),
+        list,
+        &mut ls,
+    );
+    f.render_widget(
+        Paragraph::new(format!(
+            "{} {}▏",
+            app.tr.t("login-pin"),
+            "•".repeat(st.pin.len())
+        )),
+        pin,
+    );
     if let Some(m) = &st.msg {
         f.render_widget(Paragraph::new(m.clone()).red().bold(), msg);
     }
@@ -170,12 +207,14 @@ fn draw_approval(f: &mut Frame, area: Rect, app: &App, st: &ApprovalState) {
 fn pending_text(app: &App, p: &Pending) -> String {
     use crate::domain::money::format_dh;
     match p {
-        Pending::PriceOverride { price, .. } => app.tr.a("approve-price", &[("price", &format_dh(*price))]),
-        Pending::Refund { ticket, lines } => {
-            app.tr.a("approve-refund", &[("ticket", ticket), ("n", &lines.len().to_string())])
+        Pending::PriceOverride { price, .. } => {
+            app.tr.a("approve-price", &[("price", &format_dh(*price))])
         }
+        Pending::Refund { ticket, lines } => app.tr.a(
+            "approve-refund",
+            &[("ticket", ticket), ("n", &lines.len().to_string())],
+        ),
         Pending::CloseShift { .. } => app.tr.t("approve-close"),
         Pending::Unlock { name } => app.tr.a("approve-unlock", &[("name", name)]),
     }
 }
-

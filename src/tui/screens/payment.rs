@@ -36,12 +36,19 @@ pub fn key(app: &mut App, mut st: PayState, k: KeyEvent) -> Screen {
         KeyCode::Esc => return Screen::Sale(SaleState::default()),
         KeyCode::Enter if paid => return complete(app, st),
         KeyCode::Tab | KeyCode::BackTab => {
-            let i = PaymentMethod::ALL.iter().position(|m| *m == st.method).unwrap_or(0);
+            let i = PaymentMethod::ALL
+                .iter()
+                .position(|m| *m == st.method)
+                .unwrap_or(0);
             st.method = PaymentMethod::ALL[(i + 1) % 4];
             st.on_reference = false;
         }
         KeyCode::F(n) if NOTES.iter().any(|(f, _)| *f == n) => {
-            let note = NOTES.iter().find(|(f, _)| *f == n).map(|(_, v)| *v).unwrap_or(0);
+            let note = NOTES
+                .iter()
+                .find(|(f, _)| *f == n)
+                .map(|(_, v)| *v)
+                .unwrap_or(0);
             st.method = PaymentMethod::Cash;
             add(app, &mut st, Some(Decimal::from(note)));
         }
@@ -80,14 +87,20 @@ fn add(app: &mut App, st: &mut PayState, value: Option<Decimal>) {
         let due = round_cash(rest, step);
         let given = value.unwrap_or(due);
         let amount = if given >= due { rest } else { given };
-        PaymentDraft { tendered: Some(given), ..PaymentDraft::new(PaymentMethod::Cash, amount) }
+        PaymentDraft {
+            tendered: Some(given),
+            ..PaymentDraft::new(PaymentMethod::Cash, amount)
+        }
     } else {
         let amount = value.unwrap_or(rest);
         if amount > rest {
             return app.error(app.tr.a("pay-too-much", &[("rest", &format_dh(rest))]));
         }
         let reference = Some(st.reference.value().trim().to_string()).filter(|r| !r.is_empty());
-        PaymentDraft { reference, ..PaymentDraft::new(st.method, amount) }
+        PaymentDraft {
+            reference,
+            ..PaymentDraft::new(st.method, amount)
+        }
     };
     if draft.amount <= Decimal::ZERO {
         return;
@@ -134,7 +147,11 @@ fn complete(app: &mut App, st: PayState) -> Screen {
 }
 
 pub fn hints(st: &PayState) -> Vec<Hint> {
-    let enter = if st.on_reference { "hint-add-payment" } else { "hint-enter-amount" };
+    let enter = if st.on_reference {
+        "hint-add-payment"
+    } else {
+        "hint-enter-amount"
+    };
     vec![
         ("key-enter", enter),
         ("key-tab", "hint-method"),
@@ -160,15 +177,26 @@ pub fn draw(f: &mut Frame, area: Rect, app: &App, st: &PayState) {
         .iter()
         .map(|m| {
             let label = format!(" {} ", app.tr.t(&format!("method-{}", m.as_str())));
-            if *m == st.method { Span::styled(label, selected()) } else { Span::raw(label) }
+            if *m == st.method {
+                Span::styled(label, selected())
+            } else {
+                Span::raw(label)
+            }
         })
         .collect();
-    f.render_widget(Paragraph::new(Line::from(spans)).block(block(app.tr.t("pay-method"))), methods);
+    f.render_widget(
+        Paragraph::new(Line::from(spans)).block(block(app.tr.t("pay-method"))),
+        methods,
+    );
     draw_inputs(f, inputs, app, st);
     draw_list(f, list, app, st);
     let rest = remaining(app, st);
     if rest <= Decimal::ZERO && !st.payments.is_empty() {
-        let label = format!("{} — {}", app.tr.t("change-label"), app.tr.t("pay-complete"));
+        let label = format!(
+            "{} — {}",
+            app.tr.t("change-label"),
+            app.tr.t("pay-complete")
+        );
         super::sale_view::draw_big_amount(f, big, &label, change(st, app.market.cash_rounding));
     } else {
         super::sale_view::draw_big_amount(f, big, &app.tr.t("pay-remaining"), rest);
@@ -176,18 +204,31 @@ pub fn draw(f: &mut Frame, area: Rect, app: &App, st: &PayState) {
 }
 
 fn draw_inputs(f: &mut Frame, area: Rect, app: &App, st: &PayState) {
-    let [a, r] = Layout::horizontal([Constraint::Percentage(50), Constraint::Percentage(50)]).areas(area);
-    let amount_title = if st.method == PaymentMethod::Cash { "pay-tendered" } else { "pay-amount" };
+    let [a, r] =
+        Layout::horizontal([Constraint::Percentage(50), Constraint::Percentage(50)]).areas(area);
+    let amount_title = if st.method == PaymentMethod::Cash {
+        "pay-tendered"
+    } else {
+        "pay-amount"
+    };
     let focus = Style::new().fg(Color::Yellow);
     let mut ab = block(app.tr.t(amount_title));
     let mut rb = block(app.tr.t("pay-reference"));
-    if st.on_reference { rb = rb.border_style(focus) } else { ab = ab.border_style(focus) }
+    if st.on_reference {
+        rb = rb.border_style(focus)
+    } else {
+        ab = ab.border_style(focus)
+    }
     let (ai, ri) = (ab.inner(a), rb.inner(r));
     f.render_widget(Paragraph::new(st.amount.value()).block(ab), a);
     if st.method != PaymentMethod::Cash {
         f.render_widget(Paragraph::new(st.reference.value()).block(rb), r);
     }
-    let (inner, input) = if st.on_reference { (ri, &st.reference) } else { (ai, &st.amount) };
+    let (inner, input) = if st.on_reference {
+        (ri, &st.reference)
+    } else {
+        (ai, &st.amount)
+    };
     f.set_cursor_position((inner.x + input.visual_cursor() as u16, inner.y));
 }
 
@@ -197,13 +238,20 @@ fn draw_list(f: &mut Frame, area: Rect, app: &App, st: &PayState) {
     let mut title = app.tr.a("pay-summary", &[("total", &format_dh(total))]);
     if step.is_some() {
         let cash = round_cash(remaining(app, st).max(Decimal::ZERO), step);
-        title = format!("{title} · {}", app.tr.a("pay-cash-due", &[("amount", &format_dh(cash))]));
+        title = format!(
+            "{title} · {}",
+            app.tr.a("pay-cash-due", &[("amount", &format_dh(cash))])
+        );
     }
     let items: Vec<ListItem> = st
         .payments
         .iter()
         .map(|p| {
-            let mut s = format!("{:<10} {:>14}", app.tr.t(&format!("method-{}", p.method.as_str())), format_dh(p.amount));
+            let mut s = format!(
+                "{:<10} {:>14}",
+                app.tr.t(&format!("method-{}", p.method.as_str())),
+                format_dh(p.amount)
+            );
             if let Some(t) = p.tendered {
                 s.push_str(&format!("  {} {}", app.tr.t("pay-given"), format_dh(t)));
             }

@@ -15,7 +15,9 @@ use ratatui::widgets::Paragraph;
 const WIDTH: usize = 40;
 
 fn row(label: String, value: String) -> String {
-    let pad = WIDTH.saturating_sub(label.chars().count() + value.chars().count()).max(1);
+    let pad = WIDTH
+        .saturating_sub(label.chars().count() + value.chars().count())
+        .max(1);
     format!("{label}{}{value}", " ".repeat(pad))
 }
 
@@ -23,12 +25,21 @@ fn totals_lines(app: &App, t: &ShiftTotals) -> Vec<String> {
     let tr = &app.tr;
     let mut v = vec![
         row(tr.t("z-float"), format_dh(t.opening_float)),
-        row(tr.a("z-sales", &[("n", &t.sales_count.to_string())]), format_dh(t.sales_total)),
-        row(tr.a("z-refunds", &[("n", &t.refunds_count.to_string())]), format!("-{}", format_dh(t.refunds_total))),
+        row(
+            tr.a("z-sales", &[("n", &t.sales_count.to_string())]),
+            format_dh(t.sales_total),
+        ),
+        row(
+            tr.a("z-refunds", &[("n", &t.refunds_count.to_string())]),
+            format!("-{}", format_dh(t.refunds_total)),
+        ),
         row(tr.t("z-net"), format_dh(t.net())),
     ];
     for (m, amount) in PaymentMethod::ALL.iter().zip(t.by_method) {
-        v.push(row(format!("  {}", tr.t(&format!("method-{}", m.as_str()))), format_dh(amount)));
+        v.push(row(
+            format!("  {}", tr.t(&format!("method-{}", m.as_str()))),
+            format_dh(amount),
+        ));
     }
     v.push(row(tr.t("rcpt-rounding"), format_dh(t.rounding)));
     v.push(row(
@@ -43,7 +54,12 @@ pub fn x_lines(app: &App, t: &ShiftTotals) -> Vec<String> {
     let mut v = vec![
         app.market.name.clone(),
         app.tr.a("x-title", &[("shift", &t.shift)]),
-        format!("{} {} · {}", app.tr.t("status-till"), app.till, app.now().display()),
+        format!(
+            "{} {} · {}",
+            app.tr.t("status-till"),
+            app.till,
+            app.now().display()
+        ),
         String::new(),
     ];
     v.extend(totals_lines(app, t));
@@ -55,7 +71,12 @@ pub fn z_lines(app: &App, z: &ZReport) -> Vec<String> {
     let mut v = vec![
         app.market.name.clone(),
         tr.a("z-title", &[("shift", &z.totals.shift)]),
-        format!("{} {} · {}", tr.t("status-till"), app.till, z.closed_at.display()),
+        format!(
+            "{} {} · {}",
+            tr.t("status-till"),
+            app.till,
+            z.closed_at.display()
+        ),
         format!("{} {}", tr.t("rcpt-cashier"), app.user_name()),
         String::new(),
     ];
@@ -105,11 +126,25 @@ pub fn key(app: &mut App, mut st: ReportState, k: KeyEvent) -> Screen {
 }
 
 pub fn hints(st: &ReportState) -> Vec<Hint> {
-    let back = if st.logout_after { "hint-logout" } else { "hint-back" };
-    vec![("F2", "hint-print"), ("key-arrows", "hint-scroll"), ("key-esc", back), ("F1", "hint-help")]
+    let back = if st.logout_after {
+        "hint-logout"
+    } else {
+        "hint-back"
+    };
+    vec![
+        ("F2", "hint-print"),
+        ("key-arrows", "hint-scroll"),
+        ("key-esc", back),
+        ("F1", "hint-help"),
+    ]
 }
 
 pub fn draw(f: &mut Frame, area: Rect, _app: &App, st: &ReportState) {
     let text = st.lines.join("\n");
-    f.render_widget(Paragraph::new(text).scroll((st.scroll, 0)).block(block(st.title.clone())), area);
+    f.render_widget(
+        Paragraph::new(text)
+            .scroll((st.scroll, 0))
+            .block(block(st.title.clone())),
+        area,
+    );
 }

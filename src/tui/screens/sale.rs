@@ -3,10 +3,10 @@
 //! or else the selected result.
 use crate::domain::Product;
 use crate::domain::money::{parse_human_amount, parse_human_quantity};
+use crate::storage::journal::NewEntry;
 use crate::tui::app::*;
 use crate::tui::basket::{Entry, classify, divers_line, split_quantity};
 use crate::tui::keys::{self, Hint};
-use crate::storage::journal::NewEntry;
 use ratatui::crossterm::event::{KeyCode, KeyEvent};
 use rust_decimal::Decimal;
 use tui_input::Input;
@@ -84,7 +84,12 @@ fn search_key(app: &mut App, st: &mut SaleState, k: KeyEvent) {
 
 fn basket_key(app: &mut App, st: &mut SaleState, k: KeyEvent) {
     let n = app.basket.lines.len();
-    let open = |kind| Some(Prompt { kind, input: Input::default() });
+    let open = |kind| {
+        Some(Prompt {
+            kind,
+            input: Input::default(),
+        })
+    };
     match k.code {
         KeyCode::Esc => st.focus = Focus::Search,
         KeyCode::Delete | KeyCode::Backspace if n > 0 => {
@@ -111,11 +116,20 @@ fn submit(app: &mut App, st: &mut SaleState) {
     };
     let found: Option<Product> = match classify(rest, |c| app.catalog.has_exhibitor(c)) {
         Entry::Quick { exhibitor, price } => {
-            let line = divers_line(&exhibitor, &app.tr.t("divers"), qty.unwrap_or(Decimal::ONE), price);
+            let line = divers_line(
+                &exhibitor,
+                &app.tr.t("divers"),
+                qty.unwrap_or(Decimal::ONE),
+                price,
+            );
             return added(app, st, line);
         }
         Entry::Digits(d) => {
-            let p = app.catalog.by_barcode(&d).or_else(|| app.catalog.by_code(&d)).cloned();
+            let p = app
+                .catalog
+                .by_barcode(&d)
+                .or_else(|| app.catalog.by_code(&d))
+                .cloned();
             if p.is_none() {
                 return app.error(app.tr.a("unknown-barcode", &[("code", &d)]));
             }
@@ -138,8 +152,16 @@ fn submit(app: &mut App, st: &mut SaleState) {
 fn add_product(app: &mut App, st: &mut SaleState, p: &Product, qty: Option<Decimal>) {
     let Some(q) = qty else {
         if p.unit.allows_fraction() {
-            let idx = app.catalog.products.iter().position(|x| x.code == p.code).unwrap_or(0);
-            st.prompt = Some(Prompt { kind: PromptKind::Weight(idx), input: Input::default() });
+            let idx = app
+                .catalog
+                .products
+                .iter()
+                .position(|x| x.code == p.code)
+                .unwrap_or(0);
+            st.prompt = Some(Prompt {
+                kind: PromptKind::Weight(idx),
+                input: Input::default(),
+            });
             return;
         }
         return added(app, st, crate::tui::basket::line_for(p, Decimal::ONE));
@@ -198,7 +220,10 @@ fn apply_prompt(app: &mut App, st: &mut SaleState, p: Prompt) {
             }
             Ok(price) => {
                 app.overlay = Some(Overlay::Approval(ApprovalState {
-                    pending: Pending::PriceOverride { line: st.line, price },
+                    pending: Pending::PriceOverride {
+                        line: st.line,
+                        price,
+                    },
                     sel: 0,
                     pin: String::new(),
                     msg: None,
@@ -211,26 +236,38 @@ fn apply_prompt(app: &mut App, st: &mut SaleState, p: Prompt) {
 
 /// Changes a line, refusing what the domain would refuse (fractional pieces, discount above the amount).
 fn set_line(app: &mut App, i: usize, change: impl FnOnce(&mut crate::domain::LineDraft)) {
-    let Some(line) = app.basket.lines.get(i) else { return };
+    let Some(line) = app.basket.lines.get(i) else {
+        return;
+    };
     let mut new = line.clone();
     change(&mut new);
     let checked = crate::domain::sale::build_sale(
         std::slice::from_ref(&new),
         Decimal::ZERO,
-        &[crate::domain::PaymentDraft::new(crate::domain::PaymentMethod::Other, new.total())],
+        &[crate::domain::PaymentDraft::new(
+            crate::domain::PaymentMethod::Other,
+            new.total(),
+        )],
         None,
     );
     match checked {
-        Err(e) if !matches!(e, crate::domain::TicketError::BadPayment(_)) => app.error(e.to_string()),
+        Err(e) if !matches!(e, crate::domain::TicketError::BadPayment(_)) => {
+            app.error(e.to_string())
+        }
         _ => app.basket.lines[i] = new,
     }
 }
 
 /// Applies an approved price override and journals it with both names.
 pub fn override_price(app: &mut App, i: usize, price: Decimal, approver: &str) {
-    let Some(line) = app.basket.lines.get(i).cloned() else { return };
+    let Some(line) = app.basket.lines.get(i).cloned() else {
+        return;
+    };
     let detail = format!("{} -> {}", line.unit_price, price);
-    let subject = line.product_code.clone().unwrap_or_else(|| line.exhibitor_code.clone());
+    let subject = line
+        .product_code
+        .clone()
+        .unwrap_or_else(|| line.exhibitor_code.clone());
     let (till, actor, now) = (app.till.clone(), app.user_name(), app.now());
     let entry = NewEntry {
         chain: &till,

@@ -13,7 +13,8 @@ pub fn draw(f: &mut Frame, area: Rect, app: &App, st: &SaleState) {
     let results_rows = (app.catalog.results.len() as u16).clamp(1, 6) + 2;
     let (input, results, basket, total) = if area.width >= 100 {
         let [left, right] =
-            Layout::horizontal([Constraint::Percentage(45), Constraint::Percentage(55)]).areas(area);
+            Layout::horizontal([Constraint::Percentage(45), Constraint::Percentage(55)])
+                .areas(area);
         let [i, r] = Layout::vertical([Constraint::Length(3), Constraint::Min(3)]).areas(left);
         let [b, t] = Layout::vertical([Constraint::Min(3), Constraint::Length(6)]).areas(right);
         (i, r, b, t)
@@ -42,8 +43,15 @@ fn draw_input(f: &mut Frame, area: Rect, app: &App, st: &SaleState) {
         b = b.border_style(Style::new().fg(Color::Yellow));
     }
     let inner = b.inner(area);
-    let scroll = st.input.visual_scroll(inner.width.saturating_sub(1) as usize);
-    f.render_widget(Paragraph::new(st.input.value()).scroll((0, scroll as u16)).block(b), area);
+    let scroll = st
+        .input
+        .visual_scroll(inner.width.saturating_sub(1) as usize);
+    f.render_widget(
+        Paragraph::new(st.input.value())
+            .scroll((0, scroll as u16))
+            .block(b),
+        area,
+    );
     if st.focus == Focus::Search && st.prompt.is_none() {
         let x = st.input.visual_cursor().saturating_sub(scroll) as u16;
         f.set_cursor_position((inner.x + x, inner.y));
@@ -51,7 +59,10 @@ fn draw_input(f: &mut Frame, area: Rect, app: &App, st: &SaleState) {
 }
 
 fn draw_results(f: &mut Frame, area: Rect, app: &App, st: &SaleState) {
-    let b = block(app.tr.a("sale-results", &[("n", &app.catalog.results.len().to_string())]));
+    let b = block(app.tr.a(
+        "sale-results",
+        &[("n", &app.catalog.results.len().to_string())],
+    ));
     let visible = area.height.saturating_sub(2) as usize;
     let skip = st.sel.saturating_sub(visible.saturating_sub(1));
     let items: Vec<ListItem> = app
@@ -62,28 +73,45 @@ fn draw_results(f: &mut Frame, area: Rect, app: &App, st: &SaleState) {
         .take(visible)
         .map(|i| {
             let p = &app.catalog.products[*i];
-            let ar = p.name_ar.as_deref().map(|a| app.arabic.apply(a)).unwrap_or_default();
+            let ar = p
+                .name_ar
+                .as_deref()
+                .map(|a| app.arabic.apply(a))
+                .unwrap_or_default();
             let unit = app.tr.t(&format!("unit-{}", p.unit.as_str()));
             ListItem::new(format!(
                 "{} {:<8} {} {}  {}/{unit}",
-                p.exhibitor_code, p.code, p.name_fr, ar, format_dh(p.price)
+                p.exhibitor_code,
+                p.code,
+                p.name_fr,
+                ar,
+                format_dh(p.price)
             ))
         })
         .collect();
     if items.is_empty() {
-        f.render_widget(Paragraph::new(app.tr.t("sale-search-help")).dim().block(b), area);
+        f.render_widget(
+            Paragraph::new(app.tr.t("sale-search-help")).dim().block(b),
+            area,
+        );
         return;
     }
     let mut ls = ListState::default().with_selected(Some(st.sel - skip));
     f.render_stateful_widget(
-        List::new(items).block(b).highlight_style(selected()).highlight_symbol("▶"),
+        List::new(items)
+            .block(b)
+            .highlight_style(selected())
+            .highlight_symbol("▶"),
         area,
         &mut ls,
     );
 }
 
 fn draw_basket(f: &mut Frame, area: Rect, app: &App, st: &SaleState) {
-    let mut b = block(app.tr.a("sale-basket", &[("n", &app.basket.lines.len().to_string())]));
+    let mut b = block(
+        app.tr
+            .a("sale-basket", &[("n", &app.basket.lines.len().to_string())]),
+    );
     if st.focus == Focus::Basket {
         b = b.border_style(Style::new().fg(Color::Yellow));
     }
@@ -96,7 +124,11 @@ fn draw_basket(f: &mut Frame, area: Rect, app: &App, st: &SaleState) {
             if let Some(ar) = &l.name_ar {
                 name = format!("{name} {}", app.arabic.apply(ar));
             }
-            let disc = if l.discount.is_zero() { String::new() } else { format!("-{}", format_fr(l.discount)) };
+            let disc = if l.discount.is_zero() {
+                String::new()
+            } else {
+                format!("-{}", format_fr(l.discount))
+            };
             Row::new(vec![
                 Cell::from(l.exhibitor_code.clone()),
                 Cell::from(name),
@@ -108,8 +140,15 @@ fn draw_basket(f: &mut Frame, area: Rect, app: &App, st: &SaleState) {
         })
         .collect();
     let header = Row::new(
-        ["col-exhibitor", "col-product", "col-qty", "col-price", "col-discount", "col-total"]
-            .map(|id| app.tr.t(id)),
+        [
+            "col-exhibitor",
+            "col-product",
+            "col-qty",
+            "col-price",
+            "col-discount",
+            "col-total",
+        ]
+        .map(|id| app.tr.t(id)),
     )
     .bold();
     let widths = [
@@ -122,7 +161,10 @@ fn draw_basket(f: &mut Frame, area: Rect, app: &App, st: &SaleState) {
     ];
     let sel = (st.focus == Focus::Basket).then_some(st.line);
     let mut ts = TableState::default().with_selected(sel);
-    let table = Table::new(rows, widths).header(header).block(b).row_highlight_style(selected());
+    let table = Table::new(rows, widths)
+        .header(header)
+        .block(b)
+        .row_highlight_style(selected());
     f.render_stateful_widget(table, area, &mut ts);
 }
 
@@ -145,7 +187,13 @@ pub fn draw_big_amount(f: &mut Frame, area: Rect, label: &str, amount: Decimal) 
         lines[2].push_span(" DH");
         f.render_widget(Paragraph::new(lines).green().bold().right_aligned(), inner);
     } else {
-        f.render_widget(Paragraph::new(format_dh(amount)).green().bold().right_aligned(), inner);
+        f.render_widget(
+            Paragraph::new(format_dh(amount))
+                .green()
+                .bold()
+                .right_aligned(),
+            inner,
+        );
     }
 }
 

@@ -33,7 +33,13 @@ pub fn key(app: &mut App, mut st: TicketState, k: KeyEvent) -> Screen {
 
 fn reprint(app: &mut App, id: &str) {
     let (till, actor, now) = (app.till.clone(), app.user_name(), app.now());
-    let e = NewEntry { chain: &till, kind: "reprint", actor: &actor, subject: id, ..Default::default() };
+    let e = NewEntry {
+        chain: &till,
+        kind: "reprint",
+        actor: &actor,
+        subject: id,
+        ..Default::default()
+    };
     match app.db.journal_event(&now, &e) {
         Ok(_) => {
             app.info(app.tr.a("reprinted", &[("id", id)]));
@@ -52,14 +58,27 @@ fn ask_refund(app: &mut App, st: &TicketState) {
         .iter()
         .zip(&st.marked)
         .filter(|(_, m)| **m)
-        .map(|(l, _)| (l.line_no, l.quantity - already.get(&l.line_no).map(|a| a.0).unwrap_or_default()))
+        .map(|(l, _)| {
+            (
+                l.line_no,
+                l.quantity - already.get(&l.line_no).map(|a| a.0).unwrap_or_default(),
+            )
+        })
         .filter(|(_, q)| *q > Decimal::ZERO)
         .collect();
     if lines.is_empty() {
         return app.error(app.tr.t("refund-nothing"));
     }
-    let pending = Pending::Refund { ticket: st.ticket.head.id.clone(), lines };
-    app.overlay = Some(Overlay::Approval(ApprovalState { pending, sel: 0, pin: String::new(), msg: None }));
+    let pending = Pending::Refund {
+        ticket: st.ticket.head.id.clone(),
+        lines,
+    };
+    app.overlay = Some(Overlay::Approval(ApprovalState {
+        pending,
+        sel: 0,
+        pin: String::new(),
+        msg: None,
+    }));
 }
 
 /// Runs an approved refund, paid back in cash, and prints it; returns to the history.
@@ -77,7 +96,10 @@ pub fn refund(app: &mut App, ticket: &str, lines: &[(u32, Decimal)], approver: &
     let payout = [PaymentDraft::new(PaymentMethod::Cash, amount)];
     match app.db.refund(&ctx, ticket, lines, &payout) {
         Ok(t) => {
-            app.info(app.tr.a("refund-done", &[("id", &t.head.id), ("amount", &format_dh(amount))]));
+            app.info(app.tr.a(
+                "refund-done",
+                &[("id", &t.head.id), ("amount", &format_dh(amount))],
+            ));
             app.print_ticket(&t.head.id);
             app.screen = super::history::open(app);
         }
@@ -106,11 +128,18 @@ pub fn hints(st: &TicketState) -> Vec<Hint> {
 
 pub fn draw(f: &mut Frame, area: Rect, app: &App, st: &TicketState) {
     let t = &st.ticket;
-    let title = app.tr.a("ticket-title", &[("id", &t.head.id), ("kind", &app.tr.t(&format!("kind-{}", t.head.kind)))]);
+    let title = app.tr.a(
+        "ticket-title",
+        &[
+            ("id", &t.head.id),
+            ("kind", &app.tr.t(&format!("kind-{}", t.head.kind))),
+        ],
+    );
     let b = block(title);
     let inner = b.inner(area);
     f.render_widget(b, area);
-    let [lines_area, foot] = Layout::vertical([Constraint::Min(3), Constraint::Length(3)]).areas(inner);
+    let [lines_area, foot] =
+        Layout::vertical([Constraint::Min(3), Constraint::Length(3)]).areas(inner);
     let rows: Vec<Row> = t
         .lines
         .iter()
@@ -131,9 +160,23 @@ pub fn draw(f: &mut Frame, area: Rect, app: &App, st: &TicketState) {
             ])
         })
         .collect();
-    let header = Row::new(["", "col-exhibitor", "col-product", "col-qty", "col-price", "col-total"].map(|id| {
-        if id.is_empty() { String::new() } else { app.tr.t(id) }
-    }))
+    let header = Row::new(
+        [
+            "",
+            "col-exhibitor",
+            "col-product",
+            "col-qty",
+            "col-price",
+            "col-total",
+        ]
+        .map(|id| {
+            if id.is_empty() {
+                String::new()
+            } else {
+                app.tr.t(id)
+            }
+        }),
+    )
     .bold();
     let widths = [
         Constraint::Length(3),
@@ -144,11 +187,23 @@ pub fn draw(f: &mut Frame, area: Rect, app: &App, st: &TicketState) {
         Constraint::Length(10),
     ];
     let mut ts = TableState::default().with_selected(Some(st.sel));
-    f.render_stateful_widget(Table::new(rows, widths).header(header).row_highlight_style(selected()), lines_area, &mut ts);
+    f.render_stateful_widget(
+        Table::new(rows, widths)
+            .header(header)
+            .row_highlight_style(selected()),
+        lines_area,
+        &mut ts,
+    );
     let pays: Vec<String> = t
         .payments
         .iter()
-        .map(|p| format!("{} {}", app.tr.t(&format!("method-{}", p.method.as_str())), format_dh(p.amount)))
+        .map(|p| {
+            format!(
+                "{} {}",
+                app.tr.t(&format!("method-{}", p.method.as_str())),
+                format_dh(p.amount)
+            )
+        })
         .collect();
     let text = format!(
         "{} {}   {}\n{} {}  ·  {} {}",

@@ -1,0 +1,182 @@
+//! The command line of DESIGN.md (binary `souk`).
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use std::path::PathBuf;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "souk",
+    version,
+    about = "Caisse pour les marchés itinérants de l'économie sociale et solidaire"
+)]
+pub struct Cli {
+    /// Fichier de configuration (par défaut ./souk.toml s'il existe)
+    #[arg(long, global = true)]
+    pub config: Option<PathBuf>,
+    /// Base de données du marché (remplace celle de la configuration)
+    #[arg(long, global = true)]
+    pub db: Option<PathBuf>,
+    /// Caisse de ce poste (remplace celle de la configuration)
+    #[arg(long)]
+    pub till: Option<String>,
+    /// Dossier de l'imprimante fichier (remplace celui de la configuration)
+    #[arg(long)]
+    pub printer_dir: Option<PathBuf>,
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Crée un marché de démonstration (Ifrane) et ouvre la caisse
+    Demo(DemoArgs),
+    /// Crée une base de marché vide
+    Init(InitArgs),
+    /// Importe un fichier CSV (tout ou rien)
+    Import { kind: ImportKind, file: PathBuf },
+    /// Rapports : règlement d'une phase, recettes du jour, totaux de phase
+    #[command(subcommand)]
+    Report(ReportCmd),
+    /// Ouvre ou clôture une phase
+    Phase {
+        action: PhaseAction,
+        number: u32,
+        /// Qui clôture (superviseur ou organisateur) ; code lu au terminal ou dans SOUK_PIN
+        #[arg(long)]
+        by: Option<String>,
+    },
+    /// Exporte un lot (bundle) de ce que cette base a enregistré
+    Export {
+        #[arg(long)]
+        out: PathBuf,
+        /// Une seule caisse
+        #[arg(long = "till")]
+        only_till: Option<String>,
+        /// Seulement ce qui n'a pas encore été exporté
+        #[arg(long)]
+        since_last: bool,
+    },
+    /// Vérifie et fusionne des lots de caisses (organisateur)
+    Merge {
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+    },
+    /// Vérifie la chaîne du journal et la numérotation des tickets
+    Verify,
+    /// Réimprime un ticket, ou écrit ses octets ESC/POS (ou son texte) dans un fichier
+    Receipt {
+        ticket: String,
+        #[arg(long)]
+        out: Option<PathBuf>,
+        #[arg(long)]
+        text: bool,
+    },
+    /// Imprimante : page de test ou état
+    Printer { action: PrinterAction },
+    /// Copie cohérente de la base (API de sauvegarde SQLite)
+    Backup {
+        #[arg(long)]
+        out: PathBuf,
+    },
+    /// Personnes (caissiers, superviseurs, organisateurs) et leurs codes
+    #[command(subcommand)]
+    People(PeopleCmd),
+}
+
+#[derive(Debug, Args)]
+pub struct DemoArgs {
+    /// Dossier de la démonstration (base et imprimante fichier)
+    #[arg(long, default_value = "souk-demo")]
+    pub dir: PathBuf,
+    /// Recrée la démonstration même si elle existe déjà
+    #[arg(long)]
+    pub fresh: bool,
+    /// Crée la base sans ouvrir la caisse
+    #[arg(long)]
+    pub no_till: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct InitArgs {
+    #[arg(long)]
+    pub market: String,
+    #[arg(long, default_value = "")]
+    pub organiser: String,
+    #[arg(long, default_value = "")]
+    pub city: String,
+    /// Arrondi des espèces : 0.10, 0.50 ou 1 (aucun par défaut)
+    #[arg(long)]
+    pub cash_rounding: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum ImportKind {
+    Phases,
+    Tills,
+    Exhibitors,
+    Products,
+    Sales,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ReportCmd {
+    /// Règlement des exposants d'une phase
+    Settlement {
+        #[arg(long)]
+        phase: u32,
+        #[arg(long, default_value = "text")]
+        format: String,
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
+    /// Recettes du jour par exposant
+    Day {
+        /// AAAA-MM-JJ (aujourd'hui par défaut)
+        #[arg(long)]
+        date: Option<String>,
+        #[arg(long = "till")]
+        till_id: Option<String>,
+        #[arg(long, default_value = "text")]
+        format: String,
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
+    /// Totaux d'une phase pour la région
+    Totals {
+        #[arg(long)]
+        phase: u32,
+        #[arg(long, default_value = "text")]
+        format: String,
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum PhaseAction {
+    Open,
+    Close,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum PrinterAction {
+    Test,
+    Status,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum PeopleCmd {
+    /// Ajoute ou met à jour une personne ; code lu au terminal ou dans SOUK_PIN
+    Add {
+        name: String,
+        #[arg(long, default_value = "cashier")]
+        role: String,
+    },
+    /// Liste les personnes
+    List,
+    /// Débloque une personne (superviseur : --by, code au terminal ou SOUK_PIN)
+    Unlock {
+        name: String,
+        #[arg(long)]
+        by: String,
+    },
+}

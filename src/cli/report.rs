@@ -1,0 +1,77 @@
+//! `souk report settlement|day|totals`: rendered by the report module, written to --out or the terminal.
+use super::Ctx;
+use super::args::ReportCmd;
+use crate::report::{self, Format};
+use crate::storage::{Clock, reports};
+use anyhow::{Result, bail};
+use std::io::Write;
+use std::path::Path;
+
+pub fn report(ctx: &Ctx, cmd: ReportCmd) -> Result<()> {
+    let db = ctx.open()?;
+    let conn = db.conn();
+    let (bytes, out) = match cmd {
+        ReportCmd::Settlement { phase, format, out } => {
+            let f = format_for(&format, out.as_deref())?;
+            (
+                report::render_settlement(&reports::settlement_report(conn, phase)?, f)?,
+                out,
+            )
+        }
+        ReportCmd::Day {
+            date,
+            till_id,
+            format,
+            out,
+        } => {
+            let f = format_for(&format, out.as_deref())?;
+            let date = match date {
+                Some(d) => check_date(&d)?,
+                None => Clock::market()?.now()?.date().to_string(),
+            };
+            (
+                report::render_day(&reports::day_report(conn, &date, till_id.as_deref())?, f)?,
+                out,
+            )
+        }
+        ReportCmd::Totals { phase, format, out } => {
+            let f = format_for(&format, out.as_deref())?;
+            (
+                report::render_phase_totals(&reports::phase_totals(conn, phase)?, f)?,
+                out,
+            )
+        }
+    };
+    match out {
+        Some(path) => {
+            write_synced(&path, &bytes)?;
+            eprintln!("rapport écrit dans {}", path.display());
+        }
+        None => std::io::stdout().write_all(&bytes)?,
+    }
+    Ok(())
+}
+
+/// Binary formats go to a file, never to the terminal.
+fn format_for(name: &str, out: Option<&Path>) -> Result<Format> {
+    let f: Format = name.parse()?;
+    if matches!(f, Format::Xlsx | Format::Pdf) && out.is_none() {
+        bail!("--format {name} : précisez --out FICHIER");
+    }
+    Ok(f)
+}
+
+fn check_date(d: &str) -> Result<String> {
+    match d.parse::<jiff::civil::Date>() {
+        Ok(date) if d.len() == 10 => Ok(date.to_string()),
+        _ => bail!("--date « {d} » : date attendue AAAA-MM-JJ"),
+    }
+}
+
+fn write_synced(path: &Path, bytes: &[u8]) -> Result<()> {
+    let mut f = std::fs::File::create(path)
+        .map_err(|e| anyhow::anyhow!("{} : écriture impossible ({e})", path.display()))?;
+    f.write_all(bytes)?;
+    f.sync_all()?;
+    Ok(())
+}

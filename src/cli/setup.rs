@@ -1,0 +1,211 @@
+//! Set-up commands: init, demo, import, people, verify, backup, and opening the till.
+use super::args::{DemoArgs, ImportKind, InitArgs, PeopleCmd};
+use super::{Ctx, cli_actor, pin::read_pin};
+use crate::domain::Market;
+use crate::domain::money::parse_amount;
+use crate::import::{self, Kind};
+use crate::storage::{Clock, Db, catalogue, people, verify::verify as verify_db};
+use anyhow::{Result, bail};
+use std::path::Path;
+
+pub fn init(ctx: &Ctx, a: &InitArgs) -> Result<()> {
+    if a.market.trim().is_empty() {
+        bail!("--market : le nom du marché est obligatoire");
+    }
+    let cash_rounding = match a.cash_rounding.as_deref() {
+        None | Some("") | Some("0") => None,
+        Some(s) => {
+            let step = parse_amount(s).map_err(|e| anyhow::anyhow!("--cash-rounding : {e}"))?;
+            if !["0.10", "0.50", "1.00"].contains(&format!("{step:.2}").as_str()) {
+                bail!("--cash-rounding : 0.10, 0.50 ou 1 attendu");
+            }
+            Some(step)
+        }
+    };
+    let db = Db::create(&ctx.db_path)?;
+    let now = Clock::market()?.now()?;
+    let market = Market {
+        uuid: uuid::Uuid::now_v7().to_string(),
+        name: a.market.trim().into(),
+        organiser: a.organiser.trim().into(),
+        city: a.city.trim().into(),
+        currency: "MAD".into(),
+        timezone: crate::storage::clock::MARKET_TZ.into(),
+        cash_rounding,
+    };
+    catalogue::insert_market(db.conn(), &market, &now.at_utc)?;
+    println!(
+        "Marché « {} » créé dans {}",
+        market.name,
+        ctx.db_path.display()
+    );
+    println!(
+        "Ensuite : souk import phases|tills|exhibitors|products FICHIER.csv, puis souk people add NOM --role cashier"
+    );
+    Ok(())
+}
+
+pub fn import(ctx: &Ctx, kind: ImportKind, file: &Path) -> Result<()> {
+    let kind = match kind {
+        ImportKind::Phases => Kind::Phases,
+        ImportKind::Tills => Kind::Tills,
+        ImportKind::Exhibitors => Kind::Exhibitors,
+        ImportKind::Products => Kind::Products,
+        ImportKind::Sales => Kind::Sales,
+    };
+    let mut db = ctx.open()?;
+    let s = import::import_file(&mut db, kind, file, &cli_actor())?;
+    match kind {
+        Kind::Sales => println!(
+            "{} : {} lignes, {} tickets papier importés",
+            file.display(),
+            s.rows,
+            s.tickets
+        ),
+        _ => println!("{} : {} lignes importées", file.display(), s.rows),
+    }
+    Ok(())
+}
+
+pub fn verify(ctx: &Ctx) -> Result<()> {
+    let db = ctx.open()?;
+    let v = verify_db(db.conn())?;
+    for t in &v.tills {
+        let last = t.last_ticket.as_deref().unwrap_or("aucun");
+        let gaps = if t.gaps.is_empty() {
+            "sans trou".to_string()
+        } else {
+            t.gaps
+                .iter()
+                .map(|(a, b)| format!("{a}–{b}"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        println!(
+            "caisse {} : {} tickets, dernier {}, numérotation {}",
+            t.till, t.tickets, last, gaps
+        );
+    }
+    if let Some(first) = v.breaks.first() {
+        bail!("{first} ({} anomalie(s) en tout)", v.breaks.len());
+    }
+    println!(
+        "journal intègre : {} entrées, {} tickets vérifiés",
+        v.entries, v.tickets
+    );
+    Ok(())
+}
+
+pub fn backup(ctx: &Ctx, out: &Path) -> Result<()> {
+    let db = ctx.open()?;
+    db.backup_to(out)?;
+    println!("copie vérifiée écrite dans {}", out.display());
+    Ok(())
+}
+
+pub fn people(ctx: &Ctx, cmd: PeopleCmd) -> Result<()> {
+    let mut db = ctx.open()?;
+    match cmd {
+        PeopleCmd::Add { name, role } => {
+            let role: crate::domain::Role = role.parse().map_err(|e: String| anyhow::anyhow!(e))?;
+            let pin = read_pin(&format!("Code de {name} (4 à 8 chiffres)"))?;
+            people::add_person(db.conn(), name.trim(), role, &pin)?;
+            println!("{name} : {} enregistré(e)", role.as_str());
+        }
+        PeopleCmd::List => {
+            for p in people::people(db.conn())? {
+                println!(
+                    "{:<28} {:<11}{}",
+                    p.name,
+                    p.role.as_str(),
+                    if p.locked { " bloqué(e)" } else { "" }
+                );
+            }
+        }
+        PeopleCmd::Unlock { name, by } => {
+            let pin = read_pin(&format!("Code de {by}"))?;
+            let at = Clock::market()?.now()?;
+            let approver = supervisor(&mut db, &by, &pin, &at)?;
+            db.unlock_person(crate::storage::ORG_CHAIN, &name, &approver, &at)?;
+            println!("{name} débloqué(e) par {approver}");
+        }
+    }
+    Ok(())
+}
+
+/// Checks that `name` is a supervisor or organiser with this PIN (journalled either way).
+pub fn supervisor(
+    db: &mut Db,
+    name: &str,
+    pin: &str,
+    at: &crate::storage::LocalTime,
+) -> Result<String> {
+    match db.check_pin(crate::storage::ORG_CHAIN, name, pin, at, "approval")? {
+        people::PinCheck::Ok(p) if p.role.can_approve() => Ok(p.name),
+        people::PinCheck::Ok(p) => bail!("{} n'est pas superviseur ni organisateur", p.name),
+        people::PinCheck::Wrong { failures, .. } => {
+            bail!("code incorrect pour {name} ({failures} échec(s))")
+        }
+        people::PinCheck::Locked => {
+            bail!("{name} est bloqué(e) : un superviseur doit le débloquer")
+        }
+    }
+}
+
+pub fn demo(ctx: &Ctx, a: &DemoArgs, db_given: bool) -> Result<()> {
+    let db_path = if db_given {
+        ctx.db_path.clone()
+    } else {
+        a.dir.join("demo.db")
+    };
+    std::fs::create_dir_all(db_path.parent().unwrap_or(Path::new(".")))?;
+    if a.fresh && db_path.exists() {
+        for ext in ["", "-wal", "-shm"] {
+            let mut p = db_path.clone().into_os_string();
+            p.push(ext);
+            let _ = std::fs::remove_file(p);
+        }
+    }
+    let db = if db_path.exists() {
+        Db::open(&db_path)?
+    } else {
+        crate::demo::create(&db_path)?
+    };
+    let m = catalogue::market(db.conn())?;
+    eprintln!(
+        "Démonstration : {} ({}) — base {}",
+        m.name,
+        m.organiser,
+        db_path.display()
+    );
+    eprintln!(
+        "Codes : {}",
+        crate::demo::PEOPLE
+            .iter()
+            .map(|(n, r, p)| format!("{n} ({}) {p}", r.as_str()))
+            .collect::<Vec<_>>()
+            .join(" · ")
+    );
+    if a.no_till {
+        return Ok(());
+    }
+    let mut till_ctx = Ctx {
+        config: ctx.config.clone(),
+        db_path: db_path.clone(),
+    };
+    if till_ctx.config.printer_dir == crate::config::Config::default().printer_dir {
+        till_ctx.config.printer_dir = a.dir.join("imprimante");
+    }
+    drop(db);
+    open_till(&till_ctx)
+}
+
+pub fn open_till(ctx: &Ctx) -> Result<()> {
+    let db = ctx.open()?;
+    let m = catalogue::market(db.conn())?;
+    println!("Marché : {} — base {}", m.name, ctx.db_path.display());
+    println!(
+        "L'écran de caisse arrive avec la prochaine version. En attendant : souk verify, souk report settlement --phase 1"
+    );
+    Ok(())
+}

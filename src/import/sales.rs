@@ -1,0 +1,188 @@
+//! Paper sales written during an outage: one ticket per ticket_ref, numbered in the named till's series in
+//! file order, flagged manual, its reference kept so that a file imported twice never doubles sales.
+use super::ImportSummary;
+use super::reader::{Cursor, Table, finish, single};
+use crate::domain::money::{parse_amount, parse_quantity};
+use crate::domain::sale::build_sale;
+use crate::domain::{LineDraft, PaymentDraft, PaymentMethod, Product, TicketKind};
+use crate::storage::clock::parse_local;
+use crate::storage::tickets::{SaleContext, insert_ticket};
+use crate::storage::{Clock, catalogue as store};
+use anyhow::Result;
+use rusqlite::{Connection, OptionalExtension};
+use std::collections::HashMap;
+
+const COLUMNS: &[&str] = &[
+    "ticket_ref",
+    "datetime",
+    "till",
+    "product_code",
+    "quantity",
+    "unit_price",
+    "payment_method",
+];
+
+struct PaperTicket {
+    first_line: u64,
+    reference: String,
+    datetime: jiff::civil::DateTime,
+    till: String,
+    method: PaymentMethod,
+    lines: Vec<LineDraft>,
+}
+
+pub fn sales(conn: &Connection, t: &Table, clock: &Clock, actor: &str) -> Result<ImportSummary> {
+    t.require(COLUMNS)?;
+    let products: HashMap<String, Product> = store::products(conn)?
+        .into_iter()
+        .map(|p| (p.code.clone(), p))
+        .collect();
+    let tills: Vec<String> = store::tills(conn)?.into_iter().map(|t| t.id).collect();
+    let mut issues = Vec::new();
+    let mut tickets: Vec<PaperTicket> = Vec::new();
+    let mut index: HashMap<(String, String), usize> = HashMap::new();
+    for row in &t.rows {
+        let mut c = Cursor::new(t, row, &mut issues);
+        let Some((reference, datetime, till, method, line)) = read_row(&mut c, &products, &tills)
+        else {
+            continue;
+        };
+        match index.get(&(till.clone(), reference.clone())) {
+            Some(&i) => {
+                let tk = &mut tickets[i];
+                if tk.datetime != datetime || tk.method != method {
+                    c.issue(
+                        "ticket_ref",
+                        format!(
+                            "le ticket {reference} a une autre date ou un autre paiement ligne {}",
+                            tk.first_line
+                        ),
+                    );
+                }
+                tk.lines.push(line);
+            }
+            None => {
+                index.insert((till.clone(), reference.clone()), tickets.len());
+                tickets.push(PaperTicket {
+                    first_line: row.line,
+                    reference,
+                    datetime,
+                    till,
+                    method,
+                    lines: vec![line],
+                });
+            }
+        }
+    }
+    finish(t, issues)?;
+    for tk in &tickets {
+        commit_paper_ticket(conn, t, clock, actor, tk)?;
+    }
+    Ok(ImportSummary {
+        rows: t.rows.len(),
+        tickets: tickets.len(),
+    })
+}
+
+type RowParts = (
+    String,
+    jiff::civil::DateTime,
+    String,
+    PaymentMethod,
+    LineDraft,
+);
+
+fn read_row(
+    c: &mut Cursor,
+    products: &HashMap<String, Product>,
+    tills: &[String],
+) -> Option<RowParts> {
+    let reference = c.required("ticket_ref");
+    let datetime = c.parse("datetime", |s| parse_local(s).map_err(|e| e.to_string()));
+    let till = c.parse("till", |s| {
+        tills
+            .iter()
+            .any(|t| t == s)
+            .then(|| s.to_string())
+            .ok_or(format!("caisse « {s} » inconnue"))
+    });
+    let product = c.parse("product_code", |s| {
+        products
+            .get(s)
+            .cloned()
+            .ok_or(format!("produit « {s} » inconnu"))
+    });
+    let quantity = c.parse("quantity", |s| parse_quantity(s).map_err(|e| e.to_string()));
+    let unit_price = c.parse("unit_price", |s| {
+        if s.is_empty() {
+            Ok(None)
+        } else {
+            parse_amount(s).map(Some).map_err(|e| e.to_string())
+        }
+    });
+    let method = c.parse("payment_method", |s| s.parse::<PaymentMethod>());
+    let (product, quantity) = (product?, quantity?);
+    if !product.unit.allows_fraction() && quantity.fract() != rust_decimal::Decimal::ZERO {
+        c.issue(
+            "quantity",
+            format!(
+                "« {} » se vend à la pièce : quantité entière attendue",
+                product.name_fr
+            ),
+        );
+        return None;
+    }
+    let line = LineDraft {
+        product_code: Some(product.code.clone()),
+        exhibitor_code: product.exhibitor_code.clone(),
+        name_fr: product.name_fr.clone(),
+        name_ar: product.name_ar.clone(),
+        unit: product.unit,
+        quantity,
+        unit_price: unit_price?.unwrap_or(product.price),
+        discount: rust_decimal::Decimal::ZERO,
+        vat_rate: product.vat_rate,
+    };
+    Some((reference?, datetime?, till?, method?, line))
+}
+
+fn commit_paper_ticket(
+    conn: &Connection,
+    t: &Table,
+    clock: &Clock,
+    actor: &str,
+    tk: &PaperTicket,
+) -> Result<()> {
+    let fail =
+        |column: usize, field: &str, msg: String| single(t, tk.first_line, column, field, msg);
+    let existing: Option<String> = conn
+        .prepare_cached("SELECT id FROM tickets WHERE till = ?1 AND ticket_ref = ?2")?
+        .query_row([&tk.till, &tk.reference], |r| r.get(0))
+        .optional()?;
+    if let Some(id) = existing {
+        let msg = format!(
+            "le ticket papier {} de la caisse {} est déjà importé ({id})",
+            tk.reference, tk.till
+        );
+        return Err(fail(1, "ticket_ref", msg).into());
+    }
+    let total: rust_decimal::Decimal = tk.lines.iter().map(|l| l.total()).sum();
+    let payment = PaymentDraft::new(tk.method, total);
+    let settled = build_sale(&tk.lines, rust_decimal::Decimal::ZERO, &[payment], None)
+        .map_err(|e| fail(0, "", format!("ticket {} : {e}", tk.reference)))?;
+    let at = clock
+        .at_local(tk.datetime)
+        .map_err(|e| fail(2, "datetime", e.to_string()))?;
+    let ctx = SaleContext {
+        till: tk.till.clone(),
+        cashier: actor.to_string(),
+        shift: None,
+        at,
+        manual: true,
+        ticket_ref: Some(tk.reference.clone()),
+        approver: None,
+    };
+    insert_ticket(conn, &ctx, &settled, TicketKind::Sale, None)
+        .map_err(|e| fail(0, "", format!("ticket {} : {e}", tk.reference)))?;
+    Ok(())
+}

@@ -1,0 +1,145 @@
+//! Report renderers: settlement, day report and phase totals, as terminal
+//! text, CSV, XLSX and PDF. Every renderer is a pure function of the
+//! [`model`] data: same input, same bytes (closed phases are reproducible).
+//!
+//! ```
+//! use souk::report::{render_settlement, sample, Format};
+//! let text = render_settlement(&sample::settlement(), "text".parse().unwrap()).unwrap();
+//! assert!(String::from_utf8(text).unwrap().contains("Empreinte du journal"));
+//! ```
+
+mod csv;
+pub mod model;
+pub mod numbers;
+mod pdf;
+mod pdf_layout;
+pub mod sample;
+mod table;
+mod text;
+mod xlsx;
+
+use std::fmt;
+use std::str::FromStr;
+
+pub use model::*;
+
+/// Output format of a report.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Format {
+    /// Aligned columns for the terminal, French numbers (UTF-8).
+    Text,
+    /// Machine CSV: dot decimals, no grouping (UTF-8, header row).
+    Csv,
+    /// Excel workbook.
+    Xlsx,
+    /// A4 PDF.
+    Pdf,
+}
+
+impl Format {
+    /// The usual file extension, also the name accepted by `from_str`.
+    pub fn extension(self) -> &'static str {
+        match self {
+            Format::Text => "txt",
+            Format::Csv => "csv",
+            Format::Xlsx => "xlsx",
+            Format::Pdf => "pdf",
+        }
+    }
+
+    fn name(self) -> &'static str {
+        match self {
+            Format::Text => "text",
+            other => other.extension(),
+        }
+    }
+}
+
+impl fmt::Display for Format {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+impl FromStr for Format {
+    type Err = ReportError;
+
+    /// Accepts `text`, `csv`, `xlsx`, `pdf` (case-insensitive).
+    fn from_str(s: &str) -> Result<Self> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "text" => Ok(Format::Text),
+            "csv" => Ok(Format::Csv),
+            "xlsx" => Ok(Format::Xlsx),
+            "pdf" => Ok(Format::Pdf),
+            _ => Err(ReportError::UnknownFormat(s.to_string())),
+        }
+    }
+}
+
+/// Why a report could not be rendered. Messages are French: they reach
+/// the organiser as the one-line reason of a failed command.
+#[derive(Debug, thiserror::Error)]
+pub enum ReportError {
+    #[error("format inconnu « {0} » : choisir text, csv, xlsx ou pdf")]
+    UnknownFormat(String),
+    #[error("écriture CSV impossible : {0}")]
+    Csv(#[from] ::csv::Error),
+    #[error("création du classeur XLSX impossible : {0}")]
+    Xlsx(#[from] rust_xlsxwriter::XlsxError),
+    #[error("création du PDF impossible : {0}")]
+    Pdf(String),
+}
+
+pub type Result<T> = std::result::Result<T, ReportError>;
+
+/// The settlement of a phase in the given format.
+pub fn render_settlement(report: &SettlementReport, format: Format) -> Result<Vec<u8>> {
+    match format {
+        Format::Text => Ok(text::settlement(report).into_bytes()),
+        Format::Csv => csv::settlement(report),
+        Format::Xlsx => xlsx::settlement(report),
+        Format::Pdf => pdf::settlement(report),
+    }
+}
+
+/// Takings per exhibitor for one day.
+pub fn render_day(report: &DayReport, format: Format) -> Result<Vec<u8>> {
+    match format {
+        Format::Text => Ok(text::day(report).into_bytes()),
+        Format::Csv => csv::day(report),
+        Format::Xlsx => xlsx::day(report),
+        Format::Pdf => pdf::day(report),
+    }
+}
+
+/// The phase totals for the region.
+pub fn render_phase_totals(report: &PhaseTotals, format: Format) -> Result<Vec<u8>> {
+    match format {
+        Format::Text => Ok(text::phase_totals(report).into_bytes()),
+        Format::Csv => csv::phase_totals(report),
+        Format::Xlsx => xlsx::phase_totals(report),
+        Format::Pdf => pdf::phase_totals(report),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn format_names_round_trip() {
+        for f in [Format::Text, Format::Csv, Format::Xlsx, Format::Pdf] {
+            assert_eq!(f.to_string().parse::<Format>().unwrap(), f);
+        }
+        assert_eq!(" PDF ".parse::<Format>().unwrap(), Format::Pdf);
+    }
+
+    #[test]
+    fn unknown_format_is_explained_in_french() {
+        let err = "html".parse::<Format>().unwrap_err().to_string();
+        assert_eq!(
+            err,
+            "format inconnu « html » : choisir text, csv, xlsx ou pdf"
+        );
+    }
+}

@@ -1,0 +1,270 @@
+//! Plain data the report renderers consume. The storage layer fills these;
+//! renderers never query anything, so every output is a pure function of
+//! its input (that is what makes closed-phase outputs byte-reproducible).
+//!
+//! Money is `Decimal` with 2 decimal places; quantities are `Decimal` too.
+//! Dates are local `YYYY-MM-DD`, date-times local `YYYY-MM-DD HH:MM`.
+//!
+//! Differences from the first sketch of this model, and why:
+//! - `PhaseTotals::by_method` is a [`MethodTotals`] struct, not a list of
+//!   pairs: the four methods are fixed by the contract.
+//! - `PhaseTotals` also carries `exhibitors`, `chain_head` and `generated_at`:
+//!   the region's total is a witness of the journal like the settlement, and
+//!   its date must come from the input for reproducible output.
+//! - `DayReport` carries an optional `chain_head` for the same reason
+//!   (empty string = not printed).
+
+use rust_decimal::Decimal;
+
+/// The market the report is about.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MarketHeader {
+    pub name: String,
+    pub organiser: String,
+    pub city: String,
+}
+
+/// One phase of the market; `closed_at` is `None` while provisional.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PhaseHeader {
+    pub number: u32,
+    pub name: String,
+    /// First day, `YYYY-MM-DD`, inclusive.
+    pub starts: String,
+    /// Last day, `YYYY-MM-DD`, inclusive.
+    pub ends: String,
+    /// Local `YYYY-MM-DD HH:MM` of the close.
+    pub closed_at: Option<String>,
+    pub closed_by: Option<String>,
+}
+
+impl PhaseHeader {
+    /// A phase is final once closed; before that every figure is provisional.
+    pub fn is_closed(&self) -> bool {
+        self.closed_at.is_some()
+    }
+}
+
+/// Settlement of one exhibitor for one phase (see DESIGN.md, "Settlement").
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct SettlementRow {
+    pub phase: u32,
+    pub exhibitor_code: String,
+    pub exhibitor_name: String,
+    pub ice: Option<String>,
+    /// cooperative, association, GIE…
+    pub kind: String,
+    pub tickets: u64,
+    pub gross: Decimal,
+    pub refunds: Decimal,
+    pub net: Decimal,
+    pub cash: Decimal,
+    pub card: Decimal,
+    pub mobile: Decimal,
+    pub other: Decimal,
+    /// `0.05` = 5 %.
+    pub commission_rate: Decimal,
+    pub commission: Decimal,
+    pub stall_fee: Decimal,
+    pub collected_by_organiser: Decimal,
+    pub collected_by_exhibitor: Decimal,
+    /// Negative: the exhibitor owes the organiser.
+    pub due_to_exhibitor: Decimal,
+}
+
+impl SettlementRow {
+    /// The totals row: sums of tickets and of every money column.
+    /// Identity fields are empty, `commission_rate` is zero (a sum of rates
+    /// means nothing), `phase` is taken from the first row.
+    pub fn totals(rows: &[SettlementRow]) -> SettlementRow {
+        let mut t = SettlementRow {
+            phase: rows.first().map_or(0, |r| r.phase),
+            ..SettlementRow::default()
+        };
+        for r in rows {
+            t.tickets += r.tickets;
+            t.gross += r.gross;
+            t.refunds += r.refunds;
+            t.net += r.net;
+            t.cash += r.cash;
+            t.card += r.card;
+            t.mobile += r.mobile;
+            t.other += r.other;
+            t.commission += r.commission;
+            t.stall_fee += r.stall_fee;
+            t.collected_by_organiser += r.collected_by_organiser;
+            t.collected_by_exhibitor += r.collected_by_exhibitor;
+            t.due_to_exhibitor += r.due_to_exhibitor;
+        }
+        t
+    }
+}
+
+/// Takings of one exhibitor on one day of the phase.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct DailyRow {
+    pub date: String,
+    pub exhibitor_code: String,
+    pub tickets: u64,
+    pub net: Decimal,
+    pub cash: Decimal,
+    pub card: Decimal,
+    pub mobile: Decimal,
+    pub other: Decimal,
+}
+
+impl DailyRow {
+    /// Sums of tickets and money columns; `date`/`exhibitor_code` empty.
+    pub fn totals<'a>(rows: impl IntoIterator<Item = &'a DailyRow>) -> DailyRow {
+        rows.into_iter().fold(DailyRow::default(), |mut t, r| {
+            t.tickets += r.tickets;
+            t.net += r.net;
+            t.cash += r.cash;
+            t.card += r.card;
+            t.mobile += r.mobile;
+            t.other += r.other;
+            t
+        })
+    }
+}
+
+/// Everything a settlement output shows.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SettlementReport {
+    pub market: MarketHeader,
+    pub phase: PhaseHeader,
+    /// One per exhibitor of the phase, ordered by code.
+    pub rows: Vec<SettlementRow>,
+    /// Ordered by date then exhibitor code.
+    pub daily: Vec<DailyRow>,
+    /// Hex SHA-256 of the journal head(s), printed as a witness.
+    pub chain_head: String,
+    /// Local `YYYY-MM-DD HH:MM`; the close time for a closed phase.
+    pub generated_at: String,
+}
+
+impl SettlementReport {
+    /// Daily rows of one exhibitor, in input order.
+    pub fn daily_of<'a>(&'a self, code: &'a str) -> impl Iterator<Item = &'a DailyRow> + 'a {
+        self.daily.iter().filter(move |d| d.exhibitor_code == code)
+    }
+}
+
+/// Takings per exhibitor for one day, for all tills or one.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DayReport {
+    pub market: MarketHeader,
+    pub date: String,
+    pub till: Option<String>,
+    pub rows: Vec<DayReportRow>,
+    /// Empty when not known (then not printed).
+    pub chain_head: String,
+    pub generated_at: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct DayReportRow {
+    pub exhibitor_code: String,
+    pub exhibitor_name: String,
+    pub tickets: u64,
+    pub gross: Decimal,
+    pub refunds: Decimal,
+    pub net: Decimal,
+    pub cash: Decimal,
+    pub card: Decimal,
+    pub mobile: Decimal,
+    pub other: Decimal,
+}
+
+impl DayReportRow {
+    /// Sums of tickets and every money column; names empty.
+    pub fn totals(rows: &[DayReportRow]) -> DayReportRow {
+        rows.iter().fold(DayReportRow::default(), |mut t, r| {
+            t.tickets += r.tickets;
+            t.gross += r.gross;
+            t.refunds += r.refunds;
+            t.net += r.net;
+            t.cash += r.cash;
+            t.card += r.card;
+            t.mobile += r.mobile;
+            t.other += r.other;
+            t
+        })
+    }
+}
+
+/// Net takings by payment method.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct MethodTotals {
+    pub cash: Decimal,
+    pub card: Decimal,
+    pub mobile: Decimal,
+    pub other: Decimal,
+}
+
+impl MethodTotals {
+    /// `(French label, amount)` in display order.
+    pub fn labelled(&self) -> [(&'static str, Decimal); 4] {
+        [
+            ("Espèces", self.cash),
+            ("Carte", self.card),
+            ("Mobile", self.mobile),
+            ("Autre", self.other),
+        ]
+    }
+}
+
+/// Phase figures the region publishes after a fair.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PhaseTotals {
+    pub market: MarketHeader,
+    pub phase: PhaseHeader,
+    pub exhibitors: u64,
+    pub tickets: u64,
+    pub net: Decimal,
+    pub average_basket: Decimal,
+    pub by_method: MethodTotals,
+    pub by_kind: Vec<GroupRow>,
+    pub by_province: Vec<GroupRow>,
+    pub by_sector: Vec<GroupRow>,
+    /// Labels "oui" / "non".
+    pub women_led: Vec<GroupRow>,
+    /// Best sellers by net, best first.
+    pub top_products: Vec<ProductRow>,
+    pub chain_head: String,
+    pub generated_at: String,
+}
+
+impl PhaseTotals {
+    /// `(French title, machine name, rows)` of each breakdown, in order.
+    pub fn groups(&self) -> [(&'static str, &'static str, &[GroupRow]); 4] {
+        [
+            ("Par forme juridique", "kind", &self.by_kind),
+            ("Par province", "province", &self.by_province),
+            ("Par secteur", "sector", &self.by_sector),
+            ("Coopératives de femmes", "women_led", &self.women_led),
+        ]
+    }
+}
+
+/// One line of a breakdown (by kind, province, sector, women-led).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct GroupRow {
+    pub label: String,
+    pub exhibitors: u64,
+    pub tickets: u64,
+    pub net: Decimal,
+}
+
+/// One best-selling product.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct ProductRow {
+    pub code: String,
+    pub name_fr: String,
+    pub name_ar: Option<String>,
+    pub exhibitor_code: String,
+    pub quantity: Decimal,
+    /// `piece`, `kg`, `l`.
+    pub unit: String,
+    pub net: Decimal,
+}

@@ -1,0 +1,269 @@
+//! Terminal renderings, French number format, at most [`WIDTH`] columns.
+//! The settlement is two tables: settlement figures, then payment methods
+//! (all 13 money columns side by side cannot fit 120 columns legibly).
+
+use rust_decimal::Decimal;
+
+use super::model::*;
+use super::numbers::{fmt_count, fmt_date_fr, fmt_datetime_fr, fmt_dh, fmt_fr, fmt_qty};
+use super::table::{Column, Table};
+
+/// Widest line of a terminal report.
+pub(crate) const WIDTH: usize = 120;
+
+/// `Phase 1 « Printemps » du 01/05/2025 au 10/05/2025`
+pub(crate) fn phase_line(p: &PhaseHeader) -> String {
+    format!(
+        "Phase {} « {} » du {} au {}",
+        p.number,
+        p.name,
+        fmt_date_fr(&p.starts),
+        fmt_date_fr(&p.ends)
+    )
+}
+
+/// Closed (when, by whom) or the provisional warning.
+pub(crate) fn status_line(p: &PhaseHeader) -> String {
+    match (&p.closed_at, &p.closed_by) {
+        (Some(at), Some(by)) => format!("Clôturée le {} par {by}", fmt_datetime_fr(at)),
+        (Some(at), None) => format!("Clôturée le {}", fmt_datetime_fr(at)),
+        _ => "PROVISOIRE : phase non clôturée, chiffres susceptibles de changer".to_string(),
+    }
+}
+
+/// `Salon … — Ifrane`
+pub(crate) fn market_line(m: &MarketHeader) -> String {
+    format!("{} — {}", m.name, m.city)
+}
+
+pub(crate) fn chain_line(chain_head: &str) -> String {
+    format!("Empreinte du journal : {chain_head}")
+}
+
+/// Share of `part` in `whole`, `73,9 %`; a dash when the whole is zero.
+pub(crate) fn share(part: Decimal, whole: Decimal) -> String {
+    if whole.is_zero() {
+        return "–".to_string();
+    }
+    let pct = (part * Decimal::ONE_HUNDRED / whole)
+        .round_dp_with_strategy(1, rust_decimal::RoundingStrategy::MidpointAwayFromZero);
+    format!("{} %", format!("{pct:.1}").replace('.', ","))
+}
+
+fn header(title: &str, market: &MarketHeader, phase: &PhaseHeader, generated_at: &str) -> String {
+    let lines = [
+        title.to_string(),
+        market_line(market),
+        format!("Organisateur : {}", market.organiser),
+        phase_line(phase),
+        status_line(phase),
+        format!("Édité le {}", fmt_datetime_fr(generated_at)),
+    ];
+    lines.map(|l| l + "\n").concat()
+}
+
+/// The settlement of a phase.
+pub(crate) fn settlement(r: &SettlementReport) -> String {
+    let title = format!("RÈGLEMENT DES EXPOSANTS — PHASE {}", r.phase.number);
+    let mut out = header(&title, &r.market, &r.phase, &r.generated_at);
+    let totals = SettlementRow::totals(&r.rows);
+    out.push('\n');
+    out.push_str(&figures_table(&r.rows, &totals).render(WIDTH));
+    out.push_str("Dû expo. : solde dû à l'exposant ; négatif, montant dû par l'exposant à l'organisateur.\n\n");
+    out.push_str("Moyens de paiement\n");
+    out.push_str(&methods_table(&r.rows, &totals).render(WIDTH));
+    out.push('\n');
+    out.push_str(&format!(
+        "Ventes nettes : {} · Commissions : {} · Droits de stand : {}\n",
+        fmt_dh(totals.net),
+        fmt_dh(totals.commission),
+        fmt_dh(totals.stall_fee)
+    ));
+    out.push_str(&format!(
+        "Solde dû aux exposants : {}\n",
+        fmt_dh(totals.due_to_exhibitor)
+    ));
+    out.push_str(&chain_line(&r.chain_head));
+    out.push('\n');
+    out
+}
+
+fn figures_table(rows: &[SettlementRow], totals: &SettlementRow) -> Table {
+    let mut t = Table::new(vec![
+        Column::left("Code"),
+        Column::name("Exposant"),
+        Column::right("Tick."),
+        Column::right("Brut"),
+        Column::right("Remb."),
+        Column::right("Net"),
+        Column::right("Comm."),
+        Column::right("Stand"),
+        Column::right("Enc. org."),
+        Column::right("Enc. exp."),
+        Column::right("Dû expo."),
+    ]);
+    let cells = |code: &str, name: &str, r: &SettlementRow| {
+        let money = [
+            r.gross,
+            r.refunds,
+            r.net,
+            r.commission,
+            r.stall_fee,
+            r.collected_by_organiser,
+            r.collected_by_exhibitor,
+            r.due_to_exhibitor,
+        ];
+        let mut c = vec![code.to_string(), name.to_string(), fmt_count(r.tickets)];
+        c.extend(money.map(fmt_fr));
+        c
+    };
+    for r in rows {
+        t.row(cells(&r.exhibitor_code, &r.exhibitor_name, r));
+    }
+    t.footer(cells("TOTAL", "", totals));
+    t
+}
+
+fn methods_table(rows: &[SettlementRow], totals: &SettlementRow) -> Table {
+    let mut t = Table::new(vec![
+        Column::left("Code"),
+        Column::name("Exposant"),
+        Column::right("Espèces"),
+        Column::right("Carte"),
+        Column::right("Mobile"),
+        Column::right("Autre"),
+        Column::right("Net"),
+    ]);
+    let cells = |code: &str, name: &str, r: &SettlementRow| {
+        let mut c = vec![code.to_string(), name.to_string()];
+        c.extend([r.cash, r.card, r.mobile, r.other, r.net].map(fmt_fr));
+        c
+    };
+    for r in rows {
+        t.row(cells(&r.exhibitor_code, &r.exhibitor_name, r));
+    }
+    t.footer(cells("TOTAL", "", totals));
+    t
+}
+
+/// Takings per exhibitor for one day.
+pub(crate) fn day(r: &DayReport) -> String {
+    let till = r
+        .till
+        .as_deref()
+        .map_or("toutes caisses".to_string(), |t| format!("caisse {t}"));
+    let mut out = format!(
+        "RECETTES DU {} — {till}\n{}\nOrganisateur : {}\nÉdité le {}\n\n",
+        fmt_date_fr(&r.date),
+        market_line(&r.market),
+        r.market.organiser,
+        fmt_datetime_fr(&r.generated_at)
+    );
+    let mut t = Table::new(vec![
+        Column::left("Code"),
+        Column::name("Exposant"),
+        Column::right("Tick."),
+        Column::right("Brut"),
+        Column::right("Remb."),
+        Column::right("Net"),
+        Column::right("Espèces"),
+        Column::right("Carte"),
+        Column::right("Mobile"),
+        Column::right("Autre"),
+    ]);
+    let cells = |code: &str, name: &str, d: &DayReportRow| {
+        let mut c = vec![code.to_string(), name.to_string(), fmt_count(d.tickets)];
+        c.extend([d.gross, d.refunds, d.net, d.cash, d.card, d.mobile, d.other].map(fmt_fr));
+        c
+    };
+    for d in &r.rows {
+        t.row(cells(&d.exhibitor_code, &d.exhibitor_name, d));
+    }
+    t.footer(cells("TOTAL", "", &DayReportRow::totals(&r.rows)));
+    out.push_str(&t.render(WIDTH));
+    if !r.chain_head.is_empty() {
+        out.push('\n');
+        out.push_str(&chain_line(&r.chain_head));
+        out.push('\n');
+    }
+    out
+}
+
+/// The phase totals for the region.
+pub(crate) fn phase_totals(p: &PhaseTotals) -> String {
+    let title = format!("TOTAUX DE LA PHASE {}", p.phase.number);
+    let mut out = header(&title, &p.market, &p.phase, &p.generated_at);
+    out.push('\n');
+    out.push_str(&format!(
+        "Exposants : {} · Tickets : {} · Ventes nettes : {} · Panier moyen : {}\n\n",
+        fmt_count(p.exhibitors),
+        fmt_count(p.tickets),
+        fmt_dh(p.net),
+        fmt_dh(p.average_basket)
+    ));
+    let mut methods = Table::new(vec![
+        Column::left("Moyen de paiement"),
+        Column::right("Montant"),
+        Column::right("Part"),
+    ]);
+    for (label, amount) in p.by_method.labelled() {
+        methods.row(vec![label.into(), fmt_fr(amount), share(amount, p.net)]);
+    }
+    out.push_str(&methods.render(WIDTH));
+    for (title, _, rows) in p.groups() {
+        out.push('\n');
+        out.push_str(title);
+        out.push('\n');
+        out.push_str(&group_table(rows, p.net).render(WIDTH));
+    }
+    out.push_str("\nProduits les plus vendus\n");
+    out.push_str(&products_table(&p.top_products).render(WIDTH));
+    out.push('\n');
+    out.push_str(&chain_line(&p.chain_head));
+    out.push('\n');
+    out
+}
+
+fn group_table(rows: &[GroupRow], whole: Decimal) -> Table {
+    let mut t = Table::new(vec![
+        Column::name("Libellé"),
+        Column::right("Exposants"),
+        Column::right("Tickets"),
+        Column::right("Net"),
+        Column::right("Part"),
+    ]);
+    for g in rows {
+        t.row(vec![
+            g.label.clone(),
+            fmt_count(g.exhibitors),
+            fmt_count(g.tickets),
+            fmt_fr(g.net),
+            share(g.net, whole),
+        ]);
+    }
+    t
+}
+
+fn products_table(rows: &[ProductRow]) -> Table {
+    let mut t = Table::new(vec![
+        Column::right("Rang"),
+        Column::left("Code"),
+        Column::name("Produit"),
+        Column::left("Exposant"),
+        Column::right("Quantité"),
+        Column::left("Unité"),
+        Column::right("Net"),
+    ]);
+    for (i, p) in rows.iter().enumerate() {
+        t.row(vec![
+            (i + 1).to_string(),
+            p.code.clone(),
+            p.name_fr.clone(),
+            p.exhibitor_code.clone(),
+            fmt_qty(p.quantity),
+            p.unit.clone(),
+            fmt_fr(p.net),
+        ]);
+    }
+    t
+}

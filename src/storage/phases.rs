@@ -1,0 +1,94 @@
+//! Opening and closing phases. A closed phase is immutable: its settlement and its hash are in the journal.
+use super::journal::{self, NewEntry};
+use super::{Db, LocalTime, ORG_CHAIN, catalogue, settlement};
+use crate::domain::canonical::settlement_hash;
+use anyhow::{Result, anyhow, bail};
+use rusqlite::params;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Closed {
+    pub phase: u32,
+    pub settlement_hash: String,
+    pub witness: String,
+    pub exhibitors: usize,
+}
+
+impl Db {
+    /// Journals that the organiser opened a phase; a closed phase cannot be reopened.
+    pub fn open_phase(&mut self, number: u32, by: &str, at: &LocalTime) -> Result<()> {
+        let tx = self.write_tx()?;
+        let p = catalogue::phase(&tx, number)?.ok_or_else(|| anyhow!("phase {number} inconnue"))?;
+        if p.closed {
+            bail!("la phase {number} est clôturée : elle ne peut pas être rouverte");
+        }
+        let detail = format!("{} du {} au {}", p.name, p.starts, p.ends);
+        let subject = format!("phase {number}");
+        journal::append(
+            &tx,
+            at,
+            &NewEntry {
+                chain: ORG_CHAIN,
+                kind: "phase_open",
+                actor: by,
+                subject: &subject,
+                detail: &detail,
+                ..Default::default()
+            },
+        )?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// Closes a phase: its final settlement's hash and the journal heads go into the journal, and from then on
+    /// no sale, refund or import dated in the phase is accepted.
+    pub fn close_phase(
+        &mut self,
+        number: u32,
+        by: &str,
+        approver: &str,
+        at: &LocalTime,
+    ) -> Result<Closed> {
+        let tx = self.write_tx()?;
+        let p = catalogue::phase(&tx, number)?.ok_or_else(|| anyhow!("phase {number} inconnue"))?;
+        if p.closed {
+            bail!("la phase {number} est déjà clôturée");
+        }
+        let rows = settlement::compute_phase(&tx, number)?;
+        let hash = settlement_hash(number, &rows);
+        let witness = journal::witness(&tx)?;
+        let net: i64 = rows
+            .iter()
+            .map(|r| crate::domain::canonical::cents(r.net))
+            .sum();
+        let detail = format!(
+            "règlement {hash} ; {} exposants ; net {net} ; têtes {witness}",
+            rows.len()
+        );
+        let subject = format!("phase {number}");
+        journal::append(
+            &tx,
+            at,
+            &NewEntry {
+                chain: ORG_CHAIN,
+                kind: "phase_close",
+                actor: by,
+                approver,
+                subject: &subject,
+                detail: &detail,
+                ..Default::default()
+            },
+        )?;
+        tx.execute(
+            "UPDATE phases SET closed_at = ?2, closed_by = ?3, settlement_hash = ?4, settlement_json = ?5,
+             closed_witness = ?6 WHERE number = ?1",
+            params![number, at.display_iso(), by, hash, serde_json::to_string(&rows)?, witness],
+        )?;
+        tx.commit()?;
+        Ok(Closed {
+            phase: number,
+            settlement_hash: hash,
+            witness,
+            exhibitors: rows.len(),
+        })
+    }
+}

@@ -1,0 +1,138 @@
+//! Tamper test: with the triggers dropped, changing or deleting a row of tickets, lines, payments, shares or the
+//! journal behind the program's back makes `souk verify` exit 1 and name the entry.
+mod common;
+use common::*;
+use std::path::Path;
+
+const TRIGGERS: &[&str] = &[
+    "tickets_no_update",
+    "tickets_no_delete",
+    "lines_no_update",
+    "lines_no_delete",
+    "payments_no_update",
+    "payments_no_delete",
+    "shares_no_update",
+    "shares_no_delete",
+    "journal_no_update",
+    "journal_no_delete",
+];
+
+fn tamper(db: &Path, sql: &str) {
+    let c = rusqlite::Connection::open(db).unwrap();
+    for t in TRIGGERS {
+        c.execute_batch(&format!("DROP TRIGGER IF EXISTS {t}"))
+            .unwrap();
+    }
+    c.execute_batch("PRAGMA foreign_keys = OFF").unwrap();
+    let n = c.execute(sql, []).unwrap();
+    assert_eq!(n, 1, "{sql} touched {n} rows");
+}
+
+fn assert_caught(sql: &str, expect: &[&str]) {
+    let dir = tempfile::tempdir().unwrap();
+    let db = sample_market(dir.path(), true);
+    ok(&db, &["verify"]);
+    tamper(&db, sql);
+    let out = run(&db, &["verify"]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "tampering with `{sql}` went unnoticed"
+    );
+    for e in expect {
+        assert!(
+            err.contains(e),
+            "verify after `{sql}` should name {e:?}:\n{err}"
+        );
+    }
+}
+
+#[test]
+fn triggers_refuse_changes() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = sample_market(dir.path(), true);
+    let c = rusqlite::Connection::open(&db).unwrap();
+    for sql in [
+        "UPDATE tickets SET total = 1 WHERE id = 'T01-000003'",
+        "DELETE FROM ticket_lines WHERE ticket_id = 'T01-000003'",
+        "UPDATE payments SET amount = 1 WHERE ticket_id = 'T01-000003'",
+        "DELETE FROM journal WHERE chain = 'T01'",
+        "UPDATE shares SET net = 0",
+    ] {
+        let err = c.execute(sql, []).unwrap_err().to_string();
+        assert!(err.contains("append-only"), "{sql}: {err}");
+    }
+}
+
+#[test]
+fn changed_ticket_is_named() {
+    assert_caught(
+        "UPDATE tickets SET cashier = 'X' WHERE id = 'T01-000003'",
+        &["T01-000003"],
+    );
+}
+
+#[test]
+fn deleted_ticket_is_named() {
+    assert_caught(
+        "DELETE FROM tickets WHERE id = 'T01-000003'",
+        &["T01-000003"],
+    );
+}
+
+#[test]
+fn changed_line_is_named() {
+    assert_caught(
+        "UPDATE ticket_lines SET quantity = quantity + 1000 WHERE ticket_id = 'T02-000005' AND line_no = 1",
+        &["T02-000005"],
+    );
+}
+
+#[test]
+fn deleted_line_is_named() {
+    assert_caught(
+        "DELETE FROM ticket_lines WHERE ticket_id = 'T02-000005' AND line_no = 1",
+        &["T02-000005"],
+    );
+}
+
+#[test]
+fn changed_payment_is_named() {
+    assert_caught(
+        "UPDATE payments SET method = 'card' WHERE ticket_id = 'T03-000002'",
+        &["T03-000002"],
+    );
+}
+
+#[test]
+fn deleted_payment_is_named() {
+    assert_caught(
+        "DELETE FROM payments WHERE ticket_id = 'T03-000002'",
+        &["T03-000002"],
+    );
+}
+
+#[test]
+fn changed_share_is_named() {
+    assert_caught(
+        "UPDATE shares SET net = net + 100 WHERE ticket_id = 'T03-000002'",
+        &["T03-000002"],
+    );
+}
+
+#[test]
+fn changed_journal_entry_is_named() {
+    assert_caught(
+        "UPDATE journal SET actor = 'X' WHERE chain = 'T02' AND seq = 4",
+        &["journal T02 n°4"],
+    );
+}
+
+#[test]
+fn deleted_journal_entry_is_named() {
+    assert_caught(
+        "DELETE FROM journal WHERE chain = 'T02' AND seq = 4",
+        &["T02", "n°5"],
+    );
+}
