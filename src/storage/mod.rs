@@ -8,6 +8,7 @@ pub mod people;
 pub mod phases;
 pub mod reports;
 pub mod settlement;
+pub mod shifts;
 pub mod tickets;
 pub mod verify;
 

@@ -1,0 +1,225 @@
+# souk — the till (English)
+
+## Keys
+key-arrows = ↑↓
+key-backspace = Backspace
+key-del = Del
+key-enter = Enter
+key-esc = Esc
+key-space = Space
+key-tab = Tab
+
+## Status bar
+status-till = Till
+status-cashier = Cashier
+status-printer = Printer
+status-phase = Phase { $n }
+status-no-phase = no open phase
+printer-file = files { $dir }
+printer-error = error: { $error }
+printer-failed = Sale saved, printing failed: { $error }
+printed = Sent to the printer.
+
+## Roles, units, payment methods, ticket kinds
+role-cashier = cashier
+role-supervisor = supervisor
+role-organiser = organiser
+unit-piece = piece
+unit-kg = kg
+unit-l = l
+method-cash = Cash
+method-card = Card
+method-mobile = Mobile
+method-other = Other
+kind-sale = sale
+kind-refund = refund
+
+## Login
+login-title = Login — till { $till }
+login-pin = PIN:
+login-wrong = Wrong PIN — { $left } tries left before lock
+login-wait = wait { $secs } s before trying again
+login-locked = Account locked: ask a supervisor
+login-locked-mark = [locked]
+unlocked = { $name } is unlocked.
+
+## Opening and closing
+open-title = Open shift — cash float
+close-title = Close shift — cash count
+count-col-denom = Notes / coins
+count-col-number = Count
+count-col-amount = Amount
+count-total-row = or typed total
+count-total = Counted total:
+denom-note = { $value } DH note
+denom-coin = { $value } DH coin
+shift-opened = Shift { $id } opened.
+close-basket-open = A basket is open: take payment or abandon it before closing.
+close-confirm = Enter: close and print the Z report.
+no-shift = No open shift.
+
+## Sale
+sale-search = Search (code, barcode, name) — 3* for quantity
+sale-results = Products ({ $n })
+sale-search-help = Type a name or code, or scan a barcode. "E017 45": misc item of exhibitor E017 at 45 DH.
+sale-basket = Basket ({ $n } lines)
+col-exhibitor = Exh.
+col-product = Product
+col-qty = Qty
+col-price = Price
+col-discount = Disc.
+col-total = Total
+total-label = TOTAL
+change-label = CHANGE DUE
+divers = Misc
+line-added = Added: { $name }
+bad-quantity = Invalid quantity: "{ $text }"
+bad-value = Invalid value: "{ $text }"
+unknown-barcode = Unknown barcode: { $code }
+no-product = No product matches "{ $text }"
+piece-fraction = "{ $name }" is sold by the piece: whole quantity
+prompt-quantity = New quantity
+prompt-discount = Line discount (DH)
+prompt-price = New unit price (DH) — supervisor required
+prompt-weight = Weight / volume
+price-changed = Price changed (approved by { $approver }).
+basket-abandoned = Basket abandoned (recorded).
+sale-done = Sale { $id } saved.
+
+## Payment
+pay-method = Payment method (Tab to change)
+pay-tendered = Amount tendered (empty = the rest)
+pay-amount = Amount (empty = the rest)
+pay-reference = Reference
+pay-summary = Payments — total { $total }
+pay-cash-due = in cash (rounded) { $amount }
+pay-given = given
+pay-ref = ref.
+pay-remaining = LEFT TO PAY
+pay-complete = Enter to confirm
+pay-too-much = Amount above what is left to pay ({ $rest })
+change-due = Change due: { $amount }
+
+## History, ticket, refund
+history-title = Shift { $shift } history ({ $n } tickets)
+col-time = Time
+col-ticket = Ticket
+col-kind = Kind
+col-refund-of = Refunds
+col-cashier = Cashier
+col-lines = Lines
+ticket-title = Ticket { $id } ({ $kind })
+reprinted = Reprint of { $id } (journalled).
+refund-nothing = Mark the lines to refund first (Space).
+refund-done = Refund { $id } saved: give back { $amount } in cash.
+
+## Reports
+x-title = X report — shift { $shift }
+z-title = Z report — shift { $shift }
+z-float = Cash float
+z-sales = Sales ({ $n })
+z-refunds = Refunds ({ $n })
+z-net = Net
+z-abandoned = Abandoned baskets ({ $n })
+z-expected = Expected cash
+z-counted = Counted cash
+z-difference = Difference
+z-chain-head = Journal chain head (no. { $seq }):
+
+## Exhibitors
+coop-title = Takings of { $date } per exhibitor — till { $till }
+coop-slip-title = Takings of { $date }
+col-tickets = Tickets
+col-gross = Gross
+col-refunds = Refunds
+col-net = Net
+
+## Lock
+lock-title = Till locked
+lock-who = { $name }'s shift — type your PIN to resume
+lock-basket = Basket kept: { $n } lines
+lock-wrong = Wrong PIN
+
+## Windows
+help-title = Help — keys of this screen
+help-footer = Esc closes the help. Ctrl+Q quits (asks first if a basket is open).
+confirm-title = Confirm
+confirm-quit = A basket is open. Quit anyway?
+confirm-abandon = Abandon the current basket?
+confirm-keys = Y / Enter: yes — N / Esc: no
+approval-title = Supervisor approval
+approval-wrong = Wrong supervisor PIN
+approve-price = Change the price to { $price }
+approve-refund = Refund { $n } line(s) of ticket { $ticket }
+approve-close = Close the shift (Z report)
+approve-unlock = Unlock { $name }
+
+## Key hints
+hint-abandon = abandon basket
+hint-add = add
+hint-add-payment = add payment
+hint-approve = approve
+hint-arabic = Arabic display
+hint-back = back
+hint-basket = basket
+hint-cancel = cancel
+hint-check-count = check the count
+hint-choose-exhibitor = choose exhibitor
+hint-choose-line = choose line
+hint-choose-person = choose person
+hint-choose-result = choose product
+hint-choose-row = choose row
+hint-choose-ticket = choose ticket
+hint-close = close (Z)
+hint-close-help = close help
+hint-close-shift = close the shift
+hint-confirm = confirm
+hint-coop = exhibitors
+hint-discount = discount
+hint-edit-qty = quantity
+hint-enter-amount = confirm amount
+hint-help = help
+hint-history = history
+hint-lock = lock
+hint-login = log in
+hint-logout = log out
+hint-mark-line = mark line
+hint-method = payment method
+hint-no = no
+hint-note-100 = 100 note
+hint-note-20 = 20 note
+hint-note-200 = 200 note
+hint-note-50 = 50 note
+hint-open-shift = open the shift
+hint-open-ticket = open ticket
+hint-pay = pay
+hint-price = price (supervisor)
+hint-print = print
+hint-print-slip = print slip
+hint-qty-prefix = quantity
+hint-quick-entry = exhibitor misc item
+hint-quit = quit
+hint-refund = refund (supervisor)
+hint-remove-line = remove line
+hint-remove-payment = remove last payment
+hint-reprint = reprint
+hint-scroll = scroll
+hint-search = search
+hint-type-count = type the count
+hint-type-pin = PIN
+hint-unlock = unlock
+hint-x-report = X report
+hint-yes = yes
+
+## Plain-text receipt (FileSink)
+rcpt-sale = SALE RECEIPT — collected on behalf of the exhibitors
+rcpt-refund = REFUND
+rcpt-ticket = Ticket
+rcpt-refund-of = Refunds ticket
+rcpt-cashier = Cashier:
+rcpt-date = Date:
+rcpt-total = TOTAL
+rcpt-tendered = Tendered
+rcpt-change = Change
+rcpt-rounding = Rounding
+rcpt-check = Check:

@@ -1,0 +1,225 @@
+# souk — la caisse (français, langue par défaut)
+
+## Touches
+key-arrows = ↑↓
+key-backspace = Retour arr.
+key-del = Suppr
+key-enter = Entrée
+key-esc = Échap
+key-space = Espace
+key-tab = Tab
+
+## Barre d'état
+status-till = Caisse
+status-cashier = Caissier·ère
+status-printer = Imprimante
+status-phase = Phase { $n }
+status-no-phase = hors phase
+printer-file = fichiers { $dir }
+printer-error = en erreur : { $error }
+printer-failed = Vente enregistrée, impression impossible : { $error }
+printed = Envoyé à l'imprimante.
+
+## Rôles, unités, moyens de paiement, types de ticket
+role-cashier = caissier·ère
+role-supervisor = superviseur
+role-organiser = organisateur
+unit-piece = pièce
+unit-kg = kg
+unit-l = l
+method-cash = Espèces
+method-card = Carte
+method-mobile = Mobile
+method-other = Autre
+kind-sale = vente
+kind-refund = remboursement
+
+## Connexion
+login-title = Connexion — caisse { $till }
+login-pin = Code :
+login-wrong = Code incorrect — encore { $left } essais avant verrouillage
+login-wait = attendez { $secs } s avant de réessayer
+login-locked = Compte verrouillé : demander à un superviseur
+login-locked-mark = [verrouillé]
+unlocked = { $name } est déverrouillé·e.
+
+## Ouverture et clôture
+open-title = Ouverture de session — fond de caisse
+close-title = Clôture de session — comptage de la caisse
+count-col-denom = Billets / pièces
+count-col-number = Nombre
+count-col-amount = Montant
+count-total-row = ou total saisi
+count-total = Total compté :
+denom-note = Billet de { $value } DH
+denom-coin = Pièce de { $value } DH
+shift-opened = Session { $id } ouverte.
+close-basket-open = Un panier est en cours : encaissez-le ou abandonnez-le avant la clôture.
+close-confirm = Entrée : clôturer et imprimer le rapport Z.
+no-shift = Aucune session ouverte.
+
+## Vente
+sale-search = Rechercher (code, code-barres, nom) — 3* pour la quantité
+sale-results = Produits ({ $n })
+sale-search-help = Tapez un nom, un code ou scannez un code-barres. « E017 45 » : divers de l'exposant E017 à 45 DH.
+sale-basket = Panier ({ $n } lignes)
+col-exhibitor = Expo.
+col-product = Produit
+col-qty = Qté
+col-price = Prix
+col-discount = Remise
+col-total = Total
+total-label = TOTAL
+change-label = MONNAIE À RENDRE
+divers = Divers
+line-added = Ajouté : { $name }
+bad-quantity = Quantité invalide : « { $text } »
+bad-value = Valeur invalide : « { $text } »
+unknown-barcode = Code-barres inconnu : { $code }
+no-product = Aucun produit ne correspond à « { $text } »
+piece-fraction = « { $name } » se vend à la pièce : quantité entière
+prompt-quantity = Nouvelle quantité
+prompt-discount = Remise sur la ligne (DH)
+prompt-price = Nouveau prix unitaire (DH) — superviseur requis
+prompt-weight = Poids / volume
+price-changed = Prix modifié (approuvé par { $approver }).
+basket-abandoned = Panier abandonné (enregistré).
+sale-done = Vente { $id } enregistrée.
+
+## Paiement
+pay-method = Moyen de paiement (Tab pour changer)
+pay-tendered = Montant remis (vide = le reste)
+pay-amount = Montant (vide = le reste)
+pay-reference = Référence
+pay-summary = Paiements — total { $total }
+pay-cash-due = en espèces (arrondi) { $amount }
+pay-given = remis
+pay-ref = réf.
+pay-remaining = RESTE À PAYER
+pay-complete = Entrée pour valider
+pay-too-much = Montant supérieur au reste à payer ({ $rest })
+change-due = Monnaie à rendre : { $amount }
+
+## Historique, ticket, remboursement
+history-title = Historique de la session { $shift } ({ $n } tickets)
+col-time = Heure
+col-ticket = Ticket
+col-kind = Type
+col-refund-of = Rembourse
+col-cashier = Caissier·ère
+col-lines = Lignes
+ticket-title = Ticket { $id } ({ $kind })
+reprinted = Réimpression de { $id } (journalisée).
+refund-nothing = Marquez d'abord les lignes à rembourser (Espace).
+refund-done = Remboursement { $id } enregistré : { $amount } à rendre en espèces.
+
+## Rapports
+x-title = Rapport X — session { $shift }
+z-title = Rapport Z — session { $shift }
+z-float = Fond de caisse
+z-sales = Ventes ({ $n })
+z-refunds = Remboursements ({ $n })
+z-net = Net
+z-abandoned = Paniers abandonnés ({ $n })
+z-expected = Espèces attendues
+z-counted = Espèces comptées
+z-difference = Écart
+z-chain-head = Tête de chaîne du journal (n° { $seq }) :
+
+## Exposants
+coop-title = Recettes du { $date } par exposant — caisse { $till }
+coop-slip-title = Recettes du { $date }
+col-tickets = Tickets
+col-gross = Brut
+col-refunds = Remb.
+col-net = Net
+
+## Verrouillage
+lock-title = Caisse verrouillée
+lock-who = Session de { $name } — tapez votre code pour reprendre
+lock-basket = Panier conservé : { $n } lignes
+lock-wrong = Code incorrect
+
+## Fenêtres
+help-title = Aide — touches de cet écran
+help-footer = Échap ferme l'aide. Ctrl+Q quitte (confirmation si un panier est en cours).
+confirm-title = Confirmation
+confirm-quit = Un panier est en cours. Quitter quand même ?
+confirm-abandon = Abandonner le panier en cours ?
+confirm-keys = O / Entrée : oui — N / Échap : non
+approval-title = Accord d'un superviseur
+approval-wrong = Code superviseur incorrect
+approve-price = Modifier le prix à { $price }
+approve-refund = Rembourser { $n } ligne(s) du ticket { $ticket }
+approve-close = Clôturer la session (rapport Z)
+approve-unlock = Déverrouiller { $name }
+
+## Aide des touches
+hint-abandon = abandonner le panier
+hint-add = ajouter
+hint-add-payment = ajouter le paiement
+hint-approve = approuver
+hint-arabic = affichage arabe
+hint-back = retour
+hint-basket = panier
+hint-cancel = annuler
+hint-check-count = vérifier le comptage
+hint-choose-exhibitor = choisir l'exposant
+hint-choose-line = choisir la ligne
+hint-choose-person = choisir la personne
+hint-choose-result = choisir le produit
+hint-choose-row = choisir la ligne
+hint-choose-ticket = choisir le ticket
+hint-close = clôture (Z)
+hint-close-help = fermer l'aide
+hint-close-shift = clôturer la session
+hint-confirm = valider
+hint-coop = exposants
+hint-discount = remise
+hint-edit-qty = quantité
+hint-enter-amount = valider le montant
+hint-help = aide
+hint-history = historique
+hint-lock = verrouiller
+hint-login = se connecter
+hint-logout = déconnexion
+hint-mark-line = marquer la ligne
+hint-method = moyen de paiement
+hint-no = non
+hint-note-100 = billet de 100
+hint-note-20 = billet de 20
+hint-note-200 = billet de 200
+hint-note-50 = billet de 50
+hint-open-shift = ouvrir la session
+hint-open-ticket = ouvrir le ticket
+hint-pay = payer
+hint-price = prix (superviseur)
+hint-print = imprimer
+hint-print-slip = imprimer le relevé
+hint-qty-prefix = quantité
+hint-quick-entry = divers d'un exposant
+hint-quit = quitter
+hint-refund = rembourser (superviseur)
+hint-remove-line = supprimer la ligne
+hint-remove-payment = retirer le dernier paiement
+hint-reprint = réimprimer
+hint-scroll = défiler
+hint-search = recherche
+hint-type-count = saisir le nombre
+hint-type-pin = code
+hint-unlock = déverrouiller
+hint-x-report = rapport X
+hint-yes = oui
+
+## Ticket texte (FileSink)
+rcpt-sale = TICKET DE VENTE — encaissé pour le compte des exposants
+rcpt-refund = REMBOURSEMENT
+rcpt-ticket = Ticket
+rcpt-refund-of = Rembourse le ticket
+rcpt-cashier = Caissier·ère :
+rcpt-date = Date :
+rcpt-total = TOTAL
+rcpt-tendered = Remis
+rcpt-change = Rendu
+rcpt-rounding = Arrondi
+rcpt-check = Contrôle :

@@ -1,0 +1,183 @@
+//! The till's whole state: one `App`, the current `Screen`, an optional modal `Overlay`.
+use super::basket::Basket;
+use super::catalog::Catalog;
+use super::sink::ReceiptSink;
+use super::{TillConfig, display};
+use crate::domain::{Market, Person, Role};
+use crate::i18n::I18n;
+use crate::storage::shifts::{self, Shift};
+use crate::storage::{Clock, Db, LocalTime, catalogue, people};
+use anyhow::Result;
+use ratatui::crossterm::event::KeyEvent;
+
+pub use super::state::*;
+
+/// What the outside world feeds `update`.
+#[derive(Debug, Clone)]
+pub enum Event {
+    Key(KeyEvent),
+    /// Periodic tick with the time since the last key (drives the idle lock).
+    Tick {
+        idle_secs: u64,
+    },
+    /// SIGTERM/SIGHUP: leave at once (the basket in progress is not a sale: nothing to save).
+    Terminate,
+}
+
+/// What `update` asks the loop to do.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Effect {
+    None,
+    Quit,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Status {
+    pub text: String,
+    pub error: bool,
+}
+
+pub struct App {
+    pub db: Db,
+    pub tr: I18n,
+    pub till: String,
+    pub market: Market,
+    pub idle_lock_minutes: u32,
+    pub sink: Box<dyn ReceiptSink>,
+    pub clock: Clock,
+    /// Fixed time for tests and snapshots; `None` = the clock (which honours `SOUK_NOW`).
+    pub fixed_now: Option<LocalTime>,
+    /// Display transform for Arabic names (see [`display`]).
+    pub arabic: display::ArabicDisplay,
+    pub catalog: Catalog,
+    pub people: Vec<Person>,
+    pub user: Option<Person>,
+    pub shift: Option<Shift>,
+    pub basket: Basket,
+    pub screen: Screen,
+    pub overlay: Option<Overlay>,
+    pub status: Option<Status>,
+    /// Change of the last completed sale, shown large until the next basket starts.
+    pub last_change: Option<rust_decimal::Decimal>,
+    pub quit: bool,
+}
+
+impl App {
+    pub fn new(db: Db, config: TillConfig) -> Result<App> {
+        let market = catalogue::market(db.conn())?;
+        let exhibitors = catalogue::exhibitors(db.conn())?
+            .into_iter()
+            .map(|e| e.code);
+        let catalog = Catalog::new(catalogue::products(db.conn())?, exhibitors);
+        let people = people::people(db.conn())?;
+        let shift = shifts::current_shift(db.conn(), &config.till_id)?;
+        Ok(App {
+            tr: I18n::new(&config.language),
+            till: config.till_id,
+            market,
+            idle_lock_minutes: config.idle_lock_minutes,
+            sink: config.printer,
+            clock: Clock::market()?,
+            fixed_now: None,
+            arabic: display::ArabicDisplay::from_env(),
+            catalog,
+            people,
+            user: None,
+            shift,
+            basket: Basket::default(),
+            screen: Screen::Login(LoginState::default()),
+            overlay: None,
+            status: None,
+            last_change: None,
+            quit: false,
+            db,
+        })
+    }
+
+    pub fn now(&self) -> LocalTime {
+        match &self.fixed_now {
+            Some(t) => t.clone(),
+            None => self.clock.now().unwrap_or_else(|_| {
+                self.clock
+                    .at_local(jiff::civil::date(2000, 1, 1).at(0, 0, 0, 0))
+                    .expect("fixed date")
+            }),
+        }
+    }
+
+    pub fn info(&mut self, text: String) {
+        self.status = Some(Status { text, error: false });
+    }
+
+    pub fn error(&mut self, text: String) {
+        self.status = Some(Status { text, error: true });
+    }
+
+    /// Shows a storage error in the status bar; the screen stays as it was.
+    pub fn fail(&mut self, e: anyhow::Error) {
+        self.error(format!("{e:#}"));
+    }
+
+    pub fn user_name(&self) -> String {
+        self.user
+            .as_ref()
+            .map(|p| p.name.clone())
+            .unwrap_or_default()
+    }
+
+    pub fn user_role(&self) -> Role {
+        self.user.as_ref().map(|p| p.role).unwrap_or(Role::Cashier)
+    }
+
+    pub fn supervisors(&self) -> Vec<&Person> {
+        self.people
+            .iter()
+            .filter(|p| p.role.can_approve())
+            .collect()
+    }
+
+    pub fn reload_people(&mut self) {
+        if let Ok(p) = people::people(self.db.conn()) {
+            self.people = p;
+        }
+    }
+
+    /// "Phase 2" for the status bar, or a warning when today is in no open phase.
+    pub fn phase_label(&self) -> String {
+        let date = self.now().date().to_string();
+        match catalogue::phase_for_sale(self.db.conn(), &date) {
+            Ok(n) => self.tr.a("status-phase", &[("n", &n.to_string())]),
+            Err(_) => self.tr.t("status-no-phase"),
+        }
+    }
+
+    /// Hands a committed ticket to the sink; a failure only shows in the status bar.
+    pub fn print_ticket(&mut self, id: &str) {
+        if let Err(e) = self.sink.sale(&self.db, id) {
+            self.error(self.tr.a("printer-failed", &[("error", &format!("{e:#}"))]));
+        }
+    }
+
+    pub fn print_report(&mut self, kind: super::ReportKind, subject: &str, text: &str) {
+        match self.sink.report(kind, subject, text) {
+            Ok(()) => self.info(self.tr.t("printed")),
+            Err(e) => self.error(self.tr.a("printer-failed", &[("error", &format!("{e:#}"))])),
+        }
+    }
+
+    /// Where a logged-in cashier lands: the sale screen, or opening a shift first.
+    pub fn home(&mut self) -> Screen {
+        self.shift = shifts::current_shift(self.db.conn(), &self.till).unwrap_or(None);
+        if self.shift.is_some() {
+            Screen::Sale(SaleState::default())
+        } else {
+            Screen::OpenShift(CountState::default())
+        }
+    }
+
+    pub fn logout(&mut self) -> Screen {
+        self.user = None;
+        self.reload_people();
+        Screen::Login(LoginState::default())
+    }
+}

@@ -1,0 +1,122 @@
+//! The basket in progress and what the search field's text means on Enter.
+use crate::domain::money::{parse_human_amount, parse_human_quantity};
+use crate::domain::{LineDraft, Product, Unit};
+use rust_decimal::Decimal;
+
+#[derive(Debug, Clone, Default)]
+pub struct Basket {
+    pub lines: Vec<LineDraft>,
+    /// The supervisor who approved a price override on this basket (named on the ticket's journal entry).
+    pub approver: Option<String>,
+}
+
+impl Basket {
+    pub fn total(&self) -> Decimal {
+        self.lines.iter().map(|l| l.total()).sum()
+    }
+    pub fn is_empty(&self) -> bool {
+        self.lines.is_empty()
+    }
+    pub fn clear(&mut self) {
+        *self = Basket::default();
+    }
+    pub fn add(&mut self, p: &Product, qty: Decimal) {
+        self.lines.push(line_for(p, qty));
+    }
+}
+
+pub fn line_for(p: &Product, qty: Decimal) -> LineDraft {
+    LineDraft {
+        product_code: Some(p.code.clone()),
+        exhibitor_code: p.exhibitor_code.clone(),
+        name_fr: p.name_fr.clone(),
+        name_ar: p.name_ar.clone(),
+        unit: p.unit,
+        quantity: qty,
+        unit_price: p.price,
+        discount: Decimal::ZERO,
+        vat_rate: p.vat_rate,
+    }
+}
+
+/// A "divers" line: an unlabelled item of an exhibitor at a typed price.
+pub fn divers_line(exhibitor: &str, label: &str, qty: Decimal, price: Decimal) -> LineDraft {
+    LineDraft {
+        product_code: None,
+        exhibitor_code: exhibitor.into(),
+        name_fr: label.into(),
+        name_ar: None,
+        unit: Unit::Piece,
+        quantity: qty,
+        unit_price: price,
+        discount: Decimal::ZERO,
+        vat_rate: Decimal::ZERO,
+    }
+}
+
+/// What the cashier typed, once split into an optional quantity prefix and the rest.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Entry {
+    /// `E017 45`: a divers line for exhibitor E017 at 45 DH.
+    Quick { exhibitor: String, price: Decimal },
+    /// Only digits: a barcode (or a numeric product code).
+    Digits(String),
+    /// Anything else: a product code or the selected search result.
+    Text(String),
+}
+
+/// `3*miel` → (Some(3), "miel"); `0,750*` → (Some(0.75), ""). A malformed prefix is an error.
+pub fn split_quantity(text: &str) -> Result<(Option<Decimal>, &str), String> {
+    match text.split_once('*') {
+        Some((q, rest)) if !q.trim().is_empty() => parse_human_quantity(q)
+            .map(|q| (Some(q), rest.trim()))
+            .map_err(|_| q.trim().to_string()),
+        _ => Ok((None, text.trim())),
+    }
+}
+
+/// Classifies the rest of the field; `is_exhibitor` tells a quick entry from a product search.
+pub fn classify(rest: &str, is_exhibitor: impl Fn(&str) -> bool) -> Entry {
+    if let Some((code, price)) = rest.split_once(' ')
+        && is_exhibitor(code)
+        && let Ok(price) = parse_human_amount(price)
+    {
+        return Entry::Quick {
+            exhibitor: code.into(),
+            price,
+        };
+    }
+    if !rest.is_empty() && rest.chars().all(|c| c.is_ascii_digit()) {
+        return Entry::Digits(rest.into());
+    }
+    Entry::Text(rest.into())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rust_decimal::dec;
+
+    #[test]
+    fn quantity_prefix() {
+        assert_eq!(split_quantity("3*miel").unwrap(), (Some(dec!(3)), "miel"));
+        assert_eq!(split_quantity("0,750*").unwrap(), (Some(dec!(0.75)), ""));
+        assert_eq!(split_quantity("miel").unwrap(), (None, "miel"));
+        assert!(split_quantity("x*miel").is_err());
+    }
+
+    #[test]
+    fn classifies_entries() {
+        let ex = |c: &str| c == "E017";
+        assert_eq!(
+            classify("E017 45", ex),
+            Entry::Quick {
+                exhibitor: "E017".into(),
+                price: dec!(45)
+            }
+        );
+        assert_eq!(classify("6111234", ex), Entry::Digits("6111234".into()));
+        assert_eq!(classify("miel thym", ex), Entry::Text("miel thym".into()));
+        assert_eq!(classify("E999 45", ex), Entry::Text("E999 45".into()));
+    }
+}

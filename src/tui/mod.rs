@@ -1,0 +1,45 @@
+//! The till: a keyboard-driven cashier screen, from login to the Z report.
+//!
+//! Architecture (as in ratatui templates, gitui, television): one [`App`] state, an [`Event`] enum,
+//! [`update`]`(&mut App, Event) -> Effect`, and a pure [`draw`]`(frame, &App)`. Screens live one per file
+//! under `screens/`. All SQL is in `crate::storage`; all user-facing strings in `locales/*.ftl`.
+pub mod app;
+pub mod basket;
+pub mod catalog;
+pub mod display;
+pub mod draw;
+#[doc(hidden)]
+pub mod fixture;
+pub mod keys;
+mod screens;
+pub mod sink;
+pub mod state;
+mod terminal;
+pub mod update;
+pub mod widgets;
+
+pub use app::{App, Effect, Event};
+pub use draw::draw;
+pub use sink::{FileSink, MemorySink, ReceiptSink, ReportKind};
+pub use update::update;
+
+use crate::storage::Db;
+
+/// How a till is set up on this laptop.
+pub struct TillConfig {
+    /// The till's id in the market (`T01`): its tickets' series and its journal chain.
+    pub till_id: String,
+    /// `fr` (default) or `en`.
+    pub language: String,
+    /// Lock the screen after this many minutes without a key (0 = never).
+    pub idle_lock_minutes: u32,
+    /// Where committed tickets and reports go (printer queue, or files).
+    pub printer: Box<dyn ReceiptSink>,
+}
+
+/// Runs the till until the cashier quits (Ctrl+Q) or the process gets SIGTERM/SIGHUP. The terminal is restored
+/// on every way out, panics included.
+pub fn run(db: Db, config: TillConfig) -> anyhow::Result<()> {
+    let mut app = App::new(db, config)?;
+    terminal::run_loop(&mut app)
+}

@@ -1,0 +1,229 @@
+//! Cash counts by Moroccan denomination: the opening float, and the count that closes a shift.
+use crate::domain::money::{format_dh, format_fr};
+use crate::storage::shifts;
+use crate::tui::app::{
+    App, ApprovalState, CountState, DENOMINATIONS, Overlay, Pending, SaleState, Screen,
+};
+use crate::tui::keys::{self, Hint};
+use crate::tui::widgets::{block, selected};
+use ratatui::Frame;
+use ratatui::crossterm::event::{KeyCode, KeyEvent};
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::style::{Style, Stylize};
+use ratatui::widgets::{Paragraph, Row, Table, TableState};
+use rust_decimal::Decimal;
+
+/// Digits edit the selected row: a number of notes/coins, or on the last row a total typed directly.
+fn edit(st: &mut CountState, k: KeyEvent) {
+    let on_total = st.sel == DENOMINATIONS.len();
+    match k.code {
+        KeyCode::Char(c) if on_total && (c.is_ascii_digit() || c == ',' || c == '.') => {
+            st.total.push(c)
+        }
+        KeyCode::Char(c) if c.is_ascii_digit() => {
+            let n = &mut st.counts[st.sel];
+            *n = (*n * 10 + c.to_digit(10).unwrap_or(0)).min(99_999);
+        }
+        KeyCode::Backspace if on_total => {
+            st.total.pop();
+        }
+        KeyCode::Backspace => st.counts[st.sel] /= 10,
+        _ => {
+            keys::nav(&mut st.sel, CountState::rows(), k);
+        }
+    }
+}
+
+pub fn key_open(app: &mut App, mut st: CountState, k: KeyEvent) -> Screen {
+    match k.code {
+        KeyCode::Esc => app.logout(),
+        KeyCode::Enter => {
+            let now = app.now();
+            match app
+                .db
+                .open_shift(&app.till, &app.user_name(), st.total(), &now)
+            {
+                Ok(s) => {
+                    app.info(app.tr.a("shift-opened", &[("id", &s.id)]));
+                    app.shift = Some(s);
+                    Screen::Sale(SaleState::default())
+                }
+                Err(e) => {
+                    app.fail(e);
+                    Screen::OpenShift(st)
+                }
+            }
+        }
+        _ => {
+            edit(&mut st, k);
+            Screen::OpenShift(st)
+        }
+    }
+}
+
+pub fn key_close(app: &mut App, mut st: CountState, k: KeyEvent) -> Screen {
+    match k.code {
+        KeyCode::Esc if st.confirm => {
+            st.confirm = false;
+            Screen::Close(st)
+        }
+        KeyCode::Esc => Screen::Sale(SaleState::default()),
+        KeyCode::Enter if !st.confirm => {
+            st.confirm = true;
+            Screen::Close(st)
+        }
+        KeyCode::Enter if app.user_role().can_approve() => {
+            let me = app.user_name();
+            close(app, st.counted(), &me).unwrap_or(Screen::Close(st))
+        }
+        KeyCode::Enter => {
+            app.overlay = Some(Overlay::Approval(ApprovalState {
+                pending: Pending::CloseShift {
+                    counted: st.counted(),
+                },
+                sel: 0,
+                pin: String::new(),
+                msg: None,
+            }));
+            Screen::Close(st)
+        }
+        _ if st.confirm => Screen::Close(st),
+        _ => {
+            edit(&mut st, k);
+            Screen::Close(st)
+        }
+    }
+}
+
+/// Closes the shift, journals the Z report, hands it to the sink and shows it; `None` on error (shown).
+pub fn close(app: &mut App, counted: Vec<(Decimal, u32)>, approver: &str) -> Option<Screen> {
+    let shift = app.shift.clone()?;
+    let now = app.now();
+    let z = match app
+        .db
+        .close_shift(&shift.id, &counted, &app.user_name(), approver, &now)
+    {
+        Ok(z) => z,
+        Err(e) => {
+            app.fail(e);
+            return None;
+        }
+    };
+    app.shift = None;
+    let lines = super::report::z_lines(app, &z);
+    let title = app.tr.a("z-title", &[("shift", &shift.id)]);
+    app.print_report(crate::tui::ReportKind::Z, &shift.id, &lines.join("\n"));
+    Some(Screen::Report(crate::tui::app::ReportState {
+        title,
+        lines,
+        kind: crate::tui::ReportKind::Z,
+        subject: shift.id,
+        scroll: 0,
+        logout_after: true,
+    }))
+}
+
+pub fn hints(st: &CountState, closing: bool) -> Vec<Hint> {
+    if closing && st.confirm {
+        return vec![("key-enter", "hint-close-shift"), ("key-esc", "hint-back")];
+    }
+    let enter = if closing {
+        "hint-check-count"
+    } else {
+        "hint-open-shift"
+    };
+    let esc = if closing { "hint-back" } else { "hint-logout" };
+    vec![
+        ("key-arrows", "hint-choose-row"),
+        ("0-9", "hint-type-count"),
+        ("key-enter", enter),
+        ("key-esc", esc),
+    ]
+}
+
+fn denom_label(app: &App, d: Decimal) -> String {
+    let id = if d >= Decimal::from(20) {
+        "denom-note"
+    } else {
+        "denom-coin"
+    };
+    app.tr.a(id, &[("value", &format_fr(d))])
+}
+
+pub fn draw(f: &mut Frame, area: Rect, app: &App, st: &CountState, closing: bool) {
+    let title = if closing {
+        app.tr.t("close-title")
+    } else {
+        app.tr.t("open-title")
+    };
+    let b = block(title);
+    let inner = b.inner(area);
+    f.render_widget(b, area);
+    let [table_area, sum_area] =
+        Layout::vertical([Constraint::Min(3), Constraint::Length(4)]).areas(inner);
+    let mut rows: Vec<Row> = DENOMINATIONS
+        .iter()
+        .zip(st.counts)
+        .map(|(d, n)| {
+            Row::new(vec![
+                denom_label(app, *d),
+                n.to_string(),
+                format_dh(*d * Decimal::from(n)),
+            ])
+        })
+        .collect();
+    rows.push(Row::new(vec![
+        app.tr.t("count-total-row"),
+        st.total.clone(),
+        String::new(),
+    ]));
+    let header = Row::new(vec![
+        app.tr.t("count-col-denom"),
+        app.tr.t("count-col-number"),
+        app.tr.t("count-col-amount"),
+    ])
+    .bold();
+    let widths = [
+        Constraint::Length(22),
+        Constraint::Length(10),
+        Constraint::Length(16),
+    ];
+    let mut ts = TableState::default().with_selected(Some(st.sel));
+    f.render_stateful_widget(
+        Table::new(rows, widths)
+            .header(header)
+            .row_highlight_style(selected()),
+        table_area,
+        &mut ts,
+    );
+    let mut lines = vec![format!(
+        "{} {}",
+        app.tr.t("count-total"),
+        format_dh(st.total())
+    )];
+    if closing && st.confirm {
+        lines.extend(close_summary(app, st.total()));
+    }
+    f.render_widget(
+        Paragraph::new(lines.join("\n")).style(Style::new().bold()),
+        sum_area,
+    );
+}
+
+fn close_summary(app: &App, counted: Decimal) -> Vec<String> {
+    let Some(shift) = &app.shift else {
+        return vec![];
+    };
+    let Ok(t) = shifts::shift_totals(app.db.conn(), &shift.id) else {
+        return vec![];
+    };
+    vec![
+        format!("{} {}", app.tr.t("z-expected"), format_dh(t.expected_cash)),
+        format!(
+            "{} {}",
+            app.tr.t("z-difference"),
+            format_dh(counted - t.expected_cash)
+        ),
+        app.tr.t("close-confirm"),
+    ]
+}

@@ -1,0 +1,139 @@
+//! Login: pick a person with the arrows, type the PIN (masked), Enter.
+use crate::storage::people::{LOCK_AFTER, PinCheck};
+use crate::tui::app::{App, ApprovalState, LoginState, Overlay, Pending, Screen};
+use crate::tui::keys::{self, Hint};
+use crate::tui::widgets::{block, centered, selected};
+use ratatui::Frame;
+use ratatui::crossterm::event::{KeyCode, KeyEvent};
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::style::{Style, Stylize};
+use ratatui::text::Line;
+use ratatui::widgets::{List, ListItem, ListState, Paragraph};
+use std::time::{Duration, Instant};
+
+pub fn key(app: &mut App, mut st: LoginState, k: KeyEvent) -> Screen {
+    if keys::nav(&mut st.sel, app.people.len(), k) {
+        st.pin.clear();
+        st.msg = None;
+        return Screen::Login(st);
+    }
+    match k.code {
+        KeyCode::Enter => return submit(app, st),
+        _ => keys::pin_key(&mut st.pin, k),
+    }
+    Screen::Login(st)
+}
+
+fn submit(app: &mut App, mut st: LoginState) -> Screen {
+    let Some(person) = app.people.get(st.sel).cloned() else {
+        return Screen::Login(st);
+    };
+    if person.locked {
+        // Only a supervisor lifts a lock: ask for their PIN right here.
+        app.overlay = Some(Overlay::Approval(ApprovalState {
+            pending: Pending::Unlock { name: person.name },
+            sel: 0,
+            pin: String::new(),
+            msg: None,
+        }));
+        return Screen::Login(st);
+    }
+    if let Some(until) = st.wait_until
+        && Instant::now() < until
+    {
+        let secs = (until - Instant::now()).as_secs() + 1;
+        st.msg = Some(app.tr.a("login-wait", &[("secs", &secs.to_string())]));
+        return Screen::Login(st);
+    }
+    let pin = std::mem::take(&mut st.pin);
+    let now = app.now();
+    match app
+        .db
+        .check_pin(&app.till, &person.name, &pin, &now, "login")
+    {
+        Ok(PinCheck::Ok(p)) => {
+            app.user = Some(p);
+            app.home()
+        }
+        Ok(PinCheck::Wrong {
+            failures,
+            wait_secs,
+        }) => {
+            let left = LOCK_AFTER.saturating_sub(failures).to_string();
+            let mut msg = app.tr.a("login-wrong", &[("left", &left)]);
+            if wait_secs > 0 {
+                st.wait_until = Some(Instant::now() + Duration::from_secs(wait_secs));
+                msg.push_str(" — ");
+                msg.push_str(&app.tr.a("login-wait", &[("secs", &wait_secs.to_string())]));
+            }
+            st.msg = Some(msg);
+            Screen::Login(st)
+        }
+        Ok(PinCheck::Locked) => {
+            app.reload_people();
+            st.msg = Some(app.tr.t("login-locked"));
+            Screen::Login(st)
+        }
+        Err(e) => {
+            app.fail(e);
+            Screen::Login(st)
+        }
+    }
+}
+
+pub fn hints(_st: &LoginState) -> Vec<Hint> {
+    vec![
+        ("key-arrows", "hint-choose-person"),
+        ("0-9", "hint-type-pin"),
+        ("key-enter", "hint-login"),
+        ("Ctrl+Q", "hint-quit"),
+    ]
+}
+
+pub fn draw(f: &mut Frame, area: Rect, app: &App, st: &LoginState) {
+    let h = (app.people.len() as u16 + 8).min(area.height);
+    let outer = centered(area, 60, h);
+    let b = block(app.tr.a("login-title", &[("till", &app.till)]));
+    let inner = b.inner(outer);
+    f.render_widget(b, outer);
+    let [list_area, pin_area, msg_area] = Layout::vertical([
+        Constraint::Min(1),
+        Constraint::Length(2),
+        Constraint::Length(2),
+    ])
+    .areas(inner);
+    let items: Vec<ListItem> = app
+        .people
+        .iter()
+        .map(|p| {
+            let mut s = format!(
+                "{}  ({})",
+                p.name,
+                app.tr.t(&format!("role-{}", p.role.as_str()))
+            );
+            if p.locked {
+                s.push_str(&format!("  {}", app.tr.t("login-locked-mark")));
+            }
+            ListItem::new(s)
+        })
+        .collect();
+    let mut ls = ListState::default().with_selected(Some(st.sel));
+    f.render_stateful_widget(
+        List::new(items)
+            .highlight_style(selected())
+            .highlight_symbol("▶ "),
+        list_area,
+        &mut ls,
+    );
+    let masked = "•".repeat(st.pin.len());
+    f.render_widget(
+        Paragraph::new(Line::from(format!("{} {masked}▏", app.tr.t("login-pin"))).bold()),
+        pin_area,
+    );
+    if let Some(m) = &st.msg {
+        f.render_widget(
+            Paragraph::new(m.clone()).style(Style::new().red().bold()),
+            msg_area,
+        );
+    }
+}

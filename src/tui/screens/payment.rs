@@ -1,0 +1,265 @@
+//! Payment: cash with tendered amount and change, card with a reference, mobile, other; split payments.
+//! The sale is committed only once fully paid, then handed to the printer sink.
+use crate::domain::money::{format_dh, parse_human_amount};
+use crate::domain::sale::build_sale;
+use crate::domain::{PaymentDraft, PaymentMethod, round_cash};
+use crate::storage::tickets::SaleContext;
+use crate::tui::app::{App, PayState, SaleState, Screen};
+use crate::tui::keys::{self, Hint};
+use crate::tui::widgets::{block, selected};
+use ratatui::Frame;
+use ratatui::crossterm::event::{KeyCode, KeyEvent};
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::style::{Color, Style};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{List, ListItem, Paragraph};
+use rust_decimal::Decimal;
+
+/// Quick keys for the notes customers hand over most.
+const NOTES: [(u8, u32); 4] = [(5, 20), (6, 50), (7, 100), (8, 200)];
+
+pub fn remaining(app: &App, st: &PayState) -> Decimal {
+    app.basket.total() - st.payments.iter().map(|p| p.amount).sum::<Decimal>()
+}
+
+pub fn change(st: &PayState, step: Option<Decimal>) -> Decimal {
+    st.payments
+        .iter()
+        .filter_map(|p| p.tendered.map(|t| t - round_cash(p.amount, step)))
+        .sum()
+}
+
+pub fn key(app: &mut App, mut st: PayState, k: KeyEvent) -> Screen {
+    let paid = remaining(app, &st) <= Decimal::ZERO && !st.payments.is_empty();
+    match k.code {
+        KeyCode::Esc if st.on_reference => st.on_reference = false,
+        KeyCode::Esc => return Screen::Sale(SaleState::default()),
+        KeyCode::Enter if paid => return complete(app, st),
+        KeyCode::Tab | KeyCode::BackTab => {
+            let i = PaymentMethod::ALL
+                .iter()
+                .position(|m| *m == st.method)
+                .unwrap_or(0);
+            st.method = PaymentMethod::ALL[(i + 1) % 4];
+            st.on_reference = false;
+        }
+        KeyCode::F(n) if NOTES.iter().any(|(f, _)| *f == n) => {
+            let note = NOTES
+                .iter()
+                .find(|(f, _)| *f == n)
+                .map(|(_, v)| *v)
+                .unwrap_or(0);
+            st.method = PaymentMethod::Cash;
+            add(app, &mut st, Some(Decimal::from(note)));
+        }
+        KeyCode::Enter if st.method != PaymentMethod::Cash && !st.on_reference => {
+            st.on_reference = true
+        }
+        KeyCode::Enter => {
+            let text = st.amount.value().trim().to_string();
+            match (text.is_empty(), parse_human_amount(&text)) {
+                (true, _) => add(app, &mut st, None),
+                (false, Ok(v)) => add(app, &mut st, Some(v)),
+                (false, Err(_)) => app.error(app.tr.a("bad-value", &[("text", &text)])),
+            }
+        }
+        KeyCode::Backspace if st.amount.value().is_empty() && !st.on_reference => {
+            st.payments.pop();
+        }
+        _ if st.on_reference => {
+            keys::edit(&mut st.reference, k);
+        }
+        _ => {
+            keys::edit(&mut st.amount, k);
+        }
+    }
+    Screen::Payment(st)
+}
+
+/// Adds one payment of the selected method; an empty amount means "the rest".
+fn add(app: &mut App, st: &mut PayState, value: Option<Decimal>) {
+    let rest = remaining(app, st);
+    if rest <= Decimal::ZERO {
+        return;
+    }
+    let step = app.market.cash_rounding;
+    let draft = if st.method == PaymentMethod::Cash {
+        let due = round_cash(rest, step);
+        let given = value.unwrap_or(due);
+        let amount = if given >= due { rest } else { given };
+        PaymentDraft {
+            tendered: Some(given),
+            ..PaymentDraft::new(PaymentMethod::Cash, amount)
+        }
+    } else {
+        let amount = value.unwrap_or(rest);
+        if amount > rest {
+            return app.error(app.tr.a("pay-too-much", &[("rest", &format_dh(rest))]));
+        }
+        let reference = Some(st.reference.value().trim().to_string()).filter(|r| !r.is_empty());
+        PaymentDraft {
+            reference,
+            ..PaymentDraft::new(st.method, amount)
+        }
+    };
+    if draft.amount <= Decimal::ZERO {
+        return;
+    }
+    st.payments.push(draft);
+    st.amount.reset();
+    st.reference.reset();
+    st.on_reference = false;
+}
+
+/// Commits the sale first, then prints: a failing printer never loses the ticket.
+fn complete(app: &mut App, st: PayState) -> Screen {
+    let step = app.market.cash_rounding;
+    let settled = match build_sale(&app.basket.lines, Decimal::ZERO, &st.payments, step) {
+        Ok(s) => s,
+        Err(e) => {
+            app.error(e.to_string());
+            return Screen::Payment(st);
+        }
+    };
+    let ctx = SaleContext {
+        till: app.till.clone(),
+        cashier: app.user_name(),
+        shift: app.shift.as_ref().map(|s| s.id.clone()),
+        at: app.now(),
+        manual: false,
+        ticket_ref: None,
+        approver: app.basket.approver.clone(),
+    };
+    match app.db.commit_sale(&ctx, &settled) {
+        Ok(t) => {
+            let change: Decimal = t.payments.iter().map(|p| p.change).sum();
+            app.basket.clear();
+            app.last_change = Some(change);
+            app.info(app.tr.a("sale-done", &[("id", &t.head.id)]));
+            app.print_ticket(&t.head.id);
+            Screen::Sale(SaleState::default())
+        }
+        Err(e) => {
+            app.fail(e);
+            Screen::Payment(st)
+        }
+    }
+}
+
+pub fn hints(st: &PayState) -> Vec<Hint> {
+    let enter = if st.on_reference {
+        "hint-add-payment"
+    } else {
+        "hint-enter-amount"
+    };
+    vec![
+        ("key-enter", enter),
+        ("key-tab", "hint-method"),
+        ("F5", "hint-note-20"),
+        ("F6", "hint-note-50"),
+        ("F7", "hint-note-100"),
+        ("F8", "hint-note-200"),
+        ("key-backspace", "hint-remove-payment"),
+        ("key-esc", "hint-back"),
+        ("F1", "hint-help"),
+    ]
+}
+
+pub fn draw(f: &mut Frame, area: Rect, app: &App, st: &PayState) {
+    let [methods, inputs, list, big] = Layout::vertical([
+        Constraint::Length(3),
+        Constraint::Length(3),
+        Constraint::Min(3),
+        Constraint::Length(5),
+    ])
+    .areas(area);
+    let spans: Vec<Span> = PaymentMethod::ALL
+        .iter()
+        .map(|m| {
+            let label = format!(" {} ", app.tr.t(&format!("method-{}", m.as_str())));
+            if *m == st.method {
+                Span::styled(label, selected())
+            } else {
+                Span::raw(label)
+            }
+        })
+        .collect();
+    f.render_widget(
+        Paragraph::new(Line::from(spans)).block(block(app.tr.t("pay-method"))),
+        methods,
+    );
+    draw_inputs(f, inputs, app, st);
+    draw_list(f, list, app, st);
+    let rest = remaining(app, st);
+    if rest <= Decimal::ZERO && !st.payments.is_empty() {
+        let label = format!(
+            "{} — {}",
+            app.tr.t("change-label"),
+            app.tr.t("pay-complete")
+        );
+        super::sale_view::draw_big_amount(f, big, &label, change(st, app.market.cash_rounding));
+    } else {
+        super::sale_view::draw_big_amount(f, big, &app.tr.t("pay-remaining"), rest);
+    }
+}
+
+fn draw_inputs(f: &mut Frame, area: Rect, app: &App, st: &PayState) {
+    let [a, r] =
+        Layout::horizontal([Constraint::Percentage(50), Constraint::Percentage(50)]).areas(area);
+    let amount_title = if st.method == PaymentMethod::Cash {
+        "pay-tendered"
+    } else {
+        "pay-amount"
+    };
+    let focus = Style::new().fg(Color::Yellow);
+    let mut ab = block(app.tr.t(amount_title));
+    let mut rb = block(app.tr.t("pay-reference"));
+    if st.on_reference {
+        rb = rb.border_style(focus)
+    } else {
+        ab = ab.border_style(focus)
+    }
+    let (ai, ri) = (ab.inner(a), rb.inner(r));
+    f.render_widget(Paragraph::new(st.amount.value()).block(ab), a);
+    if st.method != PaymentMethod::Cash {
+        f.render_widget(Paragraph::new(st.reference.value()).block(rb), r);
+    }
+    let (inner, input) = if st.on_reference {
+        (ri, &st.reference)
+    } else {
+        (ai, &st.amount)
+    };
+    f.set_cursor_position((inner.x + input.visual_cursor() as u16, inner.y));
+}
+
+fn draw_list(f: &mut Frame, area: Rect, app: &App, st: &PayState) {
+    let total = app.basket.total();
+    let step = app.market.cash_rounding;
+    let mut title = app.tr.a("pay-summary", &[("total", &format_dh(total))]);
+    if step.is_some() {
+        let cash = round_cash(remaining(app, st).max(Decimal::ZERO), step);
+        title = format!(
+            "{title} · {}",
+            app.tr.a("pay-cash-due", &[("amount", &format_dh(cash))])
+        );
+    }
+    let items: Vec<ListItem> = st
+        .payments
+        .iter()
+        .map(|p| {
+            let mut s = format!(
+                "{:<10} {:>14}",
+                app.tr.t(&format!("method-{}", p.method.as_str())),
+                format_dh(p.amount)
+            );
+            if let Some(t) = p.tendered {
+                s.push_str(&format!("  {} {}", app.tr.t("pay-given"), format_dh(t)));
+            }
+            if let Some(r) = &p.reference {
+                s.push_str(&format!("  {} {r}", app.tr.t("pay-ref")));
+            }
+            ListItem::new(s)
+        })
+        .collect();
+    f.render_widget(List::new(items).block(block(title)), area);
+}

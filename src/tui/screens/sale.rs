@@ -1,0 +1,325 @@
+//! The sale screen: a search field that matches as you type, the ranked results, the basket.
+//! On Enter the field's text is read as `[qty*]` + a barcode, a product code, `E017 45` (a divers line),
+//! or else the selected result.
+use crate::domain::Product;
+use crate::domain::money::{parse_human_amount, parse_human_quantity};
+use crate::storage::journal::NewEntry;
+use crate::tui::app::*;
+use crate::tui::basket::{Entry, classify, divers_line, split_quantity};
+use crate::tui::keys::{self, Hint};
+use ratatui::crossterm::event::{KeyCode, KeyEvent};
+use rust_decimal::Decimal;
+use tui_input::Input;
+
+pub use super::sale_view::draw;
+
+pub fn key(app: &mut App, mut st: SaleState, k: KeyEvent) -> Screen {
+    if let Some(p) = st.prompt.take() {
+        return prompt_key(app, st, p, k);
+    }
+    if let Some(next) = function_key(app, &mut st, k) {
+        return next;
+    }
+    match st.focus {
+        Focus::Search => search_key(app, &mut st, k),
+        Focus::Basket => basket_key(app, &mut st, k),
+    }
+    Screen::Sale(st)
+}
+
+/// Keys that work whatever the focus.
+fn function_key(app: &mut App, st: &mut SaleState, k: KeyEvent) -> Option<Screen> {
+    let basket = !app.basket.is_empty();
+    Some(match k.code {
+        KeyCode::F(2) if basket => Screen::Payment(PayState::default()),
+        KeyCode::F(3) => super::history::open(app),
+        KeyCode::F(4) => super::report::x_report(app),
+        KeyCode::F(5) => super::coop::open(app),
+        KeyCode::F(6) if basket => {
+            app.error(app.tr.t("close-basket-open"));
+            return None;
+        }
+        KeyCode::F(6) => Screen::Close(CountState::default()),
+        KeyCode::F(7) => super::lock::lock(Screen::Sale(std::mem::take(st))),
+        KeyCode::F(8) if basket => {
+            app.overlay = Some(Overlay::ConfirmAbandon);
+            return None;
+        }
+        KeyCode::F(9) => {
+            app.arabic = app.arabic.toggled();
+            return None;
+        }
+        KeyCode::Tab if basket => {
+            st.focus = match st.focus {
+                Focus::Search => Focus::Basket,
+                Focus::Basket => Focus::Search,
+            };
+            st.line = st.line.min(app.basket.lines.len() - 1);
+            return None;
+        }
+        _ => return None,
+    })
+}
+
+fn search_key(app: &mut App, st: &mut SaleState, k: KeyEvent) {
+    match k.code {
+        KeyCode::Enter => submit(app, st),
+        KeyCode::Esc => {
+            st.input.reset();
+            app.catalog.search("");
+        }
+        KeyCode::Up | KeyCode::Down | KeyCode::PageUp | KeyCode::PageDown => {
+            keys::nav(&mut st.sel, app.catalog.results.len(), k);
+        }
+        _ => {
+            if keys::edit(&mut st.input, k) {
+                app.last_change = None;
+                let rest = split_quantity(st.input.value()).map(|(_, r)| r.to_string());
+                app.catalog.search(&rest.unwrap_or_default());
+                st.sel = 0;
+            }
+        }
+    }
+}
+
+fn basket_key(app: &mut App, st: &mut SaleState, k: KeyEvent) {
+    let n = app.basket.lines.len();
+    let open = |kind| {
+        Some(Prompt {
+            kind,
+            input: Input::default(),
+        })
+    };
+    match k.code {
+        KeyCode::Esc => st.focus = Focus::Search,
+        KeyCode::Delete | KeyCode::Backspace if n > 0 => {
+            app.basket.lines.remove(st.line);
+            st.line = st.line.min(app.basket.lines.len().saturating_sub(1));
+            if app.basket.is_empty() {
+                st.focus = Focus::Search;
+            }
+        }
+        KeyCode::Char('q' | '*') => st.prompt = open(PromptKind::Quantity),
+        KeyCode::Char('r' | '%') => st.prompt = open(PromptKind::Discount),
+        KeyCode::Char('p') => st.prompt = open(PromptKind::Price),
+        _ => {
+            keys::nav(&mut st.line, n, k);
+        }
+    }
+}
+
+fn submit(app: &mut App, st: &mut SaleState) {
+    let text = st.input.value().to_string();
+    let (qty, rest) = match split_quantity(&text) {
+        Ok(v) => v,
+        Err(bad) => return app.error(app.tr.a("bad-quantity", &[("text", &bad)])),
+    };
+    let found: Option<Product> = match classify(rest, |c| app.catalog.has_exhibitor(c)) {
+        Entry::Quick { exhibitor, price } => {
+            let line = divers_line(
+                &exhibitor,
+                &app.tr.t("divers"),
+                qty.unwrap_or(Decimal::ONE),
+                price,
+            );
+            return added(app, st, line);
+        }
+        Entry::Digits(d) => {
+            let p = app
+                .catalog
+                .by_barcode(&d)
+                .or_else(|| app.catalog.by_code(&d))
+                .cloned();
+            if p.is_none() {
+                return app.error(app.tr.a("unknown-barcode", &[("code", &d)]));
+            }
+            p
+        }
+        Entry::Text(t) => app
+            .catalog
+            .by_code(&t)
+            .or_else(|| app.catalog.result(st.sel))
+            .cloned(),
+    };
+    match found {
+        Some(p) => add_product(app, st, &p, qty),
+        None if !rest.is_empty() => app.error(app.tr.a("no-product", &[("text", rest)])),
+        None => {}
+    }
+}
+
+/// Weighed goods without a typed quantity ask for it; pieces default to 1.
+fn add_product(app: &mut App, st: &mut SaleState, p: &Product, qty: Option<Decimal>) {
+    let Some(q) = qty else {
+        if p.unit.allows_fraction() {
+            let idx = app
+                .catalog
+                .products
+                .iter()
+                .position(|x| x.code == p.code)
+                .unwrap_or(0);
+            st.prompt = Some(Prompt {
+                kind: PromptKind::Weight(idx),
+                input: Input::default(),
+            });
+            return;
+        }
+        return added(app, st, crate::tui::basket::line_for(p, Decimal::ONE));
+    };
+    if !p.unit.allows_fraction() && q.fract() != Decimal::ZERO {
+        return app.error(app.tr.a("piece-fraction", &[("name", &p.name_fr)]));
+    }
+    added(app, st, crate::tui::basket::line_for(p, q));
+}
+
+fn added(app: &mut App, st: &mut SaleState, line: crate::domain::LineDraft) {
+    app.info(app.tr.a("line-added", &[("name", &line.name_fr)]));
+    app.basket.lines.push(line);
+    app.last_change = None;
+    st.line = app.basket.lines.len() - 1;
+    st.input.reset();
+    st.sel = 0;
+    app.catalog.search("");
+}
+
+fn prompt_key(app: &mut App, mut st: SaleState, mut p: Prompt, k: KeyEvent) -> Screen {
+    match k.code {
+        KeyCode::Esc => {}
+        KeyCode::Enter => apply_prompt(app, &mut st, p),
+        _ => {
+            keys::edit(&mut p.input, k);
+            st.prompt = Some(p);
+        }
+    }
+    Screen::Sale(st)
+}
+
+fn apply_prompt(app: &mut App, st: &mut SaleState, p: Prompt) {
+    let text = p.input.value();
+    let bad = |app: &mut App| app.error(app.tr.a("bad-value", &[("text", text)]));
+    match p.kind {
+        PromptKind::Weight(i) => match parse_human_quantity(text) {
+            Ok(q) => {
+                let prod = app.catalog.products[i].clone();
+                add_product(app, st, &prod, Some(q));
+            }
+            Err(_) => bad(app),
+        },
+        PromptKind::Quantity => match parse_human_quantity(text) {
+            Ok(q) => set_line(app, st.line, |l| l.quantity = q),
+            Err(_) => bad(app),
+        },
+        PromptKind::Discount => match parse_human_amount(text) {
+            Ok(d) => set_line(app, st.line, |l| l.discount = d),
+            Err(_) => bad(app),
+        },
+        PromptKind::Price => match parse_human_amount(text) {
+            Ok(price) if app.user_role().can_approve() => {
+                let me = app.user_name();
+                override_price(app, st.line, price, &me);
+            }
+            Ok(price) => {
+                app.overlay = Some(Overlay::Approval(ApprovalState {
+                    pending: Pending::PriceOverride {
+                        line: st.line,
+                        price,
+                    },
+                    sel: 0,
+                    pin: String::new(),
+                    msg: None,
+                }))
+            }
+            Err(_) => bad(app),
+        },
+    }
+}
+
+/// Changes a line, refusing what the domain would refuse (fractional pieces, discount above the amount).
+fn set_line(app: &mut App, i: usize, change: impl FnOnce(&mut crate::domain::LineDraft)) {
+    let Some(line) = app.basket.lines.get(i) else {
+        return;
+    };
+    let mut new = line.clone();
+    change(&mut new);
+    let checked = crate::domain::sale::build_sale(
+        std::slice::from_ref(&new),
+        Decimal::ZERO,
+        &[crate::domain::PaymentDraft::new(
+            crate::domain::PaymentMethod::Other,
+            new.total(),
+        )],
+        None,
+    );
+    match checked {
+        Err(e) if !matches!(e, crate::domain::TicketError::BadPayment(_)) => {
+            app.error(e.to_string())
+        }
+        _ => app.basket.lines[i] = new,
+    }
+}
+
+/// Applies an approved price override and journals it with both names.
+pub fn override_price(app: &mut App, i: usize, price: Decimal, approver: &str) {
+    let Some(line) = app.basket.lines.get(i).cloned() else {
+        return;
+    };
+    let detail = format!("{} -> {}", line.unit_price, price);
+    let subject = line
+        .product_code
+        .clone()
+        .unwrap_or_else(|| line.exhibitor_code.clone());
+    let (till, actor, now) = (app.till.clone(), app.user_name(), app.now());
+    let entry = NewEntry {
+        chain: &till,
+        kind: "price_override",
+        actor: &actor,
+        approver,
+        subject: &subject,
+        detail: &detail,
+        amount: 0,
+    };
+    match app.db.journal_event(&now, &entry) {
+        Ok(_) => {
+            app.basket.lines[i].unit_price = price;
+            app.basket.approver = Some(approver.to_string());
+            app.info(app.tr.a("price-changed", &[("approver", approver)]));
+        }
+        Err(e) => app.fail(e),
+    }
+}
+
+pub fn hints(st: &SaleState) -> Vec<Hint> {
+    if st.prompt.is_some() {
+        return vec![("key-enter", "hint-confirm"), ("key-esc", "hint-cancel")];
+    }
+    let mut h: Vec<Hint> = match st.focus {
+        Focus::Search => vec![
+            ("key-enter", "hint-add"),
+            ("F2", "hint-pay"),
+            ("key-tab", "hint-basket"),
+            ("3*", "hint-qty-prefix"),
+            ("E017 45", "hint-quick-entry"),
+            ("key-arrows", "hint-choose-result"),
+        ],
+        Focus::Basket => vec![
+            ("q", "hint-edit-qty"),
+            ("r", "hint-discount"),
+            ("p", "hint-price"),
+            ("key-del", "hint-remove-line"),
+            ("F2", "hint-pay"),
+            ("key-tab", "hint-search"),
+        ],
+    };
+    h.extend([
+        ("F3", "hint-history"),
+        ("F4", "hint-x-report"),
+        ("F5", "hint-coop"),
+        ("F6", "hint-close"),
+        ("F7", "hint-lock"),
+        ("F8", "hint-abandon"),
+        ("F9", "hint-arabic"),
+        ("F1", "hint-help"),
+        ("Ctrl+Q", "hint-quit"),
+    ]);
+    h
+}

@@ -1,0 +1,219 @@
+//! One ticket of the history: reprint it (journalled "reprint"), or refund chosen lines with a supervisor PIN.
+use crate::domain::money::{format_dh, format_fr, format_qty};
+use crate::domain::{PaymentDraft, PaymentMethod};
+use crate::storage::journal::NewEntry;
+use crate::storage::tickets::{SaleContext, refunded_so_far};
+use crate::tui::app::{App, ApprovalState, Overlay, Pending, Screen, TicketState};
+use crate::tui::keys::{self, Hint};
+use crate::tui::widgets::{block, selected};
+use ratatui::Frame;
+use ratatui::crossterm::event::{KeyCode, KeyEvent};
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::style::Stylize;
+use ratatui::text::Line;
+use ratatui::widgets::{Cell, Paragraph, Row, Table, TableState};
+use rust_decimal::Decimal;
+
+pub fn key(app: &mut App, mut st: TicketState, k: KeyEvent) -> Screen {
+    match k.code {
+        KeyCode::Esc => return super::history::open_at(app, st.back.sel),
+        KeyCode::F(2) => reprint(app, &st.ticket.head.id),
+        KeyCode::Char(' ') if st.ticket.head.kind == "sale" => {
+            if let Some(m) = st.marked.get_mut(st.sel) {
+                *m = !*m;
+            }
+        }
+        KeyCode::F(3) | KeyCode::Enter if st.ticket.head.kind == "sale" => ask_refund(app, &st),
+        _ => {
+            keys::nav(&mut st.sel, st.ticket.lines.len(), k);
+        }
+    }
+    Screen::Ticket(st)
+}
+
+fn reprint(app: &mut App, id: &str) {
+    let (till, actor, now) = (app.till.clone(), app.user_name(), app.now());
+    let e = NewEntry {
+        chain: &till,
+        kind: "reprint",
+        actor: &actor,
+        subject: id,
+        ..Default::default()
+    };
+    match app.db.journal_event(&now, &e) {
+        Ok(_) => {
+            app.info(app.tr.a("reprinted", &[("id", id)]));
+            app.print_ticket(id);
+        }
+        Err(e) => app.fail(e),
+    }
+}
+
+/// What is left to refund of each marked line: its whole remaining quantity.
+fn ask_refund(app: &mut App, st: &TicketState) {
+    let already = refunded_so_far(app.db.conn(), &st.ticket.head.id).unwrap_or_default();
+    let lines: Vec<(u32, Decimal)> = st
+        .ticket
+        .lines
+        .iter()
+        .zip(&st.marked)
+        .filter(|(_, m)| **m)
+        .map(|(l, _)| {
+            (
+                l.line_no,
+                l.quantity - already.get(&l.line_no).map(|a| a.0).unwrap_or_default(),
+            )
+        })
+        .filter(|(_, q)| *q > Decimal::ZERO)
+        .collect();
+    if lines.is_empty() {
+        return app.error(app.tr.t("refund-nothing"));
+    }
+    let pending = Pending::Refund {
+        ticket: st.ticket.head.id.clone(),
+        lines,
+    };
+    app.overlay = Some(Overlay::Approval(ApprovalState {
+        pending,
+        sel: 0,
+        pin: String::new(),
+        msg: None,
+    }));
+}
+
+/// Runs an approved refund, paid back in cash, and prints it; returns to the history.
+pub fn refund(app: &mut App, ticket: &str, lines: &[(u32, Decimal)], approver: &str) {
+    let amount = preview_total(app, ticket, lines);
+    let ctx = SaleContext {
+        till: app.till.clone(),
+        cashier: app.user_name(),
+        shift: app.shift.as_ref().map(|s| s.id.clone()),
+        at: app.now(),
+        manual: false,
+        ticket_ref: None,
+        approver: Some(approver.to_string()),
+    };
+    let payout = [PaymentDraft::new(PaymentMethod::Cash, amount)];
+    match app.db.refund(&ctx, ticket, lines, &payout) {
+        Ok(t) => {
+            app.info(app.tr.a(
+                "refund-done",
+                &[("id", &t.head.id), ("amount", &format_dh(amount))],
+            ));
+            app.print_ticket(&t.head.id);
+            app.screen = super::history::open(app);
+        }
+        Err(e) => app.fail(e),
+    }
+}
+
+/// The refund's total as the domain will compute it (so the cash payout matches to the centime).
+fn preview_total(app: &App, ticket: &str, lines: &[(u32, Decimal)]) -> Decimal {
+    let conn = app.db.conn();
+    let orig = crate::storage::tickets::load_lines(conn, ticket).unwrap_or_default();
+    let already = refunded_so_far(conn, ticket).unwrap_or_default();
+    crate::domain::sale::build_refund_lines(&orig, &already, lines)
+        .map(|ls| ls.iter().map(|l| l.total).sum())
+        .unwrap_or_default()
+}
+
+pub fn hints(st: &TicketState) -> Vec<Hint> {
+    let mut h = vec![("key-arrows", "hint-choose-line"), ("F2", "hint-reprint")];
+    if st.ticket.head.kind == "sale" {
+        h.extend([("key-space", "hint-mark-line"), ("F3", "hint-refund")]);
+    }
+    h.extend([("key-esc", "hint-back"), ("F1", "hint-help")]);
+    h
+}
+
+pub fn draw(f: &mut Frame, area: Rect, app: &App, st: &TicketState) {
+    let t = &st.ticket;
+    let title = app.tr.a(
+        "ticket-title",
+        &[
+            ("id", &t.head.id),
+            ("kind", &app.tr.t(&format!("kind-{}", t.head.kind))),
+        ],
+    );
+    let b = block(title);
+    let inner = b.inner(area);
+    f.render_widget(b, area);
+    let [lines_area, foot] =
+        Layout::vertical([Constraint::Min(3), Constraint::Length(3)]).areas(inner);
+    let rows: Vec<Row> = t
+        .lines
+        .iter()
+        .zip(&st.marked)
+        .map(|(l, m)| {
+            let mark = if *m { "[x]" } else { "[ ]" };
+            let name = match &l.name_ar {
+                Some(ar) => format!("{} {}", l.name_fr, app.arabic.apply(ar)),
+                None => l.name_fr.clone(),
+            };
+            Row::new(vec![
+                Cell::from(mark),
+                Cell::from(l.exhibitor_code.clone()),
+                Cell::from(name),
+                Cell::from(Line::from(format_qty(l.quantity)).right_aligned()),
+                Cell::from(Line::from(format_fr(l.unit_price)).right_aligned()),
+                Cell::from(Line::from(format_fr(l.total)).right_aligned()),
+            ])
+        })
+        .collect();
+    let header = Row::new(
+        [
+            "",
+            "col-exhibitor",
+            "col-product",
+            "col-qty",
+            "col-price",
+            "col-total",
+        ]
+        .map(|id| {
+            if id.is_empty() {
+                String::new()
+            } else {
+                app.tr.t(id)
+            }
+        }),
+    )
+    .bold();
+    let widths = [
+        Constraint::Length(3),
+        Constraint::Length(5),
+        Constraint::Min(10),
+        Constraint::Length(6),
+        Constraint::Length(9),
+        Constraint::Length(10),
+    ];
+    let mut ts = TableState::default().with_selected(Some(st.sel));
+    f.render_stateful_widget(
+        Table::new(rows, widths)
+            .header(header)
+            .row_highlight_style(selected()),
+        lines_area,
+        &mut ts,
+    );
+    let pays: Vec<String> = t
+        .payments
+        .iter()
+        .map(|p| {
+            format!(
+                "{} {}",
+                app.tr.t(&format!("method-{}", p.method.as_str())),
+                format_dh(p.amount)
+            )
+        })
+        .collect();
+    let text = format!(
+        "{} {}   {}\n{} {}  ·  {} {}",
+        app.tr.t("rcpt-total"),
+        format_dh(t.head.total),
+        pays.join(" · "),
+        app.tr.t("rcpt-cashier"),
+        t.head.cashier,
+        app.tr.t("rcpt-check"),
+        t.short_hash()
+    );
+    f.render_widget(Paragraph::new(text).bold(), foot);
+}

@@ -1,0 +1,198 @@
+//! Per-screen state. Each screen's file reads keys into it and draws from it.
+use crate::domain::{PaymentDraft, PaymentMethod};
+use crate::storage::settlement::DaySums;
+use crate::storage::shifts::TicketSummary;
+use crate::storage::tickets::Ticket;
+use rust_decimal::Decimal;
+use std::time::Instant;
+use tui_input::Input;
+
+/// Moroccan notes and coins, largest first.
+pub const DENOMINATIONS: [Decimal; 11] = [
+    Decimal::from_parts(200, 0, 0, false, 0),
+    Decimal::from_parts(100, 0, 0, false, 0),
+    Decimal::from_parts(50, 0, 0, false, 0),
+    Decimal::from_parts(20, 0, 0, false, 0),
+    Decimal::from_parts(10, 0, 0, false, 0),
+    Decimal::from_parts(5, 0, 0, false, 0),
+    Decimal::from_parts(2, 0, 0, false, 0),
+    Decimal::from_parts(1, 0, 0, false, 0),
+    Decimal::from_parts(50, 0, 0, false, 2),
+    Decimal::from_parts(20, 0, 0, false, 2),
+    Decimal::from_parts(10, 0, 0, false, 2),
+];
+
+// One screen exists at a time and moves once per key: boxing the larger states would buy nothing.
+#[allow(clippy::large_enum_variant)]
+pub enum Screen {
+    /// Placeholder while a handler owns the real screen.
+    Blank,
+    Login(LoginState),
+    OpenShift(CountState),
+    Sale(SaleState),
+    Payment(PayState),
+    History(HistoryState),
+    Ticket(TicketState),
+    Report(ReportState),
+    Close(CountState),
+    Coop(CoopState),
+    Locked(LockState),
+}
+
+#[derive(Default)]
+pub struct LoginState {
+    pub sel: usize,
+    pub pin: String,
+    pub msg: Option<String>,
+    /// After repeated wrong PINs, no try is accepted before this instant.
+    pub wait_until: Option<Instant>,
+}
+
+/// A cash count by denomination, or a total typed directly (last row).
+#[derive(Default)]
+pub struct CountState {
+    pub sel: usize,
+    pub counts: [u32; DENOMINATIONS.len()],
+    pub total: String,
+    /// Closing only: the count was entered, the difference is shown, Enter closes.
+    pub confirm: bool,
+}
+
+impl CountState {
+    pub fn rows() -> usize {
+        DENOMINATIONS.len() + 1
+    }
+    /// The count as (denomination, number); a typed total counts as one "denomination" of that amount.
+    pub fn counted(&self) -> Vec<(Decimal, u32)> {
+        match crate::domain::money::parse_human_amount(&self.total) {
+            Ok(t) if !self.total.trim().is_empty() => vec![(t, 1)],
+            _ => DENOMINATIONS
+                .iter()
+                .zip(self.counts)
+                .map(|(d, n)| (*d, n))
+                .collect(),
+        }
+    }
+    pub fn total(&self) -> Decimal {
+        crate::storage::shifts::count_total(&self.counted())
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Focus {
+    #[default]
+    Search,
+    Basket,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PromptKind {
+    Quantity,
+    Discount,
+    Price,
+    /// Weight of a product sold by kg/l, before its line is added (index into the catalogue).
+    Weight(usize),
+}
+
+pub struct Prompt {
+    pub kind: PromptKind,
+    pub input: Input,
+}
+
+#[derive(Default)]
+pub struct SaleState {
+    pub input: Input,
+    pub sel: usize,
+    pub focus: Focus,
+    pub line: usize,
+    pub prompt: Option<Prompt>,
+}
+
+pub struct PayState {
+    pub method: PaymentMethod,
+    pub amount: Input,
+    pub reference: Input,
+    pub on_reference: bool,
+    pub payments: Vec<PaymentDraft>,
+}
+
+impl Default for PayState {
+    fn default() -> Self {
+        PayState {
+            method: PaymentMethod::Cash,
+            amount: Input::default(),
+            reference: Input::default(),
+            on_reference: false,
+            payments: Vec::new(),
+        }
+    }
+}
+
+pub struct HistoryState {
+    pub tickets: Vec<TicketSummary>,
+    pub sel: usize,
+}
+
+pub struct TicketState {
+    pub ticket: Ticket,
+    pub sel: usize,
+    /// Lines chosen for a refund (space toggles); refunds the whole remaining quantity of each.
+    pub marked: Vec<bool>,
+    pub back: HistoryState,
+}
+
+pub struct ReportState {
+    pub title: String,
+    pub lines: Vec<String>,
+    pub kind: super::ReportKind,
+    pub subject: String,
+    pub scroll: u16,
+    /// Where Esc leads: back to the sale, or to the login after a Z report.
+    pub logout_after: bool,
+}
+
+pub struct CoopState {
+    pub date: String,
+    pub rows: Vec<DaySums>,
+    pub sel: usize,
+}
+
+pub struct LockState {
+    pub prev: Box<Screen>,
+    pub pin: String,
+    pub msg: Option<String>,
+}
+
+/// Modal layers over the current screen.
+pub enum Overlay {
+    Help,
+    ConfirmQuit,
+    ConfirmAbandon,
+    Approval(ApprovalState),
+}
+
+/// What a supervisor's PIN unlocks; it serves this one action.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Pending {
+    PriceOverride {
+        line: usize,
+        price: Decimal,
+    },
+    Refund {
+        ticket: String,
+        lines: Vec<(u32, Decimal)>,
+    },
+    CloseShift {
+        counted: Vec<(Decimal, u32)>,
+    },
+    Unlock {
+        name: String,
+    },
+}
+
+pub struct ApprovalState {
+    pub pending: Pending,
+    pub sel: usize,
+    pub pin: String,
+    pub msg: Option<String>,
+}

@@ -1,0 +1,240 @@
+//! The real binary in a pseudo-terminal: log in, open a shift, sell three products (barcode, weighed, Arabic
+//! name), pay cash with change, refund one line with the supervisor PIN, close the shift; then check the
+//! database, the receipt files and the Z report.
+use portable_pty::{CommandBuilder, PtySize, native_pty_system};
+use std::io::{Read, Write};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+const BIN: &str = env!("CARGO_BIN_EXE_souk-till");
+
+struct Screen {
+    parser: Arc<Mutex<vt100::Parser>>,
+    writer: Box<dyn Write + Send>,
+}
+
+impl Screen {
+    fn text(&self) -> String {
+        self.parser.lock().unwrap().screen().contents()
+    }
+    /// Waits until the screen shows `needle` (the till redraws after each key).
+    fn wait_for(&self, needle: &str) {
+        let start = Instant::now();
+        while !self.text().contains(needle) {
+            assert!(
+                start.elapsed() < Duration::from_secs(30),
+                "waiting for {needle:?}; screen:\n{}",
+                self.text()
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+    fn send(&mut self, bytes: &str) {
+        self.writer.write_all(bytes.as_bytes()).unwrap();
+        self.writer.flush().unwrap();
+        std::thread::sleep(Duration::from_millis(60));
+    }
+    /// One key at a time, as a person or a scanner would.
+    fn type_text(&mut self, text: &str) {
+        for c in text.chars() {
+            self.send(&c.to_string());
+        }
+    }
+    fn enter(&mut self) {
+        self.send("\r");
+    }
+}
+
+const F2: &str = "\x1bOQ";
+const F3: &str = "\x1bOR";
+const F6: &str = "\x1b[17~";
+const DOWN: &str = "\x1b[B";
+
+#[test]
+fn a_day_at_the_till() {
+    let dir = tempfile::TempDir::new().unwrap();
+    let db_path = dir.path().join("market.db");
+    let out = dir.path().join("receipts");
+    drop(souk::tui::fixture::create(&db_path, 0).unwrap());
+
+    let pty = native_pty_system()
+        .openpty(PtySize {
+            rows: 24,
+            cols: 80,
+            pixel_width: 0,
+            pixel_height: 0,
+        })
+        .unwrap();
+    let mut cmd = CommandBuilder::new(BIN);
+    for a in [
+        "--db",
+        db_path.to_str().unwrap(),
+        "--till",
+        "T01",
+        "--printer-dir",
+        out.to_str().unwrap(),
+    ] {
+        cmd.arg(a);
+    }
+    cmd.env("SOUK_NOW", souk::tui::fixture::NOW);
+    cmd.env("TERM", "xterm-256color");
+    let mut child = pty.slave.spawn_command(cmd).unwrap();
+    drop(pty.slave);
+    let parser = Arc::new(Mutex::new(vt100::Parser::new(nz(24), nz(80), 0)));
+    let mut reader = pty.master.try_clone_reader().unwrap();
+    let p = Arc::clone(&parser);
+    std::thread::spawn(move || {
+        let mut buf = [0u8; 8192];
+        while let Ok(n) = reader.read(&mut buf) {
+            if n == 0 {
+                break;
+            }
+            p.lock().unwrap().process(&buf[..n]);
+        }
+    });
+    let mut s = Screen {
+        parser,
+        writer: pty.master.take_writer().unwrap(),
+    };
+
+    s.wait_for("Amina");
+    s.type_text("1234");
+    s.enter();
+    s.wait_for("fond de caisse");
+    s.type_text("1"); // one 200 DH note
+    s.enter();
+    s.wait_for("Session T01-S0001 ouverte");
+    s.type_text("6111234500031"); // barcode: argan oil, 120 DH
+    s.enter();
+    s.wait_for("Ajouté : Huile d'argan");
+    s.type_text("0,750*MIEL1"); // weighed: 0.750 kg of honey at 250 DH/kg = 187.50
+    s.enter();
+    s.wait_for("Ajouté : Miel de thym");
+    s.type_text("صابون"); // part of the Arabic name: savon beldi, 25 DH
+    s.wait_for("SAVON1");
+    s.enter();
+    s.wait_for("Ajouté : Savon beldi");
+    s.send(F2);
+    s.wait_for("RESTE À PAYER");
+    s.type_text("400");
+    s.enter();
+    s.wait_for("Entrée pour valider");
+    s.enter();
+    s.wait_for("Vente T01-000001 enregistrée");
+    s.wait_for("MONNAIE À RENDRE");
+
+    s.send(F3);
+    s.wait_for("Historique");
+    s.enter();
+    s.wait_for("Ticket T01-000001");
+    s.send(DOWN); // line 2: the honey
+    s.send(" ");
+    s.send(F3);
+    s.wait_for("Accord d'un superviseur");
+    s.type_text("9999");
+    s.enter();
+    s.wait_for("Remboursement T01-000002 enregistré");
+    s.send("\x1b");
+    s.wait_for("Rechercher");
+
+    s.send(F6);
+    s.wait_for("comptage");
+    s.type_text("2"); // two 200 notes
+    s.send(DOWN);
+    s.send(DOWN);
+    s.type_text("1"); // a 50 note
+    s.enter();
+    s.wait_for("Écart");
+    s.enter();
+    s.wait_for("Accord d'un superviseur");
+    s.type_text("9999");
+    s.enter();
+    s.wait_for("Rapport Z");
+    s.send("\x11"); // Ctrl+Q
+    let status = child.wait().unwrap();
+    assert!(status.success());
+
+    check_database(&db_path);
+    check_files(&out);
+}
+
+fn check_database(path: &std::path::Path) {
+    let db = rusqlite_conn(path);
+    let conn = db.conn();
+    let tickets: Vec<(String, String, i64)> = {
+        let mut st = conn
+            .prepare("SELECT id, kind, total FROM tickets ORDER BY number")
+            .unwrap();
+        st.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+            .unwrap()
+            .map(Result::unwrap)
+            .collect()
+    };
+    assert_eq!(
+        tickets,
+        vec![
+            ("T01-000001".into(), "sale".into(), 33250),
+            ("T01-000002".into(), "refund".into(), 18750)
+        ]
+    );
+    let (qty, of_line): (i64, i64) = conn
+        .query_row(
+            "SELECT quantity, refund_of_line FROM ticket_lines WHERE ticket_id = 'T01-000002'",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .unwrap();
+    assert_eq!((qty, of_line), (750, 2));
+    let (tendered, change): (i64, i64) = conn
+        .query_row(
+            "SELECT tendered, change FROM payments WHERE ticket_id = 'T01-000001'",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .unwrap();
+    assert_eq!((tendered, change), (40000, 6750));
+    let detail: String = conn
+        .query_row(
+            "SELECT detail FROM journal WHERE kind = 'shift_close'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    // float 200 + sale 332.50 − refund 187.50 = 345.00 expected; 450.00 counted.
+    assert!(detail.contains("expected=345.00"), "{detail}");
+    assert!(
+        detail.contains("counted=450.00") && detail.contains("difference=105.00"),
+        "{detail}"
+    );
+}
+
+fn rusqlite_conn(path: &std::path::Path) -> souk::storage::Db {
+    souk::storage::Db::open(path).unwrap()
+}
+
+fn check_files(out: &std::path::Path) {
+    let sale = std::fs::read_to_string(out.join("T01-000001.txt")).unwrap();
+    assert!(
+        sale.contains("332,50 DH") && sale.contains("67,50 DH"),
+        "{sale}"
+    );
+    let refund = std::fs::read_to_string(out.join("T01-000002.txt")).unwrap();
+    assert!(
+        refund.contains("REMBOURSEMENT") && refund.contains("187,50 DH"),
+        "{refund}"
+    );
+    let z = std::fs::read_to_string(out.join("Z-T01-S0001.txt")).unwrap();
+    for needle in [
+        "332,50 DH",
+        "187,50 DH",
+        "345,00 DH",
+        "450,00 DH",
+        "105,00 DH",
+    ] {
+        assert!(z.contains(needle), "{needle} missing in Z:\n{z}");
+    }
+}
+
+fn nz(n: u16) -> std::num::NonZeroU16 {
+    std::num::NonZeroU16::new(n).expect("non-zero size")
+}

@@ -1,0 +1,131 @@
+//! Every screen drawn into a `TestBackend` at 80×24 and 120×40, at a fixed time.
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use ratatui::crossterm::event::KeyCode;
+use souk::tui::app::App;
+use souk::tui::fixture::{self, enter, open_shift, press, type_text};
+use tempfile::TempDir;
+
+fn till(dir: &TempDir, lang: &str) -> App {
+    let db = fixture::create(&dir.path().join("m.db"), 0).unwrap();
+    fixture::app(db, lang).unwrap()
+}
+
+fn snap(app: &App, name: &str) {
+    for (w, h) in [(80, 24), (120, 40)] {
+        let mut t = Terminal::new(TestBackend::new(w, h)).unwrap();
+        t.draw(|f| souk::tui::draw(f, app)).unwrap();
+        insta::assert_snapshot!(format!("{name}_{w}x{h}"), t.backend());
+    }
+}
+
+fn add(app: &mut App, text: &str) {
+    type_text(app, text);
+    enter(app);
+}
+
+fn basket(app: &mut App) {
+    add(app, "3*amlou");
+    add(app, "6111234500031");
+    add(app, "0,750*miel");
+    add(app, "E031 45");
+}
+
+#[test]
+fn login_screens() {
+    let dir = TempDir::new().unwrap();
+    let mut app = till(&dir, "fr");
+    snap(&app, "login");
+    type_text(&mut app, "0000");
+    enter(&mut app);
+    snap(&app, "login_wrong_pin");
+    press(&mut app, KeyCode::F(1));
+    snap(&app, "login_help");
+}
+
+#[test]
+fn shift_open_and_sale() {
+    let dir = TempDir::new().unwrap();
+    let mut app = till(&dir, "fr");
+    fixture::login_cashier(&mut app);
+    type_text(&mut app, "1");
+    press(&mut app, KeyCode::Down);
+    type_text(&mut app, "2");
+    snap(&app, "shift_open");
+    enter(&mut app);
+    snap(&app, "sale_empty");
+    basket(&mut app);
+    type_text(&mut app, "زيت");
+    snap(&app, "sale_search_arabic");
+    press(&mut app, KeyCode::Esc);
+    type_text(&mut app, "miel");
+    snap(&app, "sale_search");
+    press(&mut app, KeyCode::Esc);
+    press(&mut app, KeyCode::Tab);
+    snap(&app, "sale_basket_focus");
+    type_text(&mut app, "p");
+    snap(&app, "sale_price_prompt");
+    add(&mut app, "100");
+    snap(&app, "approval");
+    press(&mut app, KeyCode::Esc);
+    press(&mut app, KeyCode::F(1));
+    snap(&app, "sale_help");
+    press(&mut app, KeyCode::Esc);
+    press(&mut app, KeyCode::F(8));
+    snap(&app, "confirm_abandon");
+}
+
+#[test]
+fn payment_history_reports() {
+    let dir = TempDir::new().unwrap();
+    let mut app = till(&dir, "fr");
+    open_shift(&mut app);
+    basket(&mut app);
+    press(&mut app, KeyCode::F(2));
+    press(&mut app, KeyCode::Tab);
+    add(&mut app, "100");
+    type_text(&mut app, "TPE-4411");
+    snap(&app, "payment_card_reference");
+    enter(&mut app);
+    for _ in 0..3 {
+        press(&mut app, KeyCode::Tab);
+    }
+    add(&mut app, "600");
+    snap(&app, "payment_paid");
+    enter(&mut app);
+    snap(&app, "sale_change");
+    press(&mut app, KeyCode::F(3));
+    snap(&app, "history");
+    enter(&mut app);
+    press(&mut app, KeyCode::Char(' '));
+    snap(&app, "ticket_refund_marked");
+    press(&mut app, KeyCode::Esc);
+    press(&mut app, KeyCode::Esc);
+    press(&mut app, KeyCode::F(4));
+    snap(&app, "x_report");
+    press(&mut app, KeyCode::Esc);
+    press(&mut app, KeyCode::F(5));
+    snap(&app, "coop");
+    press(&mut app, KeyCode::Esc);
+    press(&mut app, KeyCode::F(6));
+    type_text(&mut app, "3");
+    enter(&mut app);
+    snap(&app, "close_confirm");
+    enter(&mut app);
+    add(&mut app, "9999");
+    snap(&app, "z_report");
+}
+
+#[test]
+fn lock_and_quit_and_english() {
+    let dir = TempDir::new().unwrap();
+    let mut app = till(&dir, "en");
+    open_shift(&mut app);
+    add(&mut app, "ARG1");
+    snap(&app, "en_sale");
+    fixture::ctrl(&mut app, 'q');
+    snap(&app, "en_confirm_quit");
+    press(&mut app, KeyCode::Esc);
+    souk::tui::update(&mut app, souk::tui::Event::Tick { idle_secs: 600 });
+    snap(&app, "en_locked");
+}
