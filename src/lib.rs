@@ -2,6 +2,7 @@
 pub mod cli;
 pub mod config;
 pub mod demo;
+pub mod documents;
 pub mod domain;
 pub mod i18n;
 pub mod import;

@@ -40,7 +40,7 @@ fn settlement_csv_matches_the_contract_sample() {
             ],
         );
         let got_text = std::fs::read_to_string(&out).unwrap();
-        assert!(got_text.starts_with("phase,exhibitor_code,exhibitor_name,tickets,gross,refunds,net,cash,card,mobile,other,commission,stall_fee,collected_by_organiser,collected_by_exhibitor,due_to_exhibitor\r\n"));
+        assert!(got_text.starts_with("phase,exhibitor_code,exhibitor_name,tickets,gross,refunds,net,cash,card,mobile,other,commission,stall_fee,collected_by_organiser,collected_by_exhibitor,due_to_exhibitor\n"));
         let want = csv_rows(
             &std::fs::read_to_string(fixtures().join(format!("expected-phase-{phase}.csv")))
                 .unwrap(),

@@ -6,7 +6,7 @@ use std::io::{Read, Write};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-const BIN: &str = env!("CARGO_BIN_EXE_souk-till");
+const BIN: &str = env!("CARGO_BIN_EXE_souk");
 
 struct Screen {
     parser: Arc<Mutex<vt100::Parser>>,
@@ -212,18 +212,45 @@ fn rusqlite_conn(path: &std::path::Path) -> souk::storage::Db {
     souk::storage::Db::open(path).unwrap()
 }
 
+/// The file printer names each job `NNNNNN-<kind>-<subject>.txt` (raw ESC/POS beside it in `.bin`).
+fn job_text(out: &std::path::Path, suffix: &str) -> String {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    loop {
+        let found = std::fs::read_dir(out).ok().and_then(|d| {
+            d.filter_map(Result::ok)
+                .map(|e| e.path())
+                .find(|p| p.to_string_lossy().ends_with(suffix))
+        });
+        if let Some(p) = found {
+            let bin = p.with_extension("bin");
+            assert!(
+                bin.exists(),
+                "raw ESC/POS bytes missing beside {}",
+                p.display()
+            );
+            return std::fs::read_to_string(p).unwrap();
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "no printed job *{suffix} in {}",
+            out.display()
+        );
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+}
+
 fn check_files(out: &std::path::Path) {
-    let sale = std::fs::read_to_string(out.join("T01-000001.txt")).unwrap();
+    let sale = job_text(out, "-sale-T01-000001.txt");
     assert!(
         sale.contains("332,50 DH") && sale.contains("67,50 DH"),
         "{sale}"
     );
-    let refund = std::fs::read_to_string(out.join("T01-000002.txt")).unwrap();
+    let refund = job_text(out, "-refund-T01-000002.txt");
     assert!(
         refund.contains("REMBOURSEMENT") && refund.contains("187,50 DH"),
         "{refund}"
     );
-    let z = std::fs::read_to_string(out.join("Z-T01-S0001.txt")).unwrap();
+    let z = job_text(out, "-Z-T01-S0001.txt");
     for needle in [
         "332,50 DH",
         "187,50 DH",

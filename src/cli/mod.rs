@@ -4,6 +4,7 @@ mod phase;
 mod pin;
 mod report;
 mod setup;
+mod tills;
 
 use crate::config::Config;
 use crate::storage::Db;
@@ -67,8 +68,15 @@ fn run(cli: Cli) -> Result<()> {
         Some(Command::People(cmd)) => setup::people(&ctx, cmd),
         Some(Command::Report(cmd)) => report::report(&ctx, cmd),
         Some(Command::Phase { action, number, by }) => phase::phase(&ctx, action, number, by),
-        Some(other) => {
-            anyhow::bail!("commande pas encore disponible dans cette version : {other:?}")
+        Some(Command::Export {
+            out,
+            only_till,
+            since_last,
+        }) => tills::export(&ctx, &out, only_till.as_deref(), since_last),
+        Some(Command::Merge { files }) => tills::merge(&ctx, &files),
+        Some(Command::Receipt { ticket, out, text }) => {
+            tills::receipt(&ctx, &ticket, out.as_deref(), text)
         }
+        Some(Command::Printer { action }) => tills::printer(&ctx, action),
     }
 }

@@ -202,10 +202,33 @@ pub fn demo(ctx: &Ctx, a: &DemoArgs, db_given: bool) -> Result<()> {
 
 pub fn open_till(ctx: &Ctx) -> Result<()> {
     let db = ctx.open()?;
-    let m = catalogue::market(db.conn())?;
-    println!("Marché : {} — base {}", m.name, ctx.db_path.display());
-    println!(
-        "L'écran de caisse arrive avec la prochaine version. En attendant : souk verify, souk report settlement --phase 1"
-    );
-    Ok(())
+    let printer = printer_config(ctx)?;
+    let sink = crate::documents::sink::QueueSink::start(&ctx.db_path, &printer)?;
+    let config = crate::tui::TillConfig {
+        till_id: ctx.config.till.clone(),
+        language: ctx.config.language.clone(),
+        idle_lock_minutes: ctx.config.idle_lock_minutes,
+        printer: Box::new(sink),
+    };
+    crate::tui::run(db, config)
+}
+
+/// The `[printer]` section of the configuration; the file printer writes into `printer_dir` unless told otherwise.
+pub fn printer_config(ctx: &Ctx) -> Result<crate::print::PrinterConfig> {
+    let mut table = ctx.config.printer.clone();
+    if !table.contains_key("dir") {
+        table.insert(
+            "dir".into(),
+            toml::Value::String(ctx.config.printer_dir.to_string_lossy().into_owned()),
+        );
+    }
+    if !table.contains_key("profiles_dir") && std::path::Path::new("config/printers").is_dir() {
+        table.insert(
+            "profiles_dir".into(),
+            toml::Value::String("config/printers".into()),
+        );
+    }
+    toml::Value::Table(table)
+        .try_into()
+        .map_err(|e: toml::de::Error| anyhow::anyhow!("section [printer] : {}", e.message()))
 }

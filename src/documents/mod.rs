@@ -1,7 +1,10 @@
 //! Printable documents built from the ledger: the bridge between storage and the print module's contexts.
+pub mod sink;
 use crate::domain::money::round_money;
 use crate::domain::{Collector, PaymentMethod, TicketKind, Unit};
-use crate::print::{self, ExhibitorInfo, MarketInfo, PaymentLine, ReceiptLine, SaleReceipt, TicketInfo, VatLine};
+use crate::print::{
+    self, ExhibitorInfo, MarketInfo, PaymentLine, ReceiptLine, SaleReceipt, TicketInfo, VatLine,
+};
 use crate::storage::catalogue;
 use crate::storage::tickets::{Ticket, load_ticket};
 use anyhow::{Result, anyhow};
@@ -13,21 +16,31 @@ pub const FOOTER: &str = "Merci de votre visite — Économie sociale et solidai
 
 pub fn market_info(conn: &Connection) -> Result<MarketInfo> {
     let m = catalogue::market(conn)?;
-    Ok(MarketInfo { name: m.name, organiser: m.organiser, city: m.city })
+    Ok(MarketInfo {
+        name: m.name,
+        organiser: m.organiser,
+        city: m.city,
+    })
 }
 
 /// Local `dd/mm/yyyy HH:MM` of a stored instant (UTC text + offset in seconds).
 pub fn local_display(at_utc: &str, offset: i32) -> String {
-    let Ok(ts) = at_utc.parse::<jiff::Timestamp>() else { return at_utc.to_string() };
-    let Ok(off) = jiff::tz::Offset::from_seconds(offset) else { return at_utc.to_string() };
-    ts.to_zoned(jiff::tz::TimeZone::fixed(off)).strftime("%d/%m/%Y %H:%M").to_string()
+    let Ok(ts) = at_utc.parse::<jiff::Timestamp>() else {
+        return at_utc.to_string();
+    };
+    let Ok(off) = jiff::tz::Offset::from_seconds(offset) else {
+        return at_utc.to_string();
+    };
+    ts.to_zoned(jiff::tz::TimeZone::fixed(off))
+        .strftime("%d/%m/%Y %H:%M")
+        .to_string()
 }
 
 fn unit(u: Unit) -> print::Unit {
     match u {
         Unit::Piece => print::Unit::Piece,
         Unit::Kg => print::Unit::Kg,
-        Unit::Litre => print::Unit::Litre,
+        Unit::Litre => print::Unit::L,
     }
 }
 
@@ -50,24 +63,35 @@ pub fn vat_lines(t: &Ticket) -> Vec<VatLine> {
         .into_iter()
         .map(|(rate, incl)| {
             let vat = round_money(incl * rate / (Decimal::ONE + rate));
-            VatLine { rate, base: incl - vat, vat }
+            VatLine {
+                rate,
+                base: incl - vat,
+                vat,
+            }
         })
         .collect()
 }
 
 /// The receipt of a ticket as committed; `duplicate` for a reprint.
 pub fn sale_receipt(conn: &Connection, ticket_id: &str, duplicate: bool) -> Result<SaleReceipt> {
-    let t = load_ticket(conn, ticket_id)?.ok_or_else(|| anyhow!("ticket {ticket_id} introuvable"))?;
+    let t =
+        load_ticket(conn, ticket_id)?.ok_or_else(|| anyhow!("ticket {ticket_id} introuvable"))?;
     let exhibitors = catalogue::exhibitors(conn)?;
     let mut codes: Vec<&str> = t.lines.iter().map(|l| l.exhibitor_code.as_str()).collect();
     codes.sort_unstable();
     codes.dedup();
-    let on_behalf = catalogue::tills(conn)?.iter().any(|k| k.id == t.head.till && k.collector == Collector::Organiser);
+    let on_behalf = catalogue::tills(conn)?
+        .iter()
+        .any(|k| k.id == t.head.till && k.collector == Collector::Organiser);
     Ok(SaleReceipt {
         market: market_info(conn)?,
         ticket: TicketInfo {
             number: t.head.id.clone(),
-            kind: if t.kind() == TicketKind::Refund { print::TicketKind::Refund } else { print::TicketKind::Sale },
+            kind: if t.kind() == TicketKind::Refund {
+                print::TicketKind::Refund
+            } else {
+                print::TicketKind::Sale
+            },
             refund_of: t.head.refund_of.clone(),
             datetime: local_display(&t.head.at_utc, t.head.utc_offset),
             cashier: t.head.cashier.clone(),

@@ -1,0 +1,138 @@
+//! The till's printer: committed tickets become ESC/POS jobs in the persisted print queue, printed by a worker
+//! thread through the configured driver (the file printer by default). A printer that is off never blocks a sale.
+use crate::print::ops::{PrintOp, parse_markup};
+use crate::print::queue::{self, PrintJob, PrinterEvent, Worker, WorkerOptions};
+use crate::print::{self, PrinterConfig, PrinterStatus, Profile, Rendered, Templates};
+use crate::storage::Db;
+use crate::tui::sink::{ReceiptSink, ReportKind};
+use anyhow::Result;
+use std::cell::RefCell;
+
+pub struct QueueSink {
+    profile: Profile,
+    templates: Templates,
+    worker: Worker,
+    drawer: bool,
+    db_path: std::path::PathBuf,
+    state: RefCell<String>,
+}
+
+impl QueueSink {
+    pub fn start(db_path: &std::path::Path, config: &PrinterConfig) -> Result<QueueSink> {
+        let profile = config.load_profile()?;
+        let templates = if std::path::Path::new("receipts").is_dir() {
+            Templates::from_dir("receipts")
+        } else {
+            Templates::embedded()
+        };
+        let driver = print::open_driver(config)?;
+        let worker = queue::spawn_worker(db_path, driver, WorkerOptions::default())?;
+        Ok(QueueSink {
+            profile,
+            templates,
+            worker,
+            drawer: config.drawer,
+            db_path: db_path.to_path_buf(),
+            state: RefCell::new("prête".into()),
+        })
+    }
+
+    fn enqueue(&self, db: &Db, job: &PrintJob) -> Result<()> {
+        queue::ensure_schema(db.conn())?;
+        queue::enqueue(db.conn(), job)?;
+        self.worker.retry_now();
+        Ok(())
+    }
+
+    fn text_job(&self, kind: &str, subject: &str, text: &str) -> Result<PrintJob> {
+        let mut ops: Vec<PrintOp> = parse_markup(&escape_markup(text), &self.profile)?;
+        ops.push(PrintOp::Feed(3));
+        ops.push(PrintOp::Cut);
+        let render = |ops: &[PrintOp]| Rendered {
+            bytes: print::encode::encode(ops, &self.profile),
+            text: print::text::render_text(ops, &self.profile),
+        };
+        let original = render(&ops);
+        let mut dup = vec![PrintOp::Line {
+            text: "DUPLICATA".into(),
+            style: Default::default(),
+        }];
+        dup.extend(ops);
+        Ok(PrintJob {
+            kind: kind.into(),
+            subject: subject.into(),
+            original,
+            duplicate: render(&dup),
+        })
+    }
+}
+
+/// Report text from the till is plain: a leading '@' must not be read as a layout directive.
+fn escape_markup(text: &str) -> String {
+    text.lines()
+        .map(|l| {
+            if l.starts_with('@') {
+                format!(" {l}")
+            } else {
+                l.to_string()
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+impl ReceiptSink for QueueSink {
+    fn sale(&mut self, db: &Db, ticket_id: &str) -> Result<()> {
+        let reprint = queue::list(db.conn(), 10_000)
+            .map(|l| l.iter().any(|j| j.subject == ticket_id))
+            .unwrap_or(false);
+        let receipt = super::sale_receipt(db.conn(), ticket_id, reprint)?;
+        let mut profile = self.profile.clone();
+        if !self.drawer || reprint {
+            profile = profile.without_drawer();
+        }
+        let mut job = print::job(&receipt, &profile, &self.templates)?;
+        if reprint {
+            job.original = job.duplicate.clone();
+        }
+        self.enqueue(db, &job)
+    }
+
+    fn report(&mut self, kind: ReportKind, subject: &str, text: &str) -> Result<()> {
+        let job = self.text_job(kind.as_str(), subject, text)?;
+        // The till hands reports without its database handle: queue them through a short-lived connection.
+        let conn = rusqlite::Connection::open(&self.db_path)?;
+        conn.busy_timeout(std::time::Duration::from_secs(5))?;
+        queue::ensure_schema(&conn)?;
+        queue::enqueue(&conn, &job)?;
+        self.worker.retry_now();
+        Ok(())
+    }
+
+    fn status(&self) -> String {
+        let mut state = self.state.borrow_mut();
+        while let Ok(ev) = self.worker.events.try_recv() {
+            *state = match ev {
+                PrinterEvent::Printed(_) => PrinterStatus::Ready.label().to_string(),
+                PrinterEvent::Status(s) => s.label().to_string(),
+                PrinterEvent::Failed { error, .. } => format!("erreur : {error}"),
+            };
+        }
+        state.clone()
+    }
+}
+
+impl Drop for QueueSink {
+    /// Quitting the till gives the printer a few seconds to finish what is queued; what is left stays queued
+    /// and prints at the next start.
+    fn drop(&mut self) {
+        let Ok(conn) = rusqlite::Connection::open(&self.db_path) else {
+            return;
+        };
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(3);
+        while queue::pending_count(&conn).unwrap_or(0) > 0 && std::time::Instant::now() < deadline {
+            self.worker.retry_now();
+            std::thread::sleep(std::time::Duration::from_millis(50));
+        }
+    }
+}
