@@ -65,10 +65,22 @@ pub struct App {
 impl App {
     pub fn new(db: Db, config: TillConfig) -> Result<App> {
         let market = catalogue::market(db.conn())?;
-        let exhibitors = catalogue::exhibitors(db.conn())?
+        // Only the exhibitors of today's phase can sell here: the others' products are not offered.
+        let today = Clock::market()?.now()?.date();
+        let phase = catalogue::phases(db.conn())?
             .into_iter()
-            .map(|e| e.code);
-        let catalog = Catalog::new(catalogue::products(db.conn())?, exhibitors);
+            .find(|p| p.contains(today))
+            .map(|p| p.number);
+        let selling: Vec<String> = catalogue::exhibitors(db.conn())?
+            .into_iter()
+            .filter(|e| phase.is_none_or(|n| e.phases.contains(&n)))
+            .map(|e| e.code)
+            .collect();
+        let products = catalogue::products(db.conn())?
+            .into_iter()
+            .filter(|p| selling.contains(&p.exhibitor_code))
+            .collect();
+        let catalog = Catalog::new(products, selling.into_iter());
         let people = people::people(db.conn())?;
         let shift = shifts::current_shift(db.conn(), &config.till_id)?;
         Ok(App {
