@@ -128,8 +128,8 @@ pub fn insert_ticket(
             amount: total * kind.sign(),
         },
     )?;
-    insert_rows(conn, &head, &local_date, entry.seq, s)?;
-    insert_shares(conn, &head, &local_date, collector, s, kind)?;
+    insert_rows(conn, &head, &local_date, entry.seq, &s.lines, &s.payments)?;
+    insert_shares(conn, &head, &local_date, &collector, &s.lines, &s.payments)?;
     Ok(Ticket {
         head,
         lines: s.lines.clone(),
@@ -172,12 +172,14 @@ fn next_number(conn: &Connection, till: &str) -> Result<u64> {
     Ok(max.unwrap_or(0) as u64 + 1)
 }
 
-fn insert_rows(
+/// Inserts a ticket's rows as they are (also used by merge, for tickets recorded on another till).
+pub fn insert_rows(
     conn: &Connection,
     h: &TicketHead,
     local_date: &str,
     seq: u64,
-    s: &Settled,
+    lines: &[Line],
+    payments: &[Payment],
 ) -> Result<()> {
     conn.prepare_cached(
         "INSERT INTO tickets (id, till, number, kind, refund_of, at_utc, utc_offset, local_date, phase, cashier,
@@ -194,7 +196,7 @@ fn insert_rows(
          quantity, unit_price, discount, vat_rate, total, refund_of_line)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
     )?;
-    for l in &s.lines {
+    for l in lines {
         line_stmt.execute(params![
             h.id,
             l.line_no,
@@ -215,7 +217,7 @@ fn insert_rows(
         "INSERT INTO payments (ticket_id, pos, method, amount, tendered, change, reference)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
     )?;
-    for (i, p) in s.payments.iter().enumerate() {
+    for (i, p) in payments.iter().enumerate() {
         let tendered = p.tendered.map(to_centimes).transpose()?;
         pay_stmt.execute(params![
             h.id,
@@ -230,20 +232,26 @@ fn insert_rows(
     Ok(())
 }
 
-fn insert_shares(
+/// The per-exhibitor shares the settlement reads (signed by the ticket's kind).
+pub fn insert_shares(
     conn: &Connection,
     h: &TicketHead,
     local_date: &str,
-    collector: String,
-    s: &Settled,
-    kind: TicketKind,
+    collector: &str,
+    lines: &[Line],
+    payments: &[Payment],
 ) -> Result<()> {
     let mut stmt = conn.prepare_cached(
         "INSERT INTO shares (ticket_id, exhibitor_code, phase, local_date, till, collector, is_refund, net,
          cash, card, mobile, other) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
     )?;
+    let kind = if h.kind == "refund" {
+        TicketKind::Refund
+    } else {
+        TicketKind::Sale
+    };
     let sign = kind.sign();
-    for sh in exhibitor_shares(&s.lines, &s.payments) {
+    for sh in exhibitor_shares(lines, payments) {
         let m = sh.by_method;
         stmt.execute(params![
             h.id,

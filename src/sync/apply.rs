@@ -1,9 +1,9 @@
 //! Writing a checked plan inside the caller's transaction: entries as they were hashed, ticket rows rebuilt
 //! from their canonical text, shares recomputed with this database's till collectors.
-use super::check::{Bundle, BundleTicket, recomputed_shares};
+use super::check::{Bundle, BundleTicket};
 use super::plan::BundlePlan;
-use crate::domain::money::{to_centimes, to_milli};
 use crate::storage::journal::{self, Entry, NewEntry};
+use crate::storage::tickets;
 use crate::storage::{LocalTime, ORG_CHAIN};
 use anyhow::{Context, Result, anyhow};
 use rusqlite::{Connection, params};
@@ -54,95 +54,12 @@ fn insert_ticket(
     collectors: &HashMap<String, String>,
 ) -> Result<()> {
     let h = &t.head;
-    conn.prepare_cached(
-        "INSERT INTO tickets (id, till, number, kind, refund_of, at_utc, utc_offset, local_date, phase, cashier,
-         shift, manual, ticket_ref, total, rounding, journal_seq)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)",
-    )?
-    .execute(params![
-        h.id, h.till, h.number as i64, h.kind, h.refund_of, h.at_utc, h.utc_offset, t.local_date, h.phase,
-        h.cashier, h.shift, h.manual, h.ticket_ref, to_centimes(h.total)?, to_centimes(h.rounding)?,
-        t.journal_seq as i64
-    ])
-    .with_context(|| format!("fusion du ticket {}", h.id))?;
-    insert_lines(conn, t)?;
-    insert_payments(conn, t)?;
     let collector = collectors
         .get(&h.till)
         .ok_or_else(|| anyhow!("caisse inconnue : {}", h.till))?;
-    insert_shares(conn, t, collector)
-}
-
-fn insert_lines(conn: &Connection, t: &BundleTicket) -> Result<()> {
-    let mut stmt = conn.prepare_cached(
-        "INSERT INTO ticket_lines (ticket_id, line_no, product_code, exhibitor_code, name_fr, name_ar, unit,
-         quantity, unit_price, discount, vat_rate, total, refund_of_line)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
-    )?;
-    for l in &t.lines {
-        stmt.execute(params![
-            t.head.id,
-            l.line_no,
-            l.product_code,
-            l.exhibitor_code,
-            l.name_fr,
-            l.name_ar,
-            l.unit.as_str(),
-            to_milli(l.quantity)?,
-            to_centimes(l.unit_price)?,
-            to_centimes(l.discount)?,
-            l.vat_rate.normalize().to_string(),
-            to_centimes(l.total)?,
-            l.refund_of_line
-        ])?;
-    }
-    Ok(())
-}
-
-fn insert_payments(conn: &Connection, t: &BundleTicket) -> Result<()> {
-    let mut stmt = conn.prepare_cached(
-        "INSERT INTO payments (ticket_id, pos, method, amount, tendered, change, reference)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-    )?;
-    for (i, p) in t.payments.iter().enumerate() {
-        stmt.execute(params![
-            t.head.id,
-            i as i64 + 1,
-            p.method.as_str(),
-            to_centimes(p.amount)?,
-            p.tendered.map(to_centimes).transpose()?,
-            to_centimes(p.change)?,
-            p.reference
-        ])?;
-    }
-    Ok(())
-}
-
-fn insert_shares(conn: &Connection, t: &BundleTicket, collector: &str) -> Result<()> {
-    let mut stmt = conn.prepare_cached(
-        "INSERT INTO shares (ticket_id, exhibitor_code, phase, local_date, till, collector, is_refund, net,
-         cash, card, mobile, other) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
-    )?;
-    let is_refund = t.head.kind == "refund";
-    for (code, net, cash, card, mobile, other) in
-        recomputed_shares(&t.lines, &t.payments, if is_refund { -1 } else { 1 })
-    {
-        stmt.execute(params![
-            t.head.id,
-            code,
-            t.head.phase,
-            t.local_date,
-            t.head.till,
-            collector,
-            is_refund,
-            net,
-            cash,
-            card,
-            mobile,
-            other
-        ])?;
-    }
-    Ok(())
+    tickets::insert_rows(conn, h, &t.local_date, t.journal_seq, &t.lines, &t.payments)
+        .with_context(|| format!("fusion du ticket {}", h.id))?;
+    tickets::insert_shares(conn, h, &t.local_date, collector, &t.lines, &t.payments)
 }
 
 fn insert_witness(conn: &Connection, e: &Entry, bundle_sha: &str) -> Result<()> {
