@@ -80,7 +80,7 @@ impl App {
             .into_iter()
             .filter(|p| selling.contains(&p.exhibitor_code))
             .collect();
-        let catalog = Catalog::new(products, selling.into_iter());
+        let catalog = Catalog::new(products, selling);
         let people = people::people(db.conn())?;
         let shift = shifts::current_shift(db.conn(), &config.till_id)?;
         Ok(App {
