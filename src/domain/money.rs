@@ -136,7 +136,10 @@ pub fn format_fr(value: Decimal) -> String {
 
 /// Machine format: `1234.50`.
 pub fn format_machine(value: Decimal) -> String {
-    format!("{:.2}", round_money(value))
+    let v = round_money(value);
+    // -0.00 is still zero: never print a minus sign on it.
+    let v = if v.is_zero() { Decimal::ZERO } else { v };
+    format!("{v:.2}")
 }
 
 /// Quantity for people: `3`, `0,75`.

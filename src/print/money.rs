@@ -14,7 +14,7 @@ pub enum Unit {
 
 /// `1234.5` → `1.234,50 DH`; `-3` → `-3,00 DH`. Rounds half away from zero.
 pub fn format_dh(amount: Decimal) -> String {
-    format!("{} DH", format_fixed(amount, 2))
+    crate::domain::money::format_dh(amount)
 }
 
 /// A quantity as printed: pieces without unit (`3`, `2,5`), weights and volumes

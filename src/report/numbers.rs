@@ -2,29 +2,16 @@
 //! (`1.234,50`) for people. Inputs are 2 dp already; we still round half
 //! away from zero (the contract's rule) so a stray 3rd decimal cannot leak.
 
-use rust_decimal::{Decimal, RoundingStrategy};
-
-/// `d` at exactly 2 decimals, with a negative zero folded to zero.
-fn two_dp(d: Decimal) -> Decimal {
-    let mut d = d.round_dp_with_strategy(2, RoundingStrategy::MidpointAwayFromZero);
-    d.rescale(2);
-    if d.is_zero() {
-        d.set_sign_positive(true);
-    }
-    d
-}
+use rust_decimal::Decimal;
 
 /// Machine format: dot decimal, no grouping, always 2 decimals: `-104.60`.
 pub fn fmt_machine(d: Decimal) -> String {
-    two_dp(d).to_string()
+    crate::domain::money::format_machine(d)
 }
 
 /// People format, fr_MA: `1.234,50`, `-104,60`, `0,00`.
 pub fn fmt_fr(d: Decimal) -> String {
-    let s = fmt_machine(d);
-    let (sign, digits) = s.strip_prefix('-').map_or(("", s.as_str()), |r| ("-", r));
-    let (int, frac) = digits.split_once('.').unwrap_or((digits, "00"));
-    format!("{sign}{},{frac}", group_thousands(int))
+    crate::domain::money::format_fr(d)
 }
 
 /// People format with the currency: `1.234,50 DH`.
