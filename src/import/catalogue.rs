@@ -281,10 +281,8 @@ pub fn products(conn: &Connection, t: &Table) -> Result<ImportSummary> {
         out.push(p);
     }
     finish(t, issues)?;
-    let old_prices: HashMap<String, Decimal> = store::products(conn)?
-        .into_iter()
-        .map(|p| (p.code, p.price))
-        .collect();
+    let old_prices: HashMap<String, Decimal> =
+        store::products(conn)?.into_iter().map(|p| (p.code, p.price)).collect();
     let mut changes = Vec::new();
     for p in &out {
         if let Some(old) = old_prices.get(&p.code).filter(|old| **old != p.price) {
