@@ -142,9 +142,7 @@ impl ReceiptSink for FileSink {
     fn status(&self) -> String {
         match &self.last_error {
             Some(e) => self.tr.a("printer-error", &[("error", e)]),
-            None => self
-                .tr
-                .a("printer-file", &[("dir", &self.dir.display().to_string())]),
+            None => self.tr.t("printer-file"),
         }
     }
 }
@@ -174,6 +172,6 @@ impl ReceiptSink for MemorySink {
         Ok(())
     }
     fn status(&self) -> String {
-        self.fail.clone().unwrap_or_else(|| "OK".into())
+        self.fail.clone().unwrap_or_else(|| "-".into())
     }
 }

@@ -56,6 +56,8 @@ pub struct CountState {
     pub total: String,
     /// Closing only: the count was entered, the difference is shown, Enter closes.
     pub confirm: bool,
+    /// Closing only: the cash the shift should hold, read when the count is checked.
+    pub expected: Decimal,
 }
 
 impl CountState {

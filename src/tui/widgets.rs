@@ -79,7 +79,7 @@ pub fn status_bar(f: &mut Frame, area: Rect, app: &App) {
         .as_ref()
         .map(|p| p.name.clone())
         .unwrap_or_else(|| "—".into());
-    let left = format!(
+    let long = format!(
         " {} · {} · {} {} · {} {} · {} {}",
         app.market.name,
         app.phase_label(),
@@ -90,6 +90,19 @@ pub fn status_bar(f: &mut Frame, area: Rect, app: &App) {
         tr.t("status-printer"),
         app.sink.status()
     );
+    // Narrow terminals drop the labels first, never the printer state.
+    let left = if long.chars().count() + 18 <= area.width as usize {
+        long
+    } else {
+        let printer = app.sink.status();
+        format!(
+            " {} · {} · {} · {} · {printer}",
+            app.market.name,
+            app.phase_label(),
+            app.till,
+            who
+        )
+    };
     let clock = app.now().display();
     let [l, r] = Layout::horizontal([
         Constraint::Min(10),

@@ -69,7 +69,13 @@ pub fn key_close(app: &mut App, mut st: CountState, k: KeyEvent) -> Screen {
         }
         KeyCode::Esc => Screen::Sale(SaleState::default()),
         KeyCode::Enter if !st.confirm => {
-            st.confirm = true;
+            let Some(shift) = app.shift.clone() else {
+                return Screen::Close(st);
+            };
+            match shifts::shift_totals(app.db.conn(), &shift.id) {
+                Ok(t) => (st.expected, st.confirm) = (t.expected_cash, true),
+                Err(e) => app.fail(e),
+            }
             Screen::Close(st)
         }
         KeyCode::Enter if app.user_role().can_approve() => {
@@ -202,7 +208,7 @@ pub fn draw(f: &mut Frame, area: Rect, app: &App, st: &CountState, closing: bool
         format_dh(st.total())
     )];
     if closing && st.confirm {
-        lines.extend(close_summary(app, st.total()));
+        lines.extend(close_summary(app, st));
     }
     f.render_widget(
         Paragraph::new(lines.join("\n")).style(Style::new().bold()),
@@ -210,19 +216,13 @@ pub fn draw(f: &mut Frame, area: Rect, app: &App, st: &CountState, closing: bool
     );
 }
 
-fn close_summary(app: &App, counted: Decimal) -> Vec<String> {
-    let Some(shift) = &app.shift else {
-        return vec![];
-    };
-    let Ok(t) = shifts::shift_totals(app.db.conn(), &shift.id) else {
-        return vec![];
-    };
+fn close_summary(app: &App, st: &CountState) -> Vec<String> {
     vec![
-        format!("{} {}", app.tr.t("z-expected"), format_dh(t.expected_cash)),
+        format!("{} {}", app.tr.t("z-expected"), format_dh(st.expected)),
         format!(
             "{} {}",
             app.tr.t("z-difference"),
-            format_dh(counted - t.expected_cash)
+            format_dh(st.total() - st.expected)
         ),
         app.tr.t("close-confirm"),
     ]
