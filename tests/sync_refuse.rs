@@ -122,7 +122,7 @@ fn two_laptops_claiming_the_same_till_are_refused() {
 
     let mut org = fx.organiser("org.souk");
     merge(&mut org, &fx.bundles[..1]).unwrap();
-    match refused(&mut org, &[twin_bundle.clone()]) {
+    match refused(&mut org, std::slice::from_ref(&twin_bundle)) {
         SyncError::Diverged { till, seq, .. } => assert_eq!((till.as_str(), seq), ("T01", 1)),
         e => panic!("{e}"),
     }
