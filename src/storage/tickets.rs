@@ -271,6 +271,28 @@ pub fn insert_shares(
     Ok(())
 }
 
+/// A ticket header from the first 14 columns of a row, in the order of the `tickets` table
+/// (id, till, number, kind, refund_of, at_utc, utc_offset, phase, cashier, shift, manual, ticket_ref, total,
+/// rounding).
+pub fn head_from_row(r: &rusqlite::Row) -> rusqlite::Result<TicketHead> {
+    Ok(TicketHead {
+        id: r.get(0)?,
+        till: r.get(1)?,
+        number: r.get::<_, i64>(2)? as u64,
+        kind: r.get(3)?,
+        refund_of: r.get(4)?,
+        at_utc: r.get(5)?,
+        utc_offset: r.get(6)?,
+        phase: r.get(7)?,
+        cashier: r.get(8)?,
+        shift: r.get(9)?,
+        manual: r.get(10)?,
+        ticket_ref: r.get(11)?,
+        total: from_centimes(r.get(12)?),
+        rounding: from_centimes(r.get(13)?),
+    })
+}
+
 /// Reads a ticket back from its rows (as `verify` and reprints see it).
 pub fn load_ticket(conn: &Connection, id: &str) -> Result<Option<Ticket>> {
     let head = conn
@@ -281,22 +303,7 @@ pub fn load_ticket(conn: &Connection, id: &str) -> Result<Option<Ticket>> {
         )?
         .query_row([id], |r| {
             Ok((
-                TicketHead {
-                    id: r.get(0)?,
-                    till: r.get(1)?,
-                    number: r.get::<_, i64>(2)? as u64,
-                    kind: r.get(3)?,
-                    refund_of: r.get(4)?,
-                    at_utc: r.get(5)?,
-                    utc_offset: r.get(6)?,
-                    phase: r.get(7)?,
-                    cashier: r.get(8)?,
-                    shift: r.get(9)?,
-                    manual: r.get(10)?,
-                    ticket_ref: r.get(11)?,
-                    total: from_centimes(r.get(12)?),
-                    rounding: from_centimes(r.get(13)?),
-                },
+                head_from_row(r)?,
                 r.get::<_, String>(14)?,
                 r.get::<_, Option<String>>(15)?,
             ))

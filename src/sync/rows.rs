@@ -102,22 +102,7 @@ where
 
 fn head_row(r: &Row) -> rusqlite::Result<(TicketHead, u64)> {
     Ok((
-        TicketHead {
-            id: r.get(0)?,
-            till: r.get(1)?,
-            number: r.get::<_, i64>(2)? as u64,
-            kind: r.get(3)?,
-            refund_of: r.get(4)?,
-            at_utc: r.get(5)?,
-            utc_offset: r.get(6)?,
-            phase: r.get(7)?,
-            cashier: r.get(8)?,
-            shift: r.get(9)?,
-            manual: r.get(10)?,
-            ticket_ref: r.get(11)?,
-            total: from_centimes(r.get(12)?),
-            rounding: from_centimes(r.get(13)?),
-        },
+        crate::storage::tickets::head_from_row(r)?,
         r.get::<_, i64>(14)? as u64,
     ))
 }
