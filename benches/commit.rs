@@ -101,7 +101,76 @@ fn bench_commit(c: &mut Criterion) {
             tx.commit().unwrap();
         })
     });
+
+    // The same rows souk writes (ticket, 3 lines, payment, 3 shares, journal entry) into the same schema and
+    // indexes, with nothing computed: what is left of the ratio is numbering, checks and hashing.
+    let same_dir = tempfile::tempdir().unwrap();
+    let same_path = sample_db(same_dir.path());
+    let same = rusqlite::Connection::open(&same_path).unwrap();
+    souk::storage::configure(&same).unwrap();
+    let mut k: i64 = 0;
+    g.bench_function("raw_rusqlite_same_schema_all_rows", |b| {
+        b.iter(|| {
+            k += 1;
+            same_schema_rows(&same, k);
+        })
+    });
     g.finish();
+}
+
+fn same_schema_rows(conn: &rusqlite::Connection, k: i64) {
+    use rusqlite::params;
+    let id = format!("T01-{k:06}");
+    let tx = conn.unchecked_transaction().unwrap();
+    let hash = "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
+    tx.prepare_cached(
+        "INSERT INTO journal (chain, seq, at_utc, utc_offset, kind, actor, approver, subject, detail, amount,
+         grand_total, prev_hash, hash) VALUES ('T01', ?1, '2025-08-07T10:00:00Z', 60, 'sale', 'bench', '', ?2, ?3,
+         31399, ?4, ?3, ?3)",
+    )
+    .unwrap()
+    .execute(params![k, id, hash, k * 31399])
+    .unwrap();
+    tx.prepare_cached(
+        "INSERT INTO tickets (id, till, number, kind, refund_of, at_utc, utc_offset, local_date, phase, cashier,
+         shift, manual, ticket_ref, total, rounding, journal_seq) VALUES (?1, 'T01', ?2, 'sale', NULL,
+         '2025-08-07T10:00:00Z', 60, '2025-08-07', 1, 'bench', NULL, 0, NULL, 31399, 0, ?2)",
+    )
+    .unwrap()
+    .execute(params![id, k])
+    .unwrap();
+    for (i, (code, ex)) in [
+        ("E001-01", "E001"),
+        ("E002-04", "E002"),
+        ("E003-01", "E003"),
+    ]
+    .iter()
+    .enumerate()
+    {
+        tx.prepare_cached(
+            "INSERT INTO ticket_lines (ticket_id, line_no, product_code, exhibitor_code, name_fr, name_ar, unit,
+             quantity, unit_price, discount, vat_rate, total, refund_of_line)
+             VALUES (?1, ?2, ?3, ?4, 'Produit', 'عسل', 'kg', 1000, 4999, 0, '0', 4999, NULL)",
+        )
+        .unwrap()
+        .execute(params![id, i as i64 + 1, code, ex])
+        .unwrap();
+        tx.prepare_cached(
+            "INSERT INTO shares (ticket_id, exhibitor_code, phase, local_date, till, collector, is_refund, net,
+             cash, card, mobile, other) VALUES (?1, ?2, 1, '2025-08-07', 'T01', 'organiser', 0, 4999, 4999, 0, 0, 0)",
+        )
+        .unwrap()
+        .execute(params![id, ex])
+        .unwrap();
+    }
+    tx.prepare_cached(
+        "INSERT INTO payments (ticket_id, pos, method, amount, tendered, change, reference)
+         VALUES (?1, 1, 'cash', 31399, NULL, 0, NULL)",
+    )
+    .unwrap()
+    .execute(params![id])
+    .unwrap();
+    tx.commit().unwrap();
 }
 
 criterion_group! {
