@@ -107,6 +107,30 @@ fn till_status_reports_tickets_merges_and_exports() {
     assert_eq!(st[1].tickets, 16);
     assert_eq!(st[2].tickets, 0);
     assert_eq!(st[2].last_merge_at, None);
+    assert_eq!(sync::till_status_quick(org.conn()).unwrap(), st);
+
+    // `souk verify` on the organiser's database says, per till, what was merged last and from which file.
+    let org_path = org.path().to_path_buf();
+    drop(org);
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_souk"))
+        .args(["--db", org_path.to_str().unwrap(), "verify"])
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{text}");
+    let t01 = text
+        .lines()
+        .find(|l| l.starts_with("caisse T01"))
+        .expect(&text);
+    assert!(t01.contains("12 tickets, dernier T01-000012"), "{t01}");
+    assert!(t01.contains("dernière fusion le"), "{t01}");
+    assert!(t01.contains("T01.bundle"), "{t01}");
+    let t03 = text
+        .lines()
+        .find(|l| l.starts_with("caisse T03"))
+        .expect(&text);
+    assert!(!t03.contains("fusion"), "{t03}");
+
     let laptop = souk::storage::Db::open(&fx.path("T01.souk")).unwrap();
     let st = sync::till_status(&laptop).unwrap();
     assert_eq!(st[0].last_exported_seq, Some(13));

@@ -50,13 +50,15 @@ const F3: &str = "\x1bOR";
 const F6: &str = "\x1b[17~";
 const DOWN: &str = "\x1b[B";
 
-#[test]
-fn a_day_at_the_till() {
-    let dir = tempfile::TempDir::new().unwrap();
-    let db_path = dir.path().join("market.db");
-    let out = dir.path().join("receipts");
-    drop(souk::tui::fixture::create(&db_path, 0).unwrap());
+type Till = (
+    Screen,
+    Box<dyn portable_pty::Child + Send + Sync>,
+    Box<dyn portable_pty::MasterPty + Send>,
+);
 
+/// The real binary on the fixture market in a 80×24 pseudo-terminal.
+fn start(db_path: &std::path::Path, out: &std::path::Path) -> Till {
+    drop(souk::tui::fixture::create(db_path, 0).unwrap());
     let pty = native_pty_system()
         .openpty(PtySize {
             rows: 24,
@@ -78,7 +80,7 @@ fn a_day_at_the_till() {
     }
     cmd.env("SOUK_NOW", souk::tui::fixture::NOW);
     cmd.env("TERM", "xterm-256color");
-    let mut child = pty.slave.spawn_command(cmd).unwrap();
+    let child = pty.slave.spawn_command(cmd).unwrap();
     drop(pty.slave);
     let parser = Arc::new(Mutex::new(vt100::Parser::new(nz(24), nz(80), 0)));
     let mut reader = pty.master.try_clone_reader().unwrap();
@@ -92,10 +94,44 @@ fn a_day_at_the_till() {
             p.lock().unwrap().process(&buf[..n]);
         }
     });
-    let mut s = Screen {
+    let s = Screen {
         parser,
         writer: pty.master.take_writer().unwrap(),
     };
+    (s, child, pty.master)
+}
+
+/// A laptop's terminal window closed mid-session (SIGHUP): the till leaves at once and frees the database.
+#[test]
+fn hanging_up_the_terminal_leaves_the_till() {
+    let dir = tempfile::TempDir::new().unwrap();
+    let db_path = dir.path().join("market.db");
+    let (s, mut child, master) = start(&db_path, &dir.path().join("receipts"));
+    s.wait_for("Amina");
+    // What the kernel sends when the terminal goes away (the test's own reader keeps the pty open).
+    let pid = child.process_id().expect("pid").to_string();
+    let sent = std::process::Command::new("kill")
+        .args(["-HUP", &pid])
+        .status();
+    assert!(sent.unwrap().success());
+    let started = Instant::now();
+    while child.try_wait().unwrap().is_none() {
+        assert!(
+            started.elapsed() < Duration::from_secs(10),
+            "the till is still running after its terminal closed"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    drop((s, master));
+    souk::storage::Db::open(&db_path).expect("database free again");
+}
+
+#[test]
+fn a_day_at_the_till() {
+    let dir = tempfile::TempDir::new().unwrap();
+    let db_path = dir.path().join("market.db");
+    let out = dir.path().join("receipts");
+    let (mut s, mut child, _master) = start(&db_path, &out);
 
     s.wait_for("Amina");
     s.type_text("1234");

@@ -129,3 +129,55 @@ fn lock_and_quit_and_english() {
     souk::tui::update(&mut app, souk::tui::Event::Tick { idle_secs: 600 });
     snap(&app, "en_locked");
 }
+
+/// The reports menu (F10): a cashier sees the shift and stall slips only; a supervisor the phase's
+/// settlement (statements printed one by one), the day over all tills, the region's totals and the tills.
+#[test]
+fn reports_menu_settlement_and_tills() {
+    let dir = TempDir::new().unwrap();
+    let mut app = till(&dir, "fr");
+    let out = dir.path().join("out");
+    app.sink = Box::new(souk::tui::FileSink::new(&out, "fr"));
+    open_shift(&mut app);
+    basket(&mut app);
+    press(&mut app, KeyCode::F(2));
+    add(&mut app, "5000");
+    enter(&mut app);
+    press(&mut app, KeyCode::F(10));
+    snap(&app, "menu_cashier");
+    type_text(&mut app, "4");
+    let status = app.status.clone().expect("refused").text;
+    assert!(status.contains("superviseur"), "{status}");
+
+    app.user = app.people.iter().find(|p| p.role.can_approve()).cloned();
+    type_text(&mut app, "4");
+    snap(&app, "settle");
+    press(&mut app, KeyCode::F(2));
+    let statement = std::fs::read_to_string(out.join("RELEVE-E017-phase-1.txt")).unwrap();
+    assert!(statement.contains("RELEVÉ DE RÈGLEMENT"), "{statement}");
+    assert!(statement.contains("E017 Coopérative Nahla"), "{statement}");
+    assert!(statement.contains("Signature de l'exposant"), "{statement}");
+    press(&mut app, KeyCode::F(3));
+    let phase = std::fs::read_to_string(out.join("REGLEMENT-phase-1.txt")).unwrap();
+    for code in ["E017", "E023", "E031"] {
+        assert!(phase.contains(code), "{phase}");
+    }
+
+    press(&mut app, KeyCode::Esc);
+    type_text(&mut app, "6");
+    snap(&app, "tills");
+    press(&mut app, KeyCode::Esc);
+    type_text(&mut app, "3");
+    press(&mut app, KeyCode::F(2));
+    let day = std::fs::read_to_string(out.join("JOUR-2026-05-14.txt")).unwrap();
+    assert!(day.contains("RECETTES DU 14/05/2026"), "{day}");
+    assert!(day.contains("E031 Association Zanafi"), "{day}");
+    press(&mut app, KeyCode::Esc);
+    type_text(&mut app, "5");
+    press(&mut app, KeyCode::F(2));
+    let totals = std::fs::read_to_string(out.join("TOTAUX-phase-1.txt")).unwrap();
+    assert!(totals.contains("TOTAUX DE LA PHASE 1"), "{totals}");
+    press(&mut app, KeyCode::Esc);
+    press(&mut app, KeyCode::Esc);
+    assert!(matches!(app.screen, souk::tui::app::Screen::Sale(_)));
+}

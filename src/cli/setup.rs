@@ -70,21 +70,8 @@ pub fn import(ctx: &Ctx, kind: ImportKind, file: &Path) -> Result<()> {
 pub fn verify(ctx: &Ctx) -> Result<()> {
     let db = ctx.open()?;
     let v = verify_db(db.conn())?;
-    for t in &v.tills {
-        let last = t.last_ticket.as_deref().unwrap_or("aucun");
-        let gaps = if t.gaps.is_empty() {
-            "sans trou".to_string()
-        } else {
-            t.gaps
-                .iter()
-                .map(|(a, b)| format!("{a}–{b}"))
-                .collect::<Vec<_>>()
-                .join(", ")
-        };
-        println!(
-            "caisse {} : {} tickets, dernier {}, numérotation {}",
-            t.till, t.tickets, last, gaps
-        );
+    for t in crate::sync::till_status_with(db.conn(), &v)? {
+        println!("{}", till_line(&t));
     }
     if let Some(first) = v.breaks.first() {
         bail!("{first} ({} anomalie(s) en tout)", v.breaks.len());
@@ -94,6 +81,25 @@ pub fn verify(ctx: &Ctx) -> Result<()> {
         v.entries, v.tickets
     );
     Ok(())
+}
+
+/// `caisse T02 : 812 tickets, dernier T02-000812, numérotation sans trou, fusionné le … (lot.souk)`
+fn till_line(t: &crate::sync::TillMergeStatus) -> String {
+    let last = t.last_ticket.as_deref().unwrap_or("aucun");
+    let gaps = if t.gaps.is_empty() {
+        "sans trou".to_string()
+    } else {
+        let ranges: Vec<String> = t.gaps.iter().map(|(a, b)| format!("{a}–{b}")).collect();
+        format!("trous {}", ranges.join(", "))
+    };
+    let merged = match (&t.last_merge_at, &t.last_merge_file) {
+        (Some(at), Some(file)) => format!(", dernière fusion le {at} ({file})"),
+        _ => String::new(),
+    };
+    format!(
+        "caisse {} : {} tickets, dernier {last}, numérotation {gaps}{merged}",
+        t.till, t.tickets
+    )
 }
 
 pub fn backup(ctx: &Ctx, out: &Path) -> Result<()> {

@@ -14,6 +14,7 @@ pub mod numbers;
 mod pdf;
 mod pdf_layout;
 pub mod sample;
+pub mod slip;
 mod table;
 mod text;
 mod xlsx;

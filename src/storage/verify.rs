@@ -166,6 +166,13 @@ fn ticket_problem(conn: &Connection, t: &Ticket) -> Result<Option<String>> {
     Ok(None)
 }
 
+/// Only the per-till numbering (tickets, last ticket, gaps): cheap enough for a screen, no hash recomputed.
+pub fn numbering(conn: &Connection) -> Result<Verdict> {
+    let mut v = Verdict::default();
+    verify_numbering(conn, &mut v)?;
+    Ok(v)
+}
+
 fn verify_numbering(conn: &Connection, v: &mut Verdict) -> Result<()> {
     let mut stmt = conn.prepare("SELECT till, number FROM tickets ORDER BY till, number")?;
     let mut rows = stmt.query([])?;

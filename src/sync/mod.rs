@@ -28,7 +28,7 @@ pub use canon::decode_ticket;
 pub use error::{Refusal, SyncError};
 pub use export::{ExportSummary, export};
 pub use format::{ChainRange, MAGIC};
-pub use status::{TillMergeStatus, till_status, till_status_with};
+pub use status::{TillMergeStatus, till_status, till_status_quick, till_status_with};
 
 use crate::storage::{Clock, Db, journal};
 use anyhow::Result;

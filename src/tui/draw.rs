@@ -26,6 +26,9 @@ pub fn draw(f: &mut Frame, app: &App) {
         Screen::Ticket(s) => ticket::draw(f, body, app, s),
         Screen::Report(s) => report::draw(f, body, app, s),
         Screen::Coop(s) => coop::draw(f, body, app, s),
+        Screen::Menu(s) => menu::draw(f, body, app, s),
+        Screen::Settle(s) => settle::draw(f, body, app, s),
+        Screen::Tills(s) => tills::draw(f, body, app, s),
         Screen::Locked(s) => lock::draw(f, body, app, s),
     }
     let screen_hints = screen_hints(app);
@@ -51,6 +54,9 @@ pub fn screen_hints(app: &App) -> Vec<Hint> {
         Screen::Ticket(s) => ticket::hints(s),
         Screen::Report(s) => report::hints(s),
         Screen::Coop(s) => coop::hints(s),
+        Screen::Menu(s) => menu::hints(s),
+        Screen::Settle(s) => settle::hints(s),
+        Screen::Tills(s) => tills::hints(s),
         Screen::Locked(s) => lock::hints(s),
     }
 }

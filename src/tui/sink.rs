@@ -21,6 +21,16 @@ pub enum ReportKind {
     Z,
     /// A cooperative's takings of the day (short slip).
     Exhibitor,
+    /// Takings of a day per exhibitor, all tills of this database.
+    Day,
+    /// A phase's settlement, all exhibitors.
+    Settlement,
+    /// One exhibitor's settlement statement.
+    Statement,
+    /// The phase figures for the region.
+    Totals,
+    /// The market's tills: merges and gaps.
+    Tills,
 }
 
 impl ReportKind {
@@ -29,6 +39,11 @@ impl ReportKind {
             ReportKind::X => "X",
             ReportKind::Z => "Z",
             ReportKind::Exhibitor => "EXPO",
+            ReportKind::Day => "JOUR",
+            ReportKind::Settlement => "REGLEMENT",
+            ReportKind::Statement => "RELEVE",
+            ReportKind::Totals => "TOTAUX",
+            ReportKind::Tills => "CAISSES",
         }
     }
 }

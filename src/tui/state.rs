@@ -36,6 +36,9 @@ pub enum Screen {
     Report(ReportState),
     Close(CountState),
     Coop(CoopState),
+    Menu(MenuState),
+    Settle(SettleState),
+    Tills(TillsState),
     Locked(LockState),
 }
 
@@ -151,6 +154,31 @@ pub struct ReportState {
     pub scroll: u16,
     /// Where Esc leads: back to the sale, or to the login after a Z report.
     pub logout_after: bool,
+    /// Opened from the reports menu: Esc goes back to it.
+    pub from_menu: bool,
+    /// What F2 prints when the screen's lines are too wide for the roll (empty: the lines themselves).
+    pub print_lines: Vec<String>,
+}
+
+/// The reports menu (F10): what this person may see, one line each.
+#[derive(Default)]
+pub struct MenuState {
+    pub sel: usize,
+}
+
+/// A phase's settlement at the till: one row per exhibitor, statements printed one by one.
+pub struct SettleState {
+    /// Every phase of the market; ←/→ move between them.
+    pub phases: Vec<u32>,
+    pub phase: usize,
+    pub report: Option<crate::report::SettlementReport>,
+    pub sel: usize,
+}
+
+/// The organiser's view of the market's tills: what was merged from each, when, and their gaps.
+pub struct TillsState {
+    pub rows: Vec<crate::sync::TillMergeStatus>,
+    pub sel: usize,
 }
 
 pub struct CoopState {

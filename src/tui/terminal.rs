@@ -17,8 +17,15 @@ impl Drop for Restore {
 
 pub fn run_loop(app: &mut App) -> anyhow::Result<()> {
     let stop = Arc::new(AtomicBool::new(false));
-    for sig in [signal_hook::consts::SIGTERM, signal_hook::consts::SIGHUP] {
-        signal_hook::flag::register(sig, Arc::clone(&stop))?;
+    signal_hook::flag::register(signal_hook::consts::SIGTERM, Arc::clone(&stop))?;
+    // SIGHUP means the terminal is gone: crossterm's poll then never returns (it spins on the dead tty), so
+    // the flag would never be read. Leave at once: every sale is already committed, the print queue is in the
+    // database, and there is no terminal left to restore. `low_level::exit` is `_exit`, safe in a handler.
+    // SAFETY: the handler only calls an async-signal-safe function.
+    unsafe {
+        signal_hook::low_level::register(signal_hook::consts::SIGHUP, || {
+            signal_hook::low_level::exit(129)
+        })?;
     }
     let mut terminal = ratatui::init();
     let _restore = Restore;

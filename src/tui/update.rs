@@ -53,6 +53,9 @@ fn key(app: &mut App, k: KeyEvent) {
         Screen::Ticket(s) => screens::ticket::key(app, s, k),
         Screen::Report(s) => screens::report::key(app, s, k),
         Screen::Coop(s) => screens::coop::key(app, s, k),
+        Screen::Menu(s) => screens::menu::key(app, s, k),
+        Screen::Settle(s) => screens::settle::key(app, s, k),
+        Screen::Tills(s) => screens::tills::key(app, s, k),
         Screen::Locked(s) => screens::lock::key(app, s, k),
     };
 }

@@ -2,7 +2,7 @@
 use crate::domain::money::{format_dh, from_centimes};
 use crate::storage::settlement::{DaySums, day};
 use crate::tui::ReportKind;
-use crate::tui::app::{App, CoopState, SaleState, Screen};
+use crate::tui::app::{App, CoopState, Screen};
 use crate::tui::keys::{self, Hint};
 use crate::tui::widgets::{block, selected};
 use ratatui::Frame;
@@ -52,7 +52,7 @@ pub fn slip(app: &App, date: &str, d: &DaySums) -> Vec<String> {
 
 pub fn key(app: &mut App, mut st: CoopState, k: KeyEvent) -> Screen {
     match k.code {
-        KeyCode::Esc => return Screen::Sale(SaleState::default()),
+        KeyCode::Esc => return app.home(),
         KeyCode::F(2) | KeyCode::Enter => {
             if let Some(d) = st.rows.get(st.sel) {
                 let text = slip(app, &st.date, d).join("\n");

@@ -37,6 +37,8 @@ fn edit(st: &mut CountState, k: KeyEvent) {
 pub fn key_open(app: &mut App, mut st: CountState, k: KeyEvent) -> Screen {
     match k.code {
         KeyCode::Esc => app.logout(),
+        // The organiser reads the market's reports without opening a shift of their own.
+        KeyCode::F(10) => super::menu::open(app),
         KeyCode::Enter => {
             let now = app.now();
             match app
@@ -126,6 +128,8 @@ pub fn close(app: &mut App, counted: Vec<(Decimal, u32)>, approver: &str) -> Opt
         subject: shift.id,
         scroll: 0,
         logout_after: true,
+        from_menu: false,
+        print_lines: Vec::new(),
     }))
 }
 
@@ -139,12 +143,16 @@ pub fn hints(st: &CountState, closing: bool) -> Vec<Hint> {
         "hint-open-shift"
     };
     let esc = if closing { "hint-back" } else { "hint-logout" };
-    vec![
+    let mut h = vec![
         ("key-arrows", "hint-choose-row"),
         ("0-9", "hint-type-count"),
         ("key-enter", enter),
         ("key-esc", esc),
-    ]
+    ];
+    if !closing {
+        h.push(("F10", "hint-reports"));
+    }
+    h
 }
 
 fn denom_label(app: &App, d: Decimal) -> String {

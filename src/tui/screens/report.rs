@@ -102,6 +102,8 @@ pub fn x_report(app: &mut App) -> Screen {
             subject: shift.id,
             scroll: 0,
             logout_after: false,
+            from_menu: false,
+            print_lines: Vec::new(),
         }),
         Err(e) => {
             app.fail(e);
@@ -113,11 +115,19 @@ pub fn x_report(app: &mut App) -> Screen {
 pub fn key(app: &mut App, mut st: ReportState, k: KeyEvent) -> Screen {
     match k.code {
         KeyCode::Esc | KeyCode::Enter if st.logout_after => return app.logout(),
+        KeyCode::Esc | KeyCode::Enter if st.from_menu => return super::menu::open(app),
         KeyCode::Esc | KeyCode::Enter => return Screen::Sale(SaleState::default()),
         KeyCode::F(2) => {
-            let text = st.lines.join("\n");
+            let lines = if st.print_lines.is_empty() {
+                &st.lines
+            } else {
+                &st.print_lines
+            };
+            let text = lines.join("\n");
             app.print_report(st.kind, &st.subject.clone(), &text);
         }
+        KeyCode::PageDown => st.scroll = st.scroll.saturating_add(10).min(st.lines.len() as u16),
+        KeyCode::PageUp => st.scroll = st.scroll.saturating_sub(10),
         KeyCode::Down => st.scroll = st.scroll.saturating_add(1).min(st.lines.len() as u16),
         KeyCode::Up => st.scroll = st.scroll.saturating_sub(1),
         _ => {}
@@ -143,6 +153,7 @@ pub fn draw(f: &mut Frame, area: Rect, _app: &App, st: &ReportState) {
     let text = st.lines.join("\n");
     f.render_widget(
         Paragraph::new(text)
+            .wrap(ratatui::widgets::Wrap { trim: false })
             .scroll((st.scroll, 0))
             .block(block(st.title.clone())),
         area,

@@ -35,6 +35,7 @@ fn function_key(app: &mut App, st: &mut SaleState, k: KeyEvent) -> Option<Screen
         KeyCode::F(3) => super::history::open(app),
         KeyCode::F(4) => super::report::x_report(app),
         KeyCode::F(5) => super::coop::open(app),
+        KeyCode::F(10) => super::menu::open(app),
         KeyCode::F(6) if basket => {
             app.error(app.tr.t("close-basket-open"));
             return None;
@@ -318,6 +319,7 @@ pub fn hints(st: &SaleState) -> Vec<Hint> {
         ("F7", "hint-lock"),
         ("F8", "hint-abandon"),
         ("F9", "hint-arabic"),
+        ("F10", "hint-reports"),
         ("F1", "hint-help"),
         ("Ctrl+Q", "hint-quit"),
     ]);
