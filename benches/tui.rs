@@ -1,34 +1,75 @@
 //! One keystroke in the search field plus one full frame into a `TestBackend`, over 20,000 products.
+//! Three keystrokes a cashier makes: the first letter in an empty field (scans the whole catalogue), one more
+//! letter (narrows what matched), and Backspace (widens again).
 use criterion::{Criterion, criterion_group, criterion_main};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use ratatui::crossterm::event::KeyCode;
+use souk::tui::app::App;
 use souk::tui::fixture;
 
-fn keystroke_and_frame(c: &mut Criterion) {
-    let dir = tempfile::TempDir::new().unwrap();
+fn till(dir: &tempfile::TempDir) -> App {
     let db = fixture::create(&dir.path().join("bench.db"), 20_000).unwrap();
     let mut app = fixture::app(db, "fr").unwrap();
     fixture::open_shift(&mut app);
     fixture::type_text(&mut app, "6111234500031");
     fixture::enter(&mut app);
+    app
+}
+
+/// Each iteration presses `key` then the key that undoes it (unmeasured would skew nothing: both are real
+/// keystrokes), and draws a frame after each.
+fn pair(c: &mut Criterion, name: &str, prefix: &str, first: KeyCode, second: KeyCode) {
+    let dir = tempfile::TempDir::new().unwrap();
+    let mut app = till(&dir);
     let mut term = Terminal::new(TestBackend::new(120, 40)).unwrap();
-    // Alternate typing and erasing one letter after "mie": each iteration is one real keystroke that re-ranks
-    // (the erase widens the query again, so no iteration benefits from the previous one's narrowing).
-    fixture::type_text(&mut app, "mie");
-    let mut typed = false;
-    c.bench_function("search keystroke + frame (20k products, 120x40)", |b| {
+    fixture::type_text(&mut app, prefix);
+    let mut toggle = false;
+    c.bench_function(name, |b| {
         b.iter(|| {
-            if typed {
-                fixture::press(&mut app, KeyCode::Backspace);
-            } else {
-                fixture::press(&mut app, KeyCode::Char('l'));
-            }
-            typed = !typed;
+            fixture::press(&mut app, if toggle { second } else { first });
+            toggle = !toggle;
             term.draw(|f| souk::tui::draw(f, &app)).unwrap();
         })
     });
 }
 
-criterion_group!(benches, keystroke_and_frame);
+fn keystrokes(c: &mut Criterion) {
+    // "mie" + 'l' / Backspace: one narrowing and one widening keystroke per two iterations.
+    pair(
+        c,
+        "search keystroke + frame (20k products, 120x40)",
+        "mie",
+        KeyCode::Char('l'),
+        KeyCode::Backspace,
+    );
+    // '' + 'm' / Backspace: the first letter of a search over the whole catalogue, then clearing it.
+    pair(
+        c,
+        "first letter + frame (20k products, 120x40)",
+        "",
+        KeyCode::Char('m'),
+        KeyCode::Backspace,
+    );
+    // The same with an Arabic letter: the Arabic names are scanned.
+    pair(
+        c,
+        "first Arabic letter + frame (20k products, 120x40)",
+        "",
+        KeyCode::Char('ع'),
+        KeyCode::Backspace,
+    );
+    // Baseline: the frame alone, same screen, no keystroke.
+    let dir = tempfile::TempDir::new().unwrap();
+    let mut app = till(&dir);
+    fixture::type_text(&mut app, "miel");
+    let mut term = Terminal::new(TestBackend::new(120, 40)).unwrap();
+    c.bench_function("frame only, baseline (120x40)", |b| {
+        b.iter(|| {
+            term.draw(|f| souk::tui::draw(f, &app)).unwrap();
+        })
+    });
+}
+
+criterion_group!(benches, keystrokes);
 criterion_main!(benches);

@@ -10,16 +10,28 @@ const MAX_RESULTS: usize = 100;
 
 pub struct Catalog {
     pub products: Vec<Product>,
-    hay: Vec<Utf32String>,
+    /// Code, barcode and French name folded to ASCII: a Latin query is matched on nucleo's fast ASCII path.
+    latin: Vec<Utf32String>,
+    /// Arabic names (folded): an Arabic query scans these short strings only.
+    arabic: Vec<Utf32String>,
     by_barcode: HashMap<String, usize>,
     by_code: HashMap<String, usize>,
     exhibitors: HashSet<String>,
     matcher: Matcher,
-    query: String,
-    /// Every product matching `query` (narrowed as the query grows), and the ranked top of them.
-    matching: Vec<usize>,
+    /// The queries typed since the field was empty, each with what it matched: a letter more narrows the
+    /// last one, Backspace goes back to the one before without scanning anything.
+    typed: Vec<Searched>,
     pub results: Vec<usize>,
 }
+
+struct Searched {
+    query: String,
+    matching: Vec<u32>,
+    results: Vec<usize>,
+}
+
+/// How many earlier queries are remembered (a search is rarely longer).
+const MAX_TYPED: usize = 32;
 
 /// nucleo folds Latin accents only: Arabic hamza forms of alef, alef maqsura, taa marbuta, tatweel and
 /// harakat are folded here, on both the names and the query.
@@ -37,20 +49,55 @@ pub fn fold_arabic(s: &str) -> String {
         .collect()
 }
 
+/// French text to ASCII for matching: accents dropped (é → e), ligatures spelled out (œ → oe), anything else
+/// that is not ASCII becomes a space.
+pub fn fold_latin(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match nucleo_matcher::chars::normalize(c) {
+            c if c.is_ascii() => out.push(c),
+            'œ' => out.push_str("oe"),
+            'Œ' => out.push_str("OE"),
+            'æ' => out.push_str("ae"),
+            'Æ' => out.push_str("AE"),
+            '’' | 'ʼ' => out.push('\''),
+            _ => out.push(' '),
+        }
+    }
+    out
+}
+
+/// The query as matched: Arabic folded, and Latin folded to ASCII unless it holds Arabic letters.
+fn fold_query(q: &str) -> String {
+    let a = fold_arabic(q.trim());
+    if a.chars().any(is_arabic) {
+        a
+    } else {
+        fold_latin(&a)
+    }
+}
+
+fn is_arabic(c: char) -> bool {
+    matches!(c, '\u{0600}'..='\u{06FF}' | '\u{0750}'..='\u{077F}' | '\u{FB50}'..='\u{FEFF}')
+}
+
 impl Catalog {
     pub fn new(products: Vec<Product>, exhibitors: impl IntoIterator<Item = String>) -> Catalog {
-        let hay = products
+        let latin = products
             .iter()
             .map(|p| {
                 let text = format!(
-                    "{} {} {} {}",
+                    "{} {} {}",
                     p.code,
                     p.barcode.as_deref().unwrap_or(""),
-                    p.name_fr,
-                    fold_arabic(p.name_ar.as_deref().unwrap_or(""))
+                    fold_latin(&p.name_fr)
                 );
                 Utf32String::from(text.as_str())
             })
+            .collect();
+        let arabic = products
+            .iter()
+            .map(|p| Utf32String::from(fold_arabic(p.name_ar.as_deref().unwrap_or("")).as_str()))
             .collect();
         let by_barcode = products
             .iter()
@@ -64,13 +111,13 @@ impl Catalog {
             .collect();
         Catalog {
             products,
-            hay,
+            latin,
+            arabic,
             by_barcode,
             by_code,
             exhibitors: exhibitors.into_iter().collect(),
             matcher: Matcher::new(Config::DEFAULT),
-            query: String::new(),
-            matching: Vec::new(),
+            typed: Vec::new(),
             results: Vec::new(),
         }
     }
@@ -93,38 +140,69 @@ impl Catalog {
         self.results.get(i).map(|p| &self.products[*p])
     }
 
-    /// Re-ranks for a new query. A query that extends the previous one only rescans what matched before:
-    /// every keystroke after the first scans a shrinking set.
+    /// Re-ranks for a new query. A query that extends an earlier one only rescans what that one matched;
+    /// going back to an earlier query (Backspace) reuses its results.
     pub fn search(&mut self, query: &str) {
-        let q = fold_arabic(query.trim());
+        let q = fold_query(query);
+        while self.typed.last().is_some_and(|t| !q.starts_with(&t.query)) {
+            self.typed.pop();
+        }
         if q.is_empty() {
-            self.query.clear();
-            self.matching.clear();
+            self.typed.clear();
             self.results.clear();
             return;
         }
-        let narrowing = !self.query.is_empty() && q.starts_with(&self.query);
-        let pattern = Pattern::parse(&q, CaseMatching::Ignore, Normalization::Smart);
-        let pool: Vec<usize> = if narrowing {
-            std::mem::take(&mut self.matching)
+        if let Some(t) = self.typed.last().filter(|t| t.query == q) {
+            self.results = t.results.clone();
+            return;
+        }
+        let hay = if q.chars().any(is_arabic) {
+            &self.arabic
         } else {
-            (0..self.products.len()).collect()
+            &self.latin
         };
-        let mut scored: Vec<(u32, usize)> = Vec::with_capacity(pool.len().min(4096));
-        for i in pool {
-            if let Some(score) = pattern.score(self.hay[i].slice(..), &mut self.matcher) {
-                scored.push((score, i));
-            }
+        let pool = self.typed.last().map(|t| t.matching.as_slice());
+        let searched = scan(&mut self.matcher, hay, &q, pool);
+        self.results = searched.results.clone();
+        if self.typed.len() == MAX_TYPED {
+            self.typed.remove(0);
         }
-        self.matching = scored.iter().map(|(_, i)| *i).collect();
-        let keep = scored.len().min(MAX_RESULTS);
-        if scored.len() > keep {
-            scored.select_nth_unstable_by(keep - 1, |a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
-            scored.truncate(keep);
+        self.typed.push(searched);
+    }
+}
+
+/// Scores `pool` (or every product) against the query; keeps the best [`MAX_RESULTS`], ranked.
+fn scan(matcher: &mut Matcher, hay: &[Utf32String], q: &str, pool: Option<&[u32]>) -> Searched {
+    // Arabic has no case and nucleo has nothing to normalise in it (folding is ours): skipping both halves
+    // the cost of scanning the Arabic names.
+    let pattern = if q.chars().any(is_arabic) {
+        Pattern::parse(q, CaseMatching::Respect, Normalization::Never)
+    } else {
+        Pattern::parse(q, CaseMatching::Ignore, Normalization::Smart)
+    };
+    let mut scored: Vec<(u32, u32)> =
+        Vec::with_capacity(pool.map_or(hay.len(), |p| p.len()).min(4096));
+    let mut score = |i: u32| {
+        if let Some(s) = pattern.score(hay[i as usize].slice(..), matcher) {
+            scored.push((s, i));
         }
-        scored.sort_unstable_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
-        self.results = scored.into_iter().map(|(_, i)| i).collect();
-        self.query = q;
+    };
+    match pool {
+        Some(p) => p.iter().for_each(|&i| score(i)),
+        None => (0..hay.len() as u32).for_each(score),
+    }
+    let matching = scored.iter().map(|(_, i)| *i).collect();
+    let keep = scored.len().min(MAX_RESULTS);
+    let order = |a: &(u32, u32), b: &(u32, u32)| b.0.cmp(&a.0).then(a.1.cmp(&b.1));
+    if scored.len() > keep {
+        scored.select_nth_unstable_by(keep - 1, order);
+        scored.truncate(keep);
+    }
+    scored.sort_unstable_by(order);
+    Searched {
+        query: q.to_string(),
+        matching,
+        results: scored.into_iter().map(|(_, i)| i as usize).collect(),
     }
 }
 
@@ -164,5 +242,32 @@ mod tests {
         assert_eq!(c.result(0).unwrap().code, "ARG1");
         assert_eq!(c.by_barcode("611MIEL1").unwrap().code, "MIEL1");
         assert_eq!(c.by_code("miel1").unwrap().code, "MIEL1");
+    }
+
+    #[test]
+    fn accents_ligatures_and_going_back() {
+        let mut c = Catalog::new(
+            vec![
+                p("THE1", "Thé à la menthe", "شاي"),
+                p("OEU1", "Œufs beldi", "بيض"),
+                p("MIEL1", "Miel de thym", "عسل الزعتر"),
+            ],
+            ["E001".to_string()],
+        );
+        c.search("thé");
+        assert_eq!(c.result(0).unwrap().code, "THE1");
+        c.search("oeufs");
+        assert_eq!(c.result(0).unwrap().code, "OEU1");
+        c.search("m");
+        let all_m = c.results.clone();
+        c.search("mie");
+        assert_eq!(c.result(0).unwrap().code, "MIEL1");
+        c.search("mi");
+        c.search("m");
+        assert_eq!(c.results, all_m, "Backspace gives back the earlier ranking");
+        c.search("الزعتر");
+        assert_eq!(c.result(0).unwrap().code, "MIEL1");
+        c.search("");
+        assert!(c.results.is_empty());
     }
 }
