@@ -11,6 +11,8 @@ pub struct Config {
     pub till: String,
     pub language: String,
     pub idle_lock_minutes: u32,
+    /// A line discount above this percentage of the line needs a supervisor's PIN (100 = never asked).
+    pub discount_approval_percent: u32,
     /// Where the file printer writes its jobs (raw ESC/POS + text).
     pub printer_dir: PathBuf,
     /// Printer section, read by the printing module (driver, profile, port…).
@@ -24,6 +26,7 @@ impl Default for Config {
             till: "T01".into(),
             language: "fr".into(),
             idle_lock_minutes: 5,
+            discount_approval_percent: 10,
             printer_dir: PathBuf::from("imprimante"),
             printer: toml::Table::new(),
         }

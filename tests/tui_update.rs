@@ -316,3 +316,79 @@ fn close_shift_writes_the_z_report() {
     enter(&mut app);
     assert!(matches!(app.screen, Screen::Login(_)));
 }
+
+#[test]
+fn a_discount_over_the_threshold_needs_a_supervisor() {
+    let dir = TempDir::new().unwrap();
+    let mut app = selling(&dir);
+    add(&mut app, "ARG1"); // 120,00: up to 12,00 (10 %) without approval
+    press(&mut app, KeyCode::Tab);
+    add(&mut app, "r12");
+    assert!(app.overlay.is_none());
+    assert_eq!(app.basket.lines[0].discount, dec!(12));
+    add(&mut app, "r30");
+    assert!(matches!(app.overlay, Some(Overlay::Approval(_))));
+    assert_eq!(
+        app.basket.lines[0].discount,
+        dec!(12),
+        "not before approval"
+    );
+    add(&mut app, "9999");
+    assert!(app.overlay.is_none());
+    assert_eq!(app.basket.lines[0].discount, dec!(30));
+    let n = count(
+        &app,
+        "SELECT COUNT(*) FROM journal WHERE kind = 'approval' AND actor = 'Amina' AND approver = 'Youssef' AND detail = 'remise 30'",
+    );
+    assert_eq!(n, 1);
+}
+
+#[test]
+fn opening_the_drawer_without_a_sale_is_approved_and_journalled() {
+    let dir = TempDir::new().unwrap();
+    let mut app = selling(&dir);
+    fixture::ctrl(&mut app, 't');
+    assert!(matches!(app.overlay, Some(Overlay::Approval(_))));
+    add(&mut app, "9999");
+    assert!(app.overlay.is_none());
+    let n = count(
+        &app,
+        "SELECT COUNT(*) FROM journal WHERE kind = 'drawer' AND actor = 'Amina' AND approver = 'Youssef'",
+    );
+    assert_eq!(n, 1);
+    assert!(dir.path().join("out/TIROIR-0001.txt").exists());
+    assert_eq!(count(&app, "SELECT COUNT(*) FROM tickets"), 0);
+}
+
+#[test]
+fn a_card_sale_is_refunded_to_the_card_unless_the_cashier_changes_it() {
+    let dir = TempDir::new().unwrap();
+    let mut app = selling(&dir);
+    add(&mut app, "ARG1");
+    press(&mut app, KeyCode::F(2));
+    press(&mut app, KeyCode::Tab); // card
+    add(&mut app, "120");
+    add(&mut app, "TPE-1");
+    enter(&mut app);
+    assert_eq!(count(&app, "SELECT COUNT(*) FROM tickets"), 1);
+    press(&mut app, KeyCode::F(3));
+    enter(&mut app);
+    let Screen::Ticket(t) = &app.screen else {
+        panic!("ticket screen expected")
+    };
+    assert_eq!(t.refund_method, souk::domain::PaymentMethod::Card);
+    press(&mut app, KeyCode::Char('m'));
+    press(&mut app, KeyCode::Char(' '));
+    press(&mut app, KeyCode::F(3));
+    add(&mut app, "9999");
+    let method: String = app
+        .db
+        .conn()
+        .query_row(
+            "SELECT method FROM payments WHERE ticket_id = 'T01-000002'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(method, "mobile");
+}

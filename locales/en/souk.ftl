@@ -150,7 +150,7 @@ confirm-keys = Y / Enter: yes — N / Esc: no
 approval-title = Supervisor approval
 approval-wrong = Wrong supervisor PIN
 approve-price = Change the price to { $price }
-approve-refund = Refund { $n } line(s) of ticket { $ticket }
+approve-refund = Refund { $n } line(s) of ticket { $ticket } — in { $method }
 approve-close = Close the shift (Z report)
 approve-unlock = Unlock { $name }
 
@@ -256,3 +256,11 @@ hint-phase = phase
 hint-print-statement = print the statement
 hint-print-phase = print the whole phase
 hint-refresh = refresh
+
+approve-discount = Grant a discount of { $amount }
+approve-drawer = Open the cash drawer without a sale
+discount-approved = Discount granted by { $approver }.
+drawer-opened = Drawer opened (approved by { $approver }), journalled.
+hint-drawer = open the drawer (supervisor)
+hint-refund-method = refund method
+refund-method = Refund in: { $method }

@@ -150,7 +150,7 @@ confirm-keys = O / Entrée : oui — N / Échap : non
 approval-title = Accord d'un superviseur
 approval-wrong = Code superviseur incorrect
 approve-price = Modifier le prix à { $price }
-approve-refund = Rembourser { $n } ligne(s) du ticket { $ticket }
+approve-refund = Rembourser { $n } ligne(s) du ticket { $ticket } — en { $method }
 approve-close = Clôturer la session (rapport Z)
 approve-unlock = Déverrouiller { $name }
 
@@ -256,3 +256,11 @@ hint-phase = phase
 hint-print-statement = imprimer le relevé
 hint-print-phase = imprimer toute la phase
 hint-refresh = actualiser
+
+approve-discount = Accorder une remise de { $amount }
+approve-drawer = Ouvrir le tiroir-caisse sans vente
+discount-approved = Remise accordée par { $approver }.
+drawer-opened = Tiroir ouvert (accord de { $approver }), inscrit au journal.
+hint-drawer = ouvrir le tiroir (superviseur)
+hint-refund-method = mode de remboursement
+refund-method = Rembourser en : { $method }

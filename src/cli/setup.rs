@@ -214,6 +214,7 @@ pub fn open_till(ctx: &Ctx) -> Result<()> {
         till_id: ctx.config.till.clone(),
         language: ctx.config.language.clone(),
         idle_lock_minutes: ctx.config.idle_lock_minutes,
+        discount_approval_percent: ctx.config.discount_approval_percent,
         printer: Box::new(sink),
     };
     crate::tui::run(db, config)

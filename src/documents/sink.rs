@@ -44,6 +44,17 @@ impl QueueSink {
         Ok(())
     }
 
+    /// The till hands reports and drawer pulses without its database handle: queue them through a short-lived
+    /// connection.
+    fn enqueue_apart(&self, job: &PrintJob) -> Result<()> {
+        let conn = rusqlite::Connection::open(&self.db_path)?;
+        conn.busy_timeout(std::time::Duration::from_secs(5))?;
+        queue::ensure_schema(&conn)?;
+        queue::enqueue(&conn, job)?;
+        self.worker.retry_now();
+        Ok(())
+    }
+
     fn text_job(&self, kind: &str, subject: &str, text: &str) -> Result<PrintJob> {
         let mut ops: Vec<PrintOp> = parse_markup(&escape_markup(text), &self.profile)?;
         ops.push(PrintOp::Feed(3));
@@ -100,13 +111,27 @@ impl ReceiptSink for QueueSink {
 
     fn report(&mut self, kind: ReportKind, subject: &str, text: &str) -> Result<()> {
         let job = self.text_job(kind.as_str(), subject, text)?;
-        // The till hands reports without its database handle: queue them through a short-lived connection.
-        let conn = rusqlite::Connection::open(&self.db_path)?;
-        conn.busy_timeout(std::time::Duration::from_secs(5))?;
-        queue::ensure_schema(&conn)?;
-        queue::enqueue(&conn, &job)?;
-        self.worker.retry_now();
-        Ok(())
+        self.enqueue_apart(&job)
+    }
+
+    /// The profile's drawer pulse as a job of its own (queued like a receipt, so an offline printer delays
+    /// it rather than losing it). A profile without drawer pins says so.
+    fn open_drawer(&mut self) -> Result<()> {
+        let bytes = print::drawer_kick(&self.profile).ok_or_else(|| {
+            anyhow::anyhow!(
+                "pas de tiroir-caisse dans le profil d'imprimante {}",
+                self.profile.name
+            )
+        })?;
+        let text = "[tiroir-caisse]\n".to_string();
+        let pulse = Rendered { bytes, text };
+        let job = PrintJob {
+            kind: "TIROIR".into(),
+            subject: String::new(),
+            original: pulse.clone(),
+            duplicate: pulse,
+        };
+        self.enqueue_apart(&job)
     }
 
     fn status(&self) -> String {

@@ -43,6 +43,7 @@ pub struct App {
     pub till: String,
     pub market: Market,
     pub idle_lock_minutes: u32,
+    pub discount_approval_percent: u32,
     pub sink: Box<dyn ReceiptSink>,
     pub clock: Clock,
     /// Fixed time for tests and snapshots; `None` = the clock (which honours `SOUK_NOW`).
@@ -88,6 +89,7 @@ impl App {
             till: config.till_id,
             market,
             idle_lock_minutes: config.idle_lock_minutes,
+            discount_approval_percent: config.discount_approval_percent,
             sink: config.printer,
             clock: Clock::market()?,
             fixed_now: None,

@@ -199,6 +199,7 @@ pub fn app(db: Db, lang: &str) -> Result<App> {
         till_id: "T01".into(),
         language: lang.into(),
         idle_lock_minutes: 5,
+        discount_approval_percent: 10,
         printer: Box::new(MemorySink::default()),
     };
     let mut app = App::new(db, config)?;

@@ -33,6 +33,8 @@ pub struct TillConfig {
     pub language: String,
     /// Lock the screen after this many minutes without a key (0 = never).
     pub idle_lock_minutes: u32,
+    /// A line discount above this percentage of the line needs a supervisor's PIN.
+    pub discount_approval_percent: u32,
     /// Where committed tickets and reports go (printer queue, or files).
     pub printer: Box<dyn ReceiptSink>,
 }

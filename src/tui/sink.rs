@@ -54,6 +54,8 @@ pub trait ReceiptSink {
     fn sale(&mut self, db: &Db, ticket_id: &str) -> Result<()>;
     /// A report already laid out as text by the till; `subject` names it (shift id, exhibitor code).
     fn report(&mut self, kind: ReportKind, subject: &str, text: &str) -> Result<()>;
+    /// Pulses the cash drawer with no sale (already approved and journalled by the till).
+    fn open_drawer(&mut self) -> Result<()>;
     /// One short word or phrase for the status bar ("prêt", "plus de papier"…).
     fn status(&self) -> String;
 }
@@ -154,6 +156,21 @@ impl ReceiptSink for FileSink {
         self.write(&format!("{}-{subject}.txt", kind.as_str()), text)
     }
 
+    /// No drawer on a file printer: the pulse is written down, one file per opening.
+    fn open_drawer(&mut self) -> Result<()> {
+        let n = std::fs::read_dir(&self.dir)
+            .map(|d| {
+                d.filter_map(|e| e.ok())
+                    .filter(|e| e.file_name().to_string_lossy().starts_with("TIROIR-"))
+                    .count()
+            })
+            .unwrap_or(0);
+        self.write(
+            &format!("TIROIR-{:04}.txt", n + 1),
+            &self.tr.t("approve-drawer"),
+        )
+    }
+
     fn status(&self) -> String {
         match &self.last_error {
             Some(e) => self.tr.a("printer-error", &[("error", e)]),
@@ -167,6 +184,7 @@ impl ReceiptSink for FileSink {
 pub struct MemorySink {
     pub sales: Vec<String>,
     pub reports: Vec<(ReportKind, String, String)>,
+    pub drawer_pulses: u32,
     /// When set, every call fails with this message (to test that a sale survives a broken printer).
     pub fail: Option<String>,
 }
@@ -184,6 +202,13 @@ impl ReceiptSink for MemorySink {
             return Err(anyhow!(e.clone()));
         }
         self.reports.push((kind, subject.into(), text.into()));
+        Ok(())
+    }
+    fn open_drawer(&mut self) -> Result<()> {
+        if let Some(e) = &self.fail {
+            return Err(anyhow!(e.clone()));
+        }
+        self.drawer_pulses += 1;
         Ok(())
     }
     fn status(&self) -> String {

@@ -143,6 +143,8 @@ pub struct TicketState {
     pub sel: usize,
     /// Lines chosen for a refund (space toggles); refunds the whole remaining quantity of each.
     pub marked: Vec<bool>,
+    /// How a refund is paid back: the sale's own method when it was paid one way, else cash; `m` changes it.
+    pub refund_method: crate::domain::PaymentMethod,
     pub back: HistoryState,
 }
 
@@ -208,10 +210,18 @@ pub enum Pending {
         line: usize,
         price: Decimal,
     },
+    /// A line discount above the configured share of the line.
+    Discount {
+        line: usize,
+        amount: Decimal,
+    },
     Refund {
         ticket: String,
         lines: Vec<(u32, Decimal)>,
+        method: crate::domain::PaymentMethod,
     },
+    /// Opening the cash drawer without a sale (change for a neighbour, a count).
+    Drawer,
     CloseShift {
         counted: Vec<(Decimal, u32)>,
     },

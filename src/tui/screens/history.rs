@@ -44,10 +44,12 @@ pub fn key(app: &mut App, mut st: HistoryState, k: KeyEvent) -> Screen {
             match load_ticket(app.db.conn(), &id) {
                 Ok(Some(ticket)) => {
                     let marked = vec![false; ticket.lines.len()];
+                    let refund_method = super::ticket::default_refund_method(&ticket);
                     return Screen::Ticket(TicketState {
                         ticket,
                         sel: 0,
                         marked,
+                        refund_method,
                         back: st,
                     });
                 }

@@ -98,9 +98,15 @@ fn run(app: &mut App, pending: Pending, supervisor: &str) {
         Pending::PriceOverride { line, price } => {
             super::sale::override_price(app, line, price, supervisor)
         }
-        Pending::Refund { ticket, lines } => {
-            super::ticket::refund(app, &ticket, &lines, supervisor)
+        Pending::Discount { line, amount } => {
+            super::sale::approve_discount(app, line, amount, supervisor)
         }
+        Pending::Refund {
+            ticket,
+            lines,
+            method,
+        } => super::ticket::refund(app, &ticket, &lines, method, supervisor),
+        Pending::Drawer => super::sale::open_drawer(app, supervisor),
         Pending::CloseShift { counted } => {
             if let Some(next) = super::count::close(app, counted, supervisor) {
                 app.screen = next;
@@ -210,10 +216,22 @@ fn pending_text(app: &App, p: &Pending) -> String {
         Pending::PriceOverride { price, .. } => {
             app.tr.a("approve-price", &[("price", &format_dh(*price))])
         }
-        Pending::Refund { ticket, lines } => app.tr.a(
+        Pending::Discount { amount, .. } => app
+            .tr
+            .a("approve-discount", &[("amount", &format_dh(*amount))]),
+        Pending::Refund {
+            ticket,
+            lines,
+            method,
+        } => app.tr.a(
             "approve-refund",
-            &[("ticket", ticket), ("n", &lines.len().to_string())],
+            &[
+                ("ticket", ticket),
+                ("n", &lines.len().to_string()),
+                ("method", &app.tr.t(&format!("method-{}", method.as_str()))),
+            ],
         ),
+        Pending::Drawer => app.tr.t("approve-drawer"),
         Pending::CloseShift { .. } => app.tr.t("approve-close"),
         Pending::Unlock { name } => app.tr.a("approve-unlock", &[("name", name)]),
     }

@@ -7,7 +7,7 @@ use crate::storage::journal::NewEntry;
 use crate::tui::app::*;
 use crate::tui::basket::{Entry, classify, divers_line, split_quantity};
 use crate::tui::keys::{self, Hint};
-use ratatui::crossterm::event::{KeyCode, KeyEvent};
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use rust_decimal::Decimal;
 use tui_input::Input;
 
@@ -36,6 +36,10 @@ fn function_key(app: &mut App, st: &mut SaleState, k: KeyEvent) -> Option<Screen
         KeyCode::F(4) => super::report::x_report(app),
         KeyCode::F(5) => super::coop::open(app),
         KeyCode::F(10) => super::menu::open(app),
+        KeyCode::Char('t') if k.modifiers.contains(KeyModifiers::CONTROL) => {
+            app.overlay = Some(approval(Pending::Drawer));
+            return None;
+        }
         KeyCode::F(6) if basket => {
             app.error(app.tr.t("close-basket-open"));
             return None;
@@ -211,6 +215,12 @@ fn apply_prompt(app: &mut App, st: &mut SaleState, p: Prompt) {
             Err(_) => bad(app),
         },
         PromptKind::Discount => match parse_human_amount(text) {
+            Ok(d) if needs_approval(app, st.line, d) => {
+                app.overlay = Some(approval(Pending::Discount {
+                    line: st.line,
+                    amount: d,
+                }))
+            }
             Ok(d) => set_line(app, st.line, |l| l.discount = d),
             Err(_) => bad(app),
         },
@@ -220,18 +230,91 @@ fn apply_prompt(app: &mut App, st: &mut SaleState, p: Prompt) {
                 override_price(app, st.line, price, &me);
             }
             Ok(price) => {
-                app.overlay = Some(Overlay::Approval(ApprovalState {
-                    pending: Pending::PriceOverride {
-                        line: st.line,
-                        price,
-                    },
-                    sel: 0,
-                    pin: String::new(),
-                    msg: None,
+                app.overlay = Some(approval(Pending::PriceOverride {
+                    line: st.line,
+                    price,
                 }))
             }
             Err(_) => bad(app),
         },
+    }
+}
+
+pub fn approval(pending: Pending) -> Overlay {
+    Overlay::Approval(ApprovalState {
+        pending,
+        sel: 0,
+        pin: String::new(),
+        msg: None,
+    })
+}
+
+/// A cashier's discount above the configured share of the line waits for a supervisor; a supervisor's does not.
+fn needs_approval(app: &App, line: usize, discount: Decimal) -> bool {
+    let Some(l) = app.basket.lines.get(line) else {
+        return false;
+    };
+    let limit = crate::domain::money::round_money(
+        l.quantity * l.unit_price * Decimal::from(app.discount_approval_percent)
+            / Decimal::ONE_HUNDRED,
+    );
+    discount > limit && !app.user_role().can_approve()
+}
+
+/// Applies an approved discount and journals it with both names.
+pub fn approve_discount(app: &mut App, i: usize, amount: Decimal, approver: &str) {
+    let Some(line) = app.basket.lines.get(i).cloned() else {
+        return;
+    };
+    let subject = line
+        .product_code
+        .clone()
+        .unwrap_or_else(|| line.exhibitor_code.clone());
+    let detail = amount.to_string();
+    let (till, actor, now) = (app.till.clone(), app.user_name(), app.now());
+    let entry = NewEntry {
+        chain: &till,
+        kind: "approval",
+        actor: &actor,
+        approver,
+        subject: &subject,
+        detail: &format!("remise {detail}"),
+        amount: 0,
+    };
+    set_line(app, i, |l| l.discount = amount);
+    if app.basket.lines.get(i).map(|l| l.discount) != Some(amount) {
+        return; // refused by the domain (discount above the line): the error is shown, nothing journalled
+    }
+    match app.db.journal_event(&now, &entry) {
+        Ok(_) => {
+            app.basket.approver = Some(approver.to_string());
+            app.info(app.tr.a("discount-approved", &[("approver", approver)]));
+        }
+        Err(e) => {
+            app.basket.lines[i].discount = line.discount;
+            app.fail(e);
+        }
+    }
+}
+
+/// Opens the drawer without a sale, journalled with the supervisor who allowed it.
+pub fn open_drawer(app: &mut App, approver: &str) {
+    let (till, actor, now) = (app.till.clone(), app.user_name(), app.now());
+    let entry = NewEntry {
+        chain: &till,
+        kind: "drawer",
+        actor: &actor,
+        approver,
+        subject: app.shift.as_ref().map(|s| s.id.as_str()).unwrap_or(""),
+        detail: "sans vente",
+        amount: 0,
+    };
+    if let Err(e) = app.db.journal_event(&now, &entry) {
+        return app.fail(e);
+    }
+    match app.sink.open_drawer() {
+        Ok(()) => app.info(app.tr.a("drawer-opened", &[("approver", approver)])),
+        Err(e) => app.error(app.tr.a("printer-failed", &[("error", &format!("{e:#}"))])),
     }
 }
 
@@ -320,6 +403,7 @@ pub fn hints(st: &SaleState) -> Vec<Hint> {
         ("F8", "hint-abandon"),
         ("F9", "hint-arabic"),
         ("F10", "hint-reports"),
+        ("Ctrl+T", "hint-drawer"),
         ("F1", "hint-help"),
         ("Ctrl+Q", "hint-quit"),
     ]);

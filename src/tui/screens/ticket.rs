@@ -3,7 +3,7 @@ use crate::domain::money::{format_dh, format_fr, format_qty};
 use crate::domain::{PaymentDraft, PaymentMethod};
 use crate::storage::journal::NewEntry;
 use crate::storage::tickets::{SaleContext, refunded_so_far};
-use crate::tui::app::{App, ApprovalState, Overlay, Pending, Screen, TicketState};
+use crate::tui::app::{App, Pending, Screen, TicketState};
 use crate::tui::keys::{self, Hint};
 use crate::tui::widgets::{block, selected};
 use ratatui::Frame;
@@ -24,6 +24,11 @@ pub fn key(app: &mut App, mut st: TicketState, k: KeyEvent) -> Screen {
             }
         }
         KeyCode::F(3) | KeyCode::Enter if st.ticket.head.kind == "sale" => ask_refund(app, &st),
+        KeyCode::Char('m') if st.ticket.head.kind == "sale" => {
+            let all = PaymentMethod::ALL;
+            let i = all.iter().position(|m| *m == st.refund_method).unwrap_or(0);
+            st.refund_method = all[(i + 1) % all.len()];
+        }
         _ => {
             keys::nav(&mut st.sel, st.ticket.lines.len(), k);
         }
@@ -69,20 +74,29 @@ fn ask_refund(app: &mut App, st: &TicketState) {
     if lines.is_empty() {
         return app.error(app.tr.t("refund-nothing"));
     }
-    let pending = Pending::Refund {
+    app.overlay = Some(super::sale::approval(Pending::Refund {
         ticket: st.ticket.head.id.clone(),
         lines,
-    };
-    app.overlay = Some(Overlay::Approval(ApprovalState {
-        pending,
-        sel: 0,
-        pin: String::new(),
-        msg: None,
+        method: st.refund_method,
     }));
 }
 
-/// Runs an approved refund, paid back in cash, and prints it; returns to the history.
-pub fn refund(app: &mut App, ticket: &str, lines: &[(u32, Decimal)], approver: &str) {
+/// A sale paid one way is refunded the same way (a card sale back to the card); a split sale in cash.
+pub fn default_refund_method(t: &crate::storage::tickets::Ticket) -> PaymentMethod {
+    match t.payments.as_slice() {
+        [only] => only.method,
+        _ => PaymentMethod::Cash,
+    }
+}
+
+/// Runs an approved refund, paid back by `method`, and prints it; returns to the history.
+pub fn refund(
+    app: &mut App,
+    ticket: &str,
+    lines: &[(u32, Decimal)],
+    method: PaymentMethod,
+    approver: &str,
+) {
     let amount = preview_total(app, ticket, lines);
     let ctx = SaleContext {
         till: app.till.clone(),
@@ -93,7 +107,7 @@ pub fn refund(app: &mut App, ticket: &str, lines: &[(u32, Decimal)], approver: &
         ticket_ref: None,
         approver: Some(approver.to_string()),
     };
-    let payout = [PaymentDraft::new(PaymentMethod::Cash, amount)];
+    let payout = [PaymentDraft::new(method, amount)];
     match app.db.refund(&ctx, ticket, lines, &payout) {
         Ok(t) => {
             app.info(app.tr.a(
@@ -120,7 +134,11 @@ fn preview_total(app: &App, ticket: &str, lines: &[(u32, Decimal)]) -> Decimal {
 pub fn hints(st: &TicketState) -> Vec<Hint> {
     let mut h = vec![("key-arrows", "hint-choose-line"), ("F2", "hint-reprint")];
     if st.ticket.head.kind == "sale" {
-        h.extend([("key-space", "hint-mark-line"), ("F3", "hint-refund")]);
+        h.extend([
+            ("key-space", "hint-mark-line"),
+            ("m", "hint-refund-method"),
+            ("F3", "hint-refund"),
+        ]);
     }
     h.extend([("key-esc", "hint-back"), ("F1", "hint-help")]);
     h
@@ -205,7 +223,7 @@ pub fn draw(f: &mut Frame, area: Rect, app: &App, st: &TicketState) {
             )
         })
         .collect();
-    let text = format!(
+    let mut text = format!(
         "{} {}   {}\n{} {}  ·  {} {}",
         app.tr.t("rcpt-total"),
         format_dh(t.head.total),
@@ -215,5 +233,10 @@ pub fn draw(f: &mut Frame, area: Rect, app: &App, st: &TicketState) {
         app.tr.t("rcpt-check"),
         t.short_hash()
     );
+    if t.head.kind == "sale" {
+        let method = app.tr.t(&format!("method-{}", st.refund_method.as_str()));
+        text.push('\n');
+        text.push_str(&app.tr.a("refund-method", &[("method", &method)]));
+    }
     f.render_widget(Paragraph::new(text).bold(), foot);
 }
