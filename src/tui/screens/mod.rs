@@ -1,5 +1,6 @@
 //! One file per screen: `key` reads a key into the screen's state and returns the next screen; `draw` renders
 //! from the state; `hints` lists the screen's keys (hint bar and F1 help).
+pub mod approved;
 pub mod coop;
 pub mod count;
 pub mod history;

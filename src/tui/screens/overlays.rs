@@ -96,17 +96,17 @@ fn check(app: &mut App, mut st: ApprovalState) -> Option<ApprovalState> {
 fn run(app: &mut App, pending: Pending, supervisor: &str) {
     match pending {
         Pending::PriceOverride { line, price } => {
-            super::sale::override_price(app, line, price, supervisor)
+            super::approved::override_price(app, line, price, supervisor)
         }
         Pending::Discount { line, amount } => {
-            super::sale::approve_discount(app, line, amount, supervisor)
+            super::approved::approve_discount(app, line, amount, supervisor)
         }
         Pending::Refund {
             ticket,
             lines,
             method,
         } => super::ticket::refund(app, &ticket, &lines, method, supervisor),
-        Pending::Drawer => super::sale::open_drawer(app, supervisor),
+        Pending::Drawer => super::approved::open_drawer(app, supervisor),
         Pending::CloseShift { counted } => {
             if let Some(next) = super::count::close(app, counted, supervisor) {
                 app.screen = next;

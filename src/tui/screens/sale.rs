@@ -3,7 +3,6 @@
 //! or else the selected result.
 use crate::domain::Product;
 use crate::domain::money::{parse_human_amount, parse_human_quantity};
-use crate::storage::journal::NewEntry;
 use crate::tui::app::*;
 use crate::tui::basket::{Entry, classify, divers_line, split_quantity};
 use crate::tui::keys::{self, Hint};
@@ -37,7 +36,7 @@ fn function_key(app: &mut App, st: &mut SaleState, k: KeyEvent) -> Option<Screen
         KeyCode::F(5) => super::coop::open(app),
         KeyCode::F(10) => super::menu::open(app),
         KeyCode::Char('t') if k.modifiers.contains(KeyModifiers::CONTROL) => {
-            app.overlay = Some(approval(Pending::Drawer));
+            app.overlay = Some(super::approved::approval(Pending::Drawer));
             return None;
         }
         KeyCode::F(6) if basket => {
@@ -215,8 +214,8 @@ fn apply_prompt(app: &mut App, st: &mut SaleState, p: Prompt) {
             Err(_) => bad(app),
         },
         PromptKind::Discount => match parse_human_amount(text) {
-            Ok(d) if needs_approval(app, st.line, d) => {
-                app.overlay = Some(approval(Pending::Discount {
+            Ok(d) if super::approved::needs_approval(app, st.line, d) => {
+                app.overlay = Some(super::approved::approval(Pending::Discount {
                     line: st.line,
                     amount: d,
                 }))
@@ -227,10 +226,10 @@ fn apply_prompt(app: &mut App, st: &mut SaleState, p: Prompt) {
         PromptKind::Price => match parse_human_amount(text) {
             Ok(price) if app.user_role().can_approve() => {
                 let me = app.user_name();
-                override_price(app, st.line, price, &me);
+                super::approved::override_price(app, st.line, price, &me);
             }
             Ok(price) => {
-                app.overlay = Some(approval(Pending::PriceOverride {
+                app.overlay = Some(super::approved::approval(Pending::PriceOverride {
                     line: st.line,
                     price,
                 }))
@@ -240,86 +239,12 @@ fn apply_prompt(app: &mut App, st: &mut SaleState, p: Prompt) {
     }
 }
 
-pub fn approval(pending: Pending) -> Overlay {
-    Overlay::Approval(ApprovalState {
-        pending,
-        sel: 0,
-        pin: String::new(),
-        msg: None,
-    })
-}
-
-/// A cashier's discount above the configured share of the line waits for a supervisor; a supervisor's does not.
-fn needs_approval(app: &App, line: usize, discount: Decimal) -> bool {
-    let Some(l) = app.basket.lines.get(line) else {
-        return false;
-    };
-    let limit = crate::domain::money::round_money(
-        l.quantity * l.unit_price * Decimal::from(app.discount_approval_percent)
-            / Decimal::ONE_HUNDRED,
-    );
-    discount > limit && !app.user_role().can_approve()
-}
-
-/// Applies an approved discount and journals it with both names.
-pub fn approve_discount(app: &mut App, i: usize, amount: Decimal, approver: &str) {
-    let Some(line) = app.basket.lines.get(i).cloned() else {
-        return;
-    };
-    let subject = line
-        .product_code
-        .clone()
-        .unwrap_or_else(|| line.exhibitor_code.clone());
-    let detail = amount.to_string();
-    let (till, actor, now) = (app.till.clone(), app.user_name(), app.now());
-    let entry = NewEntry {
-        chain: &till,
-        kind: "approval",
-        actor: &actor,
-        approver,
-        subject: &subject,
-        detail: &format!("remise {detail}"),
-        amount: 0,
-    };
-    set_line(app, i, |l| l.discount = amount);
-    if app.basket.lines.get(i).map(|l| l.discount) != Some(amount) {
-        return; // refused by the domain (discount above the line): the error is shown, nothing journalled
-    }
-    match app.db.journal_event(&now, &entry) {
-        Ok(_) => {
-            app.basket.approver = Some(approver.to_string());
-            app.info(app.tr.a("discount-approved", &[("approver", approver)]));
-        }
-        Err(e) => {
-            app.basket.lines[i].discount = line.discount;
-            app.fail(e);
-        }
-    }
-}
-
-/// Opens the drawer without a sale, journalled with the supervisor who allowed it.
-pub fn open_drawer(app: &mut App, approver: &str) {
-    let (till, actor, now) = (app.till.clone(), app.user_name(), app.now());
-    let entry = NewEntry {
-        chain: &till,
-        kind: "drawer",
-        actor: &actor,
-        approver,
-        subject: app.shift.as_ref().map(|s| s.id.as_str()).unwrap_or(""),
-        detail: "sans vente",
-        amount: 0,
-    };
-    if let Err(e) = app.db.journal_event(&now, &entry) {
-        return app.fail(e);
-    }
-    match app.sink.open_drawer() {
-        Ok(()) => app.info(app.tr.a("drawer-opened", &[("approver", approver)])),
-        Err(e) => app.error(app.tr.a("printer-failed", &[("error", &format!("{e:#}"))])),
-    }
-}
-
 /// Changes a line, refusing what the domain would refuse (fractional pieces, discount above the amount).
-fn set_line(app: &mut App, i: usize, change: impl FnOnce(&mut crate::domain::LineDraft)) {
+pub(super) fn set_line(
+    app: &mut App,
+    i: usize,
+    change: impl FnOnce(&mut crate::domain::LineDraft),
+) {
     let Some(line) = app.basket.lines.get(i) else {
         return;
     };
@@ -339,36 +264,6 @@ fn set_line(app: &mut App, i: usize, change: impl FnOnce(&mut crate::domain::Lin
             app.error(e.to_string())
         }
         _ => app.basket.lines[i] = new,
-    }
-}
-
-/// Applies an approved price override and journals it with both names.
-pub fn override_price(app: &mut App, i: usize, price: Decimal, approver: &str) {
-    let Some(line) = app.basket.lines.get(i).cloned() else {
-        return;
-    };
-    let detail = format!("{} -> {}", line.unit_price, price);
-    let subject = line
-        .product_code
-        .clone()
-        .unwrap_or_else(|| line.exhibitor_code.clone());
-    let (till, actor, now) = (app.till.clone(), app.user_name(), app.now());
-    let entry = NewEntry {
-        chain: &till,
-        kind: "price_override",
-        actor: &actor,
-        approver,
-        subject: &subject,
-        detail: &detail,
-        amount: 0,
-    };
-    match app.db.journal_event(&now, &entry) {
-        Ok(_) => {
-            app.basket.lines[i].unit_price = price;
-            app.basket.approver = Some(approver.to_string());
-            app.info(app.tr.a("price-changed", &[("approver", approver)]));
-        }
-        Err(e) => app.fail(e),
     }
 }
 

@@ -74,7 +74,7 @@ fn ask_refund(app: &mut App, st: &TicketState) {
     if lines.is_empty() {
         return app.error(app.tr.t("refund-nothing"));
     }
-    app.overlay = Some(super::sale::approval(Pending::Refund {
+    app.overlay = Some(super::approved::approval(Pending::Refund {
         ticket: st.ticket.head.id.clone(),
         lines,
         method: st.refund_method,
