@@ -261,6 +261,6 @@ approve-discount = Grant a discount of { $amount }
 approve-drawer = Open the cash drawer without a sale
 discount-approved = Discount granted by { $approver }.
 drawer-opened = Drawer opened (approved by { $approver }), journalled.
-hint-drawer = open the drawer (supervisor)
+hint-drawer = drawer (supervisor)
 hint-refund-method = refund method
 refund-method = Refund in: { $method }

@@ -261,6 +261,6 @@ approve-discount = Accorder une remise de { $amount }
 approve-drawer = Ouvrir le tiroir-caisse sans vente
 discount-approved = Remise accordée par { $approver }.
 drawer-opened = Tiroir ouvert (accord de { $approver }), inscrit au journal.
-hint-drawer = ouvrir le tiroir (superviseur)
+hint-drawer = tiroir (superviseur)
 hint-refund-method = mode de remboursement
 refund-method = Rembourser en : { $method }

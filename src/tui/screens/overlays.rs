@@ -148,16 +148,41 @@ pub fn draw(f: &mut Frame, area: Rect, app: &App, ov: &Overlay, screen_hints: &[
     }
 }
 
+/// Every key of the screen; in two columns when one does not fit the height (80×24 with a long list).
 fn draw_help(f: &mut Frame, area: Rect, app: &App, hints: &[Hint]) {
-    let r = centered(area, 64, hints.len() as u16 + 4);
-    f.render_widget(Clear, r);
-    let lines: Vec<Line> = hints
-        .iter()
-        .map(|(k, what)| Line::from(format!("{:>12}  {}", key_label(app, k), app.tr.t(what))))
-        .chain([Line::from(""), Line::from(app.tr.t("help-footer")).dim()])
+    let entry = |(k, what): &Hint, width: usize| {
+        let text = format!("{:>8}  {}", key_label(app, k), app.tr.t(what));
+        let cut: String = text.chars().take(width).collect();
+        format!("{cut:<width$}")
+    };
+    let two = hints.len() as u16 + 5 > area.height;
+    let (w, rows) = if two {
+        (area.width.min(100), hints.len().div_ceil(2))
+    } else {
+        (64, hints.len())
+    };
+    let col = if two {
+        (w as usize - 3) / 2
+    } else {
+        w as usize - 2
+    };
+    let mut lines: Vec<Line> = (0..rows)
+        .map(|i| {
+            let left = entry(&hints[i], col);
+            match hints.get(i + rows).filter(|_| two) {
+                Some(h) => Line::from(format!("{left} {}", entry(h, col))),
+                None => Line::from(left),
+            }
+        })
         .collect();
+    lines.push(Line::from(""));
+    lines.push(Line::from(app.tr.t("help-footer")).dim());
+    let r = centered(area, w, rows as u16 + 5);
+    f.render_widget(Clear, r);
     f.render_widget(
-        Paragraph::new(lines).block(block(app.tr.t("help-title"))),
+        Paragraph::new(lines)
+            .wrap(ratatui::widgets::Wrap { trim: false })
+            .block(block(app.tr.t("help-title"))),
         r,
     );
 }
