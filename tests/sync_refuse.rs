@@ -158,3 +158,19 @@ fn since_last_bundles_chain_onto_earlier_ones() {
     let empty = export(&t1, &fx.path("T01-3.bundle"), Some("T01"), true).unwrap();
     assert_eq!((empty.entries, empty.tickets), (0, 0));
 }
+
+/// A till that brings its bundle after the organiser closed the phase: its tickets would change a settlement
+/// already handed out, so the bundle is refused naming the phase, and nothing changes.
+#[test]
+fn a_bundle_into_a_closed_phase_is_refused() {
+    let fx = three_tills();
+    let mut org = fx.organiser("org.souk");
+    merge(&mut org, &fx.bundles[..2]).unwrap();
+    org.close_phase(1, "Karim", "Karim", &at(11, 18, 0))
+        .unwrap();
+    let e = refused(&mut org, &fx.bundles[2..]);
+    assert_eq!(e.refusal(), Some(Refusal::Catalogue), "{e}");
+    assert!(e.to_string().contains("phase 1 est clôturée"), "{e}");
+    // What was merged before the close is still there, and merging it again is still a no-op.
+    merge(&mut org, &fx.bundles[..2]).unwrap();
+}
