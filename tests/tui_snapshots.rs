@@ -41,6 +41,9 @@ fn login_screens() {
     snap(&app, "login_wrong_pin");
     press(&mut app, KeyCode::F(1));
     snap(&app, "login_help");
+    press(&mut app, KeyCode::Esc);
+    app.demo_codes = Some("Amina 1234 · Youssef 9999".into());
+    snap(&app, "login_demo_codes");
 }
 
 #[test]

@@ -264,3 +264,4 @@ drawer-opened = Drawer opened (approved by { $approver }), journalled.
 hint-drawer = drawer (supervisor)
 hint-refund-method = refund method
 refund-method = Refund in: { $method }
+login-demo = Demo — PINs: { $codes }

@@ -264,3 +264,4 @@ drawer-opened = Tiroir ouvert (accord de { $approver }), inscrit au journal.
 hint-drawer = tiroir (superviseur)
 hint-refund-method = mode de remboursement
 refund-method = Rembourser en : { $method }
+login-demo = Démonstration — codes : { $codes }

@@ -59,7 +59,7 @@ fn run(cli: Cli) -> Result<()> {
     let db_path = cli.db.clone().unwrap_or_else(|| config.database.clone());
     let ctx = Ctx { config, db_path };
     match cli.command {
-        None => setup::open_till(&ctx),
+        None => setup::open_till(&ctx, None),
         Some(Command::Demo(a)) => setup::demo(&ctx, &a, cli.db.is_some()),
         Some(Command::Init(a)) => setup::init(&ctx, &a),
         Some(Command::Import { kind, file }) => setup::import(&ctx, kind, &file),

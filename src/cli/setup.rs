@@ -203,10 +203,16 @@ pub fn demo(ctx: &Ctx, a: &DemoArgs, db_given: bool) -> Result<()> {
         till_ctx.config.printer_dir = a.dir.join("imprimante");
     }
     drop(db);
-    open_till(&till_ctx)
+    let codes = crate::demo::PEOPLE
+        .iter()
+        .map(|(n, _, p)| format!("{} {p}", n.split(' ').next().unwrap_or(n)))
+        .collect::<Vec<_>>()
+        .join(" · ");
+    open_till(&till_ctx, Some(codes))
 }
 
-pub fn open_till(ctx: &Ctx) -> Result<()> {
+/// Opens the till; `demo_codes` (the demo's people and PINs) are shown on the login screen.
+pub fn open_till(ctx: &Ctx, demo_codes: Option<String>) -> Result<()> {
     let db = ctx.open()?;
     let printer = printer_config(ctx)?;
     let sink = crate::documents::sink::QueueSink::start(&ctx.db_path, &printer)?;
@@ -215,6 +221,7 @@ pub fn open_till(ctx: &Ctx) -> Result<()> {
         language: ctx.config.language.clone(),
         idle_lock_minutes: ctx.config.idle_lock_minutes,
         discount_approval_percent: ctx.config.discount_approval_percent,
+        demo_codes,
         printer: Box::new(sink),
     };
     crate::tui::run(db, config)

@@ -44,6 +44,7 @@ pub struct App {
     pub market: Market,
     pub idle_lock_minutes: u32,
     pub discount_approval_percent: u32,
+    pub demo_codes: Option<String>,
     pub sink: Box<dyn ReceiptSink>,
     pub clock: Clock,
     /// Fixed time for tests and snapshots; `None` = the clock (which honours `SOUK_NOW`).
@@ -90,6 +91,7 @@ impl App {
             market,
             idle_lock_minutes: config.idle_lock_minutes,
             discount_approval_percent: config.discount_approval_percent,
+            demo_codes: config.demo_codes,
             sink: config.printer,
             clock: Clock::market()?,
             fixed_now: None,

@@ -200,6 +200,7 @@ pub fn app(db: Db, lang: &str) -> Result<App> {
         language: lang.into(),
         idle_lock_minutes: 5,
         discount_approval_percent: 10,
+        demo_codes: None,
         printer: Box::new(MemorySink::default()),
     };
     let mut app = App::new(db, config)?;

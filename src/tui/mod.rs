@@ -35,6 +35,8 @@ pub struct TillConfig {
     pub idle_lock_minutes: u32,
     /// A line discount above this percentage of the line needs a supervisor's PIN.
     pub discount_approval_percent: u32,
+    /// On the demo market: its people and PINs, shown under the login list so a first user can sign in.
+    pub demo_codes: Option<String>,
     /// Where committed tickets and reports go (printer queue, or files).
     pub printer: Box<dyn ReceiptSink>,
 }

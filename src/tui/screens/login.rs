@@ -91,17 +91,31 @@ pub fn hints(_st: &LoginState) -> Vec<Hint> {
 }
 
 pub fn draw(f: &mut Frame, area: Rect, app: &App, st: &LoginState) {
-    let h = (app.people.len() as u16 + 8).min(area.height);
+    let note = app
+        .demo_codes
+        .as_ref()
+        .map(|c| app.tr.a("login-demo", &[("codes", c)]));
+    let note_h = if note.is_some() { 3 } else { 0 };
+    let h = (app.people.len() as u16 + 8 + note_h).min(area.height);
     let outer = centered(area, 60, h);
     let b = block(app.tr.a("login-title", &[("till", &app.till)]));
     let inner = b.inner(outer);
     f.render_widget(b, outer);
-    let [list_area, pin_area, msg_area] = Layout::vertical([
+    let [list_area, pin_area, msg_area, note_area] = Layout::vertical([
         Constraint::Min(1),
         Constraint::Length(2),
         Constraint::Length(2),
+        Constraint::Length(note_h),
     ])
     .areas(inner);
+    if let Some(n) = note {
+        f.render_widget(
+            Paragraph::new(n)
+                .wrap(ratatui::widgets::Wrap { trim: true })
+                .style(Style::new().dim()),
+            note_area,
+        );
+    }
     let items: Vec<ListItem> = app
         .people
         .iter()
