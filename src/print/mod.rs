@@ -18,6 +18,7 @@ pub mod money;
 pub mod ops;
 pub mod profile;
 pub mod queue;
+pub mod queue_worker;
 pub mod templates;
 pub mod text;
 
