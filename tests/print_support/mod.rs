@@ -299,7 +299,6 @@ pub fn profile(name: &str) -> Profile {
     Profile::embedded(name).unwrap()
 }
 
-/// The job bytes a fake printer received, real-time status queries removed.
 /// An embedded profile switched to Arabic through CP864 (`ESC t 37`, Epson).
 pub fn arabic_codepage_profile(name: &str) -> Profile {
     let mut p = profile(name);
@@ -308,6 +307,7 @@ pub fn arabic_codepage_profile(name: &str) -> Profile {
     p
 }
 
+/// The job bytes a fake printer received, real-time status queries removed.
 pub fn strip_status_queries(bytes: &[u8]) -> Vec<u8> {
     let mut out = Vec::with_capacity(bytes.len());
     let mut i = 0;
