@@ -46,7 +46,7 @@ pub enum ArabicMode {
     #[default]
     Raster,
     /// Shaped to CP864 presentation forms in visual order, sent as text
-    /// between two `ESC t` switches: ~20 bytes a name instead of an image,
+    /// between two `ESC t` switches: ~25 bytes a name instead of ~600,
     /// but the page's glyphs are cruder (few final/medial forms).
     Codepage,
     /// Left out of the paper (the plain-text rendering keeps it).
