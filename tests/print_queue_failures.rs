@@ -298,3 +298,28 @@ fn a_job_that_kills_the_program_each_time_is_given_up_at_start() {
         "{e}"
     );
 }
+
+#[test]
+fn a_queue_from_the_previous_version_gains_its_new_column() {
+    let conn = rusqlite::Connection::open_in_memory().unwrap();
+    conn.execute_batch(
+        "CREATE TABLE print_jobs(
+           id INTEGER PRIMARY KEY, created_at TEXT NOT NULL, kind TEXT NOT NULL,
+           subject TEXT NOT NULL, bytes BLOB NOT NULL, text TEXT NOT NULL,
+           dup_bytes BLOB NOT NULL, dup_text TEXT NOT NULL,
+           state TEXT NOT NULL DEFAULT 'pending'
+             CHECK(state IN ('pending','printing','done','failed')),
+           attempts INTEGER NOT NULL DEFAULT 0, last_error TEXT,
+           duplicate INTEGER NOT NULL DEFAULT 0, printed_at TEXT);
+         INSERT INTO print_jobs(created_at, kind, subject, bytes, text, dup_bytes, dup_text)
+           VALUES ('2026-11-01T10:00:00Z', 'sale', 'T01-000001', x'00', '', x'00', '');",
+    )
+    .unwrap();
+    queue::ensure_schema(&conn).unwrap();
+    queue::ensure_schema(&conn).unwrap();
+    let n: u32 = conn
+        .query_row("SELECT interrupted FROM print_jobs", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(n, 0);
+    assert_eq!(queue::pending_count(&conn).unwrap(), 1);
+}
