@@ -15,6 +15,7 @@ fn fast() -> WorkerOptions {
         poll: Duration::from_millis(20),
         min_backoff: Duration::from_millis(50),
         max_backoff: Duration::from_millis(200),
+        ..Default::default()
     }
 }
 
@@ -153,4 +154,50 @@ fn unreachable_host_is_a_connect_error() {
     let mut d = driver(port);
     let e = d.write_all(b"x").unwrap_err();
     assert!(e.nothing_sent(), "{e}");
+}
+
+#[test]
+fn a_printer_that_always_drops_the_job_gives_it_up_without_a_second_original() {
+    let (port, received) = fake_network_printer(vec![Behaviour::CloseAfter(300); 3]);
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("souk.db");
+    let conn = rusqlite::Connection::open(&db).unwrap();
+    let j = sale_job();
+    let bad = queue::enqueue(&conn, &j).unwrap();
+    let mut other = sale(false);
+    other.ticket.number = "T01-000043".into();
+    let other = job(&other, &profile("generic-80"), &Templates::embedded()).unwrap();
+    let next = queue::enqueue(&conn, &other).unwrap();
+    let opts = WorkerOptions {
+        max_interrupted: 3,
+        ..fast()
+    };
+    let w = queue::spawn_worker(&db, driver(port), opts).unwrap();
+    let seen = wait_for(&w.events, |e| *e == PrinterEvent::Printed(next));
+    w.shutdown();
+    assert!(
+        seen.iter()
+            .any(|e| matches!(e, PrinterEvent::Abandoned { id, .. } if *id == bad)),
+        "{seen:?}"
+    );
+    std::thread::sleep(Duration::from_millis(100));
+    let got = received.lock().unwrap().clone();
+    let copies: Vec<_> = got.iter().filter(|b| !b.is_empty()).collect();
+    assert_eq!(copies.len(), 4, "3 cut copies, then the next job");
+    assert!(j.original.bytes.starts_with(copies[0]));
+    for c in &copies[1..3] {
+        assert!(j.duplicate.bytes.starts_with(c), "retries are duplicates");
+    }
+    assert_eq!(*copies[3], other.original.bytes);
+    let originals = copies[..3]
+        .iter()
+        .filter(|c| j.original.bytes.starts_with(c) && !j.duplicate.bytes.starts_with(c))
+        .count();
+    assert_eq!(originals, 1, "one original of the first job, even cut");
+    let s = queue::summary(&conn).unwrap();
+    assert_eq!((s.pending, s.failed), (0, 1));
+    assert!(
+        s.to_string()
+            .contains("abandonné après 3 envois interrompus")
+    );
 }

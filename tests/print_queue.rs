@@ -47,6 +47,7 @@ fn fast() -> WorkerOptions {
         poll: Duration::from_millis(20),
         min_backoff: Duration::from_millis(30),
         max_backoff: Duration::from_millis(100),
+        ..Default::default()
     }
 }
 

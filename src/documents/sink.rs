@@ -2,7 +2,7 @@
 //! thread through the configured driver (the file printer by default). A printer that is off never blocks a sale.
 use crate::print::ops::{PrintOp, parse_markup};
 use crate::print::queue::{self, PrintJob, PrinterEvent, Worker, WorkerOptions};
-use crate::print::{self, PrinterConfig, PrinterStatus, Profile, Rendered, Templates};
+use crate::print::{self, PrintError, PrinterConfig, PrinterStatus, Profile, Rendered, Templates};
 use crate::storage::Db;
 use crate::tui::sink::{ReceiptSink, ReportKind};
 use anyhow::Result;
@@ -15,6 +15,8 @@ pub struct QueueSink {
     drawer: bool,
     db_path: std::path::PathBuf,
     state: RefCell<String>,
+    /// Jobs given up (state `failed`), shown after the printer state.
+    failed: std::cell::Cell<u64>,
 }
 
 impl QueueSink {
@@ -27,6 +29,11 @@ impl QueueSink {
         };
         let driver = print::open_driver(config)?;
         let worker = queue::spawn_worker(db_path, driver, WorkerOptions::default())?;
+        let failed = rusqlite::Connection::open(db_path)
+            .map_err(PrintError::from)
+            .and_then(|c| queue::summary(&c))
+            .map(|s| s.failed)
+            .unwrap_or(0);
         Ok(QueueSink {
             profile,
             templates,
@@ -34,6 +41,7 @@ impl QueueSink {
             drawer: config.drawer,
             db_path: db_path.to_path_buf(),
             state: RefCell::new("prête".into()),
+            failed: std::cell::Cell::new(failed),
         })
     }
 
@@ -94,15 +102,25 @@ fn escape_markup(text: &str) -> String {
 
 impl ReceiptSink for QueueSink {
     fn sale(&mut self, db: &Db, ticket_id: &str) -> Result<()> {
-        let reprint = queue::list(db.conn(), 10_000)
-            .map(|l| l.iter().any(|j| j.subject == ticket_id))
-            .unwrap_or(false);
+        // When in doubt (queue unreadable), say DUPLICATA: a second original
+        // is the one thing that must never come out.
+        let reprint = queue::printed_before(db.conn(), ticket_id).unwrap_or(true);
         let receipt = super::sale_receipt(db.conn(), ticket_id, reprint)?;
         let mut profile = self.profile.clone();
         if !self.drawer || reprint {
             profile = profile.without_drawer();
         }
-        let mut job = print::job(&receipt, &profile, &self.templates)?;
+        let mut job = match print::job(&receipt, &profile, &self.templates) {
+            Ok(job) => job,
+            Err(e) => {
+                // Kept in the queue listing as failed, with its reason; the
+                // sale itself is already committed.
+                let kind = print::Document::kind(&receipt);
+                let _ = queue::record_unprintable(db.conn(), kind, ticket_id, &e.to_string());
+                self.failed.set(self.failed.get() + 1);
+                return Err(e.into());
+            }
+        };
         if reprint {
             job.original = job.duplicate.clone();
         }
@@ -141,9 +159,16 @@ impl ReceiptSink for QueueSink {
                 PrinterEvent::Printed(_) => PrinterStatus::Ready.label().to_string(),
                 PrinterEvent::Status(s) => s.label().to_string(),
                 PrinterEvent::Failed { error, .. } => format!("erreur : {error}"),
+                PrinterEvent::Abandoned { subject, error, .. } => {
+                    self.failed.set(self.failed.get() + 1);
+                    format!("{subject} non imprimé ({error}) : réimprimer")
+                }
             };
         }
-        state.clone()
+        match self.failed.get() {
+            0 => state.clone(),
+            n => format!("{state} · {n} en échec"),
+        }
     }
 }
 

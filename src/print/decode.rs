@@ -4,6 +4,7 @@
 //! anything else is shown as hex so a stray byte is never hidden.
 
 use super::codepage::CodePage;
+use super::cp864;
 
 /// One element of the byte stream.
 enum Item {
@@ -41,12 +42,32 @@ fn items(bytes: &[u8]) -> Vec<Item> {
 
 /// Decodes `bytes`; text is read back through `page`.
 pub fn transcript(bytes: &[u8], page: CodePage) -> Vec<String> {
+    transcript_with_arabic(bytes, page, None)
+}
+
+/// As [`transcript`], with text after `ESC t arabic` read as CP864 (shown as
+/// printed: presentation forms in visual order) until the next `ESC t`.
+pub fn transcript_with_arabic(bytes: &[u8], page: CodePage, arabic: Option<u8>) -> Vec<String> {
+    let mut in_arabic = false;
     items(bytes)
         .into_iter()
         .map(|it| match it {
-            Item::Text(t, true) => format!("TEXT {:?}", page.decode(&t)),
-            Item::Text(t, false) => format!("TEXT {:?} (no LF)", page.decode(&t)),
-            Item::Command(c) => c,
+            Item::Text(t, lf) => {
+                let text = if in_arabic {
+                    cp864::decode(&t)
+                } else {
+                    page.decode(&t)
+                };
+                let tag = if in_arabic { "CP864 " } else { "" };
+                let end = if lf { "" } else { " (no LF)" };
+                format!("TEXT {tag}{text:?}{end}")
+            }
+            Item::Command(c) => {
+                if let Some(n) = c.strip_prefix("ESC t ") {
+                    in_arabic = arabic.is_some_and(|a| n.parse() == Ok(a));
+                }
+                c
+            }
         })
         .collect()
 }

@@ -42,6 +42,23 @@ pub fn encode(ops: &[PrintOp], profile: &Profile) -> Vec<u8> {
                 set_align(&mut out, &mut st, *align);
                 raster(&mut out, image);
             }
+            PrintOp::Arabic { bytes, .. } => {
+                set_style(
+                    &mut out,
+                    &mut st,
+                    Style {
+                        align: Align::Right,
+                        ..Style::default()
+                    },
+                );
+                // Only for this line: the rest of the receipt stays in the
+                // Latin page. A profile without the number never gets here
+                // (`Profile::parse` refuses it); 37 is Epson's PC864.
+                out.extend([ESC, b't', profile.arabic_codepage_number.unwrap_or(37)]);
+                out.extend(bytes);
+                out.push(LF);
+                out.extend([ESC, b't', profile.codepage_number]);
+            }
             PrintOp::Feed(n) => out.extend([ESC, b'd', *n]),
             PrintOp::Cut if profile.cutter => out.extend([GS, b'V', 66, 0]),
             PrintOp::Cut => out.extend([ESC, b'd', 4]),

@@ -7,8 +7,10 @@
 //! (`driver/`), so a sale never waits for paper.
 
 pub mod arabic;
+pub mod arabic_shape;
 pub mod codepage;
 pub mod context;
+pub mod cp864;
 pub mod decode;
 pub mod driver;
 pub mod encode;
@@ -16,6 +18,7 @@ pub mod money;
 pub mod ops;
 pub mod profile;
 pub mod queue;
+pub mod queue_worker;
 pub mod templates;
 pub mod text;
 

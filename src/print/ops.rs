@@ -13,6 +13,7 @@
 
 use super::PrintError;
 use super::arabic;
+use super::cp864;
 use super::profile::{ArabicMode, Profile};
 
 /// Stands for a literal `@` coming from data.
@@ -78,6 +79,12 @@ pub enum PrintOp {
         image: Raster,
         alt: String,
         align: Align,
+    },
+    /// Arabic as CP864 bytes in visual order, printed right-aligned between
+    /// `ESC t` switches (`alt`: the logical text, for the plain rendering).
+    Arabic {
+        bytes: Vec<u8>,
+        alt: String,
     },
     Feed(u8),
     Cut,
@@ -159,6 +166,16 @@ fn push_arabic(ops: &mut Vec<PrintOp>, text: &str, profile: &Profile) {
             alt: text.to_string(),
             align: Align::Right,
         }),
+        // Wrapped on the logical text: one CP864 byte is one column, and
+        // shaping never adds characters (lam-alef only removes one).
+        ArabicMode::Codepage => {
+            for line in wrap(text, profile.columns as usize) {
+                ops.push(PrintOp::Arabic {
+                    bytes: cp864::encode_line(&line),
+                    alt: line,
+                });
+            }
+        }
         ArabicMode::Omit => {}
     }
 }

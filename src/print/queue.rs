@@ -1,5 +1,6 @@
-//! The print queue: jobs persisted in SQLite, printed by a worker thread, so
-//! a sale (committed before `enqueue`) never waits for paper.
+//! The print queue: jobs persisted in SQLite, printed by a worker thread
+//! (`queue_worker.rs`), so a sale (committed before `enqueue`) never waits
+//! for paper.
 //!
 //! Duplicate rule: an attempt "may have printed" once any job byte was handed
 //! to the driver (a write or the confirmation after it failed, or the worker
@@ -7,16 +8,19 @@
 //! `duplicate = true` ("DUPLICATA"), so a receipt is never out twice as an
 //! original. Failures before the first byte (device absent, printer reporting
 //! paper out or cover open, no status answer) keep the original.
+//!
+//! Giving up: a failure before the first byte is the printer's state and is
+//! retried for as long as it takes. A job is marked `failed` (reason kept in
+//! `last_error`, shown by [`summary`]) only when it cannot print: it could
+//! not be rendered, a driver rejects it, or it was cut off mid-way
+//! [`WorkerOptions::max_interrupted`] times — each such attempt may put a
+//! partial copy out, so retrying forever would feed paper forever.
 
-use std::path::PathBuf;
-use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender};
-use std::thread::JoinHandle;
-use std::time::{Duration, Instant};
+use rusqlite::{Connection, params};
 
-use rusqlite::{Connection, OptionalExtension, params};
-
-use super::driver::{DriverError, JobRef, PrinterDriver, PrinterStatus};
 use super::{PrintError, Rendered};
+
+pub use super::queue_worker::{Worker, WorkerOptions, spawn_worker};
 
 /// A job to enqueue: built by [`crate::print::job`].
 #[derive(Debug, Clone)]
@@ -31,8 +35,18 @@ pub struct PrintJob {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum PrinterEvent {
     Printed(i64),
-    Failed { id: i64, error: String },
-    Status(PrinterStatus),
+    /// An attempt failed; the job stays queued and is retried.
+    Failed {
+        id: i64,
+        error: String,
+    },
+    /// The job was given up (state `failed`): it needs a reprint.
+    Abandoned {
+        id: i64,
+        subject: String,
+        error: String,
+    },
+    Status(super::PrinterStatus),
 }
 
 /// A job as listed for the till.
@@ -63,17 +77,32 @@ CREATE TABLE IF NOT EXISTS print_jobs(
   attempts INTEGER NOT NULL DEFAULT 0,
   last_error TEXT,
   duplicate INTEGER NOT NULL DEFAULT 0,
-  printed_at TEXT
+  printed_at TEXT,
+  interrupted INTEGER NOT NULL DEFAULT 0
 );
 CREATE INDEX IF NOT EXISTS print_jobs_state ON print_jobs(state, id);
+CREATE INDEX IF NOT EXISTS print_jobs_subject ON print_jobs(subject);
 ";
 
-/// Creates the queue table if missing (callable from storage migrations).
+/// Creates the queue table if missing (callable from storage migrations),
+/// and adds columns a queue from an older version lacks.
 pub fn ensure_schema(conn: &Connection) -> rusqlite::Result<()> {
-    conn.execute_batch(SCHEMA)
+    conn.execute_batch(SCHEMA)?;
+    let has_interrupted: bool = conn.query_row(
+        "SELECT count(*) FROM pragma_table_info('print_jobs') WHERE name = 'interrupted'",
+        [],
+        |r| r.get(0),
+    )?;
+    if !has_interrupted {
+        // Counts attempts cut off after bytes went out (see module doc).
+        conn.execute_batch(
+            "ALTER TABLE print_jobs ADD COLUMN interrupted INTEGER NOT NULL DEFAULT 0",
+        )?;
+    }
+    Ok(())
 }
 
-fn now() -> String {
+pub(crate) fn now() -> String {
     jiff::Timestamp::now().to_string()
 }
 
@@ -106,287 +135,123 @@ pub fn pending_count(conn: &Connection) -> Result<u64, PrintError> {
     Ok(n as u64)
 }
 
-/// The newest `limit` jobs, newest first.
-pub fn list(conn: &Connection, limit: u32) -> Result<Vec<JobInfo>, PrintError> {
-    ensure_schema(conn)?;
-    let mut st = conn.prepare(
-        "SELECT id, created_at, kind, subject, state, attempts, last_error, duplicate
-         FROM print_jobs ORDER BY id DESC LIMIT ?1",
-    )?;
-    let rows = st.query_map([limit], |r| {
-        Ok(JobInfo {
-            id: r.get(0)?,
-            created_at: r.get(1)?,
-            kind: r.get(2)?,
-            subject: r.get(3)?,
-            state: r.get(4)?,
-            attempts: r.get(5)?,
-            last_error: r.get(6)?,
-            duplicate: r.get(7)?,
-        })
-    })?;
-    Ok(rows.collect::<Result<_, _>>()?)
-}
+const INFO_COLUMNS: &str = "id, created_at, kind, subject, state, attempts, last_error, duplicate";
 
-/// Worker pacing. Defaults suit a till; tests shorten them.
-#[derive(Debug, Clone)]
-pub struct WorkerOptions {
-    /// How often an idle worker looks for new jobs.
-    pub poll: Duration,
-    pub min_backoff: Duration,
-    pub max_backoff: Duration,
-}
-
-impl Default for WorkerOptions {
-    fn default() -> Self {
-        WorkerOptions {
-            poll: Duration::from_millis(300),
-            min_backoff: Duration::from_secs(1),
-            max_backoff: Duration::from_secs(30),
-        }
-    }
-}
-
-enum Control {
-    Wake,
-    Shutdown,
-}
-
-/// The running worker: its events, and the handle to nudge or stop it.
-pub struct Worker {
-    pub events: Receiver<PrinterEvent>,
-    control: Sender<Control>,
-    thread: Option<JoinHandle<()>>,
-}
-
-impl Worker {
-    /// Try now, without waiting for the backoff (the "Réimprimer" key, or a
-    /// new job just enqueued).
-    pub fn retry_now(&self) {
-        let _ = self.control.send(Control::Wake);
-    }
-
-    /// Stops after the job in progress, if any.
-    pub fn shutdown(mut self) {
-        self.stop();
-    }
-
-    fn stop(&mut self) {
-        let _ = self.control.send(Control::Shutdown);
-        if let Some(t) = self.thread.take() {
-            let _ = t.join();
-        }
-    }
-}
-
-impl Drop for Worker {
-    fn drop(&mut self) {
-        self.stop();
-    }
-}
-
-/// Starts the worker on its own connection to the database at `db`.
-pub fn spawn_worker(
-    db: impl Into<PathBuf>,
-    driver: Box<dyn PrinterDriver>,
-    opts: WorkerOptions,
-) -> Result<Worker, PrintError> {
-    let conn = Connection::open(db.into())?;
-    conn.busy_timeout(Duration::from_secs(5))?;
-    ensure_schema(&conn)?;
-    // A job cut short by a crash or power cut may have printed.
-    conn.execute(
-        "UPDATE print_jobs SET state = 'pending', duplicate = 1 WHERE state = 'printing'",
-        [],
-    )?;
-    let (ev_tx, events) = mpsc::channel();
-    let (control, ctl_rx) = mpsc::channel();
-    let thread = std::thread::Builder::new()
-        .name("souk-print".into())
-        .spawn(move || {
-            Runner {
-                conn,
-                driver,
-                opts,
-                events: ev_tx,
-                last_status: None,
-            }
-            .run(ctl_rx)
-        })?;
-    Ok(Worker {
-        events,
-        control,
-        thread: Some(thread),
+fn job_info(r: &rusqlite::Row<'_>) -> rusqlite::Result<JobInfo> {
+    Ok(JobInfo {
+        id: r.get(0)?,
+        created_at: r.get(1)?,
+        kind: r.get(2)?,
+        subject: r.get(3)?,
+        state: r.get(4)?,
+        attempts: r.get(5)?,
+        last_error: r.get(6)?,
+        duplicate: r.get(7)?,
     })
 }
 
-struct Runner {
-    conn: Connection,
-    driver: Box<dyn PrinterDriver>,
-    opts: WorkerOptions,
-    events: Sender<PrinterEvent>,
-    last_status: Option<PrinterStatus>,
+/// The newest `limit` jobs, newest first.
+pub fn list(conn: &Connection, limit: u32) -> Result<Vec<JobInfo>, PrintError> {
+    ensure_schema(conn)?;
+    let mut st = conn.prepare(&format!(
+        "SELECT {INFO_COLUMNS} FROM print_jobs ORDER BY id DESC LIMIT ?1"
+    ))?;
+    let rows = st.query_map([limit], job_info)?;
+    Ok(rows.collect::<Result<_, _>>()?)
 }
 
-struct Pending {
-    id: i64,
-    kind: String,
-    subject: String,
-    bytes: Vec<u8>,
-    text: String,
+/// Records a document that could not even be rendered (template error) as a
+/// failed job: the queue listing then shows it with its reason, and the
+/// cashier knows to reprint once the template is fixed. Nothing was printed.
+pub fn record_unprintable(
+    conn: &Connection,
+    kind: &str,
+    subject: &str,
+    reason: &str,
+) -> Result<i64, PrintError> {
+    ensure_schema(conn)?;
+    conn.execute(
+        "INSERT INTO print_jobs(created_at, kind, subject, bytes, text, dup_bytes, dup_text,
+                                state, last_error)
+         VALUES (?1, ?2, ?3, x'', '', x'', '', 'failed', ?4)",
+        params![now(), kind, subject, reason],
+    )?;
+    Ok(conn.last_insert_rowid())
 }
 
-/// Why an attempt failed, and whether paper may have come out.
-struct Failure {
-    error: String,
-    may_have_printed: bool,
+/// Whether an earlier job for `subject` has printed, may have, or still
+/// will: any new print of it must then say "DUPLICATA". A job that failed
+/// before sending a byte does not count.
+pub fn printed_before(conn: &Connection, subject: &str) -> Result<bool, PrintError> {
+    ensure_schema(conn)?;
+    Ok(conn.query_row(
+        "SELECT EXISTS(SELECT 1 FROM print_jobs WHERE subject = ?1
+                       AND (state <> 'failed' OR duplicate))",
+        [subject],
+        |r| r.get(0),
+    )?)
 }
 
-impl Runner {
-    fn run(mut self, ctl: Receiver<Control>) {
-        let mut backoff = self.opts.min_backoff;
-        let mut next_try = Instant::now();
-        loop {
-            let wait = next_try
-                .saturating_duration_since(Instant::now())
-                .max(Duration::from_millis(1));
-            match ctl.recv_timeout(wait) {
-                Ok(Control::Shutdown) | Err(RecvTimeoutError::Disconnected) => return,
-                Ok(Control::Wake) => backoff = self.opts.min_backoff,
-                Err(RecvTimeoutError::Timeout) => {}
-            }
-            next_try = Instant::now() + self.opts.poll;
-            let job = match self.next_job() {
-                Ok(Some(job)) => job,
-                Ok(None) => continue,
-                Err(e) => {
-                    tracing::warn!("print queue: {e}");
-                    continue;
-                }
-            };
-            match self.attempt(&job) {
-                Ok(()) => {
-                    backoff = self.opts.min_backoff;
-                    next_try = Instant::now();
-                    let _ = self.events.send(PrinterEvent::Printed(job.id));
-                }
-                Err(f) => {
-                    let _ = self.record_failure(&job, &f);
-                    let _ = self.events.send(PrinterEvent::Failed {
-                        id: job.id,
-                        error: f.error,
-                    });
-                    next_try = Instant::now() + backoff;
-                    backoff = (backoff * 2).min(self.opts.max_backoff);
-                }
-            }
-        }
-    }
+/// Puts a failed job back in the queue (after a fix). It keeps its
+/// duplicate flag: if a partial copy went out, the next one is a DUPLICATA.
+/// Returns false when the job is not in `failed` state or has no bytes.
+pub fn retry(conn: &Connection, id: i64) -> Result<bool, PrintError> {
+    ensure_schema(conn)?;
+    let n = conn.execute(
+        "UPDATE print_jobs SET state = 'pending', interrupted = 0
+         WHERE id = ?1 AND state = 'failed' AND length(bytes) > 0",
+        [id],
+    )?;
+    Ok(n == 1)
+}
 
-    /// Oldest pending job, in the copy this attempt must send.
-    fn next_job(&self) -> rusqlite::Result<Option<Pending>> {
-        self.conn
-            .query_row(
-                "SELECT id, kind, subject,
-                        CASE WHEN duplicate THEN dup_bytes ELSE bytes END,
-                        CASE WHEN duplicate THEN dup_text ELSE text END
-                 FROM print_jobs WHERE state = 'pending' ORDER BY id LIMIT 1",
-                [],
-                |r| {
-                    Ok(Pending {
-                        id: r.get(0)?,
-                        kind: r.get(1)?,
-                        subject: r.get(2)?,
-                        bytes: r.get(3)?,
-                        text: r.get(4)?,
-                    })
-                },
-            )
-            .optional()
-    }
+/// What is waiting and what was given up, for `souk printer status` and the
+/// till.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct QueueSummary {
+    pub pending: u64,
+    pub failed: u64,
+    /// The newest failed jobs (at most 5), newest first.
+    pub recent_failures: Vec<JobInfo>,
+}
 
-    fn report(&mut self, s: PrinterStatus) {
-        if self.last_status != Some(s) {
-            self.last_status = Some(s);
-            let _ = self.events.send(PrinterEvent::Status(s));
-        }
-    }
+pub fn summary(conn: &Connection) -> Result<QueueSummary, PrintError> {
+    ensure_schema(conn)?;
+    let failed: i64 = conn.query_row(
+        "SELECT count(*) FROM print_jobs WHERE state = 'failed'",
+        [],
+        |r| r.get(0),
+    )?;
+    let mut st = conn.prepare(&format!(
+        "SELECT {INFO_COLUMNS} FROM print_jobs WHERE state = 'failed' ORDER BY id DESC LIMIT 5"
+    ))?;
+    let recent_failures = st.query_map([], job_info)?.collect::<Result<_, _>>()?;
+    Ok(QueueSummary {
+        pending: pending_count(conn)?,
+        failed: failed as u64,
+        recent_failures,
+    })
+}
 
-    fn attempt(&mut self, job: &Pending) -> Result<(), Failure> {
-        let before = |e: String| Failure {
-            error: e,
-            may_have_printed: false,
-        };
-        let after = |e: String| Failure {
-            error: e,
-            may_have_printed: true,
-        };
-        let result = self.send(job, before, after);
-        self.driver.finish();
-        result
-    }
-
-    fn send(
-        &mut self,
-        job: &Pending,
-        before: impl Fn(String) -> Failure,
-        after: impl Fn(String) -> Failure,
-    ) -> Result<(), Failure> {
-        let status = self.driver.status().map_err(|e| {
-            self.report(PrinterStatus::Offline);
-            before(e.to_string())
-        })?;
-        self.report(status);
-        if status.blocks_printing() {
-            return Err(before(format!("imprimante : {}", status.label())));
+impl std::fmt::Display for QueueSummary {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "file d'impression : {} en attente, {} en échec",
+            self.pending, self.failed
+        )?;
+        for j in &self.recent_failures {
+            write!(
+                f,
+                "\n  n° {} {} {} ({} essai{}) : {}",
+                j.id,
+                j.kind,
+                j.subject,
+                j.attempts,
+                if j.attempts > 1 { "s" } else { "" },
+                j.last_error.as_deref().unwrap_or("raison inconnue")
+            )?;
         }
-        self.set_state(job.id, "printing")
-            .map_err(|e| before(e.to_string()))?;
-        let r = JobRef {
-            id: job.id,
-            kind: &job.kind,
-            subject: &job.subject,
-            bytes: &job.bytes,
-            text: &job.text,
-        };
-        if let Err(e) = self.driver.send_job(&r) {
-            return Err(if e.nothing_sent() {
-                before(e.to_string())
-            } else {
-                after(e.to_string())
-            });
-        }
-        // A status answer after the data proves the link held to the end.
-        let status = self
-            .driver
-            .status()
-            .map_err(|e: DriverError| after(e.to_string()))?;
-        self.report(status);
-        if status.blocks_printing() {
-            return Err(after(format!("imprimante : {}", status.label())));
-        }
-        self.conn
-            .execute(
-                "UPDATE print_jobs SET state = 'done', attempts = attempts + 1, printed_at = ?2,
-                 last_error = NULL WHERE id = ?1",
-                params![job.id, now()],
-            )
-            .map_err(|e| after(e.to_string()))?;
         Ok(())
-    }
-
-    fn set_state(&self, id: i64, state: &str) -> rusqlite::Result<usize> {
-        self.conn.execute(
-            "UPDATE print_jobs SET state = ?2 WHERE id = ?1",
-            params![id, state],
-        )
-    }
-
-    fn record_failure(&self, job: &Pending, f: &Failure) -> rusqlite::Result<usize> {
-        self.conn.execute(
-            "UPDATE print_jobs SET state = 'pending', attempts = attempts + 1, last_error = ?2,
-             duplicate = duplicate OR ?3 WHERE id = ?1",
-            params![job.id, f.error, f.may_have_printed],
-        )
     }
 }

@@ -20,6 +20,7 @@ pub fn render_text(ops: &[PrintOp], profile: &Profile) -> String {
                 }
             }
             PrintOp::Raster { alt, align, .. } => push_aligned(&mut out, alt, *align, width),
+            PrintOp::Arabic { alt, .. } => push_aligned(&mut out, alt, Align::Right, width),
             PrintOp::Feed(n) => (0..*n).for_each(|_| out.push('\n')),
             PrintOp::Cut => out.push_str(&format!("{}\n", "✂ ".repeat(width / 2).trim_end())),
             PrintOp::Drawer => {}

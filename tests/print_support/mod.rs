@@ -299,6 +299,14 @@ pub fn profile(name: &str) -> Profile {
     Profile::embedded(name).unwrap()
 }
 
+/// An embedded profile switched to Arabic through CP864 (`ESC t 37`, Epson).
+pub fn arabic_codepage_profile(name: &str) -> Profile {
+    let mut p = profile(name);
+    p.arabic = souk::print::profile::ArabicMode::Codepage;
+    p.arabic_codepage_number = Some(37);
+    p
+}
+
 /// The job bytes a fake printer received, real-time status queries removed.
 pub fn strip_status_queries(bytes: &[u8]) -> Vec<u8> {
     let mut out = Vec::with_capacity(bytes.len());

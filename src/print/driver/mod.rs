@@ -69,6 +69,10 @@ pub enum DriverError {
     BadAnswer(u8),
     #[error("connexion fermée par l'imprimante")]
     Closed,
+    /// The job itself cannot be printed (a driver says so): retrying the
+    /// same bytes would fail the same way.
+    #[error("travail refusé : {0}")]
+    Rejected(String),
     #[error("{0}")]
     Io(#[from] io::Error),
 }
@@ -76,7 +80,24 @@ pub enum DriverError {
 impl DriverError {
     /// True when no byte can have reached the printer.
     pub fn nothing_sent(&self) -> bool {
-        matches!(self, DriverError::Connect(_))
+        matches!(self, DriverError::Connect(_) | DriverError::Rejected(_))
+    }
+
+    /// True when retrying the same job cannot succeed: the queue then marks
+    /// it failed at once. Everything about the printer's state (absent, off,
+    /// unplugged, no answer, permission) stays retryable: it gets fixed.
+    pub fn is_permanent(&self) -> bool {
+        match self {
+            DriverError::Rejected(_) => true,
+            DriverError::Io(e) => matches!(
+                e.kind(),
+                io::ErrorKind::InvalidInput
+                    | io::ErrorKind::InvalidData
+                    | io::ErrorKind::Unsupported
+                    | io::ErrorKind::FileTooLarge
+            ),
+            _ => false,
+        }
     }
 
     pub(crate) fn from_io(e: io::Error) -> DriverError {
