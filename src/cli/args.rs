@@ -70,8 +70,12 @@ pub enum Command {
         #[arg(long)]
         text: bool,
     },
-    /// Imprimante : page de test ou état
-    Printer { action: PrinterAction },
+    /// Imprimante : page de test, état (et file d'impression), reprise d'un travail en échec
+    Printer {
+        action: PrinterAction,
+        /// Numéro du travail, pour `retry`
+        job: Option<i64>,
+    },
     /// Copie cohérente de la base (API de sauvegarde SQLite)
     Backup {
         #[arg(long)]
@@ -159,8 +163,12 @@ pub enum PhaseAction {
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
 pub enum PrinterAction {
+    /// Imprime une page de test
     Test,
+    /// Demande son état à l'imprimante (DLE EOT) et résume la file d'impression
     Status,
+    /// Remet dans la file le travail en échec n° JOB (numéro donné par `souk printer status`)
+    Retry,
 }
 
 #[derive(Debug, Subcommand)]

@@ -77,6 +77,6 @@ fn run(cli: Cli) -> Result<()> {
         Some(Command::Receipt { ticket, out, text }) => {
             tills::receipt(&ctx, &ticket, out.as_deref(), text)
         }
-        Some(Command::Printer { action }) => tills::printer(&ctx, action),
+        Some(Command::Printer { action, job }) => tills::printer(&ctx, action, job),
     }
 }

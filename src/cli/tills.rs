@@ -87,36 +87,66 @@ fn templates() -> Templates {
     }
 }
 
-pub fn printer(ctx: &Ctx, action: PrinterAction) -> Result<()> {
+pub fn printer(ctx: &Ctx, action: PrinterAction, job: Option<i64>) -> Result<()> {
+    match action {
+        PrinterAction::Retry => retry(ctx, job),
+        PrinterAction::Status => status(ctx),
+        PrinterAction::Test => test_page(ctx),
+    }
+}
+
+/// Puts a failed job back in the queue; the till prints it at its next start.
+fn retry(ctx: &Ctx, job: Option<i64>) -> Result<()> {
+    let Some(job) = job else {
+        bail!("souk printer retry N : donnez le numéro du travail (voir « souk printer status »)");
+    };
+    let db = ctx.open()?;
+    if !print::queue::retry(db.conn(), job)? {
+        bail!(
+            "travail n° {job} : rien à remettre dans la file (inconnu, pas en échec, ou jamais mis en page : \
+             réimprimez le ticket avec « souk receipt »)"
+        );
+    }
+    println!(
+        "travail n° {job} remis dans la file : il s'imprimera à la prochaine ouverture de la caisse"
+    );
+    Ok(())
+}
+
+/// The printer's real-time state (DLE EOT where it answers) and the queue: waiting and failed jobs.
+fn status(ctx: &Ctx) -> Result<()> {
+    let config = printer_config(ctx)?;
+    let status = print::open_driver(&config)?.status()?;
+    println!("imprimante ({:?}) : {}", config.driver, status.label());
+    // The queue is in the market database; without one (a bare printer check) there is nothing to list.
+    if let Ok(db) = ctx.open() {
+        println!("{}", print::queue::summary(db.conn())?);
+    }
+    if matches!(
+        status,
+        print::PrinterStatus::PaperOut
+            | print::PrinterStatus::CoverOpen
+            | print::PrinterStatus::Offline
+    ) {
+        bail!("imprimante non prête : {}", status.label());
+    }
+    Ok(())
+}
+
+fn test_page(ctx: &Ctx) -> Result<()> {
     let config = printer_config(ctx)?;
     let mut driver = print::open_driver(&config)?;
-    match action {
-        PrinterAction::Status => {
-            let status = driver.status()?;
-            println!("imprimante ({:?}) : {}", config.driver, status.label());
-            if matches!(
-                status,
-                print::PrinterStatus::PaperOut
-                    | print::PrinterStatus::CoverOpen
-                    | print::PrinterStatus::Offline
-            ) {
-                bail!("imprimante non prête : {}", status.label());
-            }
-        }
-        PrinterAction::Test => {
-            let market = ctx
-                .open()
-                .ok()
-                .and_then(|db| crate::documents::market_info(db.conn()).ok());
-            let page = TestPage {
-                market,
-                printed_at: Clock::market()?.now()?.display(),
-                duplicate: false,
-            };
-            let rendered = print::render_test_page(&page, &config.load_profile()?, &templates())?;
-            driver.write_all(&rendered.bytes)?;
-            println!("page de test envoyée ({} octets)", rendered.bytes.len());
-        }
-    }
+    let market = ctx
+        .open()
+        .ok()
+        .and_then(|db| crate::documents::market_info(db.conn()).ok());
+    let page = TestPage {
+        market,
+        printed_at: Clock::market()?.now()?.display(),
+        duplicate: false,
+    };
+    let rendered = print::render_test_page(&page, &config.load_profile()?, &templates())?;
+    driver.write_all(&rendered.bytes)?;
+    println!("page de test envoyée ({} octets)", rendered.bytes.len());
     Ok(())
 }
