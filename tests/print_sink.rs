@@ -79,3 +79,45 @@ fn first_print_is_the_original_and_every_reprint_a_duplicata() {
     let s = queue::summary(db.conn()).unwrap();
     assert_eq!((s.pending, s.failed), (0, 1));
 }
+
+/// Ctrl+T at the till: the drawer pulse goes through the queue as a job of its own (ESC p on the profile's
+/// pin), and a till configured without a drawer refuses instead of pretending.
+#[test]
+fn the_drawer_opens_through_the_queue_only_where_there_is_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = common::sample_market(dir.path(), true);
+    let db = Db::open(&path).unwrap();
+    let out = dir.path().join("prints");
+    let mut none = QueueSink::start(
+        &path,
+        &PrinterConfig {
+            dir: out.clone(),
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    let e = none.open_drawer().unwrap_err();
+    assert!(e.to_string().contains("aucun tiroir-caisse"), "{e}");
+    drop(none);
+
+    let mut sink = QueueSink::start(
+        &path,
+        &PrinterConfig {
+            dir: out.clone(),
+            drawer: true,
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    sink.open_drawer().unwrap();
+    wait_printed(&db, 1, &out);
+    let bins: Vec<Vec<u8>> = std::fs::read_dir(&out)
+        .unwrap()
+        .flatten()
+        .filter(|e| e.path().extension().is_some_and(|x| x == "bin"))
+        .map(|e| std::fs::read(e.path()).unwrap())
+        .collect();
+    assert_eq!(bins.len(), 1);
+    assert_eq!(&bins[0][..2], b"\x1bp", "{:02x?}", bins[0]);
+    assert_eq!(bins[0].len(), 5, "ESC p m t1 t2: {:02x?}", bins[0]);
+}

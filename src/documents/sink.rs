@@ -135,6 +135,11 @@ impl ReceiptSink for QueueSink {
     /// The profile's drawer pulse as a job of its own (queued like a receipt, so an offline printer delays
     /// it rather than losing it). A profile without drawer pins says so.
     fn open_drawer(&mut self) -> Result<()> {
+        if !self.drawer {
+            anyhow::bail!(
+                "aucun tiroir-caisse sur cette caisse (drawer = true dans [printer] de souk.toml)"
+            );
+        }
         let bytes = print::drawer_kick(&self.profile).ok_or_else(|| {
             anyhow::anyhow!(
                 "pas de tiroir-caisse dans le profil d'imprimante {}",

@@ -100,14 +100,15 @@ pub fn override_price(app: &mut App, i: usize, price: Decimal, approver: &str) {
     }
 }
 
-/// Opens the drawer without a sale, journalled with the supervisor who allowed it.
+/// Opens the drawer without a sale, journalled with the supervisor who allowed it. A till without a drawer
+/// says so and journals nothing.
 pub fn open_drawer(app: &mut App, approver: &str) {
-    let shift = app.shift.as_ref().map(|s| s.id.clone()).unwrap_or_default();
-    if let Err(e) = journal(app, "drawer", approver, &shift, "sans vente") {
-        return app.fail(e);
+    if let Err(e) = app.sink.open_drawer() {
+        return app.error(app.tr.a("printer-failed", &[("error", &format!("{e:#}"))]));
     }
-    match app.sink.open_drawer() {
+    let shift = app.shift.as_ref().map(|s| s.id.clone()).unwrap_or_default();
+    match journal(app, "drawer", approver, &shift, "sans vente") {
         Ok(()) => app.info(app.tr.a("drawer-opened", &[("approver", approver)])),
-        Err(e) => app.error(app.tr.a("printer-failed", &[("error", &format!("{e:#}"))])),
+        Err(e) => app.fail(e),
     }
 }
