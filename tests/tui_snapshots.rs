@@ -184,3 +184,21 @@ fn reports_menu_settlement_and_tills() {
     press(&mut app, KeyCode::Esc);
     assert!(matches!(app.screen, souk::tui::app::Screen::Sale(_)));
 }
+
+/// A long market name on a narrow terminal is shortened; the till, the cashier and the printer's state stay.
+#[test]
+fn status_bar_keeps_the_printer_state_on_80_columns() {
+    let dir = TempDir::new().unwrap();
+    let mut app = till(&dir, "fr");
+    open_shift(&mut app);
+    app.market.name = "Grand marché itinérant de l'économie sociale et solidaire — Ifrane".into();
+    let mut t = Terminal::new(TestBackend::new(80, 24)).unwrap();
+    t.draw(|f| souk::tui::draw(f, &app)).unwrap();
+    let top: String = (0..80)
+        .map(|x| t.backend().buffer()[(x, 0)].symbol().to_string())
+        .collect();
+    assert!(top.contains("Grand marché"), "{top}");
+    assert!(top.contains('…'), "{top}");
+    assert!(top.contains("· T01 · Amina · -"), "{top}");
+    assert!(top.trim_end().ends_with("14/05/2026 10:30"), "{top}");
+}

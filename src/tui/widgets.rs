@@ -90,20 +90,34 @@ pub fn status_bar(f: &mut Frame, area: Rect, app: &App) {
         tr.t("status-printer"),
         app.sink.status()
     );
-    // Narrow terminals drop the labels first, never the printer state.
-    let left = if long.chars().count() + 18 <= area.width as usize {
+    let clock = app.now().display();
+    let room = (area.width as usize).saturating_sub(clock.chars().count() + 2);
+    // Narrow terminals drop the labels first, then shorten the market's name; never the printer state.
+    let left = if long.chars().count() <= room {
         long
     } else {
-        let printer = app.sink.status();
-        format!(
-            " {} · {} · {} · {} · {printer}",
-            app.market.name,
+        let tail = format!(
+            " · {} · {} · {} · {}",
             app.phase_label(),
             app.till,
-            who
-        )
+            who,
+            app.sink.status()
+        );
+        let keep = room.saturating_sub(tail.chars().count() + 1);
+        let name: String = if app.market.name.chars().count() > keep {
+            let mut cut: String = app
+                .market
+                .name
+                .chars()
+                .take(keep.saturating_sub(1))
+                .collect();
+            cut.push('…');
+            cut
+        } else {
+            app.market.name.clone()
+        };
+        format!(" {name}{tail}")
     };
-    let clock = app.now().display();
     let [l, r] = Layout::horizontal([
         Constraint::Min(10),
         Constraint::Length(clock.len() as u16 + 2),
