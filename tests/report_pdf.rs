@@ -125,7 +125,7 @@ fn many_exhibitors_paginate_the_summary() {
     report.rows = (0..120)
         .map(|i| {
             let mut r = template.clone();
-            r.exhibitor_code = format!("E{i:03}");
+            r.figures.exhibitor_code = format!("E{i:03}");
             r
         })
         .collect();

@@ -37,8 +37,8 @@ fn settlement_text_provisional() {
 fn settlement_text_large_amounts_still_fit() {
     let mut report = sample::settlement();
     for row in &mut report.rows {
-        row.gross *= rust_decimal::Decimal::from(1000);
-        row.due_to_exhibitor *= rust_decimal::Decimal::from(1000);
+        row.figures.gross *= rust_decimal::Decimal::from(1000);
+        row.figures.due_to_exhibitor *= rust_decimal::Decimal::from(1000);
     }
     let out = text(render_settlement(&report, Format::Text).unwrap());
     assert_fits(&out);

@@ -75,7 +75,7 @@ impl ShareSums {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct SettlementFigures {
     pub exhibitor_code: String,
     pub exhibitor_name: String,

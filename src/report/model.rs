@@ -14,6 +14,7 @@
 //! - `DayReport` carries an optional `chain_head` for the same reason
 //!   (empty string = not printed).
 
+pub use crate::domain::settlement::SettlementFigures;
 use rust_decimal::Decimal;
 
 /// The market the report is about.
@@ -45,31 +46,19 @@ impl PhaseHeader {
     }
 }
 
-/// Settlement of one exhibitor for one phase (see DESIGN.md, "Settlement").
+/// Settlement of one exhibitor for one phase (see DESIGN.md, "Settlement"): the domain's figures, which the
+/// renderers read through `Deref` (`row.net`), and the phase they belong to.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct SettlementRow {
     pub phase: u32,
-    pub exhibitor_code: String,
-    pub exhibitor_name: String,
-    pub ice: Option<String>,
-    /// cooperative, association, GIE…
-    pub kind: String,
-    pub tickets: u64,
-    pub gross: Decimal,
-    pub refunds: Decimal,
-    pub net: Decimal,
-    pub cash: Decimal,
-    pub card: Decimal,
-    pub mobile: Decimal,
-    pub other: Decimal,
-    /// `0.05` = 5 %.
-    pub commission_rate: Decimal,
-    pub commission: Decimal,
-    pub stall_fee: Decimal,
-    pub collected_by_organiser: Decimal,
-    pub collected_by_exhibitor: Decimal,
-    /// Negative: the exhibitor owes the organiser.
-    pub due_to_exhibitor: Decimal,
+    pub figures: SettlementFigures,
+}
+
+impl std::ops::Deref for SettlementRow {
+    type Target = SettlementFigures;
+    fn deref(&self) -> &SettlementFigures {
+        &self.figures
+    }
 }
 
 impl SettlementRow {
@@ -77,10 +66,7 @@ impl SettlementRow {
     /// Identity fields are empty, `commission_rate` is zero (a sum of rates
     /// means nothing), `phase` is taken from the first row.
     pub fn totals(rows: &[SettlementRow]) -> SettlementRow {
-        let mut t = SettlementRow {
-            phase: rows.first().map_or(0, |r| r.phase),
-            ..SettlementRow::default()
-        };
+        let mut t = SettlementFigures::default();
         for r in rows {
             t.tickets += r.tickets;
             t.gross += r.gross;
@@ -96,7 +82,10 @@ impl SettlementRow {
             t.collected_by_exhibitor += r.collected_by_exhibitor;
             t.due_to_exhibitor += r.due_to_exhibitor;
         }
-        t
+        SettlementRow {
+            phase: rows.first().map_or(0, |r| r.phase),
+            figures: t,
+        }
     }
 }
 

@@ -56,28 +56,8 @@ fn stamp(
     }
 }
 
-fn row(phase: u32, f: SettlementFigures) -> SettlementRow {
-    SettlementRow {
-        phase,
-        exhibitor_code: f.exhibitor_code,
-        exhibitor_name: f.exhibitor_name,
-        ice: f.ice,
-        kind: f.kind,
-        tickets: f.tickets,
-        gross: f.gross,
-        refunds: f.refunds,
-        net: f.net,
-        cash: f.cash,
-        card: f.card,
-        mobile: f.mobile,
-        other: f.other,
-        commission_rate: f.commission_rate,
-        commission: f.commission,
-        stall_fee: f.stall_fee,
-        collected_by_organiser: f.collected_by_organiser,
-        collected_by_exhibitor: f.collected_by_exhibitor,
-        due_to_exhibitor: f.due_to_exhibitor,
-    }
+fn row(phase: u32, figures: SettlementFigures) -> SettlementRow {
+    SettlementRow { phase, figures }
 }
 
 pub fn settlement_report(conn: &Connection, number: u32) -> Result<SettlementReport> {
