@@ -18,7 +18,7 @@ pub struct NewEntry<'a> {
     pub amount: i64,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Entry {
     pub chain: String,
     pub seq: u64,

@@ -61,7 +61,7 @@ impl Checker<'_> {
         let mut wire_tickets = Vec::new();
         for r in raw.records.into_iter().skip(1) {
             match r {
-                Record::Entry(e) => by_chain.entry(e.chain.clone()).or_default().push(e.into()),
+                Record::Entry(e) => by_chain.entry(e.chain.clone()).or_default().push(e),
                 Record::Ticket(t) => wire_tickets.push(t),
                 Record::Bundle(_) => self.fail(Refusal::Malformed, "deux en-têtes".into())?,
             }

@@ -1,6 +1,6 @@
 //! `souk export`: a bundle of what this database journalled, read in one snapshot, written to a temporary file,
 //! synced and renamed. The only write is a bookkeeping row in `exports` (never sales data).
-use super::format::{BundleWriter, ChainRange, Header, Record, WireEntry, WireTicket};
+use super::format::{BundleWriter, ChainRange, Header, Record, WireTicket};
 use super::rows::TicketStream;
 use crate::domain::canonical::encode_ticket;
 use crate::storage::journal::{self, from_row};
@@ -143,7 +143,7 @@ fn write_entries<W: Write>(
     let mut rows = stmt.query(params![r.chain, r.from_seq as i64, r.to_seq as i64])?;
     let mut n = 0;
     while let Some(row) = rows.next()? {
-        w.record(&Record::Entry(WireEntry::from(from_row(row)?)))?;
+        w.record(&Record::Entry(from_row(row)?))?;
         n += 1;
     }
     Ok(n)

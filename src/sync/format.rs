@@ -42,22 +42,8 @@ pub struct Header {
     pub org: ChainRange,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct WireEntry {
-    pub chain: String,
-    pub seq: u64,
-    pub at_utc: String,
-    pub utc_offset: i32,
-    pub kind: String,
-    pub actor: String,
-    pub approver: String,
-    pub subject: String,
-    pub detail: String,
-    pub amount: i64,
-    pub grand_total: i64,
-    pub prev_hash: String,
-    pub hash: String,
-}
+/// A journal entry travels as the ledger stores it (same fields, same order).
+pub type WireEntry = Entry;
 
 /// A ticket as hashed into its journal entry (`souk-ticket/1` text), plus the per-exhibitor shares the
 /// exporting database stored: `[exhibitor, net, cash, card, mobile, other]`, compared with a recomputation.
@@ -74,46 +60,6 @@ pub enum Record {
     Bundle(Header),
     Entry(WireEntry),
     Ticket(WireTicket),
-}
-
-impl From<Entry> for WireEntry {
-    fn from(e: Entry) -> Self {
-        WireEntry {
-            chain: e.chain,
-            seq: e.seq,
-            at_utc: e.at_utc,
-            utc_offset: e.utc_offset,
-            kind: e.kind,
-            actor: e.actor,
-            approver: e.approver,
-            subject: e.subject,
-            detail: e.detail,
-            amount: e.amount,
-            grand_total: e.grand_total,
-            prev_hash: e.prev_hash,
-            hash: e.hash,
-        }
-    }
-}
-
-impl From<WireEntry> for Entry {
-    fn from(e: WireEntry) -> Self {
-        Entry {
-            chain: e.chain,
-            seq: e.seq,
-            at_utc: e.at_utc,
-            utc_offset: e.utc_offset,
-            kind: e.kind,
-            actor: e.actor,
-            approver: e.approver,
-            subject: e.subject,
-            detail: e.detail,
-            amount: e.amount,
-            grand_total: e.grand_total,
-            prev_hash: e.prev_hash,
-            hash: e.hash,
-        }
-    }
 }
 
 /// Writes records while hashing them; `finish` appends the trailer.
