@@ -62,6 +62,11 @@ pub enum Command {
     },
     /// Vérifie la chaîne du journal et la numérotation des tickets
     Verify,
+    /// Contrôle un témoin imprimé (QR d'un reçu SOUK1|…, tête d'un rapport Z ou d'un relevé) contre le journal
+    Check {
+        /// Le contenu du QR (SOUK1|T01-000042|1a2b3c4d|182.50) ou l'empreinte imprimée
+        witness: String,
+    },
     /// Réimprime un ticket, ou écrit ses octets ESC/POS (ou son texte) dans un fichier
     Receipt {
         ticket: String,

@@ -1,5 +1,6 @@
 //! Dispatch of the command line. Exit 0 ok, 1 error (one-line reason first on stderr), 2 usage.
 pub mod args;
+mod check;
 mod phase;
 mod pin;
 mod report;
@@ -64,6 +65,7 @@ fn run(cli: Cli) -> Result<()> {
         Some(Command::Init(a)) => setup::init(&ctx, &a),
         Some(Command::Import { kind, file }) => setup::import(&ctx, kind, &file),
         Some(Command::Verify) => setup::verify(&ctx),
+        Some(Command::Check { witness }) => check::check(&ctx, &witness),
         Some(Command::Backup { out }) => setup::backup(&ctx, &out),
         Some(Command::People(cmd)) => setup::people(&ctx, cmd),
         Some(Command::Report(cmd)) => report::report(&ctx, cmd),

@@ -11,6 +11,7 @@ pub mod settlement;
 pub mod shifts;
 pub mod tickets;
 pub mod verify;
+pub mod witness;
 
 use anyhow::{Context, Result, bail};
 use rusqlite::{Connection, OpenFlags};
