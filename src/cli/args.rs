@@ -54,6 +54,9 @@ pub enum Command {
         /// Seulement ce qui n'a pas encore été exporté
         #[arg(long)]
         since_last: bool,
+        /// Remplace le fichier --out s'il existe (jamais la base en cours d'utilisation)
+        #[arg(long)]
+        force: bool,
     },
     /// Vérifie et fusionne des lots de caisses (organisateur)
     Merge {
@@ -69,6 +72,9 @@ pub enum Command {
         out: Option<PathBuf>,
         #[arg(long)]
         text: bool,
+        /// Remplace le fichier --out s'il existe (jamais la base en cours d'utilisation)
+        #[arg(long)]
+        force: bool,
     },
     /// Imprimante : page de test, état (et file d'impression), reprise d'un travail en échec
     Printer {
@@ -80,6 +86,9 @@ pub enum Command {
     Backup {
         #[arg(long)]
         out: PathBuf,
+        /// Remplace le fichier --out s'il existe (jamais la base en cours d'utilisation)
+        #[arg(long)]
+        force: bool,
     },
     /// Personnes (caissiers, superviseurs, organisateurs) et leurs codes
     #[command(subcommand)]
@@ -131,6 +140,9 @@ pub enum ReportCmd {
         format: String,
         #[arg(long)]
         out: Option<PathBuf>,
+        /// Remplace le fichier --out s'il existe (jamais la base en cours d'utilisation)
+        #[arg(long)]
+        force: bool,
     },
     /// Recettes du jour par exposant
     Day {
@@ -143,6 +155,9 @@ pub enum ReportCmd {
         format: String,
         #[arg(long)]
         out: Option<PathBuf>,
+        /// Remplace le fichier --out s'il existe (jamais la base en cours d'utilisation)
+        #[arg(long)]
+        force: bool,
     },
     /// Totaux d'une phase pour la région
     Totals {
@@ -152,6 +167,9 @@ pub enum ReportCmd {
         format: String,
         #[arg(long)]
         out: Option<PathBuf>,
+        /// Remplace le fichier --out s'il existe (jamais la base en cours d'utilisation)
+        #[arg(long)]
+        force: bool,
     },
 }
 
