@@ -54,6 +54,9 @@ pub enum Command {
         /// Seulement ce qui n'a pas encore été exporté
         #[arg(long)]
         since_last: bool,
+        /// Remplace le fichier --out s'il existe (jamais la base en cours d'utilisation)
+        #[arg(long)]
+        force: bool,
     },
     /// Vérifie et fusionne des lots de caisses (organisateur)
     Merge {
@@ -74,6 +77,9 @@ pub enum Command {
         out: Option<PathBuf>,
         #[arg(long)]
         text: bool,
+        /// Remplace le fichier --out s'il existe (jamais la base en cours d'utilisation)
+        #[arg(long)]
+        force: bool,
     },
     /// Imprimante : page de test, état (et file d'impression), reprise d'un travail en échec
     Printer {
@@ -85,6 +91,9 @@ pub enum Command {
     Backup {
         #[arg(long)]
         out: PathBuf,
+        /// Remplace le fichier --out s'il existe (jamais la base en cours d'utilisation)
+        #[arg(long)]
+        force: bool,
     },
     /// Personnes (caissiers, superviseurs, organisateurs) et leurs codes
     #[command(subcommand)]
@@ -136,6 +145,9 @@ pub enum ReportCmd {
         format: String,
         #[arg(long)]
         out: Option<PathBuf>,
+        /// Remplace le fichier --out s'il existe (jamais la base en cours d'utilisation)
+        #[arg(long)]
+        force: bool,
     },
     /// Recettes du jour par exposant
     Day {
@@ -148,6 +160,9 @@ pub enum ReportCmd {
         format: String,
         #[arg(long)]
         out: Option<PathBuf>,
+        /// Remplace le fichier --out s'il existe (jamais la base en cours d'utilisation)
+        #[arg(long)]
+        force: bool,
     },
     /// Totaux d'une phase pour la région
     Totals {
@@ -157,6 +172,9 @@ pub enum ReportCmd {
         format: String,
         #[arg(long)]
         out: Option<PathBuf>,
+        /// Remplace le fichier --out s'il existe (jamais la base en cours d'utilisation)
+        #[arg(long)]
+        force: bool,
     },
 }
 

@@ -5,7 +5,7 @@ use anyhow::{Result, bail};
 
 pub fn check(ctx: &Ctx, text: &str) -> Result<()> {
     let w = witness::parse(text)?;
-    let db = ctx.open()?;
+    let db = ctx.open_read()?;
     let outcome = witness::check(db.conn(), &w)?;
     if outcome.conforme {
         for l in &outcome.lines {
