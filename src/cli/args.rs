@@ -31,8 +31,14 @@ pub enum Command {
     Demo(DemoArgs),
     /// Crée une base de marché vide
     Init(InitArgs),
-    /// Importe un fichier CSV (tout ou rien)
-    Import { kind: ImportKind, file: PathBuf },
+    /// Importe un fichier CSV, XLSX ou ODS (tout ou rien)
+    Import {
+        kind: ImportKind,
+        file: PathBuf,
+        /// Montre ce qui serait ajouté, modifié, inchangé ou refusé, sans rien écrire
+        #[arg(long)]
+        dry_run: bool,
+    },
     /// Rapports : règlement d'une phase, recettes du jour, totaux de phase
     #[command(subcommand)]
     Report(ReportCmd),
@@ -151,7 +157,7 @@ pub enum ReportCmd {
     },
     /// Recettes du jour par exposant
     Day {
-        /// AAAA-MM-JJ (aujourd'hui par défaut)
+        /// JJ/MM/AAAA ou AAAA-MM-JJ (aujourd'hui par défaut)
         #[arg(long)]
         date: Option<String>,
         #[arg(long = "till")]

@@ -89,7 +89,11 @@ fn run(cli: Cli) -> Result<()> {
         None => setup::open_till(&ctx, None),
         Some(Command::Demo(a)) => setup::demo(&ctx, &a, cli.db.is_some()),
         Some(Command::Init(a)) => setup::init(&ctx, &a),
-        Some(Command::Import { kind, file }) => setup::import(&ctx, kind, &file),
+        Some(Command::Import {
+            kind,
+            file,
+            dry_run,
+        }) => setup::import(&ctx, kind, &file, dry_run),
         Some(Command::Verify) => setup::verify(&ctx),
         Some(Command::Check { witness }) => check::check(&ctx, &witness),
         Some(Command::Backup { out, force }) => setup::backup(&ctx, &out, force),

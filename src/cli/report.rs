@@ -76,8 +76,7 @@ fn format_for(name: &str, out: Option<&Path>) -> Result<Format> {
 }
 
 fn check_date(d: &str) -> Result<String> {
-    match d.parse::<jiff::civil::Date>() {
-        Ok(date) if d.len() == 10 => Ok(date.to_string()),
-        _ => bail!("--date « {d} » : date attendue AAAA-MM-JJ"),
-    }
+    crate::domain::parse::parse_date(d)
+        .map(|date| date.to_string())
+        .map_err(|e| anyhow::anyhow!("--date {e}"))
 }

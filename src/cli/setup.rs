@@ -45,7 +45,7 @@ pub fn init(ctx: &Ctx, a: &InitArgs) -> Result<()> {
     Ok(())
 }
 
-pub fn import(ctx: &Ctx, kind: ImportKind, file: &Path) -> Result<()> {
+pub fn import(ctx: &Ctx, kind: ImportKind, file: &Path, dry_run: bool) -> Result<()> {
     let kind = match kind {
         ImportKind::Phases => Kind::Phases,
         ImportKind::Tills => Kind::Tills,
@@ -54,17 +54,19 @@ pub fn import(ctx: &Ctx, kind: ImportKind, file: &Path) -> Result<()> {
         ImportKind::Sales => Kind::Sales,
     };
     let mut db = ctx.open()?;
-    let s = import::import_file(&mut db, kind, file, &cli_actor())?;
-    match kind {
-        Kind::Sales => println!(
-            "{} : {} lignes, {} tickets papier importés",
-            file.display(),
-            s.rows,
-            s.tickets
-        ),
-        _ => println!("{} : {} lignes importées", file.display(), s.rows),
+    if !dry_run {
+        println!(
+            "{}",
+            import::import_file(&mut db, kind, file, &cli_actor())?
+        );
+        return Ok(());
     }
-    Ok(())
+    let outcome = import::preview_file(&mut db, kind, file, &cli_actor())?;
+    println!("{}", outcome.summary);
+    match outcome.error {
+        Some(e) => Err(e.context("le fichier serait refusé")),
+        None => Ok(()),
+    }
 }
 
 pub fn verify(ctx: &Ctx) -> Result<()> {
