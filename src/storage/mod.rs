@@ -13,6 +13,7 @@ pub mod tickets;
 pub mod verify;
 
 use anyhow::{Context, Result, bail};
+use rusqlite::config::DbConfig;
 use rusqlite::{Connection, OpenFlags};
 use std::fs::{File, OpenOptions};
 use std::path::{Path, PathBuf};
@@ -109,6 +110,10 @@ pub fn configure(conn: &Connection) -> Result<()> {
     conn.pragma_update(None, "journal_mode", "WAL")?;
     conn.pragma_update(None, "synchronous", "FULL")?;
     conn.pragma_update(None, "foreign_keys", "ON")?;
+    // One plan per statement whatever its bound values: otherwise SQLite re-plans a statement when a value it
+    // planned with changes, and rusqlite's cache clears bindings on every return, so hot statements were
+    // re-parsed and re-planned on nearly every use.
+    conn.set_db_config(DbConfig::SQLITE_DBCONFIG_ENABLE_QPSG, true)?;
     conn.set_prepared_statement_cache_capacity(64);
     Ok(())
 }
@@ -130,5 +135,21 @@ fn take_lock(db_path: &Path) -> Result<File> {
             db_path.display()
         ),
         Err(std::fs::TryLockError::Error(e)) => Err(e).context("verrou de la base"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_connection_plans_statements_once() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = Db::create(&dir.path().join("m.db")).unwrap();
+        let qpsg = db
+            .conn()
+            .db_config(DbConfig::SQLITE_DBCONFIG_ENABLE_QPSG)
+            .unwrap();
+        assert!(qpsg, "bound values would re-plan cached statements");
     }
 }
