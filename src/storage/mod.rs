@@ -16,6 +16,7 @@ pub mod verify;
 pub mod witness;
 
 use anyhow::{Context, Result, bail};
+use rusqlite::config::DbConfig;
 use rusqlite::{Connection, OpenFlags};
 use std::fs::File;
 use std::path::{Path, PathBuf};
@@ -177,6 +178,26 @@ pub fn configure(conn: &Connection) -> Result<()> {
     conn.pragma_update(None, "journal_mode", "WAL")?;
     conn.pragma_update(None, "synchronous", "FULL")?;
     conn.pragma_update(None, "foreign_keys", "ON")?;
+    // One plan per statement whatever its bound values: otherwise SQLite re-plans a statement when a value it
+    // planned with changes, and rusqlite's cache clears bindings on every return, so hot statements were
+    // re-parsed and re-planned on nearly every use.
+    conn.set_db_config(DbConfig::SQLITE_DBCONFIG_ENABLE_QPSG, true)?;
     conn.set_prepared_statement_cache_capacity(64);
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_connection_plans_statements_once() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = Db::create(&dir.path().join("m.db")).unwrap();
+        let qpsg = db
+            .conn()
+            .db_config(DbConfig::SQLITE_DBCONFIG_ENABLE_QPSG)
+            .unwrap();
+        assert!(qpsg, "bound values would re-plan cached statements");
+    }
 }
