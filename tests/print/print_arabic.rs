@@ -1,9 +1,8 @@
 //! Arabic names through the printer's CP864 code page (`arabic = "codepage"`):
 //! golden bytes, the `ESC t` switches around each name, and the bytes read back.
 
-mod print_support;
 
-use print_support::*;
+use crate::support::print::*;
 use souk::print::decode::{transcript, transcript_with_arabic};
 use souk::print::*;
 

@@ -1,6 +1,6 @@
 //! Property: for random markets (random baskets over several exhibitors and tills, split payments, ticket
 //! discounts, refunds), the exhibitors' settlement figures add up exactly to the tills' takings, per method.
-mod common;
+use crate::support::common;
 use proptest::prelude::*;
 use rust_decimal::Decimal;
 use souk::domain::money::to_centimes;

@@ -1,11 +1,10 @@
 //! Bundles that must be refused, leaving the database exactly as it was.
-mod sync_support;
 
 use souk::domain::canonical::sha256_hex;
 use souk::storage::Db;
 use souk::sync::{Refusal, SyncError, export, merge};
 use std::path::{Path, PathBuf};
-use sync_support::*;
+use crate::support::sync::*;
 
 fn refused(db: &mut Db, files: &[PathBuf]) -> SyncError {
     let before = dump(db);

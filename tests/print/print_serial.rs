@@ -1,11 +1,10 @@
 //! Serial driver through a pty pair (the master side plays the printer).
 
-mod print_support;
 
 use std::io::{Read, Write};
 use std::time::{Duration, Instant};
 
-use print_support::*;
+use crate::support::print::*;
 use serialport::{SerialPort, TTYPort};
 use souk::print::driver::{FlowControl, SerialDriver};
 use souk::print::*;

@@ -1,6 +1,5 @@
 //! Reports and phase close through the real binary, on the contract's sample market.
-mod common;
-use common::*;
+use crate::support::common::*;
 use std::collections::BTreeMap;
 
 fn csv_rows(text: &str) -> BTreeMap<String, BTreeMap<String, String>> {

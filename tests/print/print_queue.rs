@@ -1,13 +1,12 @@
 //! Print queue: a printer that is off never blocks a sale; jobs print in order
 //! when it comes back; the file printer writes `.bin` + `.txt` per job.
 
-mod print_support;
 
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use print_support::*;
+use crate::support::print::*;
 use souk::print::driver::{DriverError, FileDriver, JobRef};
 use souk::print::queue::{self, WorkerOptions};
 use souk::print::*;

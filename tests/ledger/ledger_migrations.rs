@@ -1,5 +1,4 @@
 //! Migrations: from an empty file and from every earlier schema version to the latest, data kept.
-mod common;
 use souk::storage::Db;
 use souk::storage::migrate::{MIGRATIONS, current_version, migrate_to};
 

@@ -2,12 +2,11 @@
 //! blocking the jobs behind them; while a printer that is merely off or out
 //! of paper is waited for as long as it takes. Never a second original.
 
-mod print_support;
 
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use print_support::*;
+use crate::support::print::*;
 use souk::print::driver::{DriverError, JobRef};
 use souk::print::queue::{self, WorkerOptions};
 use souk::print::*;

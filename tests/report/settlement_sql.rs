@@ -1,7 +1,6 @@
 //! The settlement recomputed with plain SQL from tickets, lines and payments — independently of the domain
 //! code (its own largest-remainder split with window functions) — gives the same figures.
-mod common;
-use common::*;
+use crate::support::common::*;
 use rust_decimal::Decimal;
 use souk::domain::money::to_centimes;
 use souk::domain::sale::build_sale;

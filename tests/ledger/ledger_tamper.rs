@@ -1,7 +1,6 @@
 //! Tamper test: with the triggers dropped, changing or deleting a row of tickets, lines, payments, shares or the
 //! journal behind the program's back makes `souk verify` exit 1 and name the entry.
-mod common;
-use common::*;
+use crate::support::common::*;
 use std::path::Path;
 
 const TRIGGERS: &[&str] = &[

@@ -1,7 +1,6 @@
 //! Crash test: a child process commits tickets in a loop and reports each commit; it is killed with SIGKILL
 //! at random moments. After every kill, every reported ticket is there, nothing is partial, verify passes.
-mod common;
-use common::*;
+use crate::support::common::*;
 use rust_decimal::Decimal;
 use souk::domain::sale::build_sale;
 use souk::domain::{LineDraft, PaymentDraft, PaymentMethod, Unit};
@@ -85,7 +84,7 @@ fn crash_kills_never_lose_a_reported_ticket() {
             .args([
                 "--ignored",
                 "--exact",
-                "crash_child",
+                "ledger_crash::crash_child",
                 "--nocapture",
                 "--test-threads=1",
             ])

@@ -1,7 +1,6 @@
 //! Imports through the real binary: good files land, bad ones are refused with file:line:column and change
 //! nothing.
-mod common;
-use common::*;
+use crate::support::common::*;
 use std::path::Path;
 
 fn refused(db: &Path, kind: &str, name: &str, content: &str, expect: &[&str]) {

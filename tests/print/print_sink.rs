@@ -2,8 +2,7 @@
 //! the original, every later one (reprint while queued, or after) says
 //! "DUPLICATA"; an earlier job that failed before printing does not count.
 
-#[path = "common/mod.rs"]
-mod common;
+use crate::support::common;
 
 use std::path::Path;
 use std::time::{Duration, Instant};

@@ -1,11 +1,10 @@
 //! Network driver and queue against fake printers on 127.0.0.1.
 
-mod print_support;
 
 use std::net::TcpListener;
 use std::time::{Duration, Instant};
 
-use print_support::*;
+use crate::support::print::*;
 use souk::print::driver::NetworkDriver;
 use souk::print::queue::{self, WorkerOptions};
 use souk::print::*;
