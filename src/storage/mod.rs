@@ -3,6 +3,7 @@
 pub mod backup;
 pub mod catalogue;
 pub mod clock;
+pub mod drafts;
 pub mod journal;
 pub mod migrate;
 mod open;
