@@ -71,10 +71,15 @@ pub fn import(ctx: &Ctx, kind: ImportKind, file: &Path, dry_run: bool) -> Result
 
 pub fn verify(ctx: &Ctx) -> Result<()> {
     let db = ctx.open_read()?;
-    let v = verify_db(db.conn())?;
+    let mut v = verify_db(db.conn())?;
     for t in crate::sync::till_status_with(db.conn(), &v)? {
         println!("{}", till_line(&t));
     }
+    let witness = crate::storage::heads::check(db.conn(), &ctx.db_path)?;
+    for n in &witness.notes {
+        println!("{n}");
+    }
+    v.breaks.extend(witness.breaks);
     if let Some(first) = v.breaks.first() {
         bail!("{first} ({} anomalie(s) en tout)", v.breaks.len());
     }
