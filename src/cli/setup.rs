@@ -80,6 +80,8 @@ pub fn verify(ctx: &Ctx) -> Result<()> {
         println!("{n}");
     }
     v.breaks.extend(witness.breaks);
+    v.breaks
+        .extend(crate::storage::keys::check_signatures(db.conn())?);
     if let Some(first) = v.breaks.first() {
         bail!("{first} ({} anomalie(s) en tout)", v.breaks.len());
     }

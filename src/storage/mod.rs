@@ -6,6 +6,7 @@ pub mod clock;
 pub mod drafts;
 pub mod heads;
 pub mod journal;
+pub mod keys;
 pub mod migrate;
 mod open;
 pub mod people;
