@@ -51,7 +51,7 @@ impl Ctx {
 fn run(cli: Cli) -> Result<()> {
     let mut config = Config::load(cli.config.as_deref())?;
     if let Some(t) = cli.till {
-        config.till = t;
+        config.till = Some(t);
     }
     if let Some(d) = cli.printer_dir {
         config.printer_dir = d;
@@ -64,10 +64,15 @@ fn run(cli: Cli) -> Result<()> {
         Some(Command::Init(a)) => setup::init(&ctx, &a),
         Some(Command::Import { kind, file }) => setup::import(&ctx, kind, &file),
         Some(Command::Verify) => setup::verify(&ctx),
-        Some(Command::Backup { out }) => setup::backup(&ctx, &out),
+        Some(Command::Backup { out, provision }) => setup::backup(&ctx, &out, provision.as_deref()),
         Some(Command::People(cmd)) => setup::people(&ctx, cmd),
         Some(Command::Report(cmd)) => report::report(&ctx, cmd),
-        Some(Command::Phase { action, number, by }) => phase::phase(&ctx, action, number, by),
+        Some(Command::Phase {
+            action,
+            number,
+            by,
+            force,
+        }) => phase::phase(&ctx, action, number, by, force),
         Some(Command::Export {
             out,
             only_till,

@@ -11,12 +11,19 @@ pub fn report(ctx: &Ctx, cmd: ReportCmd) -> Result<()> {
     let db = ctx.open()?;
     let conn = db.conn();
     let (bytes, out) = match cmd {
-        ReportCmd::Settlement { phase, format, out } => {
+        ReportCmd::Settlement {
+            phase,
+            complement,
+            format,
+            out,
+        } => {
             let f = format_for(&format, out.as_deref())?;
-            (
-                report::render_settlement(&reports::settlement_report(conn, phase)?, f)?,
-                out,
-            )
+            let model = if complement {
+                reports::complement_report(conn, phase)?
+            } else {
+                reports::settlement_report(conn, phase)?
+            };
+            (report::render_settlement(&model, f)?, out)
         }
         ReportCmd::Day {
             date,

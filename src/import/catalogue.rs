@@ -127,7 +127,10 @@ pub fn tills(conn: &Connection, t: &Table) -> Result<ImportSummary> {
     let (mut issues, mut seen, mut out) = (Vec::new(), HashMap::new(), Vec::new());
     for row in &t.rows {
         let mut c = Cursor::new(t, row, &mut issues);
-        let id = c.parse("id", code);
+        let id = c.parse("id", |s| {
+            code(s)
+                .and_then(|id| crate::storage::identity::till_id_problem(&id).map_or(Ok(id), Err))
+        });
         let name = c.required("name");
         let collector = c.parse("collector", |s| s.parse::<Collector>());
         if let Some(id) = &id {
@@ -314,7 +317,9 @@ fn product(c: &mut Cursor, exhibitors: &BTreeSet<String>) -> Option<Product> {
     let name_fr = c.required("name_fr");
     let unit = c.parse("unit", |s| s.parse::<Unit>());
     let price = c.parse("price", |s| {
-        amount(s).and_then(|d| to_centimes(d).map(|_| d).map_err(|e| e.to_string()))
+        amount(s)
+            .and_then(|d| crate::domain::bounds::check_amount("prix", d).map(|_| d))
+            .and_then(|d| to_centimes(d).map(|_| d).map_err(|e| e.to_string()))
     });
     let vat_rate = c.parse("vat_rate", rate);
     Some(Product {

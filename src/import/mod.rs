@@ -1,13 +1,14 @@
 //! CSV imports: parse and check the whole file first, then apply it in one transaction. Every error names
 //! file:line:column; a refused file changes nothing.
 mod catalogue;
+mod orphans;
 mod reader;
 mod sales;
 
 pub use reader::{ImportError, Issue};
 
 use crate::storage::journal::{self, NewEntry};
-use crate::storage::{Clock, Db, ORG_CHAIN};
+use crate::storage::{Clock, Db};
 use anyhow::Result;
 use std::path::Path;
 
@@ -79,13 +80,16 @@ pub fn import_bytes(
     let clock = Clock::market()?;
     let at = clock.now()?;
     let tx = db.write_tx()?;
+    let chain = crate::storage::identity::own_chain(&tx)?;
+    let orphans_before = orphans::find(&tx, kind)?;
     let summary = match kind {
         Kind::Phases => catalogue::phases(&tx, &table)?,
         Kind::Tills => catalogue::tills(&tx, &table)?,
         Kind::Exhibitors => catalogue::exhibitors(&tx, &table)?,
         Kind::Products => catalogue::products(&tx, &table)?,
-        Kind::Sales => sales::sales(&tx, &table, &clock, actor)?,
+        Kind::Sales => sales::sales(&tx, &table, &clock, &chain, actor)?,
     };
+    orphans::refuse_new(&tx, kind, &orphans_before)?;
     let detail = format!(
         "{} {name} ; {} lignes ; sha256 {}",
         kind.as_str(),
@@ -96,7 +100,7 @@ pub fn import_bytes(
         &tx,
         &at,
         &NewEntry {
-            chain: ORG_CHAIN,
+            chain: &chain,
             kind: "import",
             actor,
             subject: name,

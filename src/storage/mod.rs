@@ -2,10 +2,13 @@
 pub mod backup;
 pub mod catalogue;
 pub mod clock;
+pub mod identity;
 pub mod journal;
+pub mod late;
 pub mod migrate;
 pub mod people;
 pub mod phases;
+pub mod preflight;
 pub mod reports;
 pub mod settlement;
 pub mod shifts;

@@ -1,6 +1,6 @@
 //! Opening and closing phases. A closed phase is immutable: its settlement and its hash are in the journal.
 use super::journal::{self, NewEntry};
-use super::{Db, LocalTime, ORG_CHAIN, catalogue, settlement};
+use super::{Db, LocalTime, catalogue, settlement};
 use crate::domain::canonical::settlement_hash;
 use anyhow::{Result, anyhow, bail};
 use rusqlite::params;
@@ -16,6 +16,7 @@ pub struct Closed {
 impl Db {
     /// Journals that the organiser opened a phase; a closed phase cannot be reopened.
     pub fn open_phase(&mut self, number: u32, by: &str, at: &LocalTime) -> Result<()> {
+        let chain = super::identity::own_chain(self.conn())?;
         let tx = self.write_tx()?;
         let p = catalogue::phase(&tx, number)?.ok_or_else(|| anyhow!("phase {number} inconnue"))?;
         if p.closed {
@@ -27,7 +28,7 @@ impl Db {
             &tx,
             at,
             &NewEntry {
-                chain: ORG_CHAIN,
+                chain: &chain,
                 kind: "phase_open",
                 actor: by,
                 subject: &subject,
@@ -48,6 +49,19 @@ impl Db {
         approver: &str,
         at: &LocalTime,
     ) -> Result<Closed> {
+        self.close_phase_noting(number, by, approver, at, "")
+    }
+
+    /// Closes a phase; `note` (e.g. the tills a forced close went without) is journalled with it.
+    pub fn close_phase_noting(
+        &mut self,
+        number: u32,
+        by: &str,
+        approver: &str,
+        at: &LocalTime,
+        note: &str,
+    ) -> Result<Closed> {
+        let chain = super::identity::own_chain(self.conn())?;
         let tx = self.write_tx()?;
         let p = catalogue::phase(&tx, number)?.ok_or_else(|| anyhow!("phase {number} inconnue"))?;
         if p.closed {
@@ -60,16 +74,20 @@ impl Db {
             .iter()
             .map(|r| crate::domain::canonical::cents(r.net))
             .sum();
-        let detail = format!(
+        let mut detail = format!(
             "règlement {hash} ; {} exposants ; net {net} ; têtes {witness}",
             rows.len()
         );
+        if !note.is_empty() {
+            detail.push_str(" ; ");
+            detail.push_str(note);
+        }
         let subject = format!("phase {number}");
         journal::append(
             &tx,
             at,
             &NewEntry {
-                chain: ORG_CHAIN,
+                chain: &chain,
                 kind: "phase_close",
                 actor: by,
                 approver,
@@ -90,5 +108,34 @@ impl Db {
             witness,
             exhibitors: rows.len(),
         })
+    }
+}
+
+/// Why no sale can be rung up on a date (for the till, before the first line of a basket).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum SaleRefusal {
+    #[error("aucune phase du marché ne contient le {0} : pas de vente possible aujourd'hui")]
+    NoPhase(String),
+    #[error(
+        "la phase {phase} est clôturée : plus aucune vente datée du {date} (voyez l'organisateur)"
+    )]
+    PhaseClosed { phase: u32, date: String },
+    #[error("lecture des phases impossible : {0}")]
+    Storage(String),
+}
+
+/// Whether a sale dated `date` would be accepted: a phase contains it and is open.
+pub fn sale_allowed_on(
+    conn: &rusqlite::Connection,
+    date: jiff::civil::Date,
+) -> Result<(), SaleRefusal> {
+    let phases = catalogue::phases(conn).map_err(|e| SaleRefusal::Storage(e.to_string()))?;
+    match phases.iter().find(|p| p.starts <= date && date <= p.ends) {
+        None => Err(SaleRefusal::NoPhase(date.strftime("%d/%m/%Y").to_string())),
+        Some(p) if p.closed => Err(SaleRefusal::PhaseClosed {
+            phase: p.number,
+            date: date.strftime("%d/%m/%Y").to_string(),
+        }),
+        Some(_) => Ok(()),
     }
 }

@@ -80,7 +80,7 @@ fn verify_chains(conn: &Connection, uuid: &str, v: &mut Verdict) -> Result<()> {
 /// A journalled ticket must still exist, as it was.
 fn check_ticket_entry(conn: &Connection, e: &Entry, at: &str, v: &mut Verdict) -> Result<()> {
     let row: Option<(String, i64)> = conn
-        .prepare_cached("SELECT till, journal_seq FROM tickets WHERE id = ?1")?
+        .prepare_cached("SELECT chain, journal_seq FROM tickets WHERE id = ?1")?
         .query_row([&e.subject], |r| Ok((r.get(0)?, r.get(1)?)))
         .ok();
     match row {
@@ -88,7 +88,7 @@ fn check_ticket_entry(conn: &Connection, e: &Entry, at: &str, v: &mut Verdict) -
             "{at} : le ticket {} a disparu de la base",
             e.subject
         )),
-        Some((till, seq)) if till != e.chain || seq as u64 != e.seq => v.breaks.push(format!(
+        Some((chain, seq)) if chain != e.chain || seq as u64 != e.seq => v.breaks.push(format!(
             "{at} : le ticket {} ne renvoie plus à cette entrée",
             e.subject
         )),
@@ -99,7 +99,7 @@ fn check_ticket_entry(conn: &Connection, e: &Entry, at: &str, v: &mut Verdict) -
 
 fn verify_tickets(conn: &Connection, v: &mut Verdict) -> Result<()> {
     let ids: Vec<String> = {
-        let mut stmt = conn.prepare("SELECT id FROM tickets ORDER BY till, number")?;
+        let mut stmt = conn.prepare("SELECT id FROM tickets ORDER BY chain, number")?;
         stmt.query_map([], |r| r.get(0))?
             .collect::<Result<_, _>>()?
     };
@@ -174,7 +174,7 @@ pub fn numbering(conn: &Connection) -> Result<Verdict> {
 }
 
 fn verify_numbering(conn: &Connection, v: &mut Verdict) -> Result<()> {
-    let mut stmt = conn.prepare("SELECT till, number FROM tickets ORDER BY till, number")?;
+    let mut stmt = conn.prepare("SELECT chain, number FROM tickets ORDER BY chain, number")?;
     let mut rows = stmt.query([])?;
     let mut current: Option<TillSummary> = None;
     let mut last = 0u64;

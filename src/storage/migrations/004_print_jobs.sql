@@ -1,0 +1,1 @@
+-- reserved (print: print_jobs schema)
