@@ -45,7 +45,7 @@ pub fn init(ctx: &Ctx, a: &InitArgs) -> Result<()> {
     Ok(())
 }
 
-pub fn import(ctx: &Ctx, kind: ImportKind, file: &Path) -> Result<()> {
+pub fn import(ctx: &Ctx, kind: ImportKind, file: &Path, dry_run: bool) -> Result<()> {
     let kind = match kind {
         ImportKind::Phases => Kind::Phases,
         ImportKind::Tills => Kind::Tills,
@@ -54,21 +54,23 @@ pub fn import(ctx: &Ctx, kind: ImportKind, file: &Path) -> Result<()> {
         ImportKind::Sales => Kind::Sales,
     };
     let mut db = ctx.open()?;
-    let s = import::import_file(&mut db, kind, file, &cli_actor())?;
-    match kind {
-        Kind::Sales => println!(
-            "{} : {} lignes, {} tickets papier importés",
-            file.display(),
-            s.rows,
-            s.tickets
-        ),
-        _ => println!("{} : {} lignes importées", file.display(), s.rows),
+    if !dry_run {
+        println!(
+            "{}",
+            import::import_file(&mut db, kind, file, &cli_actor())?
+        );
+        return Ok(());
     }
-    Ok(())
+    let outcome = import::preview_file(&mut db, kind, file, &cli_actor())?;
+    println!("{}", outcome.summary);
+    match outcome.error {
+        Some(e) => Err(e.context("le fichier serait refusé")),
+        None => Ok(()),
+    }
 }
 
 pub fn verify(ctx: &Ctx) -> Result<()> {
-    let db = ctx.open()?;
+    let db = ctx.open_read()?;
     let v = verify_db(db.conn())?;
     let own = identity::own_chain(db.conn())?;
     if let Some(t) = v
@@ -136,27 +138,22 @@ fn till_line(t: &crate::sync::TillMergeStatus) -> String {
     )
 }
 
-pub fn backup(ctx: &Ctx, out: &Path, provision: Option<&str>) -> Result<()> {
+pub fn backup(ctx: &Ctx, out: &Path, force: bool, provision: Option<&str>) -> Result<()> {
     let mut db = ctx.open()?;
     let Some(till) = provision else {
-        db.backup_to(out)?;
+        db.backup_with(out, &ctx.out_rules(force), |_| Ok(()))?;
         println!("copie vérifiée écrite dans {}", out.display());
         return Ok(());
     };
     identity::check_can_provision(db.conn(), till)?;
     let earlier = identity::provisions(db.conn(), till)?;
-    db.backup_to(out)?;
     let at = Clock::market()?.now()?;
-    if let Err(e) = identity::provision_copy(out, till, &at) {
-        // An unprovisioned copy would open as the organiser's database: it must not stay under its name.
-        for ext in ["", "-wal", "-shm", ".lock"] {
-            let mut p = out.as_os_str().to_owned();
-            p.push(ext);
-            let _ = std::fs::remove_file(p);
-        }
-        return Err(e);
-    }
-    let file = std::path::absolute(out).unwrap_or_else(|_| out.to_path_buf());
+    // The identity is written into the copy before it is checked and named: no copy of the organiser's
+    // database ever appears under the till's file name.
+    let written = db.backup_with(out, &ctx.out_rules(force), |copy| {
+        identity::set_till(copy, till, &at.at_utc)
+    })?;
+    let file = std::path::absolute(&written).unwrap_or(written);
     identity::record_provision(
         &mut db,
         till,
@@ -238,16 +235,18 @@ pub fn demo(ctx: &Ctx, a: &DemoArgs, db_given: bool) -> Result<()> {
     };
     std::fs::create_dir_all(db_path.parent().unwrap_or(Path::new(".")))?;
     if a.fresh && db_path.exists() {
-        for ext in ["", "-wal", "-shm"] {
-            let mut p = db_path.clone().into_os_string();
-            p.push(ext);
-            let _ = std::fs::remove_file(p);
-        }
+        crate::demo::recreate(&db_path)?;
     }
     let db = if db_path.exists() {
         let db = Db::open(&db_path)?;
-        let is_demo = catalogue::market(db.conn())?.name == crate::demo::market().name;
-        if is_demo && identity::identity(db.conn())? == identity::Identity::Organiser {
+        if !crate::demo::is_demo(&db)? {
+            bail!(
+                "{} n'est pas la base de la démonstration : « souk demo » n'ouvre que celle-ci (lancez « souk --db {} » pour ce marché)",
+                db_path.display(),
+                db_path.display()
+            );
+        }
+        if identity::identity(db.conn())? == identity::Identity::Organiser {
             // A demo made before tills had identities: it is the demo's own till T01.
             let at = Clock::market()?.now()?;
             identity::set_till(db.conn(), "T01", &at.at_utc)?;

@@ -1,13 +1,13 @@
 //! Paper sales written during an outage: one ticket per ticket_ref, numbered in file order in the series of the
 //! database that imports them (one writer per chain), collected by the till the file names, flagged manual, its
 //! reference kept so that a file imported twice never doubles sales.
-use super::ImportSummary;
-use super::reader::{Cursor, Table, finish, single};
+use super::reader::{Cursor, Table, finish, refused_lines, single};
+use super::summary::Counts;
 use crate::domain::bounds;
-use crate::domain::money::{parse_amount, parse_quantity};
+use crate::domain::labels;
+use crate::domain::parse::{amount, parse_datetime, quantity};
 use crate::domain::sale::build_sale;
 use crate::domain::{LineDraft, PaymentDraft, PaymentMethod, Product, TicketKind};
-use crate::storage::clock::parse_local;
 use crate::storage::tickets::{SaleContext, insert_ticket_on};
 use crate::storage::{Clock, catalogue as store};
 use anyhow::Result;
@@ -39,7 +39,8 @@ pub fn sales(
     clock: &Clock,
     chain: &str,
     actor: &str,
-) -> Result<ImportSummary> {
+    counts: &mut Counts,
+) -> Result<()> {
     t.require(COLUMNS)?;
     let products: HashMap<String, Product> = store::products(conn)?
         .into_iter()
@@ -84,14 +85,13 @@ pub fn sales(
             }
         }
     }
+    counts.refused = refused_lines(&issues);
+    counts.added = tickets.len();
     finish(t, issues)?;
     for tk in &tickets {
         commit_paper_ticket(conn, t, clock, chain, actor, tk)?;
     }
-    Ok(ImportSummary {
-        rows: t.rows.len(),
-        tickets: tickets.len(),
-    })
+    Ok(())
 }
 
 type RowParts = (
@@ -110,11 +110,11 @@ fn read_row(
 ) -> Option<RowParts> {
     let reference = c.required("ticket_ref");
     let datetime = c.parse("datetime", |s| {
-        let at = parse_local(s).map_err(|e| e.to_string())?;
+        let at = parse_datetime(s)?;
         if at > now.local {
             return Err(format!(
                 "vente datée du {s}, dans le futur (il est {}) : vérifiez la date",
-                now.local.strftime("%Y-%m-%d %H:%M")
+                now.local.strftime("%d/%m/%Y %H:%M")
             ));
         }
         Ok(at)
@@ -133,18 +133,18 @@ fn read_row(
             .ok_or(format!("produit « {s} » inconnu"))
     });
     let quantity = c.parse("quantity", |s| {
-        let q = parse_quantity(s).map_err(|e| e.to_string())?;
+        let q = quantity(s)?;
         bounds::check_quantity(q).map(|_| q)
     });
     let unit_price = c.parse("unit_price", |s| {
         if s.is_empty() {
             Ok(None)
         } else {
-            let p = parse_amount(s).map_err(|e| e.to_string())?;
+            let p = amount(s)?;
             bounds::check_amount("prix unitaire", p).map(|_| Some(p))
         }
     });
-    let method = c.parse("payment_method", |s| s.parse::<PaymentMethod>());
+    let method = c.parse("payment_method", labels::payment_method);
     let (product, quantity) = (product?, quantity?);
     if !product.unit.allows_fraction() && quantity.fract() != rust_decimal::Decimal::ZERO {
         c.issue(

@@ -111,31 +111,26 @@ impl Db {
     }
 }
 
-/// Why no sale can be rung up on a date (for the till, before the first line of a basket).
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum SaleRefusal {
-    #[error("aucune phase du marché ne contient le {0} : pas de vente possible aujourd'hui")]
-    NoPhase(String),
-    #[error(
-        "la phase {phase} est clôturée : plus aucune vente datée du {date} (voyez l'organisateur)"
-    )]
-    PhaseClosed { phase: u32, date: String },
-    #[error("lecture des phases impossible : {0}")]
-    Storage(String),
+/// Whether a local date can take sales: in an open phase, in a closed one, or in none.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DayPhase {
+    Open(u32),
+    Closed(u32),
+    Outside,
 }
 
-/// Whether a sale dated `date` would be accepted: a phase contains it and is open.
-pub fn sale_allowed_on(
-    conn: &rusqlite::Connection,
-    date: jiff::civil::Date,
-) -> Result<(), SaleRefusal> {
-    let phases = catalogue::phases(conn).map_err(|e| SaleRefusal::Storage(e.to_string()))?;
-    match phases.iter().find(|p| p.starts <= date && date <= p.ends) {
-        None => Err(SaleRefusal::NoPhase(date.strftime("%d/%m/%Y").to_string())),
-        Some(p) if p.closed => Err(SaleRefusal::PhaseClosed {
-            phase: p.number,
-            date: date.strftime("%d/%m/%Y").to_string(),
-        }),
-        Some(_) => Ok(()),
-    }
+/// The phase of a local date (`YYYY-MM-DD`), as a till must know it before the first line of a basket.
+pub fn day_phase(conn: &rusqlite::Connection, local_date: &str) -> Result<DayPhase> {
+    use rusqlite::OptionalExtension;
+    let found: Option<(u32, Option<String>)> = conn
+        .prepare_cached(
+            "SELECT number, closed_at FROM phases WHERE starts <= ?1 AND ends >= ?1 ORDER BY number LIMIT 1",
+        )?
+        .query_row([local_date], |r| Ok((r.get(0)?, r.get(1)?)))
+        .optional()?;
+    Ok(match found {
+        None => DayPhase::Outside,
+        Some((n, Some(_))) => DayPhase::Closed(n),
+        Some((n, None)) => DayPhase::Open(n),
+    })
 }

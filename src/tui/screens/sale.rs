@@ -193,9 +193,22 @@ fn added(app: &mut App, st: &mut SaleState, line: crate::domain::LineDraft) {
 fn refusal(app: &App, line: &crate::domain::LineDraft) -> Option<String> {
     use crate::domain::bounds;
     if app.basket.lines.is_empty() {
+        use crate::storage::phases::{DayPhase, day_phase};
         let today = app.now().date();
-        if let Err(r) = crate::storage::phases::sale_allowed_on(app.db.conn(), today) {
-            return Some(r.to_string());
+        let shown = today.strftime("%d/%m/%Y");
+        match day_phase(app.db.conn(), &today.to_string()) {
+            Ok(DayPhase::Open(_)) => {}
+            Ok(DayPhase::Closed(n)) => {
+                return Some(format!(
+                    "la phase {n} est clôturée : plus aucune vente datée du {shown} (voyez l'organisateur)"
+                ));
+            }
+            Ok(DayPhase::Outside) => {
+                return Some(format!(
+                    "aucune phase du marché ne contient le {shown} : pas de vente possible aujourd'hui"
+                ));
+            }
+            Err(e) => return Some(format!("lecture des phases impossible : {e}")),
         }
     }
     bounds::check_quantity(line.quantity)

@@ -1,1 +1,0 @@
--- reserved (print: print_jobs schema)

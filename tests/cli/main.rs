@@ -1,0 +1,9 @@
+//! Integration tests of the cli area, one binary (modules below share tests/support).
+#[allow(dead_code, unused_imports)]
+#[path = "../support/mod.rs"]
+mod support;
+
+mod cli_check;
+mod cli_import;
+mod cli_printer;
+mod cli_reports;

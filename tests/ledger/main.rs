@@ -1,0 +1,10 @@
+//! Integration tests of the ledger area, one binary (modules below share tests/support).
+#[allow(dead_code, unused_imports)]
+#[path = "../support/mod.rs"]
+mod support;
+
+mod ledger_crash;
+mod ledger_migrations;
+mod ledger_props;
+mod ledger_tamper;
+mod reprepare;

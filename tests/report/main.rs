@@ -1,0 +1,11 @@
+//! Integration tests of the report area, one binary (modules below share tests/support).
+#[allow(dead_code, unused_imports)]
+#[path = "../support/mod.rs"]
+mod support;
+
+mod report_csv;
+mod report_pdf;
+mod report_text;
+mod report_xlsx;
+mod settlement_props;
+mod settlement_sql;

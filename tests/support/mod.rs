@@ -1,0 +1,4 @@
+//! Helpers shared by the integration test binaries (one binary per area).
+pub mod common;
+pub mod print;
+pub mod sync;

@@ -1,0 +1,8 @@
+//! Integration tests of the sync area, one binary (modules below share tests/support).
+#[allow(dead_code, unused_imports)]
+#[path = "../support/mod.rs"]
+mod support;
+
+mod sync_canon;
+mod sync_merge;
+mod sync_refuse;
