@@ -71,7 +71,7 @@ pub fn import(ctx: &Ctx, kind: ImportKind, file: &Path, dry_run: bool) -> Result
 
 pub fn verify(ctx: &Ctx) -> Result<()> {
     let db = ctx.open_read()?;
-    let v = verify_db(db.conn())?;
+    let mut v = verify_db(db.conn())?;
     let own = identity::own_chain(db.conn())?;
     if let Some(t) = v
         .tills
@@ -92,6 +92,11 @@ pub fn verify(ctx: &Ctx) -> Result<()> {
     for t in crate::sync::till_status_with(db.conn(), &v)? {
         println!("{}", till_line(&t));
     }
+    let witness = crate::storage::heads::check(db.conn(), &ctx.db_path)?;
+    for n in &witness.notes {
+        println!("{n}");
+    }
+    v.breaks.extend(witness.breaks);
     let late = crate::storage::late::late_tickets(db.conn())?;
     if !late.is_empty() {
         let ids: Vec<String> = late

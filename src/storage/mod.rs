@@ -4,6 +4,7 @@ pub mod backup;
 pub mod catalogue;
 pub mod clock;
 pub mod drafts;
+pub mod heads;
 pub mod identity;
 pub mod journal;
 pub mod late;
@@ -94,10 +95,11 @@ impl Db {
     fn open_inner(path: &Path, lock: File, flags: OpenFlags) -> Result<Db> {
         // Read before SQLite opens the file: a previous writer that did not close cleanly left its WAL behind.
         let unclean = open::wal_has_content(path);
-        let conn = Connection::open_with_flags(path, flags | OpenFlags::SQLITE_OPEN_NO_MUTEX)
+        let mut conn = Connection::open_with_flags(path, flags | OpenFlags::SQLITE_OPEN_NO_MUTEX)
             .with_context(|| format!("ouverture de {}", path.display()))?;
         open::schema_state(&conn, path)?;
         configure(&conn)?;
+        heads::install(&mut conn)?;
         let db = Db {
             conn,
             path: path.to_path_buf(),
