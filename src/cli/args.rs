@@ -49,6 +49,10 @@ pub enum Command {
         /// Qui clôture (superviseur ou organisateur) ; code lu au terminal ou dans SOUK_PIN
         #[arg(long)]
         by: Option<String>,
+        /// Clôture même si des caisses n'ont pas remis de lot couvrant la fin de la phase (elles sont
+        /// nommées dans le journal ; leurs ventes iront au complément)
+        #[arg(long)]
+        force: bool,
     },
     /// Exporte un lot (bundle) de ce que cette base a enregistré
     Export {
@@ -100,6 +104,9 @@ pub enum Command {
         /// Remplace le fichier --out s'il existe (jamais la base en cours d'utilisation)
         #[arg(long)]
         force: bool,
+        /// Prépare la copie pour cette caisse (organisateur) : la copie est cette caisse désormais
+        #[arg(long = "till")]
+        provision: Option<String>,
     },
     /// Personnes (caissiers, superviseurs, organisateurs) et leurs codes
     #[command(subcommand)]
@@ -147,6 +154,9 @@ pub enum ReportCmd {
     Settlement {
         #[arg(long)]
         phase: u32,
+        /// Le complément de la phase : ses ventes tardives (fusionnées après la clôture)
+        #[arg(long)]
+        complement: bool,
         #[arg(long, default_value = "text")]
         format: String,
         #[arg(long)]
