@@ -6,3 +6,5 @@ mod support;
 mod cli_import;
 mod cli_printer;
 mod cli_reports;
+mod files;
+mod media;
