@@ -8,3 +8,4 @@ mod cli_printer;
 mod cli_reports;
 mod files;
 mod media;
+mod people;
