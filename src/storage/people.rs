@@ -127,6 +127,34 @@ pub fn delay_after(failures: u32) -> u64 {
     }
 }
 
+/// Seconds left before `name` may try again, counted from the last failure journalled on `chain`.
+fn still_to_wait(
+    conn: &Connection,
+    chain: &str,
+    name: &str,
+    failed: u32,
+    at: &LocalTime,
+) -> Result<u64> {
+    let delay = delay_after(failed);
+    if delay == 0 {
+        return Ok(0);
+    }
+    let last: Option<String> = conn
+        .query_row(
+            "SELECT at_utc FROM journal WHERE chain = ?1 AND kind = 'pin_failed' AND actor = ?2
+             ORDER BY seq DESC LIMIT 1",
+            params![chain, name],
+            |r| r.get(0),
+        )
+        .optional()?;
+    let parse = |s: &str| s.parse::<jiff::Timestamp>().ok();
+    let (Some(last), Some(now)) = (last.as_deref().and_then(parse), parse(&at.at_utc)) else {
+        return Ok(0);
+    };
+    let elapsed = now.as_second().saturating_sub(last.as_second()).max(0) as u64;
+    Ok(delay.saturating_sub(elapsed))
+}
+
 impl Db {
     /// Adds or changes a person (role and PIN), journalled on `chain` with who did it: never the PIN or its hash.
     pub fn set_person(
@@ -216,6 +244,19 @@ impl Db {
         if locked && !past_lock {
             return Ok(PinCheck::Locked);
         }
+        // After SLOW_AFTER failures, a try before the delay is over is not even checked: restarting the till or
+        // switching from login to an approval dialog does not shorten it.
+        let wait = if past_lock {
+            0
+        } else {
+            still_to_wait(&tx, chain, name, failed, at)?
+        };
+        if wait > 0 {
+            return Ok(PinCheck::Wrong {
+                failures: failed,
+                wait_secs: wait,
+            });
+        }
         let outcome = if pin_matches(&hash, pin) {
             tx.execute(
                 "UPDATE people SET failed_pins = 0, locked = 0 WHERE name = ?1",
@@ -301,5 +342,79 @@ impl Db {
         let entry = journal::append(&tx, at, e)?;
         tx.commit()?;
         Ok(entry)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::storage::Clock;
+
+    fn at(secs: i8) -> LocalTime {
+        let day = jiff::civil::date(2025, 8, 7);
+        Clock::market()
+            .unwrap()
+            .at_local(day.at(10, 0, secs, 0))
+            .unwrap()
+    }
+
+    /// An approval dialog gets the login's growing delay, per person, enforced by the database itself.
+    #[test]
+    fn approvals_wait_like_logins_and_a_try_during_the_wait_is_not_checked() {
+        let d = tempfile::tempdir().unwrap();
+        let mut db = Db::create(&d.path().join("m.db")).unwrap();
+        crate::storage::catalogue::insert_market(
+            db.conn(),
+            &crate::demo::market(),
+            "2025-08-06T08:00:00Z",
+        )
+        .unwrap();
+        add_person(db.conn(), "Khadija", Role::Supervisor, "482913").unwrap();
+        for i in 1..SLOW_AFTER {
+            let r = db
+                .check_pin("T01", "Khadija", "000000", &at(0), "approval")
+                .unwrap();
+            assert_eq!(
+                r,
+                PinCheck::Wrong {
+                    failures: i,
+                    wait_secs: 0
+                }
+            );
+        }
+        let r = db
+            .check_pin("T01", "Khadija", "000000", &at(0), "approval")
+            .unwrap();
+        assert_eq!(
+            r,
+            PinCheck::Wrong {
+                failures: SLOW_AFTER,
+                wait_secs: 2
+            }
+        );
+        // The right PIN, too early: refused, not counted, not journalled.
+        let r = db
+            .check_pin("T01", "Khadija", "482913", &at(1), "approval")
+            .unwrap();
+        assert_eq!(
+            r,
+            PinCheck::Wrong {
+                failures: SLOW_AFTER,
+                wait_secs: 1
+            }
+        );
+        let failed: i64 = db
+            .conn()
+            .query_row(
+                "SELECT count(*) FROM journal WHERE kind = 'pin_failed'",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert_eq!(failed, i64::from(SLOW_AFTER));
+        let r = db
+            .check_pin("T01", "Khadija", "482913", &at(2), "approval")
+            .unwrap();
+        assert!(matches!(r, PinCheck::Ok(_)), "{r:?}");
     }
 }
