@@ -212,15 +212,21 @@ pub enum PrinterAction {
 
 #[derive(Debug, Subcommand)]
 pub enum PeopleCmd {
-    /// Ajoute ou met à jour une personne ; code lu au terminal ou dans SOUK_PIN
+    /// Ajoute ou met à jour une personne ; son code lu au terminal ou dans SOUK_PIN (6 chiffres au moins pour
+    /// un superviseur ou un organisateur)
     Add {
         name: String,
         #[arg(long, default_value = "cashier")]
         role: String,
+        /// Organisateur qui autorise (obligatoire dès qu'un organisateur existe) ; son code lu au terminal ou
+        /// dans SOUK_BY_PIN
+        #[arg(long)]
+        by: Option<String>,
     },
     /// Liste les personnes
     List,
-    /// Débloque une personne (superviseur : --by, code au terminal ou SOUK_PIN)
+    /// Débloque une personne (--by : un organisateur dès qu'il en existe un, sinon un superviseur ; son code
+    /// lu au terminal ou dans SOUK_BY_PIN, ou SOUK_PIN)
     Unlock {
         name: String,
         #[arg(long)]

@@ -25,6 +25,8 @@ use anyhow::{Context, Result, bail};
 use rusqlite::config::DbConfig;
 use rusqlite::{Connection, OpenFlags};
 use std::fs::File;
+#[cfg(test)]
+use std::fs::OpenOptions;
 use std::path::{Path, PathBuf};
 
 pub use clock::{Clock, LocalTime};
@@ -206,5 +208,40 @@ mod tests {
             .db_config(DbConfig::SQLITE_DBCONFIG_ENABLE_QPSG)
             .unwrap();
         assert!(qpsg, "bound values would re-plan cached statements");
+    }
+
+    use std::io::{Seek, SeekFrom, Write};
+
+    /// A clean open does not read the whole file; after an unclean exit (a WAL left with content) it does.
+    #[test]
+    fn full_check_only_after_an_unclean_exit() {
+        let d = tempfile::tempdir().unwrap();
+        let path = d.path().join("m.db");
+        let db = Db::create(&path).unwrap();
+        let (root, page_size): (i64, i64) = db
+            .conn()
+            .query_row(
+                "SELECT rootpage, (SELECT page_size FROM pragma_page_size) FROM sqlite_master WHERE name = 'exhibitors'",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .unwrap();
+        drop(db);
+        assert!(
+            !open::wal_has_content(&path),
+            "a clean close removes the WAL"
+        );
+        // An invalid page type on a table that opening never reads.
+        let mut f = OpenOptions::new().write(true).open(&path).unwrap();
+        f.seek(SeekFrom::Start(((root - 1) * page_size) as u64))
+            .unwrap();
+        f.write_all(&[0xA5; 8]).unwrap();
+        drop(f);
+        drop(Db::open(&path).expect("a clean open does not check the whole file"));
+        std::fs::write(d.path().join("m.db-wal"), [1u8; 64]).unwrap();
+        let err = Db::open(&path)
+            .err()
+            .expect("checked after an unclean exit");
+        assert!(err.to_string().contains("endommagée"), "{err}");
     }
 }

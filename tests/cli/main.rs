@@ -7,3 +7,6 @@ mod cli_check;
 mod cli_import;
 mod cli_printer;
 mod cli_reports;
+mod files;
+mod media;
+mod people;
