@@ -6,3 +6,4 @@ mod support;
 mod cli_import;
 mod cli_printer;
 mod cli_reports;
+mod import_files;
