@@ -4,6 +4,8 @@
 mod catalogue;
 mod csv_text;
 mod products;
+#[cfg(test)]
+mod props;
 mod reader;
 mod sales;
 mod sheet;
