@@ -10,3 +10,4 @@ mod cli_reports;
 mod files;
 mod media;
 mod people;
+mod import_files;
