@@ -215,7 +215,7 @@ pub fn demo(ctx: &Ctx, a: &DemoArgs, db_given: bool) -> Result<()> {
 pub fn open_till(ctx: &Ctx, demo_codes: Option<String>) -> Result<()> {
     let db = ctx.open()?;
     let printer = printer_config(ctx)?;
-    let sink = crate::documents::sink::QueueSink::start(&ctx.db_path, &printer)?;
+    let sink = crate::documents::sink::QueueSink::start(&db, &printer)?;
     let config = crate::tui::TillConfig {
         till_id: ctx.config.till.clone(),
         language: ctx.config.language.clone(),

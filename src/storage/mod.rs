@@ -6,6 +6,7 @@ pub mod journal;
 pub mod migrate;
 pub mod people;
 pub mod phases;
+pub mod print_jobs;
 pub mod reports;
 pub mod settlement;
 pub mod shifts;
@@ -26,7 +27,22 @@ pub struct Db {
     conn: Connection,
     path: PathBuf,
     // Held for the life of the database handle: a second instance on the same file is refused.
+    lock: File,
+}
+
+/// A second connection to an open database, for a worker thread (the print queue). It shares the database's
+/// lock: the file stays locked until every side connection is dropped too, so a till started again cannot run
+/// next to a worker of the previous one.
+pub struct SideConnection {
+    conn: Connection,
     _lock: File,
+}
+
+impl std::ops::Deref for SideConnection {
+    type Target = Connection;
+    fn deref(&self) -> &Connection {
+        &self.conn
+    }
 }
 
 impl Db {
@@ -63,7 +79,7 @@ impl Db {
         let db = Db {
             conn,
             path: path.to_path_buf(),
-            _lock: lock,
+            lock,
         };
         db.quick_check()?;
         migrate::migrate(&db.conn)?;
@@ -72,6 +88,18 @@ impl Db {
 
     pub fn path(&self) -> &Path {
         &self.path
+    }
+
+    /// Another connection with the same pragmas, holding a share of the lock (see [`SideConnection`]).
+    pub fn side_connection(&self) -> Result<SideConnection> {
+        let lock = self.lock.try_clone().context("verrou de la base")?;
+        let conn = Connection::open_with_flags(
+            &self.path,
+            OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        )
+        .with_context(|| format!("ouverture de {}", self.path.display()))?;
+        configure(&conn)?;
+        Ok(SideConnection { conn, _lock: lock })
     }
 
     /// Read access for queries elsewhere in the crate (reports, printing queue).

@@ -7,7 +7,7 @@ use crate::support::common;
 use std::path::Path;
 use std::time::{Duration, Instant};
 
-use souk::documents::sink::QueueSink;
+use souk::documents::sink::{QueueSink, queue_reprint};
 use souk::print::PrinterConfig;
 use souk::print::queue;
 use souk::storage::Db;
@@ -57,12 +57,12 @@ fn first_print_is_the_original_and_every_reprint_a_duplicata() {
     // A job of this ticket that failed before any byte went out (say, a
     // template error since fixed) must not turn the next print into a copy.
     queue::record_unprintable(db.conn(), "sale", &ticket, "modèle de ticket : essai").unwrap();
-    let mut sink = QueueSink::start(&path, &cfg).unwrap();
-    sink.sale(&db, &ticket).unwrap();
+    let mut sink = QueueSink::start(&db, &cfg).unwrap();
+    queue_reprint(db.conn(), &ticket, &mut sink).unwrap();
     // Reprint asked while the first may still be queued, then once more.
-    sink.sale(&db, &ticket).unwrap();
+    queue_reprint(db.conn(), &ticket, &mut sink).unwrap();
     wait_printed(&db, 2, &out);
-    sink.sale(&db, &ticket).unwrap();
+    queue_reprint(db.conn(), &ticket, &mut sink).unwrap();
     wait_printed(&db, 3, &out);
 
     let texts = printed_texts(&out);
@@ -88,7 +88,7 @@ fn the_drawer_opens_through_the_queue_only_where_there_is_one() {
     let db = Db::open(&path).unwrap();
     let out = dir.path().join("prints");
     let mut none = QueueSink::start(
-        &path,
+        &db,
         &PrinterConfig {
             dir: out.clone(),
             ..Default::default()
@@ -100,7 +100,7 @@ fn the_drawer_opens_through_the_queue_only_where_there_is_one() {
     drop(none);
 
     let mut sink = QueueSink::start(
-        &path,
+        &db,
         &PrinterConfig {
             dir: out.clone(),
             drawer: true,
