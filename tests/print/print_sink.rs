@@ -120,3 +120,55 @@ fn the_drawer_opens_through_the_queue_only_where_there_is_one() {
     assert_eq!(&bins[0][..2], b"\x1bp", "{:02x?}", bins[0]);
     assert_eq!(bins[0].len(), 5, "ESC p m t1 t2: {:02x?}", bins[0]);
 }
+
+/// Quitting leaves a worker blocked on a printer that never answers: the sink returns at once, and the
+/// database stays locked until that worker has stopped, so no second till runs beside it.
+#[test]
+fn the_database_stays_locked_until_the_worker_has_stopped() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = common::sample_market(dir.path(), true);
+    let ticket = first_ticket(&path);
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let accepted = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let count = std::sync::Arc::clone(&accepted);
+    std::thread::spawn(move || {
+        let mut held = Vec::new();
+        for s in listener.incoming().flatten() {
+            count.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+            held.push(s);
+        }
+    });
+    let db = Db::open(&path).unwrap();
+    let cfg = PrinterConfig {
+        driver: souk::print::driver::DriverKind::Network,
+        host: Some("127.0.0.1".into()),
+        port,
+        timeout_ms: 3000,
+        ..Default::default()
+    };
+    let mut sink = QueueSink::start(&db, &cfg).unwrap();
+    queue_reprint(db.conn(), &ticket, &mut sink).unwrap();
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while accepted.load(std::sync::atomic::Ordering::SeqCst) == 0 {
+        assert!(
+            Instant::now() < deadline,
+            "the worker never reached the printer"
+        );
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    drop(db);
+    let quitting = Instant::now();
+    drop(sink);
+    assert!(
+        quitting.elapsed() < Duration::from_secs(2),
+        "{:?}",
+        quitting.elapsed()
+    );
+    let e = Db::open(&path).err().expect("still locked by the worker");
+    assert!(e.to_string().contains("déjà ouverte"), "{e}");
+    while let Err(e) = Db::open(&path) {
+        assert!(Instant::now() < deadline, "never released: {e}");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}

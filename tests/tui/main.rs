@@ -5,5 +5,6 @@ mod support;
 
 mod tui_e2e;
 mod tui_print;
+mod tui_quit;
 mod tui_snapshots;
 mod tui_update;
