@@ -341,7 +341,7 @@ pub fn open_till(ctx: &Ctx, demo_codes: Option<String>) -> Result<()> {
     let db = ctx.open()?;
     let till_id = identity::till_to_sell(db.conn(), ctx.config.till.as_deref())?;
     let printer = printer_config(ctx)?;
-    let sink = crate::documents::sink::QueueSink::start(&ctx.db_path, &printer)?;
+    let sink = crate::documents::sink::QueueSink::start(&db, &printer)?;
     let config = crate::tui::TillConfig {
         till_id,
         language: ctx.config.language.clone(),
