@@ -32,13 +32,20 @@ pub enum Command {
     /// Crée une base de marché vide
     Init(InitArgs),
     /// Importe un fichier CSV (tout ou rien)
-    Import { kind: ImportKind, file: PathBuf },
+    Import {
+        /// Ce que contient le fichier
+        kind: ImportKind,
+        /// Fichier CSV, XLSX ou ODS
+        file: PathBuf,
+    },
     /// Rapports : règlement d'une phase, recettes du jour, totaux de phase
     #[command(subcommand)]
     Report(ReportCmd),
     /// Ouvre ou clôture une phase
     Phase {
+        /// open (ouvrir) ou close (clôturer)
         action: PhaseAction,
+        /// Numéro de la phase
         number: u32,
         /// Qui clôture (superviseur ou organisateur) ; code lu au terminal ou dans SOUK_PIN
         #[arg(long)]
@@ -46,6 +53,7 @@ pub enum Command {
     },
     /// Exporte un lot (bundle) de ce que cette base a enregistré
     Export {
+        /// Fichier du lot à écrire
         #[arg(long)]
         out: PathBuf,
         /// Une seule caisse
@@ -57,6 +65,7 @@ pub enum Command {
     },
     /// Vérifie et fusionne des lots de caisses (organisateur)
     Merge {
+        /// Lots à fusionner (fichiers écrits par « souk export »)
         #[arg(required = true)]
         files: Vec<PathBuf>,
     },
@@ -64,20 +73,25 @@ pub enum Command {
     Verify,
     /// Réimprime un ticket, ou écrit ses octets ESC/POS (ou son texte) dans un fichier
     Receipt {
+        /// Numéro du ticket (T01-000042)
         ticket: String,
+        /// Fichier à écrire (au lieu de l'écran ou de l'imprimante)
         #[arg(long)]
         out: Option<PathBuf>,
+        /// Écrire le texte du ticket au lieu des octets ESC/POS
         #[arg(long)]
         text: bool,
     },
     /// Imprimante : page de test, état (et file d'impression), reprise d'un travail en échec
     Printer {
+        /// Action
         action: PrinterAction,
         /// Numéro du travail, pour `retry`
         job: Option<i64>,
     },
     /// Copie cohérente de la base (API de sauvegarde SQLite)
     Backup {
+        /// Fichier de la copie
         #[arg(long)]
         out: PathBuf,
     },
@@ -101,10 +115,13 @@ pub struct DemoArgs {
 
 #[derive(Debug, Args)]
 pub struct InitArgs {
+    /// Nom du marché
     #[arg(long)]
     pub market: String,
+    /// Organisateur (conseil régional, association…)
     #[arg(long, default_value = "")]
     pub organiser: String,
+    /// Ville
     #[arg(long, default_value = "")]
     pub city: String,
     /// Arrondi des espèces : 0.10, 0.50 ou 1 (aucun par défaut)
@@ -125,10 +142,13 @@ pub enum ImportKind {
 pub enum ReportCmd {
     /// Règlement des exposants d'une phase
     Settlement {
+        /// Numéro de la phase
         #[arg(long)]
         phase: u32,
+        /// Format : text, csv, xlsx ou pdf
         #[arg(long, default_value = "text")]
         format: String,
+        /// Fichier à écrire (au lieu de l'écran ou de l'imprimante)
         #[arg(long)]
         out: Option<PathBuf>,
     },
@@ -137,19 +157,25 @@ pub enum ReportCmd {
         /// AAAA-MM-JJ (aujourd'hui par défaut)
         #[arg(long)]
         date: Option<String>,
+        /// Une seule caisse (T01)
         #[arg(long = "till")]
         till_id: Option<String>,
+        /// Format : text, csv, xlsx ou pdf
         #[arg(long, default_value = "text")]
         format: String,
+        /// Fichier à écrire (au lieu de l'écran ou de l'imprimante)
         #[arg(long)]
         out: Option<PathBuf>,
     },
     /// Totaux d'une phase pour la région
     Totals {
+        /// Numéro de la phase
         #[arg(long)]
         phase: u32,
+        /// Format : text, csv, xlsx ou pdf
         #[arg(long, default_value = "text")]
         format: String,
+        /// Fichier à écrire (au lieu de l'écran ou de l'imprimante)
         #[arg(long)]
         out: Option<PathBuf>,
     },
@@ -167,7 +193,7 @@ pub enum PrinterAction {
     Test,
     /// Demande son état à l'imprimante (DLE EOT) et résume la file d'impression
     Status,
-    /// Remet dans la file le travail en échec n° JOB (numéro donné par `souk printer status`)
+    /// Remet dans la file le travail en échec n° N (numéro donné par `souk printer status`)
     Retry,
 }
 
@@ -175,7 +201,9 @@ pub enum PrinterAction {
 pub enum PeopleCmd {
     /// Ajoute ou met à jour une personne ; code lu au terminal ou dans SOUK_PIN
     Add {
+        /// Nom de la personne
         name: String,
+        /// Rôle : cashier (caissier·ère), supervisor (superviseur) ou organiser (organisateur)
         #[arg(long, default_value = "cashier")]
         role: String,
     },
@@ -183,7 +211,9 @@ pub enum PeopleCmd {
     List,
     /// Débloque une personne (superviseur : --by, code au terminal ou SOUK_PIN)
     Unlock {
+        /// Nom de la personne
         name: String,
+        /// Qui débloque (superviseur)
         #[arg(long)]
         by: String,
     },

@@ -1,7 +1,6 @@
 //! Arabic names through the printer's CP864 code page (`arabic = "codepage"`):
 //! golden bytes, the `ESC t` switches around each name, and the bytes read back.
 
-
 use crate::support::print::*;
 use souk::print::decode::{transcript, transcript_with_arabic};
 use souk::print::*;

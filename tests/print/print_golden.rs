@@ -1,7 +1,6 @@
 //! Golden tests: each template at 58 and 80 mm, as plain text and as a decoded
 //! transcript of the ESC/POS bytes; plus encoding checks on the bytes.
 
-
 use crate::support::print::*;
 use souk::print::decode::{text_lines, text_runs, transcript};
 use souk::print::*;

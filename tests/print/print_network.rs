@@ -1,6 +1,5 @@
 //! Network driver and queue against fake printers on 127.0.0.1.
 
-
 use std::net::TcpListener;
 use std::time::{Duration, Instant};
 

@@ -1,7 +1,6 @@
 //! Print queue: a printer that is off never blocks a sale; jobs print in order
 //! when it comes back; the file printer writes `.bin` + `.txt` per job.
 
-
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};

@@ -2,7 +2,6 @@
 //! blocking the jobs behind them; while a printer that is merely off or out
 //! of paper is waited for as long as it takes. Never a second original.
 
-
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 

@@ -1,6 +1,5 @@
 //! Serial driver through a pty pair (the master side plays the printer).
 
-
 use std::io::{Read, Write};
 use std::time::{Duration, Instant};
 

@@ -1,9 +1,9 @@
 //! Merging three tills' bundles into the organiser's database: any order, repeats, one call or several.
 
+use crate::support::sync::*;
 use souk::storage::{ORG_CHAIN, verify};
 use souk::sync::{self, merge};
 use std::path::PathBuf;
-use crate::support::sync::*;
 
 const ORDERS: [[usize; 3]; 6] = [
     [0, 1, 2],

@@ -1,10 +1,10 @@
 //! Bundles that must be refused, leaving the database exactly as it was.
 
+use crate::support::sync::*;
 use souk::domain::canonical::sha256_hex;
 use souk::storage::Db;
 use souk::sync::{Refusal, SyncError, export, merge};
 use std::path::{Path, PathBuf};
-use crate::support::sync::*;
 
 fn refused(db: &mut Db, files: &[PathBuf]) -> SyncError {
     let before = dump(db);
