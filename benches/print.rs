@@ -22,7 +22,7 @@
 //! python-escpos sends 1.18× (58 mm) and 1.13× (80 mm) our bytes. The three
 //! Arabic names cost 1900 bytes as images, 70 through CP864 (27× fewer).
 
-#[path = "../tests/print_support/mod.rs"]
+#[path = "../tests/support/print.rs"]
 mod print_support;
 
 use std::hint::black_box;

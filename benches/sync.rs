@@ -1,6 +1,6 @@
 //! Export and merge of one till with 100,000 tickets, against baselines measured in the same run: a
 //! `VACUUM INTO` copy of the till's database, and reading the same rows with plain SQL.
-#[path = "../tests/sync_support/mod.rs"]
+#[path = "../tests/support/sync.rs"]
 mod sync_support;
 
 use criterion::{BatchSize, Criterion, criterion_group, criterion_main};

@@ -31,12 +31,15 @@ pub enum Command {
     Demo(DemoArgs),
     /// Crée une base de marché vide
     Init(InitArgs),
-    /// Importe un fichier CSV (tout ou rien)
+    /// Importe un fichier CSV, XLSX ou ODS (tout ou rien)
     Import {
         /// Ce que contient le fichier
         kind: ImportKind,
         /// Fichier CSV, XLSX ou ODS
         file: PathBuf,
+        /// Montre ce qui serait ajouté, modifié, inchangé ou refusé, sans rien écrire
+        #[arg(long)]
+        dry_run: bool,
     },
     /// Rapports : règlement d'une phase, recettes du jour, totaux de phase
     #[command(subcommand)]
@@ -62,6 +65,9 @@ pub enum Command {
         /// Seulement ce qui n'a pas encore été exporté
         #[arg(long)]
         since_last: bool,
+        /// Remplace le fichier --out s'il existe (jamais la base en cours d'utilisation)
+        #[arg(long)]
+        force: bool,
     },
     /// Vérifie et fusionne des lots de caisses (organisateur)
     Merge {
@@ -71,6 +77,11 @@ pub enum Command {
     },
     /// Vérifie la chaîne du journal et la numérotation des tickets
     Verify,
+    /// Contrôle un témoin imprimé (QR d'un reçu SOUK1|…, tête d'un rapport Z ou d'un relevé) contre le journal
+    Check {
+        /// Le contenu du QR (SOUK1|T01-000042|1a2b3c4d|182.50) ou l'empreinte imprimée
+        witness: String,
+    },
     /// Réimprime un ticket, ou écrit ses octets ESC/POS (ou son texte) dans un fichier
     Receipt {
         /// Numéro du ticket (T01-000042)
@@ -81,6 +92,9 @@ pub enum Command {
         /// Écrire le texte du ticket au lieu des octets ESC/POS
         #[arg(long)]
         text: bool,
+        /// Remplace le fichier --out s'il existe (jamais la base en cours d'utilisation)
+        #[arg(long)]
+        force: bool,
     },
     /// Imprimante : page de test, état (et file d'impression), reprise d'un travail en échec
     Printer {
@@ -94,6 +108,9 @@ pub enum Command {
         /// Fichier de la copie
         #[arg(long)]
         out: PathBuf,
+        /// Remplace le fichier --out s'il existe (jamais la base en cours d'utilisation)
+        #[arg(long)]
+        force: bool,
     },
     /// Personnes (caissiers, superviseurs, organisateurs) et leurs codes
     #[command(subcommand)]
@@ -151,10 +168,13 @@ pub enum ReportCmd {
         /// Fichier à écrire (au lieu de l'écran ou de l'imprimante)
         #[arg(long)]
         out: Option<PathBuf>,
+        /// Remplace le fichier --out s'il existe (jamais la base en cours d'utilisation)
+        #[arg(long)]
+        force: bool,
     },
     /// Recettes du jour par exposant
     Day {
-        /// AAAA-MM-JJ (aujourd'hui par défaut)
+        /// JJ/MM/AAAA ou AAAA-MM-JJ (aujourd'hui par défaut)
         #[arg(long)]
         date: Option<String>,
         /// Une seule caisse (T01)
@@ -166,6 +186,9 @@ pub enum ReportCmd {
         /// Fichier à écrire (au lieu de l'écran ou de l'imprimante)
         #[arg(long)]
         out: Option<PathBuf>,
+        /// Remplace le fichier --out s'il existe (jamais la base en cours d'utilisation)
+        #[arg(long)]
+        force: bool,
     },
     /// Totaux d'une phase pour la région
     Totals {
@@ -178,6 +201,9 @@ pub enum ReportCmd {
         /// Fichier à écrire (au lieu de l'écran ou de l'imprimante)
         #[arg(long)]
         out: Option<PathBuf>,
+        /// Remplace le fichier --out s'il existe (jamais la base en cours d'utilisation)
+        #[arg(long)]
+        force: bool,
     },
 }
 

@@ -332,45 +332,51 @@ pub fn load_lines(conn: &Connection, id: &str) -> Result<Vec<Line>> {
         "SELECT line_no, product_code, exhibitor_code, name_fr, name_ar, unit, quantity, unit_price, discount,
          vat_rate, total, refund_of_line FROM ticket_lines WHERE ticket_id = ?1 ORDER BY line_no",
     )?;
-    let rows = stmt.query_map([id], |r| {
-        Ok(Line {
-            line_no: r.get(0)?,
-            product_code: r.get(1)?,
-            exhibitor_code: r.get(2)?,
-            name_fr: r.get(3)?,
-            name_ar: r.get(4)?,
-            unit: r
-                .get::<_, String>(5)?
-                .parse()
-                .unwrap_or(crate::domain::Unit::Piece),
-            quantity: from_milli(r.get(6)?),
-            unit_price: from_centimes(r.get(7)?),
-            discount: from_centimes(r.get(8)?),
-            vat_rate: r.get::<_, String>(9)?.parse().unwrap_or(Decimal::ZERO),
-            total: from_centimes(r.get(10)?),
-            refund_of_line: r.get(11)?,
-        })
-    })?;
+    let rows = stmt.query_map([id], line_from_row)?;
     Ok(rows.collect::<Result<_, _>>()?)
+}
+
+/// A line from the first 12 columns of a row, in the order `load_lines` selects them.
+pub fn line_from_row(r: &rusqlite::Row) -> rusqlite::Result<Line> {
+    Ok(Line {
+        line_no: r.get(0)?,
+        product_code: r.get(1)?,
+        exhibitor_code: r.get(2)?,
+        name_fr: r.get(3)?,
+        name_ar: r.get(4)?,
+        unit: r
+            .get::<_, String>(5)?
+            .parse()
+            .unwrap_or(crate::domain::Unit::Piece),
+        quantity: from_milli(r.get(6)?),
+        unit_price: from_centimes(r.get(7)?),
+        discount: from_centimes(r.get(8)?),
+        vat_rate: r.get::<_, String>(9)?.parse().unwrap_or(Decimal::ZERO),
+        total: from_centimes(r.get(10)?),
+        refund_of_line: r.get(11)?,
+    })
 }
 
 pub fn load_payments(conn: &Connection, id: &str) -> Result<Vec<Payment>> {
     let mut stmt = conn.prepare_cached(
         "SELECT method, amount, tendered, change, reference FROM payments WHERE ticket_id = ?1 ORDER BY pos",
     )?;
-    let rows = stmt.query_map([id], |r| {
-        Ok(Payment {
-            method: r
-                .get::<_, String>(0)?
-                .parse()
-                .unwrap_or(crate::domain::PaymentMethod::Other),
-            amount: from_centimes(r.get(1)?),
-            tendered: r.get::<_, Option<i64>>(2)?.map(from_centimes),
-            change: from_centimes(r.get(3)?),
-            reference: r.get(4)?,
-        })
-    })?;
+    let rows = stmt.query_map([id], payment_from_row)?;
     Ok(rows.collect::<Result<_, _>>()?)
+}
+
+/// A payment from the first 5 columns of a row, in the order `load_payments` selects them.
+pub fn payment_from_row(r: &rusqlite::Row) -> rusqlite::Result<Payment> {
+    Ok(Payment {
+        method: r
+            .get::<_, String>(0)?
+            .parse()
+            .unwrap_or(crate::domain::PaymentMethod::Other),
+        amount: from_centimes(r.get(1)?),
+        tendered: r.get::<_, Option<i64>>(2)?.map(from_centimes),
+        change: from_centimes(r.get(3)?),
+        reference: r.get(4)?,
+    })
 }
 
 /// Already refunded per original line: (quantity, amount).

@@ -135,3 +135,32 @@ fn deleted_journal_entry_is_named() {
         &["T02", "n°5"],
     );
 }
+
+#[test]
+fn share_without_ticket_is_named() {
+    // A share row counts in the settlement: one that no ticket explains is a break.
+    assert_caught(
+        "INSERT INTO shares (ticket_id, exhibitor_code, phase, local_date, till, collector, is_refund, net, cash,
+         card, mobile, other) VALUES ('T01-999999', 'E001', 1, '2025-08-07', 'T01', 'organiser', 0, 5000, 5000,
+         0, 0, 0)",
+        &["T01-999999", "sans ticket"],
+    );
+}
+
+#[test]
+fn line_without_ticket_is_named() {
+    assert_caught(
+        "INSERT INTO ticket_lines SELECT 'T02-999999', line_no, product_code, exhibitor_code, name_fr, name_ar,
+         unit, quantity, unit_price, discount, vat_rate, total, refund_of_line FROM ticket_lines
+         WHERE ticket_id = 'T02-000005' AND line_no = 1",
+        &["T02-999999", "sans ticket"],
+    );
+}
+
+#[test]
+fn ticket_pointing_at_another_entry_is_named() {
+    assert_caught(
+        "UPDATE tickets SET journal_seq = journal_seq + 1 WHERE id = 'T01-000003'",
+        &["T01-000003", "ne renvoie plus"],
+    );
+}

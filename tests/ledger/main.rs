@@ -7,3 +7,4 @@ mod ledger_crash;
 mod ledger_migrations;
 mod ledger_props;
 mod ledger_tamper;
+mod reprepare;
