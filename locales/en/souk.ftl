@@ -162,7 +162,7 @@ approve-price = Change the price to { $price }
 approve-refund = Refund { $amount } ({ $n ->
         [one] { $n } line
        *[other] { $n } lines
-    }) of ticket { $ticket } — in { $method }
+    }) of ticket { $ticket } in { $method }
 approve-close = Close the shift (Z report)
 approve-unlock = Unlock { $name }
 

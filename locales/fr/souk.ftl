@@ -162,7 +162,7 @@ approve-price = Modifier le prix à { $price }
 approve-refund = Rembourser { $amount } ({ $n ->
         [one] { $n } ligne
        *[other] { $n } lignes
-    }) du ticket { $ticket } — en { $method }
+    }) du ticket { $ticket } en { $method }
 approve-close = Clôturer la session (rapport Z)
 approve-unlock = Déverrouiller { $name }
 

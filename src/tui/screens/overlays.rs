@@ -211,7 +211,12 @@ fn draw_approval(f: &mut Frame, area: Rect, app: &App, st: &ApprovalState) {
         Constraint::Length(1),
     ])
     .areas(inner);
-    f.render_widget(Paragraph::new(pending_text(app, &st.pending)).bold(), what);
+    f.render_widget(
+        Paragraph::new(pending_text(app, &st.pending))
+            .wrap(ratatui::widgets::Wrap { trim: true })
+            .bold(),
+        what,
+    );
     let items: Vec<ListItem> = sups.iter().map(|p| ListItem::new(p.name.clone())).collect();
     let mut ls = ListState::default().with_selected(Some(st.sel));
     f.render_stateful_widget(

@@ -140,7 +140,10 @@ fn submit(app: &mut App, st: &mut SaleState) {
                     let line = divers_line(&code, &label, qty.unwrap_or(Decimal::ONE), price);
                     added(app, st, line)
                 }
-                Err(refusal) => app.error(refusal),
+                Err(refusal) => {
+                    clear_field(app, st);
+                    app.error(refusal)
+                }
             };
         }
         Entry::Digits(d) => {
