@@ -300,3 +300,4 @@ hint-amount-field = amount
 hint-reference-field = reference
 prompt-weight-kg = Weight in kg (e.g. 0.750)
 prompt-weight-l = Volume in litres (e.g. 1.5)
+coop-total = Total

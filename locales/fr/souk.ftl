@@ -300,3 +300,4 @@ hint-amount-field = montant
 hint-reference-field = référence
 prompt-weight-kg = Poids en kg (ex. 0,750)
 prompt-weight-l = Volume en litres (ex. 1,5)
+coop-total = Total

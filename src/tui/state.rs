@@ -187,8 +187,13 @@ pub struct TillsState {
 }
 
 pub struct CoopState {
+    /// Local `YYYY-MM-DD` (as stored); shown as JJ/MM/AAAA.
     pub date: String,
     pub rows: Vec<DaySums>,
+    /// Exhibitors' names by code, shown when the width allows.
+    pub names: std::collections::HashMap<String, String>,
+    /// Distinct sale tickets of the day at this till (a ticket of three exhibitors counts once).
+    pub tickets: u64,
     pub sel: usize,
 }
 

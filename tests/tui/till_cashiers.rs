@@ -374,3 +374,30 @@ fn counts_are_plural_only_above_one() {
     add(&mut app, "AMLOU1");
     assert!(screen_text(&app, 80, 24).contains("Panier (2 lignes)"));
 }
+
+#[test]
+fn the_cooperative_view_uses_the_width_and_counts_distinct_tickets() {
+    let dir = TempDir::new().unwrap();
+    let mut app = selling(&dir);
+    add(&mut app, "ARG1");
+    add(&mut app, "AMLOU1");
+    press(&mut app, KeyCode::F(2));
+    press(&mut app, KeyCode::Tab);
+    enter(&mut app);
+    enter(&mut app);
+    enter(&mut app);
+    press(&mut app, KeyCode::F(5));
+    let Screen::Coop(c) = &app.screen else {
+        panic!("coop view")
+    };
+    assert_eq!(c.rows.len(), 2);
+    assert_eq!(c.tickets, 1, "one ticket of two exhibitors is one ticket");
+    snap(&app, "coop_width");
+    let narrow = screen_text(&app, 80, 24);
+    assert!(narrow.contains("14/05/2026") && !narrow.contains("2026-05-14"));
+    assert!(!narrow.contains("Carte"), "{narrow}");
+    let wide = screen_text(&app, 140, 30);
+    for word in ["Carte", "Mobile", "Autre", "Coopérative Nahla", "Total"] {
+        assert!(wide.contains(word), "{word}\n{wide}");
+    }
+}
