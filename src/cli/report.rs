@@ -14,7 +14,10 @@ pub fn report(ctx: &Ctx, cmd: ReportCmd) -> Result<()> {
         ReportCmd::Settlement { phase, format, out } => {
             let f = format_for(&format, out.as_deref())?;
             (
-                report::render_settlement(&reports::settlement_report(conn, phase)?, f)?,
+                report::render_settlement(
+                    &reports::settlement_report_with(conn, phase, f.settlement_parts())?,
+                    f,
+                )?,
                 out,
             )
         }
