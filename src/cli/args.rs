@@ -31,8 +31,14 @@ pub enum Command {
     Demo(DemoArgs),
     /// Crée une base de marché vide
     Init(InitArgs),
-    /// Importe un fichier CSV (tout ou rien)
-    Import { kind: ImportKind, file: PathBuf },
+    /// Importe un fichier CSV, XLSX ou ODS (tout ou rien)
+    Import {
+        kind: ImportKind,
+        file: PathBuf,
+        /// Montre ce qui serait ajouté, modifié, inchangé ou refusé, sans rien écrire
+        #[arg(long)]
+        dry_run: bool,
+    },
     /// Rapports : règlement d'une phase, recettes du jour, totaux de phase
     #[command(subcommand)]
     Report(ReportCmd),
@@ -54,6 +60,9 @@ pub enum Command {
         /// Seulement ce qui n'a pas encore été exporté
         #[arg(long)]
         since_last: bool,
+        /// Remplace le fichier --out s'il existe (jamais la base en cours d'utilisation)
+        #[arg(long)]
+        force: bool,
     },
     /// Vérifie et fusionne des lots de caisses (organisateur)
     Merge {
@@ -62,6 +71,11 @@ pub enum Command {
     },
     /// Vérifie la chaîne du journal et la numérotation des tickets
     Verify,
+    /// Contrôle un témoin imprimé (QR d'un reçu SOUK1|…, tête d'un rapport Z ou d'un relevé) contre le journal
+    Check {
+        /// Le contenu du QR (SOUK1|T01-000042|1a2b3c4d|182.50) ou l'empreinte imprimée
+        witness: String,
+    },
     /// Réimprime un ticket, ou écrit ses octets ESC/POS (ou son texte) dans un fichier
     Receipt {
         ticket: String,
@@ -69,6 +83,9 @@ pub enum Command {
         out: Option<PathBuf>,
         #[arg(long)]
         text: bool,
+        /// Remplace le fichier --out s'il existe (jamais la base en cours d'utilisation)
+        #[arg(long)]
+        force: bool,
     },
     /// Imprimante : page de test, état (et file d'impression), reprise d'un travail en échec
     Printer {
@@ -80,6 +97,9 @@ pub enum Command {
     Backup {
         #[arg(long)]
         out: PathBuf,
+        /// Remplace le fichier --out s'il existe (jamais la base en cours d'utilisation)
+        #[arg(long)]
+        force: bool,
     },
     /// Personnes (caissiers, superviseurs, organisateurs) et leurs codes
     #[command(subcommand)]
@@ -131,10 +151,13 @@ pub enum ReportCmd {
         format: String,
         #[arg(long)]
         out: Option<PathBuf>,
+        /// Remplace le fichier --out s'il existe (jamais la base en cours d'utilisation)
+        #[arg(long)]
+        force: bool,
     },
     /// Recettes du jour par exposant
     Day {
-        /// AAAA-MM-JJ (aujourd'hui par défaut)
+        /// JJ/MM/AAAA ou AAAA-MM-JJ (aujourd'hui par défaut)
         #[arg(long)]
         date: Option<String>,
         #[arg(long = "till")]
@@ -143,6 +166,9 @@ pub enum ReportCmd {
         format: String,
         #[arg(long)]
         out: Option<PathBuf>,
+        /// Remplace le fichier --out s'il existe (jamais la base en cours d'utilisation)
+        #[arg(long)]
+        force: bool,
     },
     /// Totaux d'une phase pour la région
     Totals {
@@ -152,6 +178,9 @@ pub enum ReportCmd {
         format: String,
         #[arg(long)]
         out: Option<PathBuf>,
+        /// Remplace le fichier --out s'il existe (jamais la base en cours d'utilisation)
+        #[arg(long)]
+        force: bool,
     },
 }
 

@@ -45,7 +45,7 @@ pub fn init(ctx: &Ctx, a: &InitArgs) -> Result<()> {
     Ok(())
 }
 
-pub fn import(ctx: &Ctx, kind: ImportKind, file: &Path) -> Result<()> {
+pub fn import(ctx: &Ctx, kind: ImportKind, file: &Path, dry_run: bool) -> Result<()> {
     let kind = match kind {
         ImportKind::Phases => Kind::Phases,
         ImportKind::Tills => Kind::Tills,
@@ -54,25 +54,32 @@ pub fn import(ctx: &Ctx, kind: ImportKind, file: &Path) -> Result<()> {
         ImportKind::Sales => Kind::Sales,
     };
     let mut db = ctx.open()?;
-    let s = import::import_file(&mut db, kind, file, &cli_actor())?;
-    match kind {
-        Kind::Sales => println!(
-            "{} : {} lignes, {} tickets papier importés",
-            file.display(),
-            s.rows,
-            s.tickets
-        ),
-        _ => println!("{} : {} lignes importées", file.display(), s.rows),
+    if !dry_run {
+        println!(
+            "{}",
+            import::import_file(&mut db, kind, file, &cli_actor())?
+        );
+        return Ok(());
     }
-    Ok(())
+    let outcome = import::preview_file(&mut db, kind, file, &cli_actor())?;
+    println!("{}", outcome.summary);
+    match outcome.error {
+        Some(e) => Err(e.context("le fichier serait refusé")),
+        None => Ok(()),
+    }
 }
 
 pub fn verify(ctx: &Ctx) -> Result<()> {
-    let db = ctx.open()?;
-    let v = verify_db(db.conn())?;
+    let db = ctx.open_read()?;
+    let mut v = verify_db(db.conn())?;
     for t in crate::sync::till_status_with(db.conn(), &v)? {
         println!("{}", till_line(&t));
     }
+    let witness = crate::storage::heads::check(db.conn(), &ctx.db_path)?;
+    for n in &witness.notes {
+        println!("{n}");
+    }
+    v.breaks.extend(witness.breaks);
     if let Some(first) = v.breaks.first() {
         bail!("{first} ({} anomalie(s) en tout)", v.breaks.len());
     }
@@ -102,9 +109,9 @@ fn till_line(t: &crate::sync::TillMergeStatus) -> String {
     )
 }
 
-pub fn backup(ctx: &Ctx, out: &Path) -> Result<()> {
+pub fn backup(ctx: &Ctx, out: &Path, force: bool) -> Result<()> {
     let db = ctx.open()?;
-    db.backup_to(out)?;
+    db.backup_with(out, &ctx.out_rules(force), |_| Ok(()))?;
     println!("copie vérifiée écrite dans {}", out.display());
     Ok(())
 }
@@ -166,14 +173,18 @@ pub fn demo(ctx: &Ctx, a: &DemoArgs, db_given: bool) -> Result<()> {
     };
     std::fs::create_dir_all(db_path.parent().unwrap_or(Path::new(".")))?;
     if a.fresh && db_path.exists() {
-        for ext in ["", "-wal", "-shm"] {
-            let mut p = db_path.clone().into_os_string();
-            p.push(ext);
-            let _ = std::fs::remove_file(p);
-        }
+        crate::demo::recreate(&db_path)?;
     }
     let db = if db_path.exists() {
-        Db::open(&db_path)?
+        let db = Db::open(&db_path)?;
+        if !crate::demo::is_demo(&db)? {
+            bail!(
+                "{} n'est pas la base de la démonstration : « souk demo » n'ouvre que celle-ci (lancez « souk --db {} » pour ce marché)",
+                db_path.display(),
+                db_path.display()
+            );
+        }
+        db
     } else {
         crate::demo::create(&db_path)?
     };

@@ -2,7 +2,9 @@
 pub mod allocation;
 pub mod canonical;
 pub mod catalogue;
+pub mod labels;
 pub mod money;
+pub mod parse;
 pub mod sale;
 pub mod settlement;
 pub mod ticket;

@@ -1,11 +1,11 @@
 //! Paper sales written during an outage: one ticket per ticket_ref, numbered in the named till's series in
 //! file order, flagged manual, its reference kept so that a file imported twice never doubles sales.
-use super::ImportSummary;
-use super::reader::{Cursor, Table, finish, single};
-use crate::domain::money::{parse_amount, parse_quantity};
+use super::reader::{Cursor, Table, finish, refused_lines, single};
+use super::summary::Counts;
+use crate::domain::labels;
+use crate::domain::parse::{amount, parse_datetime, quantity};
 use crate::domain::sale::build_sale;
 use crate::domain::{LineDraft, PaymentDraft, PaymentMethod, Product, TicketKind};
-use crate::storage::clock::parse_local;
 use crate::storage::tickets::{SaleContext, insert_ticket};
 use crate::storage::{Clock, catalogue as store};
 use anyhow::Result;
@@ -31,7 +31,13 @@ struct PaperTicket {
     lines: Vec<LineDraft>,
 }
 
-pub fn sales(conn: &Connection, t: &Table, clock: &Clock, actor: &str) -> Result<ImportSummary> {
+pub fn sales(
+    conn: &Connection,
+    t: &Table,
+    clock: &Clock,
+    actor: &str,
+    counts: &mut Counts,
+) -> Result<()> {
     t.require(COLUMNS)?;
     let products: HashMap<String, Product> = store::products(conn)?
         .into_iter()
@@ -74,14 +80,13 @@ pub fn sales(conn: &Connection, t: &Table, clock: &Clock, actor: &str) -> Result
             }
         }
     }
+    counts.refused = refused_lines(&issues);
+    counts.added = tickets.len();
     finish(t, issues)?;
     for tk in &tickets {
         commit_paper_ticket(conn, t, clock, actor, tk)?;
     }
-    Ok(ImportSummary {
-        rows: t.rows.len(),
-        tickets: tickets.len(),
-    })
+    Ok(())
 }
 
 type RowParts = (
@@ -98,7 +103,7 @@ fn read_row(
     tills: &[String],
 ) -> Option<RowParts> {
     let reference = c.required("ticket_ref");
-    let datetime = c.parse("datetime", |s| parse_local(s).map_err(|e| e.to_string()));
+    let datetime = c.parse("datetime", parse_datetime);
     let till = c.parse("till", |s| {
         tills
             .iter()
@@ -112,15 +117,15 @@ fn read_row(
             .cloned()
             .ok_or(format!("produit « {s} » inconnu"))
     });
-    let quantity = c.parse("quantity", |s| parse_quantity(s).map_err(|e| e.to_string()));
+    let quantity = c.parse("quantity", quantity);
     let unit_price = c.parse("unit_price", |s| {
         if s.is_empty() {
             Ok(None)
         } else {
-            parse_amount(s).map(Some).map_err(|e| e.to_string())
+            amount(s).map(Some)
         }
     });
-    let method = c.parse("payment_method", |s| s.parse::<PaymentMethod>());
+    let method = c.parse("payment_method", labels::payment_method);
     let (product, quantity) = (product?, quantity?);
     if !product.unit.allows_fraction() && quantity.fract() != rust_decimal::Decimal::ZERO {
         c.issue(

@@ -101,6 +101,13 @@ pub fn append(conn: &Connection, at: &LocalTime, e: &NewEntry) -> Result<Entry> 
     };
     entry.hash = entry_hash(&entry.fields());
     insert(conn, &entry)?;
+    super::heads::note_append(
+        conn,
+        &market_uuid(conn)?,
+        &entry.chain,
+        entry.seq,
+        &entry.hash,
+    );
     Ok(entry)
 }
 

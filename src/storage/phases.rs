@@ -92,3 +92,27 @@ impl Db {
         })
     }
 }
+
+/// Whether a local date can take sales: in an open phase, in a closed one, or in none.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DayPhase {
+    Open(u32),
+    Closed(u32),
+    Outside,
+}
+
+/// The phase of a local date (`YYYY-MM-DD`), as a till must know it before the first line of a basket.
+pub fn day_phase(conn: &rusqlite::Connection, local_date: &str) -> Result<DayPhase> {
+    use rusqlite::OptionalExtension;
+    let found: Option<(u32, Option<String>)> = conn
+        .prepare_cached(
+            "SELECT number, closed_at FROM phases WHERE starts <= ?1 AND ends >= ?1 ORDER BY number LIMIT 1",
+        )?
+        .query_row([local_date], |r| Ok((r.get(0)?, r.get(1)?)))
+        .optional()?;
+    Ok(match found {
+        None => DayPhase::Outside,
+        Some((n, Some(_))) => DayPhase::Closed(n),
+        Some((n, None)) => DayPhase::Open(n),
+    })
+}

@@ -72,6 +72,10 @@ impl Db {
     ) -> Result<Ticket> {
         let tx = self.write_tx()?;
         let ticket = insert_ticket(&tx, ctx, s, kind, refund_of)?;
+        if kind == TicketKind::Sale {
+            // The basket became this sale: its draft goes in the same transaction, never offered back.
+            super::drafts::clear(&tx, &ctx.till)?;
+        }
         tx.commit()?;
         Ok(ticket)
     }

@@ -3,6 +3,7 @@
 #[path = "../support/mod.rs"]
 mod support;
 
+mod cli_check;
 mod cli_import;
 mod cli_printer;
 mod cli_reports;

@@ -7,4 +7,5 @@ mod ledger_crash;
 mod ledger_migrations;
 mod ledger_props;
 mod ledger_tamper;
+mod ledger_witness;
 mod reprepare;

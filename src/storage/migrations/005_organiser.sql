@@ -1,0 +1,2 @@
+-- reserved: identity, chains, late sales (helper "organiser")
+SELECT 1;
