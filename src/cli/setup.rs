@@ -158,14 +158,18 @@ pub fn backup(ctx: &Ctx, out: &Path, force: bool, provision: Option<&str>) -> Re
     let at = Clock::market()?.now()?;
     // The identity is written into the copy before it is checked and named: no copy of the organiser's
     // database ever appears under the till's file name.
+    // The copy gets its own key pair: the organiser's secret does not travel with it.
+    let mut public = String::new();
     let written = db.backup_with(out, &ctx.out_rules(force), |copy| {
-        identity::set_till(copy, till, &at.at_utc)
+        public = identity::set_till(copy, till, &at.at_utc)?;
+        Ok(())
     })?;
     let file = std::path::absolute(&written).unwrap_or(written);
     identity::record_provision(
         &mut db,
         till,
         &file.display().to_string(),
+        &public,
         &cli_actor(),
         &at,
     )?;
