@@ -118,7 +118,13 @@ pub fn verify(ctx: &Ctx) -> Result<()> {
         );
     }
     if let Some(first) = v.breaks.first() {
-        let more: Vec<&str> = v.breaks.iter().skip(1).take(19).map(String::as_str).collect();
+        let more: Vec<&str> = v
+            .breaks
+            .iter()
+            .skip(1)
+            .take(19)
+            .map(String::as_str)
+            .collect();
         bail!(
             "{first} ({} anomalie(s) en tout)\n{}",
             v.breaks.len(),
