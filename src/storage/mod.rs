@@ -12,6 +12,7 @@ pub mod keys;
 pub mod late;
 pub mod migrate;
 mod open;
+pub mod outbound;
 pub mod people;
 pub mod phases;
 pub mod preflight;

@@ -30,6 +30,7 @@ pub use canon::decode_ticket;
 pub use error::{Refusal, SyncError};
 pub use export::{ExportSummary, export, export_with};
 pub use format::{ChainRange, MAGIC};
+pub use rows::{ShareRow, StoredTicket, TicketStream};
 pub use status::{TillMergeStatus, till_status, till_status_quick, till_status_with};
 
 use crate::storage::{Clock, Db, journal};
