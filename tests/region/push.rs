@@ -246,3 +246,31 @@ fn forge(db: &Path, chain: &str) {
     )
     .unwrap();
 }
+
+#[test]
+fn init_then_a_server_of_another_major_version_is_refused() {
+    let Some(pg) = Cluster::start("init_then_a_server_of_another_major_version_is_refused") else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let m = build(dir.path(), A, "ifrane", 1, 0);
+    let url = pg.url("major");
+    let said = crate::support::common::ok(&m.organiser, &["region", "init", "--to", &url]);
+    assert!(said.contains("version 1"), "{said}");
+    let mut client = pg.client("major");
+    client
+        .execute(
+            "INSERT INTO schema_version (version, major) VALUES (100, 2)",
+            &[],
+        )
+        .unwrap();
+    let out = push(&m.organiser, &url);
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("version majeure 2"), "{err}");
+    let n: i64 = client
+        .query_one("SELECT COUNT(*) FROM markets", &[])
+        .unwrap()
+        .get(0);
+    assert_eq!(n, 0, "nothing sent");
+}
