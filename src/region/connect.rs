@@ -53,3 +53,23 @@ pub fn connect(url: &str) -> Result<Client> {
         anyhow!("{who} : {why}")
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn error(url: &str) -> String {
+        format!("{:#}", connect(url).err().expect("refused"))
+    }
+
+    #[test]
+    fn a_wrong_address_is_named_without_its_password() {
+        assert!(error("mysql://u:pw@host/db").contains("adresse de serveur invalide"));
+        assert!(
+            error("postgresql://u:pw@host:notaport/db").contains("adresse de serveur invalide")
+        );
+        let tls = error("postgresql://u:s3cret@host/db?sslmode=require");
+        assert!(tls.contains("u@host/db") && tls.contains("TLS"), "{tls}");
+        assert!(!tls.contains("s3cret"), "{tls}");
+    }
+}

@@ -147,3 +147,15 @@ fn clip(s: &str, n: usize) -> String {
         t
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::cell;
+
+    #[test]
+    fn csv_cells_are_never_formulas_and_stay_one_field() {
+        assert_eq!(cell("=HYPERLINK(\"x\")"), "\"'=HYPERLINK(\"\"x\"\")\"");
+        assert_eq!(cell("Coop, Azrou"), "\"Coop, Azrou\"");
+        assert_eq!(cell("Tighanimine"), "Tighanimine");
+    }
+}
