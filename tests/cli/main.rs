@@ -7,3 +7,4 @@ mod cli_check;
 mod cli_import;
 mod cli_printer;
 mod cli_reports;
+mod organiser;
