@@ -8,3 +8,4 @@ mod cli_import;
 mod cli_printer;
 mod cli_reports;
 mod organiser;
+mod organiser_week;
