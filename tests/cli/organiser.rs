@@ -165,10 +165,14 @@ fn a_database_without_a_till_identity_does_not_open_the_till() {
     let org = sample_market(dir.path(), false);
     refused(
         &org,
-        &[],
-        &["celle de l'organisateur", "souk backup --out", "--till"],
+        &["--till", "T01"],
+        &[
+            "celle de l'organisateur",
+            "souk backup --out",
+            "--till",
+            "caisse T01 demandée",
+        ],
     );
-    refused(&org, &["--till", "T01"], &["celle de l'organisateur"]);
     let t02 = provision(&org, "T02");
     refused(
         &t02,

@@ -4,5 +4,6 @@
 mod support;
 
 mod tui_e2e;
+mod tui_refusals;
 mod tui_snapshots;
 mod tui_update;
