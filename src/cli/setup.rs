@@ -1,6 +1,7 @@
 //! Set-up commands: init, demo, import, people, verify, backup, and opening the till.
 use super::args::{DemoArgs, ImportKind, InitArgs, PeopleCmd};
-use super::{Ctx, cli_actor, pin::read_pin};
+use super::pin::{read_by_pin, read_pin};
+use super::{Ctx, cli_actor};
 use crate::domain::Market;
 use crate::domain::money::parse_amount;
 use crate::import::{self, Kind};
@@ -97,6 +98,8 @@ pub fn verify(ctx: &Ctx) -> Result<()> {
         println!("{n}");
     }
     v.breaks.extend(witness.breaks);
+    v.breaks
+        .extend(crate::storage::keys::check_signatures(db.conn())?);
     let late = crate::storage::late::late_tickets(db.conn())?;
     if !late.is_empty() {
         let ids: Vec<String> = late
@@ -155,14 +158,18 @@ pub fn backup(ctx: &Ctx, out: &Path, force: bool, provision: Option<&str>) -> Re
     let at = Clock::market()?.now()?;
     // The identity is written into the copy before it is checked and named: no copy of the organiser's
     // database ever appears under the till's file name.
+    // The copy gets its own key pair: the organiser's secret does not travel with it.
+    let mut public = String::new();
     let written = db.backup_with(out, &ctx.out_rules(force), |copy| {
-        identity::set_till(copy, till, &at.at_utc)
+        public = identity::set_till(copy, till, &at.at_utc)?;
+        Ok(())
     })?;
     let file = std::path::absolute(&written).unwrap_or(written);
     identity::record_provision(
         &mut db,
         till,
         &file.display().to_string(),
+        &public,
         &cli_actor(),
         &at,
     )?;
@@ -184,10 +191,26 @@ pub fn backup(ctx: &Ctx, out: &Path, force: bool, provision: Option<&str>) -> Re
 pub fn people(ctx: &Ctx, cmd: PeopleCmd) -> Result<()> {
     let mut db = ctx.open()?;
     match cmd {
-        PeopleCmd::Add { name, role } => {
+        PeopleCmd::Add { name, role, by } => {
             let role: crate::domain::Role = role.parse().map_err(|e: String| anyhow::anyhow!(e))?;
-            let pin = read_pin(&format!("Code de {name} (4 à 8 chiffres)"))?;
-            people::add_person(db.conn(), name.trim(), role, &pin)?;
+            let at = Clock::market()?.now()?;
+            let by = match by {
+                Some(by) => organiser(
+                    &mut db,
+                    &by,
+                    &read_by_pin(&format!("Code de {by}"), false)?,
+                    &at,
+                )?,
+                None if people::has_organiser(db.conn())? => bail!(
+                    "un organisateur existe : ajoutez --by NOM (un organisateur, dont le code est demandé) pour \
+                     ajouter ou modifier une personne"
+                ),
+                None => cli_actor(),
+            };
+            let min = people::min_pin_digits(role);
+            let pin = read_pin(&format!("Code de {name} ({min} à 8 chiffres)"))?;
+            let chain = identity::own_chain(db.conn())?;
+            db.set_person(&chain, name.trim(), role, &pin, &by, &at)?;
             println!("{name} : {} enregistré(e)", role.as_str());
         }
         PeopleCmd::List => {
@@ -201,15 +224,38 @@ pub fn people(ctx: &Ctx, cmd: PeopleCmd) -> Result<()> {
             }
         }
         PeopleCmd::Unlock { name, by } => {
-            let pin = read_pin(&format!("Code de {by}"))?;
+            let pin = read_by_pin(&format!("Code de {by}"), true)?;
             let at = Clock::market()?.now()?;
-            let approver = supervisor(&mut db, &by, &pin, &at)?;
+            let approver = if people::has_organiser(db.conn())? {
+                organiser(&mut db, &by, &pin, &at)?
+            } else {
+                supervisor(&mut db, &by, &pin, &at)?
+            };
             let chain = identity::own_chain(db.conn())?;
             db.unlock_person(&chain, &name, &approver, &at)?;
             println!("{name} débloqué(e) par {approver}");
         }
     }
     Ok(())
+}
+
+/// Checks that `name` is an organiser with this PIN (journalled either way); a lock does not stop an organiser
+/// on the command line.
+fn organiser(db: &mut Db, name: &str, pin: &str, at: &crate::storage::LocalTime) -> Result<String> {
+    let chain = identity::own_chain(db.conn())?;
+    match db.check_organiser_pin(&chain, name, pin, at, "approval")? {
+        people::PinCheck::Ok(p) if p.role == crate::domain::Role::Organiser => Ok(p.name),
+        people::PinCheck::Ok(p) => bail!(
+            "{} n'est pas organisateur(rice) : --by attend un organisateur",
+            p.name
+        ),
+        people::PinCheck::Wrong { failures, .. } => {
+            bail!("code incorrect pour {name} ({failures} échec(s)) : rien n'a été modifié")
+        }
+        people::PinCheck::Locked => {
+            bail!("{name} est bloqué(e) : un organisateur doit le débloquer")
+        }
+    }
 }
 
 /// Checks that `name` is a supervisor or organiser with this PIN (journalled either way).
@@ -299,7 +345,7 @@ pub fn open_till(ctx: &Ctx, demo_codes: Option<String>) -> Result<()> {
     let db = ctx.open()?;
     let till_id = identity::till_to_sell(db.conn(), ctx.config.till.as_deref())?;
     let printer = printer_config(ctx)?;
-    let sink = crate::documents::sink::QueueSink::start(&ctx.db_path, &printer)?;
+    let sink = crate::documents::sink::QueueSink::start(&db, &printer)?;
     let config = crate::tui::TillConfig {
         till_id,
         language: ctx.config.language.clone(),

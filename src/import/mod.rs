@@ -5,6 +5,8 @@ mod catalogue;
 mod csv_text;
 mod orphans;
 mod products;
+#[cfg(test)]
+mod props;
 mod reader;
 mod sales;
 mod sheet;

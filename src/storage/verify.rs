@@ -47,7 +47,7 @@ pub fn verify(conn: &Connection) -> Result<Verdict> {
 fn verify_chains(conn: &Connection, uuid: &str, v: &mut Verdict) -> Result<()> {
     let mut stmt = conn.prepare(
         "SELECT j.chain, j.seq, j.at_utc, j.utc_offset, j.kind, j.actor, j.approver, j.subject, j.detail, j.amount,
-         j.grand_total, j.prev_hash, j.hash, t.chain, t.journal_seq
+         j.grand_total, j.prev_hash, j.hash, j.signature, t.chain, t.journal_seq
          FROM journal j LEFT JOIN tickets t ON j.kind IN ('sale', 'refund') AND t.id = j.subject
          ORDER BY j.chain, j.seq",
     )?;
@@ -83,8 +83,8 @@ fn verify_chains(conn: &Connection, uuid: &str, v: &mut Verdict) -> Result<()> {
             v.breaks.push(format!("{at} : total perpétuel incohérent"));
         }
         if matches!(e.kind.as_str(), "sale" | "refund") {
-            let ticket: Option<(String, i64)> = match r.get::<_, Option<String>>(13)? {
-                Some(till) => Some((till, r.get(14)?)),
+            let ticket: Option<(String, i64)> = match r.get::<_, Option<String>>(14)? {
+                Some(till) => Some((till, r.get(15)?)),
                 None => None,
             };
             check_ticket_entry(&e, ticket, &at, v);

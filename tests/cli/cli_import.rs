@@ -211,10 +211,11 @@ fn backup_is_a_verified_copy_and_a_second_instance_is_refused() {
     assert_eq!(dump(&db), dump(&copy));
     ok(&copy, &["verify"]);
     let _held = souk::storage::Db::open(&db).unwrap();
-    let phases = fixtures().join("phases.csv");
-    let out = run(&db, &["import", "phases", phases.to_str().unwrap()]);
+    let other = dir.path().join("autre.db");
+    let out = run(&db, &["backup", "--out", other.to_str().unwrap()]);
     assert_eq!(out.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&out.stderr).contains("déjà ouverte"));
-    // Reading beside a running writer is allowed: verify opens read-only.
+    assert!(!other.exists());
+    // Reading needs no lock: verify works beside the writer.
     ok(&db, &["verify"]);
 }

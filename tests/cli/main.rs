@@ -4,8 +4,13 @@
 mod support;
 
 mod cli_check;
+mod cli_french;
 mod cli_import;
 mod cli_printer;
 mod cli_reports;
+mod files;
+mod import_files;
+mod media;
 mod organiser;
 mod organiser_week;
+mod people;

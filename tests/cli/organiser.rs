@@ -87,12 +87,12 @@ pub fn provision(org: &Path, till: &str) -> PathBuf {
     copy
 }
 
-/// An organiser who may close phases (PIN 4321).
+/// An organiser who may close phases (PIN 432187).
 pub fn add_organiser(db: &Path) {
     ok_env(
         db,
         &["people", "add", "Karim", "--role", "organiser"],
-        &[("SOUK_PIN", "4321")],
+        &[("SOUK_PIN", "432187")],
     );
 }
 
@@ -101,7 +101,7 @@ pub fn close(db: &Path, phase: &str, force: bool) -> Output {
     if force {
         args.push("--force");
     }
-    run_pin(db, &args, &[("SOUK_PIN", "4321")])
+    run_pin(db, &args, &[("SOUK_PIN", "432187")])
 }
 
 fn one_sale(dir: &Path, name: &str, reference: &str, day: &str, till: &str) -> PathBuf {
@@ -182,15 +182,18 @@ fn a_database_without_a_till_identity_does_not_open_the_till() {
 }
 
 #[test]
-fn provisioning_records_the_till_and_warns_the_second_time() {
+fn provisioning_records_the_till_and_refuses_a_second_copy() {
     let dir = tempfile::tempdir().unwrap();
     let org = sample_market(dir.path(), false);
     let first = provision(&org, "T02");
+    // A second copy of T02 could never merge (its chain keeps the first copy's key): refused, naming the first.
     let second = dir.path().join("autre-T02.db");
-    let out = ok_env(&org, &["backup", "--out", s(&second), "--till", "T02"], &[]);
-    let err = String::from_utf8_lossy(&out.stderr);
-    assert!(err.contains("déjà été préparée"), "{err}");
-    assert!(err.contains("caisse-T02.db"), "{err}");
+    refused(
+        &org,
+        &["backup", "--out", s(&second), "--till", "T02"],
+        &["déjà été préparée", "caisse-T02.db", "nouvelle caisse"],
+    );
+    assert!(!second.exists());
     let c = rusqlite::Connection::open(&org).unwrap();
     let n: i64 = c
         .query_row(
@@ -199,7 +202,7 @@ fn provisioning_records_the_till_and_warns_the_second_time() {
             |r| r.get(0),
         )
         .unwrap();
-    assert_eq!(n, 2);
+    assert_eq!(n, 1);
     let copy = rusqlite::Connection::open(&first).unwrap();
     let (role, till): (String, String) = copy
         .query_row("SELECT role, till FROM identity", [], |r| {
@@ -472,7 +475,7 @@ fn a_phase_does_not_close_before_its_last_day_is_over() {
     refused_env(
         &org,
         &["phase", "close", "1", "--by", "Karim"],
-        &[("SOUK_PIN", "4321"), ("SOUK_NOW", "2025-08-10 18:00")],
+        &[("SOUK_PIN", "432187"), ("SOUK_NOW", "2025-08-10 18:00")],
         &[
             "le dernier jour de la phase 1 (2025-08-10) n'est pas terminé",
             "--force",

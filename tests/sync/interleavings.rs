@@ -88,8 +88,9 @@ impl World {
                 let at = at(1, 9, 0);
                 self.org.backup_to(&path).unwrap();
                 let db = Db::open(&path).unwrap();
-                identity::set_till(db.conn(), TILLS[i], &at.at_utc).unwrap();
-                identity::record_provision(&mut self.org, TILLS[i], "copie", "test", &at).unwrap();
+                let public = identity::set_till(db.conn(), TILLS[i], &at.at_utc).unwrap();
+                identity::record_provision(&mut self.org, TILLS[i], "copie", &public, "test", &at)
+                    .unwrap();
                 self.tills[i] = Some(db);
             }
             Action::Sell { till, day } => {

@@ -7,3 +7,4 @@ mod interleavings;
 mod sync_canon;
 mod sync_merge;
 mod sync_refuse;
+mod sync_signed;

@@ -42,7 +42,7 @@ fn a_day_in_a_closed_phase_takes_no_line() {
         .execute_batch("UPDATE phases SET closed_at = '2026-05-13 18:00' WHERE number = 1")
         .unwrap();
     add(&mut app, "amlou");
-    refused(&app, "la phase 1 est clôturée");
+    refused(&app, "phase 1 est clôturée");
 }
 
 #[test]
