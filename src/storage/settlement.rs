@@ -270,3 +270,25 @@ pub fn exhibitor_day(conn: &Connection, date: &str, exhibitor: &str) -> Result<D
         ..Default::default()
     }))
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::storage::Db;
+
+    /// Sums SQLite cannot hold (shares stored before the bounds existed) name what overflowed.
+    #[test]
+    fn an_overflowing_sum_is_named() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = Db::create(&dir.path().join("m.db")).unwrap();
+        db.conn()
+            .execute_batch(&format!(
+                "PRAGMA foreign_keys = OFF;
+                 INSERT INTO shares VALUES ('A', 'E1', 1, '2025-08-07', 'T01', 'organiser', 0, {m}, {m}, 0, 0, 0);
+                 INSERT INTO shares VALUES ('B', 'E1', 1, '2025-08-07', 'T02', 'organiser', 0, {m}, {m}, 0, 0, 0);",
+                m = i64::MAX / 2 + 1
+            ))
+            .unwrap();
+        let e = super::phase_sums(db.conn(), 1).unwrap_err().to_string();
+        assert!(e.contains("dépassement de capacité"), "{e}");
+    }
+}

@@ -427,6 +427,10 @@ fn phase_close_waits_for_every_till_then_late_sales_go_to_the_complement() {
         v.contains("ventes tardives") && v.contains("T03-000001 (phase 1, complément 1)"),
         "{v}"
     );
+    assert!(
+        v.contains("caisse T03 : 1 tickets") && v.contains("1 ticket(s) tardif(s) au complément"),
+        "{v}"
+    );
     assert_eq!(
         ok(
             &org,
