@@ -371,7 +371,7 @@ fn phase_close_waits_for_every_till_then_late_sales_go_to_the_complement() {
     let err = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(1), "{err}");
     assert!(
-        err.contains("sans lot exporté après le 2025-08-10 : T03"),
+        err.contains("sans lot exporté après le 10/08/2025 : T03"),
         "{err}"
     );
     let listing = String::from_utf8_lossy(&out.stdout);
@@ -481,7 +481,7 @@ fn a_phase_does_not_close_before_its_last_day_is_over() {
         &["phase", "close", "1", "--by", "Karim"],
         &[("SOUK_PIN", "432187"), ("SOUK_NOW", "2025-08-10 18:00")],
         &[
-            "le dernier jour de la phase 1 (2025-08-10) n'est pas terminé",
+            "le dernier jour de la phase 1 (10/08/2025) n'est pas terminé",
             "--force",
         ],
     );
