@@ -4,6 +4,7 @@ pub mod backup;
 pub mod catalogue;
 pub mod clock;
 pub mod drafts;
+pub mod duplicates;
 pub mod heads;
 pub mod identity;
 pub mod journal;

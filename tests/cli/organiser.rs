@@ -486,3 +486,25 @@ fn a_phase_does_not_close_before_its_last_day_is_over() {
         ],
     );
 }
+
+#[test]
+fn the_same_paper_ticket_entered_twice_merges_and_is_named() {
+    let dir = tempfile::tempdir().unwrap();
+    let org = sample_market(dir.path(), false);
+    let t02 = provision(&org, "T02");
+    let sheet = one_sale(dir.path(), "sheet.csv", "P7", "2025-08-07", "T02");
+    ok(&org, &["import", "sales", s(&sheet)]);
+    ok(&t02, &["import", "sales", s(&sheet)]);
+    let bundle = dir.path().join("t02.bundle");
+    ok(&t02, &["export", "--out", s(&bundle)]);
+    let out = ok(&org, &["merge", s(&bundle)]);
+    assert!(
+        out.contains("P7 de la caisse T02 a été saisi deux fois (ORG-000001 et T02-000001)")
+            && out.contains("remboursez"),
+        "{out}"
+    );
+    // Once merged, the organiser's own import of the same sheet is refused as a duplicate.
+    refused(&org, &["import", "sales", s(&sheet)], &["déjà importé"]);
+    let v = ok(&org, &["verify"]);
+    assert!(v.contains("saisi deux fois"), "{v}");
+}
