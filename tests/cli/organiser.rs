@@ -81,7 +81,12 @@ pub fn s(p: &Path) -> &str {
 
 pub fn provision(org: &Path, till: &str) -> PathBuf {
     let copy = org.with_file_name(format!("caisse-{till}.db"));
-    ok(org, &["backup", "--out", s(&copy), "--till", till]);
+    // Tills are provisioned before the market opens (the sample's phases run in August 2025).
+    ok_env(
+        org,
+        &["backup", "--out", s(&copy), "--till", till],
+        &[("SOUK_NOW", "2025-08-01 08:00")],
+    );
     // The copy's first open turns on its write-ahead log (a header byte), as the till's first start does.
     ok(&copy, &["people", "list"]);
     copy
