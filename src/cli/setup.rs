@@ -100,6 +100,12 @@ pub fn verify(ctx: &Ctx) -> Result<()> {
     v.breaks.extend(witness.breaks);
     v.breaks
         .extend(crate::storage::keys::check_signatures(db.conn())?);
+    let (changed, notes) = crate::storage::reference::check(db.conn())?;
+    for n in &notes {
+        println!("{n}");
+    }
+    v.breaks.extend(changed);
+    v.breaks.extend(crate::storage::derived::check(db.conn())?);
     for d in crate::storage::duplicates::paper_duplicates(db.conn())? {
         println!("{}", crate::storage::duplicates::describe(&d));
     }
@@ -116,7 +122,18 @@ pub fn verify(ctx: &Ctx) -> Result<()> {
         );
     }
     if let Some(first) = v.breaks.first() {
-        bail!("{first} ({} anomalie(s) en tout)", v.breaks.len());
+        let more: Vec<&str> = v
+            .breaks
+            .iter()
+            .skip(1)
+            .take(19)
+            .map(String::as_str)
+            .collect();
+        bail!(
+            "{first} ({} anomalie(s) en tout)\n{}",
+            v.breaks.len(),
+            more.join("\n")
+        );
     }
     println!(
         "journal intègre : {} entrées, {} tickets vérifiés",

@@ -104,6 +104,7 @@ pub fn create(path: &Path) -> Result<Db> {
     for (name, role, pin) in PEOPLE {
         people::add_person(db.conn(), name, *role, pin)?;
     }
+    crate::storage::reference::record(db.conn(), &now, actor)?;
     history::record_past_sales(&mut db, &clock, now.date(), 400)?;
     // The demo opens the till at once: its database is the copy of till T01 (its past sales on T02 stand
     // for bundles already merged).
