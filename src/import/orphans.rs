@@ -1,5 +1,6 @@
 //! Re-imports that would orphan tickets are refused, naming them: a phase shrunk so that tickets fall outside
-//! it, an exhibitor removed from a phase in which it sold, a product moved to another exhibitor after it sold.
+//! it, an exhibitor removed from a phase in which it sold, a product moved to another exhibitor after it sold, a
+//! till whose collector changed after it sold (its shares keep who held the money).
 //! What the import may change is noted before it is applied; only what changed is then checked against the
 //! tickets, so an import that changes nothing of the kind costs no scan of a million-line market.
 use super::Kind;
@@ -16,6 +17,8 @@ pub struct Before {
     memberships: BTreeSet<(String, u32)>,
     /// Product code → exhibitor.
     products: BTreeMap<String, String>,
+    /// Till id → collector.
+    collectors: BTreeMap<String, String>,
 }
 
 fn rows<T>(
@@ -54,7 +57,14 @@ pub fn snapshot(conn: &Connection, kind: Kind) -> Result<Before> {
             .into_iter()
             .collect();
         }
-        Kind::Tills | Kind::Sales => {}
+        Kind::Tills => {
+            b.collectors = rows(conn, "SELECT id, collector FROM tills", |r| {
+                Ok((r.get(0)?, r.get(1)?))
+            })?
+            .into_iter()
+            .collect();
+        }
+        Kind::Sales => {}
     }
     Ok(b)
 }
@@ -100,6 +110,25 @@ pub fn refuse_new(conn: &Connection, kind: Kind, before: &Before) -> Result<()> 
             if !ids.is_empty() {
                 let what =
                     format!("le produit {code}, vendu pour l'exposant {ex}, changerait d'exposant");
+                why.push(named(&what, &ids));
+            }
+        }
+    }
+    for (till, collector) in &before.collectors {
+        if after
+            .collectors
+            .get(till)
+            .is_some_and(|now| now != collector)
+        {
+            let ids = tickets(
+                conn,
+                "SELECT DISTINCT ticket_id FROM shares WHERE till = ?1 AND collector = ?2 ORDER BY ticket_id LIMIT 6",
+                params![till, collector],
+            )?;
+            if !ids.is_empty() {
+                let what = format!(
+                    "la caisse {till} changerait de qui garde l'argent (collector) alors qu'elle a déjà vendu"
+                );
                 why.push(named(&what, &ids));
             }
         }
