@@ -106,6 +106,9 @@ pub fn verify(ctx: &Ctx) -> Result<()> {
     }
     v.breaks.extend(changed);
     v.breaks.extend(crate::storage::derived::check(db.conn())?);
+    for d in crate::storage::duplicates::paper_duplicates(db.conn())? {
+        println!("{}", crate::storage::duplicates::describe(&d));
+    }
     let late = crate::storage::late::late_tickets(db.conn())?;
     if !late.is_empty() {
         let ids: Vec<String> = late

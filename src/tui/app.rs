@@ -87,7 +87,7 @@ impl App {
         let shift = shifts::current_shift(db.conn(), &config.till_id)?;
         Ok(App {
             tr: I18n::new(&config.language),
-            till: config.till_id,
+            till: config.till_id.clone(),
             market,
             idle_lock_minutes: config.idle_lock_minutes,
             discount_approval_percent: config.discount_approval_percent,
@@ -103,7 +103,10 @@ impl App {
             basket: Basket::default(),
             screen: Screen::Login(LoginState::default()),
             overlay: None,
-            status: None,
+            status: (!crate::storage::identity::sells_here(&config.till_id)).then(|| Status {
+                text: crate::storage::identity::NOT_A_TILL.to_string(),
+                error: true,
+            }),
             last_change: None,
             quit: false,
             db,
