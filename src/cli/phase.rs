@@ -19,6 +19,8 @@ pub fn phase(ctx: &Ctx, action: PhaseAction, number: u32, by: Option<String>) ->
             };
             let pin = read_pin(&format!("Code de {by}"))?;
             let approver = supervisor(&mut db, &by, &pin, &at)?;
+            // A settlement is frozen for good: the whole file is checked first.
+            db.quick_check()?;
             let closed = db.close_phase(number, &approver, &approver, &at)?;
             println!(
                 "phase {number} clôturée par {approver} : règlement de {} exposants, empreinte {}",

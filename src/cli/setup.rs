@@ -70,6 +70,7 @@ pub fn import(ctx: &Ctx, kind: ImportKind, file: &Path) -> Result<()> {
 
 pub fn verify(ctx: &Ctx) -> Result<()> {
     let db = ctx.open_read()?;
+    db.quick_check()?;
     let v = verify_db(db.conn())?;
     for t in crate::sync::till_status_with(db.conn(), &v)? {
         println!("{}", till_line(&t));

@@ -30,6 +30,8 @@ pub fn export(
 
 pub fn merge(ctx: &Ctx, files: &[PathBuf]) -> Result<()> {
     let mut db = ctx.open()?;
+    // Tills' sales go into this file for good: the whole file is checked first.
+    db.quick_check()?;
     let s = crate::sync::merge(&mut db, files)?;
     for b in &s.bundles {
         println!(
@@ -129,7 +131,9 @@ fn status(ctx: &Ctx) -> Result<()> {
     let status = print::open_driver(&config)?.status()?;
     println!("imprimante ({:?}) : {}", config.driver, status.label());
     // The queue is in the market database; without one (a bare printer check) there is nothing to list.
-    if let Ok(db) = ctx.open_read() {
+    // The queue's summary still creates its table when missing (print_jobs schema not yet a migration), so it
+    // needs the writer's handle.
+    if let Ok(db) = ctx.open() {
         println!("{}", print::queue::summary(db.conn())?);
     }
     if matches!(
