@@ -31,8 +31,14 @@ pub enum Command {
     Demo(DemoArgs),
     /// Crée une base de marché vide
     Init(InitArgs),
-    /// Importe un fichier CSV (tout ou rien)
-    Import { kind: ImportKind, file: PathBuf },
+    /// Importe un fichier CSV, XLSX ou ODS (tout ou rien)
+    Import {
+        kind: ImportKind,
+        file: PathBuf,
+        /// Montre ce qui serait ajouté, modifié, inchangé ou refusé, sans rien écrire
+        #[arg(long)]
+        dry_run: bool,
+    },
     /// Rapports : règlement d'une phase, recettes du jour, totaux de phase
     #[command(subcommand)]
     Report(ReportCmd),
@@ -43,6 +49,10 @@ pub enum Command {
         /// Qui clôture (superviseur ou organisateur) ; code lu au terminal ou dans SOUK_PIN
         #[arg(long)]
         by: Option<String>,
+        /// Clôture même si des caisses n'ont pas remis de lot couvrant la fin de la phase (elles sont
+        /// nommées dans le journal ; leurs ventes iront au complément)
+        #[arg(long)]
+        force: bool,
     },
     /// Exporte un lot (bundle) de ce que cette base a enregistré
     Export {
@@ -65,6 +75,11 @@ pub enum Command {
     },
     /// Vérifie la chaîne du journal et la numérotation des tickets
     Verify,
+    /// Contrôle un témoin imprimé (QR d'un reçu SOUK1|…, tête d'un rapport Z ou d'un relevé) contre le journal
+    Check {
+        /// Le contenu du QR (SOUK1|T01-000042|1a2b3c4d|182.50) ou l'empreinte imprimée
+        witness: String,
+    },
     /// Réimprime un ticket, ou écrit ses octets ESC/POS (ou son texte) dans un fichier
     Receipt {
         ticket: String,
@@ -89,6 +104,9 @@ pub enum Command {
         /// Remplace le fichier --out s'il existe (jamais la base en cours d'utilisation)
         #[arg(long)]
         force: bool,
+        /// Prépare la copie pour cette caisse (organisateur) : la copie est cette caisse désormais
+        #[arg(long = "till")]
+        provision: Option<String>,
     },
     /// Personnes (caissiers, superviseurs, organisateurs) et leurs codes
     #[command(subcommand)]
@@ -136,6 +154,9 @@ pub enum ReportCmd {
     Settlement {
         #[arg(long)]
         phase: u32,
+        /// Le complément de la phase : ses ventes tardives (fusionnées après la clôture)
+        #[arg(long)]
+        complement: bool,
         #[arg(long, default_value = "text")]
         format: String,
         #[arg(long)]
@@ -146,7 +167,7 @@ pub enum ReportCmd {
     },
     /// Recettes du jour par exposant
     Day {
-        /// AAAA-MM-JJ (aujourd'hui par défaut)
+        /// JJ/MM/AAAA ou AAAA-MM-JJ (aujourd'hui par défaut)
         #[arg(long)]
         date: Option<String>,
         #[arg(long = "till")]

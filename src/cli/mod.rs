@@ -1,5 +1,6 @@
 //! Dispatch of the command line. Exit 0 ok, 1 error (one-line reason first on stderr), 2 usage.
 pub mod args;
+mod check;
 mod phase;
 mod pin;
 mod report;
@@ -77,7 +78,7 @@ impl Ctx {
 fn run(cli: Cli) -> Result<()> {
     let mut config = Config::load(cli.config.as_deref())?;
     if let Some(t) = cli.till {
-        config.till = t;
+        config.till = Some(t);
     }
     if let Some(d) = cli.printer_dir {
         config.printer_dir = d;
@@ -88,12 +89,26 @@ fn run(cli: Cli) -> Result<()> {
         None => setup::open_till(&ctx, None),
         Some(Command::Demo(a)) => setup::demo(&ctx, &a, cli.db.is_some()),
         Some(Command::Init(a)) => setup::init(&ctx, &a),
-        Some(Command::Import { kind, file }) => setup::import(&ctx, kind, &file),
+        Some(Command::Import {
+            kind,
+            file,
+            dry_run,
+        }) => setup::import(&ctx, kind, &file, dry_run),
         Some(Command::Verify) => setup::verify(&ctx),
-        Some(Command::Backup { out, force }) => setup::backup(&ctx, &out, force),
+        Some(Command::Check { witness }) => check::check(&ctx, &witness),
+        Some(Command::Backup {
+            out,
+            force,
+            provision,
+        }) => setup::backup(&ctx, &out, force, provision.as_deref()),
         Some(Command::People(cmd)) => setup::people(&ctx, cmd),
         Some(Command::Report(cmd)) => report::report(&ctx, cmd),
-        Some(Command::Phase { action, number, by }) => phase::phase(&ctx, action, number, by),
+        Some(Command::Phase {
+            action,
+            number,
+            by,
+            force,
+        }) => phase::phase(&ctx, action, number, by, force),
         Some(Command::Export {
             out,
             only_till,

@@ -13,16 +13,18 @@ pub fn report(ctx: &Ctx, cmd: ReportCmd) -> Result<()> {
     let (bytes, out, force) = match cmd {
         ReportCmd::Settlement {
             phase,
+            complement,
             format,
             out,
             force,
         } => {
             let f = format_for(&format, out.as_deref())?;
-            (
-                report::render_settlement(&reports::settlement_report(conn, phase)?, f)?,
-                out,
-                force,
-            )
+            let model = if complement {
+                reports::complement_report(conn, phase)?
+            } else {
+                reports::settlement_report(conn, phase)?
+            };
+            (report::render_settlement(&model, f)?, out, force)
         }
         ReportCmd::Day {
             date,
@@ -76,8 +78,7 @@ fn format_for(name: &str, out: Option<&Path>) -> Result<Format> {
 }
 
 fn check_date(d: &str) -> Result<String> {
-    match d.parse::<jiff::civil::Date>() {
-        Ok(date) if d.len() == 10 => Ok(date.to_string()),
-        _ => bail!("--date « {d} » : date attendue AAAA-MM-JJ"),
-    }
+    crate::domain::parse::parse_date(d)
+        .map(|date| date.to_string())
+        .map_err(|e| anyhow::anyhow!("--date {e}"))
 }

@@ -105,6 +105,9 @@ pub fn create(path: &Path) -> Result<Db> {
         people::add_person(db.conn(), name, *role, pin)?;
     }
     history::record_past_sales(&mut db, &clock, now.date(), 400)?;
+    // The demo opens the till at once: its database is the copy of till T01 (its past sales on T02 stand
+    // for bundles already merged).
+    crate::storage::identity::set_till(db.conn(), "T01", &now.at_utc)?;
     Ok(db)
 }
 
@@ -126,11 +129,17 @@ pub fn recreate(path: &Path) -> Result<()> {
             remove_if_there(&sibling(path, ext))?;
         }
         std::fs::rename(&tmp, path)?;
+        // The head file witnesses the new demo's chains, not the old one's.
+        let heads = crate::storage::heads::head_path(path);
+        match std::fs::rename(crate::storage::heads::head_path(&tmp), &heads) {
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => remove_if_there(&heads)?,
+            other => other?,
+        }
         crate::files::atomic::sync_folder(path)
     });
     drop(lock);
     if replaced.is_err() {
-        for ext in ["", "-wal", "-shm", "-journal"] {
+        for ext in ["", "-wal", "-shm", "-journal", ".heads"] {
             let _ = std::fs::remove_file(sibling(&tmp, ext));
         }
     }

@@ -3,18 +3,27 @@
 pub mod backup;
 pub mod catalogue;
 pub mod clock;
+pub mod drafts;
+pub mod heads;
+pub mod identity;
 pub mod journal;
+pub mod keys;
+pub mod late;
 pub mod migrate;
 mod open;
 pub mod people;
 pub mod phases;
+pub mod preflight;
+pub mod print_jobs;
 pub mod reports;
 pub mod settlement;
 pub mod shifts;
 pub mod tickets;
 pub mod verify;
+pub mod witness;
 
 use anyhow::{Context, Result, bail};
+use rusqlite::config::DbConfig;
 use rusqlite::{Connection, OpenFlags};
 use std::fs::File;
 #[cfg(test)]
@@ -36,6 +45,21 @@ pub struct Db {
     // An exclusive flock on the database file itself (not its name: links share it), held for the life of a
     // writer handle. None for a read-only handle.
     _lock: Option<File>,
+}
+
+/// A second connection to an open database, for a worker thread (the print queue). It shares the database's
+/// lock: the file stays locked until every side connection is dropped too, so a till started again cannot run
+/// next to a worker of the previous one.
+pub struct SideConnection {
+    conn: Connection,
+    _lock: File,
+}
+
+impl std::ops::Deref for SideConnection {
+    type Target = Connection;
+    fn deref(&self) -> &Connection {
+        &self.conn
+    }
 }
 
 impl Db {
@@ -90,10 +114,11 @@ impl Db {
     fn open_inner(path: &Path, lock: File, flags: OpenFlags) -> Result<Db> {
         // Read before SQLite opens the file: a previous writer that did not close cleanly left its WAL behind.
         let unclean = open::wal_has_content(path);
-        let conn = Connection::open_with_flags(path, flags | OpenFlags::SQLITE_OPEN_NO_MUTEX)
+        let mut conn = Connection::open_with_flags(path, flags | OpenFlags::SQLITE_OPEN_NO_MUTEX)
             .with_context(|| format!("ouverture de {}", path.display()))?;
         open::schema_state(&conn, path)?;
         configure(&conn)?;
+        heads::install(&mut conn)?;
         let db = Db {
             conn,
             path: path.to_path_buf(),
@@ -113,6 +138,23 @@ impl Db {
     /// True for a handle from [`Db::open_read`].
     pub fn is_read_only(&self) -> bool {
         self._lock.is_none()
+    }
+
+    /// Another connection with the same pragmas, holding a share of the lock (see [`SideConnection`]).
+    pub fn side_connection(&self) -> Result<SideConnection> {
+        let lock = self
+            ._lock
+            .as_ref()
+            .context("base ouverte en lecture seule : pas de connexion d'écriture")?
+            .try_clone()
+            .context("verrou de la base")?;
+        let conn = Connection::open_with_flags(
+            &self.path,
+            OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        )
+        .with_context(|| format!("ouverture de {}", self.path.display()))?;
+        configure(&conn)?;
+        Ok(SideConnection { conn, _lock: lock })
     }
 
     /// Read access for queries elsewhere in the crate (reports, printing queue).
@@ -178,6 +220,10 @@ pub fn configure(conn: &Connection) -> Result<()> {
     conn.pragma_update(None, "journal_mode", "WAL")?;
     conn.pragma_update(None, "synchronous", "FULL")?;
     conn.pragma_update(None, "foreign_keys", "ON")?;
+    // One plan per statement whatever its bound values: otherwise SQLite re-plans a statement when a value it
+    // planned with changes, and rusqlite's cache clears bindings on every return, so hot statements were
+    // re-parsed and re-planned on nearly every use.
+    conn.set_db_config(DbConfig::SQLITE_DBCONFIG_ENABLE_QPSG, true)?;
     conn.set_prepared_statement_cache_capacity(64);
     Ok(())
 }
@@ -185,6 +231,18 @@ pub fn configure(conn: &Connection) -> Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_connection_plans_statements_once() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = Db::create(&dir.path().join("m.db")).unwrap();
+        let qpsg = db
+            .conn()
+            .db_config(DbConfig::SQLITE_DBCONFIG_ENABLE_QPSG)
+            .unwrap();
+        assert!(qpsg, "bound values would re-plan cached statements");
+    }
+
     use std::io::{Seek, SeekFrom, Write};
 
     /// A clean open does not read the whole file; after an unclean exit (a WAL left with content) it does.

@@ -185,7 +185,12 @@ fn day_report_and_totals() {
     assert!(t1.contains("T03"), "{t1}");
     let totals = ok(&db, &["report", "totals", "--phase", "1"]);
     assert!(totals.contains("2.905,96"), "{totals}");
-    let out = run(&db, &["report", "day", "--date", "07/08/2025"]);
+    let french = ok(
+        &db,
+        &["report", "day", "--date", "07/08/2025", "--format", "csv"],
+    );
+    assert_eq!(french, day, "JJ/MM/AAAA and ISO name the same day");
+    let out = run(&db, &["report", "day", "--date", "32/13/2025"]);
     assert_eq!(out.status.code(), Some(1));
     let out = run(
         &db,

@@ -14,12 +14,13 @@ fn hash(p: &Path) -> String {
         .collect()
 }
 
-/// The folder's files, without the -wal/-shm that SQLite keeps beside a database it has open or has read.
+/// The folder's files, without the -wal/-shm that SQLite keeps beside a database it has open or has read, and
+/// without the head files that witness each database's chains.
 fn listing(dir: &Path) -> Vec<String> {
     let mut names: Vec<String> = std::fs::read_dir(dir)
         .unwrap()
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .filter(|n| !n.ends_with(".db-wal") && !n.ends_with(".db-shm"))
+        .filter(|n| !n.ends_with(".db-wal") && !n.ends_with(".db-shm") && !n.ends_with(".db.heads"))
         .collect();
     names.sort();
     names
@@ -38,12 +39,23 @@ fn refused(db: &Path, args: &[&str], why: &str) -> String {
     err
 }
 
+/// The first ticket of the sample market.
+pub fn first_ticket(db: &Path) -> String {
+    rusqlite::Connection::open(db)
+        .unwrap()
+        .query_row("SELECT id FROM tickets ORDER BY rowid LIMIT 1", [], |r| {
+            r.get(0)
+        })
+        .unwrap()
+}
+
 /// Every command that writes `--out`, towards `target`.
-fn out_commands(target: &str) -> Vec<Vec<String>> {
+fn out_commands(db: &Path, target: &str) -> Vec<Vec<String>> {
+    let ticket = first_ticket(db);
     let cmds: [&[&str]; 5] = [
         &["report", "settlement", "--phase", "1", "--format", "csv"],
         &["report", "totals", "--phase", "1", "--format", "pdf"],
-        &["receipt", "T01-000001", "--text"],
+        &["receipt", &ticket, "--text"],
         &["export"],
         &["backup"],
     ];
@@ -70,7 +82,7 @@ fn out_never_replaces_the_database_in_use_even_through_a_link() {
     std::os::unix::fs::symlink(&db, &sym).unwrap();
     let before = hash(&db);
     for target in [&db, &hard, &sym] {
-        for cmd in out_commands(target.to_str().unwrap()) {
+        for cmd in out_commands(&db, target.to_str().unwrap()) {
             for force in [false, true] {
                 let mut args = strs(&cmd);
                 if force {
@@ -96,7 +108,7 @@ fn out_replaces_an_existing_file_only_with_force() {
     let dir = tempfile::tempdir().unwrap();
     let db = sample_market(dir.path(), true);
     let target = dir.path().join("sortie");
-    for cmd in out_commands(target.to_str().unwrap()) {
+    for cmd in out_commands(&db, target.to_str().unwrap()) {
         std::fs::write(&target, b"ancien contenu").unwrap();
         let err = refused(&db, &strs(&cmd), "existe déjà");
         assert!(err.contains("--force"), "{err}");
@@ -221,7 +233,7 @@ fn read_commands_never_write_into_what_is_not_a_souk_database() {
             &["verify"][..],
             &["report", "settlement", "--phase", "1"],
             &["report", "day", "--date", "2025-08-06"],
-            &["receipt", "T01-000001", "--text"],
+            &["receipt", "ORG-000001", "--text"],
         ] {
             refused(f, args, "n'est pas une base de données souk");
             assert_eq!(hash(f), before, "{f:?} {args:?}");

@@ -5,5 +5,7 @@ mod support;
 
 mod disk_full;
 mod tui_e2e;
+mod tui_print;
+mod tui_quit;
 mod tui_snapshots;
 mod tui_update;
