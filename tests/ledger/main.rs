@@ -9,4 +9,5 @@ mod ledger_props;
 mod ledger_signatures;
 mod ledger_tamper;
 mod ledger_witness;
+mod pins;
 mod reprepare;
