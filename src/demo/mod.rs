@@ -104,6 +104,7 @@ pub fn create(path: &Path) -> Result<Db> {
     for (name, role, pin) in PEOPLE {
         people::add_person(db.conn(), name, *role, pin)?;
     }
+    crate::storage::reference::record(db.conn(), &now, actor)?;
     history::record_past_sales(&mut db, &clock, now.date(), 400)?;
     // The demo opens the till at once: its database is the copy of till T01 (its past sales on T02 stand
     // for bundles already merged).
@@ -125,7 +126,7 @@ pub fn recreate(path: &Path) -> Result<()> {
     let made = create(&tmp).map(drop);
     let lock = old.into_lock();
     let replaced = made.and_then(|()| {
-        for ext in ["-wal", "-shm"] {
+        for ext in ["-wal", "-shm", ".heads"] {
             remove_if_there(&sibling(path, ext))?;
         }
         std::fs::rename(&tmp, path)?;

@@ -213,6 +213,7 @@ impl Db {
                 ..Default::default()
             },
         )?;
+        super::reference::record(&tx, at, by)?;
         tx.commit()?;
         Ok(())
     }

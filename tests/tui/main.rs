@@ -4,6 +4,7 @@
 mod support;
 
 mod disk_full;
+mod till_cashiers;
 mod tui_e2e;
 mod tui_print;
 mod tui_quit;
