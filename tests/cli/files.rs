@@ -80,8 +80,9 @@ fn out_never_replaces_the_database_in_use_even_through_a_link() {
     std::fs::hard_link(&db, &hard).unwrap();
     let sym = dir.path().join("raccourci.db");
     std::os::unix::fs::symlink(&db, &sym).unwrap();
-    let before = hash(&db);
-    for target in [&db, &hard, &sym] {
+    let heads = dir.path().join("m.db.heads");
+    let before = (hash(&db), hash(&heads));
+    for target in [&db, &hard, &sym, &heads] {
         for cmd in out_commands(&db, target.to_str().unwrap()) {
             for force in [false, true] {
                 let mut args = strs(&cmd);
@@ -89,7 +90,7 @@ fn out_never_replaces_the_database_in_use_even_through_a_link() {
                     args.push("--force");
                 }
                 refused(&db, &args, "base de données en cours d'utilisation");
-                assert_eq!(hash(&db), before, "{args:?}");
+                assert_eq!((hash(&db), hash(&heads)), before, "{args:?}");
             }
         }
     }
