@@ -47,6 +47,8 @@ pub fn phase(
             }
             let pin = read_pin(&format!("Code de {by}"))?;
             let approver = supervisor(&mut db, &by, &pin, &at)?;
+            // A settlement is frozen for good: the whole file is checked first.
+            db.quick_check()?;
             let note = if note.is_empty() {
                 note
             } else {

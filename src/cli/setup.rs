@@ -72,6 +72,7 @@ pub fn import(ctx: &Ctx, kind: ImportKind, file: &Path, dry_run: bool) -> Result
 
 pub fn verify(ctx: &Ctx) -> Result<()> {
     let db = ctx.open_read()?;
+    db.quick_check()?;
     let mut v = verify_db(db.conn())?;
     let own = identity::own_chain(db.conn())?;
     if let Some(t) = v

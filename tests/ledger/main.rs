@@ -10,4 +10,5 @@ mod ledger_reference;
 mod ledger_signatures;
 mod ledger_tamper;
 mod ledger_witness;
+mod pins;
 mod reprepare;
