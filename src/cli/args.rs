@@ -49,6 +49,10 @@ pub enum Command {
         /// Qui clôture (superviseur ou organisateur) ; code lu au terminal ou dans SOUK_PIN
         #[arg(long)]
         by: Option<String>,
+        /// Clôture même si des caisses n'ont pas remis de lot couvrant la fin de la phase (elles sont
+        /// nommées dans le journal ; leurs ventes iront au complément)
+        #[arg(long)]
+        force: bool,
     },
     /// Exporte un lot (bundle) de ce que cette base a enregistré
     Export {
@@ -60,6 +64,9 @@ pub enum Command {
         /// Seulement ce qui n'a pas encore été exporté
         #[arg(long)]
         since_last: bool,
+        /// Remplace le fichier --out s'il existe (jamais la base en cours d'utilisation)
+        #[arg(long)]
+        force: bool,
     },
     /// Vérifie et fusionne des lots de caisses (organisateur)
     Merge {
@@ -68,6 +75,11 @@ pub enum Command {
     },
     /// Vérifie la chaîne du journal et la numérotation des tickets
     Verify,
+    /// Contrôle un témoin imprimé (QR d'un reçu SOUK1|…, tête d'un rapport Z ou d'un relevé) contre le journal
+    Check {
+        /// Le contenu du QR (SOUK1|T01-000042|1a2b3c4d|182.50) ou l'empreinte imprimée
+        witness: String,
+    },
     /// Réimprime un ticket, ou écrit ses octets ESC/POS (ou son texte) dans un fichier
     Receipt {
         ticket: String,
@@ -75,6 +87,9 @@ pub enum Command {
         out: Option<PathBuf>,
         #[arg(long)]
         text: bool,
+        /// Remplace le fichier --out s'il existe (jamais la base en cours d'utilisation)
+        #[arg(long)]
+        force: bool,
     },
     /// Imprimante : page de test, état (et file d'impression), reprise d'un travail en échec
     Printer {
@@ -86,6 +101,12 @@ pub enum Command {
     Backup {
         #[arg(long)]
         out: PathBuf,
+        /// Remplace le fichier --out s'il existe (jamais la base en cours d'utilisation)
+        #[arg(long)]
+        force: bool,
+        /// Prépare la copie pour cette caisse (organisateur) : la copie est cette caisse désormais
+        #[arg(long = "till")]
+        provision: Option<String>,
     },
     /// Personnes (caissiers, superviseurs, organisateurs) et leurs codes
     #[command(subcommand)]
@@ -133,10 +154,16 @@ pub enum ReportCmd {
     Settlement {
         #[arg(long)]
         phase: u32,
+        /// Le complément de la phase : ses ventes tardives (fusionnées après la clôture)
+        #[arg(long)]
+        complement: bool,
         #[arg(long, default_value = "text")]
         format: String,
         #[arg(long)]
         out: Option<PathBuf>,
+        /// Remplace le fichier --out s'il existe (jamais la base en cours d'utilisation)
+        #[arg(long)]
+        force: bool,
     },
     /// Recettes du jour par exposant
     Day {
@@ -149,6 +176,9 @@ pub enum ReportCmd {
         format: String,
         #[arg(long)]
         out: Option<PathBuf>,
+        /// Remplace le fichier --out s'il existe (jamais la base en cours d'utilisation)
+        #[arg(long)]
+        force: bool,
     },
     /// Totaux d'une phase pour la région
     Totals {
@@ -158,6 +188,9 @@ pub enum ReportCmd {
         format: String,
         #[arg(long)]
         out: Option<PathBuf>,
+        /// Remplace le fichier --out s'il existe (jamais la base en cours d'utilisation)
+        #[arg(long)]
+        force: bool,
     },
 }
 
@@ -179,15 +212,21 @@ pub enum PrinterAction {
 
 #[derive(Debug, Subcommand)]
 pub enum PeopleCmd {
-    /// Ajoute ou met à jour une personne ; code lu au terminal ou dans SOUK_PIN
+    /// Ajoute ou met à jour une personne ; son code lu au terminal ou dans SOUK_PIN (6 chiffres au moins pour
+    /// un superviseur ou un organisateur)
     Add {
         name: String,
         #[arg(long, default_value = "cashier")]
         role: String,
+        /// Organisateur qui autorise (obligatoire dès qu'un organisateur existe) ; son code lu au terminal ou
+        /// dans SOUK_BY_PIN
+        #[arg(long)]
+        by: Option<String>,
     },
     /// Liste les personnes
     List,
-    /// Débloque une personne (superviseur : --by, code au terminal ou SOUK_PIN)
+    /// Débloque une personne (--by : un organisateur dès qu'il en existe un, sinon un superviseur ; son code
+    /// lu au terminal ou dans SOUK_BY_PIN, ou SOUK_PIN)
     Unlock {
         name: String,
         #[arg(long)]

@@ -1,5 +1,6 @@
 //! Dispatch of the command line. Exit 0 ok, 1 error (one-line reason first on stderr), 2 usage.
 pub mod args;
+mod check;
 mod phase;
 mod pin;
 mod report;
@@ -23,16 +24,32 @@ pub fn cli_actor() -> String {
 
 pub fn main() -> i32 {
     let cli = Cli::parse();
+    let db_hint = cli.db.clone();
     match run(cli) {
         Ok(()) => 0,
         Err(e) => {
-            let text = format!("{e:#}");
-            let mut lines = text.lines();
+            report_error(&e, db_hint.as_deref());
+            1
+        }
+    }
+}
+
+/// One line in French first; a full or read-only disk is named as such, with the raw cause after it.
+fn report_error(e: &anyhow::Error, db: Option<&std::path::Path>) {
+    let text = format!("{e:#}");
+    let config_db = crate::config::Config::default().database;
+    let paths: Vec<&std::path::Path> = db.into_iter().chain([config_db.as_path()]).collect();
+    let mut lines = text.lines();
+    match crate::files::explain::explain(e, &paths) {
+        Some(sentence) => {
+            eprintln!("souk : {sentence}");
+            eprintln!("  (détail : {})", lines.collect::<Vec<_>>().join(" "));
+        }
+        None => {
             eprintln!("souk : {}", lines.next().unwrap_or("erreur"));
             for l in lines {
                 eprintln!("  {l}");
             }
-            1
         }
     }
 }
@@ -46,12 +63,22 @@ impl Ctx {
     pub fn open(&self) -> Result<Db> {
         Db::open(&self.db_path)
     }
+
+    /// For commands that only read: nothing written, works on a read-only copy and beside a running till.
+    pub fn open_read(&self) -> Result<Db> {
+        Db::open_read(&self.db_path)
+    }
+
+    /// What an `--out` file may replace: never this database.
+    pub fn out_rules(&self, force: bool) -> crate::files::OutRules<'_> {
+        crate::files::OutRules::new(&self.db_path, force)
+    }
 }
 
 fn run(cli: Cli) -> Result<()> {
     let mut config = Config::load(cli.config.as_deref())?;
     if let Some(t) = cli.till {
-        config.till = t;
+        config.till = Some(t);
     }
     if let Some(d) = cli.printer_dir {
         config.printer_dir = d;
@@ -68,19 +95,33 @@ fn run(cli: Cli) -> Result<()> {
             dry_run,
         }) => setup::import(&ctx, kind, &file, dry_run),
         Some(Command::Verify) => setup::verify(&ctx),
-        Some(Command::Backup { out }) => setup::backup(&ctx, &out),
+        Some(Command::Check { witness }) => check::check(&ctx, &witness),
+        Some(Command::Backup {
+            out,
+            force,
+            provision,
+        }) => setup::backup(&ctx, &out, force, provision.as_deref()),
         Some(Command::People(cmd)) => setup::people(&ctx, cmd),
         Some(Command::Report(cmd)) => report::report(&ctx, cmd),
-        Some(Command::Phase { action, number, by }) => phase::phase(&ctx, action, number, by),
+        Some(Command::Phase {
+            action,
+            number,
+            by,
+            force,
+        }) => phase::phase(&ctx, action, number, by, force),
         Some(Command::Export {
             out,
             only_till,
             since_last,
-        }) => tills::export(&ctx, &out, only_till.as_deref(), since_last),
+            force,
+        }) => tills::export(&ctx, &out, only_till.as_deref(), since_last, force),
         Some(Command::Merge { files }) => tills::merge(&ctx, &files),
-        Some(Command::Receipt { ticket, out, text }) => {
-            tills::receipt(&ctx, &ticket, out.as_deref(), text)
-        }
+        Some(Command::Receipt {
+            ticket,
+            out,
+            text,
+            force,
+        }) => tills::receipt(&ctx, &ticket, out.as_deref(), text, force),
         Some(Command::Printer { action, job }) => tills::printer(&ctx, action, job),
     }
 }

@@ -8,6 +8,8 @@ pub struct Basket {
     pub lines: Vec<LineDraft>,
     /// The supervisor who approved a price override on this basket (named on the ticket's journal entry).
     pub approver: Option<String>,
+    /// The lines as last written to the till's draft in the database.
+    saved: Vec<LineDraft>,
 }
 
 impl Basket {
@@ -17,11 +19,30 @@ impl Basket {
     pub fn is_empty(&self) -> bool {
         self.lines.is_empty()
     }
+    /// Empties the basket; the draft in the database is removed at the next [`Basket::unsaved`] check.
     pub fn clear(&mut self) {
+        let saved = std::mem::take(&mut self.saved);
         *self = Basket::default();
+        self.saved = saved;
     }
     pub fn add(&mut self, p: &Product, qty: Decimal) {
         self.lines.push(line_for(p, qty));
+    }
+    /// The lines changed since the draft was last written.
+    pub fn unsaved(&self) -> bool {
+        self.lines != self.saved
+    }
+    pub fn mark_saved(&mut self) {
+        self.saved.clone_from(&self.lines);
+    }
+    /// A scanned or chosen piece already in the basket at the same price and no discount: its line index.
+    pub fn same_piece(&self, p: &Product) -> Option<usize> {
+        self.lines.iter().position(|l| {
+            l.product_code.as_deref() == Some(p.code.as_str())
+                && l.unit_price == p.price
+                && l.discount.is_zero()
+                && !l.unit.allows_fraction()
+        })
     }
 }
 

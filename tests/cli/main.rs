@@ -3,7 +3,11 @@
 #[path = "../support/mod.rs"]
 mod support;
 
+mod cli_check;
 mod cli_import;
 mod cli_printer;
 mod cli_reports;
+mod files;
+mod media;
+mod people;
 mod import_files;

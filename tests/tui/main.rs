@@ -3,6 +3,7 @@
 #[path = "../support/mod.rs"]
 mod support;
 
+mod disk_full;
 mod tui_e2e;
 mod tui_snapshots;
 mod tui_update;

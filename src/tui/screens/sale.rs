@@ -177,6 +177,9 @@ fn add_product(app: &mut App, st: &mut SaleState, p: &Product, qty: Option<Decim
 }
 
 fn added(app: &mut App, st: &mut SaleState, line: crate::domain::LineDraft) {
+    if let Some(refused) = refusal(app, &line) {
+        return app.error(refused);
+    }
     app.info(app.tr.a("line-added", &[("name", &line.name_fr)]));
     app.basket.lines.push(line);
     app.last_change = None;
@@ -184,6 +187,34 @@ fn added(app: &mut App, st: &mut SaleState, line: crate::domain::LineDraft) {
     st.input.reset();
     st.sel = 0;
     app.catalog.search("");
+}
+
+/// A line the till must not take: the first of a basket on a day no open phase covers, or beyond the bounds.
+fn refusal(app: &App, line: &crate::domain::LineDraft) -> Option<String> {
+    use crate::domain::bounds;
+    if app.basket.lines.is_empty() {
+        use crate::storage::phases::{DayPhase, day_phase};
+        let today = app.now().date();
+        let shown = today.strftime("%d/%m/%Y");
+        match day_phase(app.db.conn(), &today.to_string()) {
+            Ok(DayPhase::Open(_)) => {}
+            Ok(DayPhase::Closed(n)) => {
+                return Some(format!(
+                    "la phase {n} est clôturée : plus aucune vente datée du {shown} (voyez l'organisateur)"
+                ));
+            }
+            Ok(DayPhase::Outside) => {
+                return Some(format!(
+                    "aucune phase du marché ne contient le {shown} : pas de vente possible aujourd'hui"
+                ));
+            }
+            Err(e) => return Some(format!("lecture des phases impossible : {e}")),
+        }
+    }
+    bounds::check_quantity(line.quantity)
+        .and_then(|_| bounds::check_amount("prix unitaire", line.unit_price))
+        .and_then(|_| bounds::check_amount("ligne", line.unit_price * line.quantity))
+        .err()
 }
 
 fn prompt_key(app: &mut App, mut st: SaleState, mut p: Prompt, k: KeyEvent) -> Screen {

@@ -1,0 +1,2 @@
+-- reserved: print_jobs schema (helper "print")
+SELECT 1;
