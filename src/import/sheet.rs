@@ -117,6 +117,12 @@ pub fn parse(file: &str, bytes: &[u8], kind: &str) -> Result<Table, ImportError>
         );
         return Err(sheet_fail(header_row, i + 1 + col_offset, msg));
     }
+    // ODS keeps no merge in what calamine reads: a merged header shows as a nameless cell between named ones.
+    if let Some(i) = headers.iter().position(|h| h.is_empty()) {
+        let msg = "cellule d'en-tête vide entre deux colonnes (cellules fusionnées ?) : défusionnez-les et nommez \
+                   chaque colonne";
+        return Err(sheet_fail(header_row, i + 1 + col_offset, msg.into()));
+    }
     let mut rows = Vec::new();
     let mut issues = Vec::new();
     for (row_no, cells) in grid {
@@ -144,14 +150,6 @@ pub fn parse(file: &str, bytes: &[u8], kind: &str) -> Result<Table, ImportError>
         numeric.resize(width, false);
         if fields.iter().all(|f| f.is_empty()) {
             continue;
-        }
-        if let Some(i) = headers
-            .iter()
-            .position(|h| h.is_empty())
-            .filter(|i| !fields[*i].is_empty())
-        {
-            let msg = "colonne sans en-tête (cellules d'en-tête fusionnées ?) : donnez-lui un nom ou videz-la";
-            return Err(sheet_fail(header_row, i + 1 + col_offset, msg.into()));
         }
         let mut row = Row::new(row_no, fields);
         row.numeric = numeric;

@@ -256,7 +256,10 @@ fn malformed_files_are_refused_and_change_nothing() {
     );
     // In ODS a merged header leaves a column without a name above its values.
     let err = refused(&db, "products", &fixture("produits-fusion.ods"), &[]);
-    assert!(err.contains("produits-fusion.ods:Produits!C1") && err.contains("fusionnées"), "{err}");
+    assert!(
+        err.contains("produits-fusion.ods:Produits!C1") && err.contains("fusionnées"),
+        "{err}"
+    );
     let err = refused(&db, "products", &fixture("vide.ods"), &[]);
     assert!(
         err.contains("vide.ods") && err.contains("est vide"),
