@@ -9,7 +9,10 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
         include_str!("migrations/002_print_queue.sql"),
     ),
     ("003_sync", include_str!("migrations/003_sync.sql")),
-    ("004_print", include_str!("migrations/004_print.sql")),
+    (
+        "004_print_jobs",
+        include_str!("migrations/004_print_jobs.sql"),
+    ),
     (
         "005_organiser",
         include_str!("migrations/005_organiser.sql"),

@@ -3,6 +3,7 @@
 pub mod backup;
 pub mod catalogue;
 pub mod clock;
+pub mod derived;
 pub mod drafts;
 pub mod heads;
 pub mod identity;
@@ -14,6 +15,8 @@ mod open;
 pub mod people;
 pub mod phases;
 pub mod preflight;
+pub mod print_jobs;
+pub mod reference;
 pub mod reports;
 pub mod settlement;
 pub mod shifts;
@@ -44,6 +47,21 @@ pub struct Db {
     // An exclusive flock on the database file itself (not its name: links share it), held for the life of a
     // writer handle. None for a read-only handle.
     _lock: Option<File>,
+}
+
+/// A second connection to an open database, for a worker thread (the print queue). It shares the database's
+/// lock: the file stays locked until every side connection is dropped too, so a till started again cannot run
+/// next to a worker of the previous one.
+pub struct SideConnection {
+    conn: Connection,
+    _lock: File,
+}
+
+impl std::ops::Deref for SideConnection {
+    type Target = Connection;
+    fn deref(&self) -> &Connection {
+        &self.conn
+    }
 }
 
 impl Db {
@@ -122,6 +140,23 @@ impl Db {
     /// True for a handle from [`Db::open_read`].
     pub fn is_read_only(&self) -> bool {
         self._lock.is_none()
+    }
+
+    /// Another connection with the same pragmas, holding a share of the lock (see [`SideConnection`]).
+    pub fn side_connection(&self) -> Result<SideConnection> {
+        let lock = self
+            ._lock
+            .as_ref()
+            .context("base ouverte en lecture seule : pas de connexion d'écriture")?
+            .try_clone()
+            .context("verrou de la base")?;
+        let conn = Connection::open_with_flags(
+            &self.path,
+            OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        )
+        .with_context(|| format!("ouverture de {}", self.path.display()))?;
+        configure(&conn)?;
+        Ok(SideConnection { conn, _lock: lock })
     }
 
     /// Read access for queries elsewhere in the crate (reports, printing queue).

@@ -164,6 +164,16 @@ pub fn day(conn: &Connection, date: &str, till: Option<&str>) -> Result<Vec<DayS
     )
 }
 
+/// Sale tickets of one day (all tills or one), each counted once however many exhibitors it has.
+pub fn day_tickets(conn: &Connection, date: &str, till: Option<&str>) -> Result<u64> {
+    Ok(conn
+        .prepare_cached(
+            "SELECT COUNT(DISTINCT ticket_id) FROM shares
+             WHERE local_date = ?1 AND (?2 IS NULL OR till = ?2) AND is_refund = 0",
+        )?
+        .query_row(rusqlite::params![date, till], |r| r.get::<_, i64>(0))? as u64)
+}
+
 /// Exhibitors listed in a phase's settlement: the phase's members, and anyone with a ticket in it
 /// (e.g. a refund, in this phase, of a sale made in an earlier one).
 pub fn phase_exhibitors(conn: &Connection, phase: u32) -> Result<Vec<String>> {

@@ -49,9 +49,25 @@ pub fn ticket_id(chain: &str, number: u64) -> String {
     format!("{chain}-{number:06}")
 }
 
+/// What a commit writes with its ticket, in the same transaction (the receipt's print job), is a
+/// `with: impl FnOnce(&Connection, &Ticket) -> Result<()>`: an error rolls the whole sale back.
+fn nothing(_: &Connection, _: &Ticket) -> Result<()> {
+    Ok(())
+}
+
 impl Db {
     pub fn commit_sale(&mut self, ctx: &SaleContext, settled: &Settled) -> Result<Ticket> {
-        self.commit(ctx, settled, TicketKind::Sale, None)
+        self.commit_sale_with(ctx, settled, nothing)
+    }
+
+    /// A sale and, in its transaction, what `with` writes (one fsync for both).
+    pub fn commit_sale_with(
+        &mut self,
+        ctx: &SaleContext,
+        settled: &Settled,
+        with: impl FnOnce(&Connection, &Ticket) -> Result<()>,
+    ) -> Result<Ticket> {
+        self.commit(ctx, settled, TicketKind::Sale, None, with)
     }
 
     pub fn commit_refund(
@@ -60,7 +76,7 @@ impl Db {
         original: &str,
         settled: &Settled,
     ) -> Result<Ticket> {
-        self.commit(ctx, settled, TicketKind::Refund, Some(original))
+        self.commit(ctx, settled, TicketKind::Refund, Some(original), nothing)
     }
 
     fn commit(
@@ -69,6 +85,7 @@ impl Db {
         s: &Settled,
         kind: TicketKind,
         refund_of: Option<&str>,
+        with: impl FnOnce(&Connection, &Ticket) -> Result<()>,
     ) -> Result<Ticket> {
         let tx = self.write_tx()?;
         let ticket = insert_ticket(&tx, ctx, s, kind, refund_of)?;
@@ -76,6 +93,7 @@ impl Db {
             // The basket became this sale: its draft goes in the same transaction, never offered back.
             super::drafts::clear(&tx, &ctx.till)?;
         }
+        with(&tx, &ticket)?;
         tx.commit()?;
         Ok(ticket)
     }
@@ -424,6 +442,18 @@ impl Db {
         request: &[(u32, Decimal)],
         payouts: &[crate::domain::PaymentDraft],
     ) -> Result<Ticket> {
+        self.refund_with(ctx, original, request, payouts, nothing)
+    }
+
+    /// A refund and, in its transaction, what `with` writes.
+    pub fn refund_with(
+        &mut self,
+        ctx: &SaleContext,
+        original: &str,
+        request: &[(u32, Decimal)],
+        payouts: &[crate::domain::PaymentDraft],
+        with: impl FnOnce(&Connection, &Ticket) -> Result<()>,
+    ) -> Result<Ticket> {
         let tx = self.write_tx()?;
         let orig =
             load_ticket(&tx, original)?.ok_or_else(|| anyhow!("ticket {original} introuvable"))?;
@@ -434,6 +464,7 @@ impl Db {
         let lines = crate::domain::sale::build_refund_lines(&orig.lines, &already, request)?;
         let settled = crate::domain::sale::build_refund(lines, payouts)?;
         let ticket = insert_ticket(&tx, ctx, &settled, TicketKind::Refund, Some(original))?;
+        with(&tx, &ticket)?;
         tx.commit()?;
         Ok(ticket)
     }

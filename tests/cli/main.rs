@@ -4,6 +4,7 @@
 mod support;
 
 mod cli_check;
+mod cli_french;
 mod cli_import;
 mod cli_printer;
 mod cli_reports;
