@@ -221,9 +221,24 @@ fn bench_import(c: &mut Criterion) {
     }
     // Reading and checking the text alone (no database), to tell the reader's cost from the ledger's per ticket.
     for (name, kind, file, bytes) in [
-        ("read_only_products_20k_csv", Kind::Products, "p.csv", &d.products_csv),
-        ("read_only_sales_50k_lines_csv", Kind::Sales, "s.csv", &d.sales_csv),
-        ("read_only_sales_50k_lines_xlsx", Kind::Sales, "s.xlsx", &d.sales_xlsx),
+        (
+            "read_only_products_20k_csv",
+            Kind::Products,
+            "p.csv",
+            &d.products_csv,
+        ),
+        (
+            "read_only_sales_50k_lines_csv",
+            Kind::Sales,
+            "s.csv",
+            &d.sales_csv,
+        ),
+        (
+            "read_only_sales_50k_lines_xlsx",
+            Kind::Sales,
+            "s.xlsx",
+            &d.sales_xlsx,
+        ),
     ] {
         g.bench_function(name, |b| {
             b.iter(|| souk::import::table(kind, file, bytes).unwrap().rows.len())
