@@ -225,7 +225,10 @@ fn statement(l: &mut Layout, r: &SettlementReport, x: &SettlementRow) {
     l.text(&x.exhibitor_name, Style::bold(13.0));
     let ice = x.ice.as_deref().unwrap_or("non renseigné");
     l.text(
-        &format!("ICE : {ice} · Forme : {}", x.kind),
+        &format!(
+            "ICE : {ice} · Forme : {}",
+            crate::domain::labels::kind_label(&x.kind)
+        ),
         Style::regular(9.0),
     );
     l.rule();
