@@ -54,7 +54,7 @@ pub enum Command {
         #[arg(long)]
         by: Option<String>,
     },
-    /// Exporte un lot (bundle) de ce que cette base a enregistré
+    /// Exporte un lot de ce que cette base a enregistré (pour la fusion chez l'organisateur)
     Export {
         /// Fichier du lot à écrire
         #[arg(long)]

@@ -131,7 +131,7 @@ impl App {
 
     /// Shows a storage error in the status bar; the screen stays as it was.
     pub fn fail(&mut self, e: anyhow::Error) {
-        self.error(format!("{e:#}"));
+        self.error(self.tr.explain(&e));
     }
 
     pub fn user_name(&self) -> String {

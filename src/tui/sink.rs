@@ -101,12 +101,21 @@ impl FileSink {
             writeln!(s, "{} {orig}", tr.t("rcpt-refund-of"))?;
         }
         writeln!(s, "{} {}", tr.t("rcpt-cashier"), t.head.cashier)?;
+        let local = t
+            .head
+            .at_utc
+            .parse::<jiff::Timestamp>()
+            .ok()
+            .and_then(|ts| {
+                jiff::tz::Offset::from_seconds(t.head.utc_offset)
+                    .ok()
+                    .map(|o| o.to_datetime(ts).strftime("%d/%m/%Y %H:%M").to_string())
+            });
         writeln!(
             s,
-            "{} {} {}",
+            "{} {}",
             tr.t("rcpt-date"),
-            t.local_date,
-            t.head.at_utc
+            local.unwrap_or_else(|| super::screens::coop::fr_date(&t.local_date))
         )?;
         for l in &t.lines {
             writeln!(

@@ -401,3 +401,42 @@ fn the_cooperative_view_uses_the_width_and_counts_distinct_tickets() {
         assert!(wide.contains(word), "{word}\n{wide}");
     }
 }
+
+#[test]
+fn raw_os_and_sqlite_errors_reach_the_cashier_as_sentences() {
+    let dir = TempDir::new().unwrap();
+    let mut app = selling(&dir);
+    let full = rusqlite::Error::SqliteFailure(
+        rusqlite::ffi::Error::new(rusqlite::ffi::SQLITE_FULL),
+        Some("database or disk is full".into()),
+    );
+    app.fail(anyhow::Error::from(full));
+    let s = status(&app);
+    assert!(
+        s.starts_with("Disque plein : rien n'a été enregistré"),
+        "{s}"
+    );
+    assert!(
+        !s.contains("Error code") && !s.contains("disk is full"),
+        "{s}"
+    );
+    let missing = std::io::Error::from(std::io::ErrorKind::NotFound);
+    app.fail(anyhow::Error::from(missing));
+    assert!(!status(&app).contains("os error"), "{}", status(&app));
+}
+
+#[test]
+fn the_receipt_dates_read_like_people_write_them() {
+    let dir = TempDir::new().unwrap();
+    let mut app = selling(&dir);
+    add(&mut app, "ARG1");
+    press(&mut app, KeyCode::F(2));
+    enter(&mut app);
+    enter(&mut app);
+    let mut texts = String::new();
+    for e in std::fs::read_dir(dir.path().join("out")).unwrap() {
+        texts.push_str(&std::fs::read_to_string(e.unwrap().path()).unwrap_or_default());
+    }
+    assert!(texts.contains("14/05/2026 10:30"), "{texts}");
+    assert!(!texts.contains("2026-05-14"), "{texts}");
+}

@@ -15,7 +15,7 @@ pub fn keep(app: &mut App) {
         .save_draft(&till, &who, approver.as_deref(), &app.basket.lines, &at)
     {
         Ok(()) => app.basket.mark_saved(),
-        Err(e) => app.error(app.tr.a("draft-failed", &[("error", &format!("{e:#}"))])),
+        Err(e) => app.error(app.tr.a("draft-failed", &[("error", &app.tr.explain(&e))])),
     }
 }
 
