@@ -258,6 +258,7 @@ col-stall-fee = Stall
 col-due = Due
 col-till = Till
 col-last-ticket = Last
+late-tickets = { $n } late (complement)
 col-gaps = Gaps
 col-last-merge = Last merge
 col-bundle = Bundle

@@ -258,6 +258,7 @@ col-stall-fee = Stand
 col-due = Dû expo.
 col-till = Caisse
 col-last-ticket = Dernier
+late-tickets = { $n } tardif(s) (complément)
 col-gaps = Trous
 col-last-merge = Dernière fusion
 col-bundle = Lot

@@ -53,6 +53,10 @@ pub enum Command {
         /// Qui clôture (superviseur ou organisateur) ; code lu au terminal ou dans SOUK_PIN
         #[arg(long)]
         by: Option<String>,
+        /// Clôture même si des caisses n'ont pas remis de lot couvrant la fin de la phase (elles sont
+        /// nommées dans le journal ; leurs ventes iront au complément)
+        #[arg(long)]
+        force: bool,
     },
     /// Exporte un lot de ce que cette base a enregistré (pour la fusion chez l'organisateur)
     Export {
@@ -111,6 +115,9 @@ pub enum Command {
         /// Remplace le fichier --out s'il existe (jamais la base en cours d'utilisation)
         #[arg(long)]
         force: bool,
+        /// Prépare la copie pour cette caisse (organisateur) : la copie est cette caisse désormais
+        #[arg(long = "till")]
+        provision: Option<String>,
     },
     /// Personnes (caissiers, superviseurs, organisateurs) et leurs codes
     #[command(subcommand)]
@@ -162,6 +169,9 @@ pub enum ReportCmd {
         /// Numéro de la phase
         #[arg(long)]
         phase: u32,
+        /// Le complément de la phase : ses ventes tardives (fusionnées après la clôture)
+        #[arg(long)]
+        complement: bool,
         /// Format : text, csv, xlsx ou pdf
         #[arg(long, default_value = "text")]
         format: String,
@@ -225,17 +235,23 @@ pub enum PrinterAction {
 
 #[derive(Debug, Subcommand)]
 pub enum PeopleCmd {
-    /// Ajoute ou met à jour une personne ; code lu au terminal ou dans SOUK_PIN
+    /// Ajoute ou met à jour une personne ; son code lu au terminal ou dans SOUK_PIN (6 chiffres au moins pour
+    /// un superviseur ou un organisateur)
     Add {
         /// Nom de la personne
         name: String,
         /// Rôle : cashier (caissier·ère), supervisor (superviseur) ou organiser (organisateur)
         #[arg(long, default_value = "cashier")]
         role: String,
+        /// Organisateur qui autorise (obligatoire dès qu'un organisateur existe) ; son code lu au terminal ou
+        /// dans SOUK_BY_PIN
+        #[arg(long)]
+        by: Option<String>,
     },
     /// Liste les personnes
     List,
-    /// Débloque une personne (superviseur : --by, code au terminal ou SOUK_PIN)
+    /// Débloque une personne (--by : un organisateur dès qu'il en existe un, sinon un superviseur ; son code
+    /// lu au terminal ou dans SOUK_BY_PIN, ou SOUK_PIN)
     Unlock {
         /// Nom de la personne
         name: String,

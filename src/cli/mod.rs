@@ -196,7 +196,7 @@ impl Ctx {
 fn run(cli: Cli) -> Result<()> {
     let mut config = Config::load(cli.config.as_deref())?;
     if let Some(t) = cli.till {
-        config.till = t;
+        config.till = Some(t);
     }
     if let Some(d) = cli.printer_dir {
         config.printer_dir = d;
@@ -214,10 +214,19 @@ fn run(cli: Cli) -> Result<()> {
         }) => setup::import(&ctx, kind, &file, dry_run),
         Some(Command::Verify) => setup::verify(&ctx),
         Some(Command::Check { witness }) => check::check(&ctx, &witness),
-        Some(Command::Backup { out, force }) => setup::backup(&ctx, &out, force),
+        Some(Command::Backup {
+            out,
+            force,
+            provision,
+        }) => setup::backup(&ctx, &out, force, provision.as_deref()),
         Some(Command::People(cmd)) => setup::people(&ctx, cmd),
         Some(Command::Report(cmd)) => report::report(&ctx, cmd),
-        Some(Command::Phase { action, number, by }) => phase::phase(&ctx, action, number, by),
+        Some(Command::Phase {
+            action,
+            number,
+            by,
+            force,
+        }) => phase::phase(&ctx, action, number, by, force),
         Some(Command::Export {
             out,
             only_till,

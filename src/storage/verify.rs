@@ -47,7 +47,7 @@ pub fn verify(conn: &Connection) -> Result<Verdict> {
 fn verify_chains(conn: &Connection, uuid: &str, v: &mut Verdict) -> Result<()> {
     let mut stmt = conn.prepare(
         "SELECT j.chain, j.seq, j.at_utc, j.utc_offset, j.kind, j.actor, j.approver, j.subject, j.detail, j.amount,
-         j.grand_total, j.prev_hash, j.hash, t.till, t.journal_seq
+         j.grand_total, j.prev_hash, j.hash, j.signature, t.chain, t.journal_seq
          FROM journal j LEFT JOIN tickets t ON j.kind IN ('sale', 'refund') AND t.id = j.subject
          ORDER BY j.chain, j.seq",
     )?;
@@ -83,8 +83,8 @@ fn verify_chains(conn: &Connection, uuid: &str, v: &mut Verdict) -> Result<()> {
             v.breaks.push(format!("{at} : total perpétuel incohérent"));
         }
         if matches!(e.kind.as_str(), "sale" | "refund") {
-            let ticket: Option<(String, i64)> = match r.get::<_, Option<String>>(13)? {
-                Some(till) => Some((till, r.get(14)?)),
+            let ticket: Option<(String, i64)> = match r.get::<_, Option<String>>(14)? {
+                Some(till) => Some((till, r.get(15)?)),
                 None => None,
             };
             check_ticket_entry(&e, ticket, &at, v);
@@ -101,7 +101,7 @@ fn check_ticket_entry(e: &Entry, ticket: Option<(String, i64)>, at: &str, v: &mu
             "{at} : le ticket {} a disparu de la base",
             e.subject
         )),
-        Some((till, seq)) if till != e.chain || seq as u64 != e.seq => v.breaks.push(format!(
+        Some((chain, seq)) if chain != e.chain || seq as u64 != e.seq => v.breaks.push(format!(
             "{at} : le ticket {} ne renvoie plus à cette entrée",
             e.subject
         )),
@@ -183,7 +183,7 @@ pub fn numbering(conn: &Connection) -> Result<Verdict> {
 }
 
 fn verify_numbering(conn: &Connection, v: &mut Verdict) -> Result<()> {
-    let mut stmt = conn.prepare("SELECT till, number FROM tickets ORDER BY till, number")?;
+    let mut stmt = conn.prepare("SELECT chain, number FROM tickets ORDER BY chain, number")?;
     let mut rows = stmt.query([])?;
     let mut current: Option<TillSummary> = None;
     let mut last = 0u64;

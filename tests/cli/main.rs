@@ -8,3 +8,7 @@ mod cli_french;
 mod cli_import;
 mod cli_printer;
 mod cli_reports;
+mod files;
+mod media;
+mod people;
+mod import_files;

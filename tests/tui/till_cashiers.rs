@@ -413,7 +413,7 @@ fn raw_os_and_sqlite_errors_reach_the_cashier_as_sentences() {
     app.fail(anyhow::Error::from(full));
     let s = status(&app);
     assert!(
-        s.starts_with("Disque plein : rien n'a été enregistré"),
+        s.contains("disque est plein"),
         "{s}"
     );
     assert!(
@@ -422,6 +422,7 @@ fn raw_os_and_sqlite_errors_reach_the_cashier_as_sentences() {
     );
     let missing = std::io::Error::from(std::io::ErrorKind::NotFound);
     app.fail(anyhow::Error::from(missing));
+    assert_eq!(status(&app), app.tr.t("err-not-found"));
     assert!(!status(&app).contains("os error"), "{}", status(&app));
 }
 

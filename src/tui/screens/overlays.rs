@@ -75,8 +75,13 @@ fn check(app: &mut App, mut st: ApprovalState) -> Option<ApprovalState> {
             run(app, st.pending, &name);
             None
         }
-        Ok(PinCheck::Wrong { .. }) => {
-            st.msg = Some(app.tr.t("approval-wrong"));
+        Ok(PinCheck::Wrong { wait_secs, .. }) => {
+            let mut msg = app.tr.t("approval-wrong");
+            if wait_secs > 0 {
+                msg.push_str(" — ");
+                msg.push_str(&app.tr.a("login-wait", &[("secs", &wait_secs.to_string())]));
+            }
+            st.msg = Some(msg);
             Some(st)
         }
         Ok(PinCheck::Locked) => {

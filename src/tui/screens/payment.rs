@@ -155,13 +155,14 @@ fn complete(app: &mut App, st: PayState) -> Screen {
         ticket_ref: None,
         approver: app.basket.approver.clone(),
     };
-    match app.db.commit_sale(&ctx, &settled) {
+    match app.commit_sale(&ctx, &settled) {
         Ok(t) => {
             let change: Decimal = t.payments.iter().map(|p| p.change).sum();
             app.basket.clear();
             app.last_change = Some(change);
-            app.info(app.tr.a("sale-done", &[("id", &t.head.id)]));
-            app.print_ticket(&t.head.id);
+            if app.status.is_none() {
+                app.info(app.tr.a("sale-done", &[("id", &t.head.id)]));
+            }
             Screen::Sale(SaleState::default())
         }
         Err(e) => {

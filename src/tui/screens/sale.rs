@@ -236,9 +236,7 @@ fn add_product(app: &mut App, st: &mut SaleState, p: &Product, qty: Option<Decim
 }
 
 fn added(app: &mut App, st: &mut SaleState, line: crate::domain::LineDraft) {
-    if app.basket.is_empty()
-        && let Some(refusal) = day_refusal(app)
-    {
+    if let Some(refusal) = refusal(app, &line) {
         clear_field(app, st);
         return app.error(refusal);
     }
@@ -269,6 +267,20 @@ fn added(app: &mut App, st: &mut SaleState, line: crate::domain::LineDraft) {
     app.info(app.tr.a("line-added", &[("name", &line.name_fr)]));
     app.basket.lines.push(line);
     st.line = app.basket.lines.len() - 1;
+}
+
+/// A line the till must not take: the first of a basket on a day no open phase covers, or beyond the bounds.
+fn refusal(app: &App, line: &crate::domain::LineDraft) -> Option<String> {
+    use crate::domain::bounds;
+    if app.basket.is_empty()
+        && let Some(day) = day_refusal(app)
+    {
+        return Some(day);
+    }
+    bounds::check_quantity(line.quantity)
+        .and_then(|_| bounds::check_amount("prix unitaire", line.unit_price))
+        .and_then(|_| bounds::check_amount("ligne", line.unit_price * line.quantity))
+        .err()
 }
 
 fn prompt_key(app: &mut App, mut st: SaleState, mut p: Prompt, k: KeyEvent) -> Screen {

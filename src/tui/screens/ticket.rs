@@ -133,18 +133,19 @@ pub fn refund(
         approver: Some(approver.to_string()),
     };
     let payout = [PaymentDraft::new(method, amount)];
-    match app.db.refund(&ctx, ticket, lines, &payout) {
+    match app.commit_refund(&ctx, ticket, lines, &payout) {
         Ok(t) => {
-            let how = app.tr.t(&format!("method-{}", method.as_str()));
-            app.info(app.tr.a(
-                "refund-done",
-                &[
-                    ("id", &t.head.id),
-                    ("amount", &format_dh(amount)),
-                    ("method", &how),
-                ],
-            ));
-            app.print_ticket(&t.head.id);
+            if app.status.is_none() {
+                let how = app.tr.t(&format!("method-{}", method.as_str()));
+                app.info(app.tr.a(
+                    "refund-done",
+                    &[
+                        ("id", &t.head.id),
+                        ("amount", &format_dh(amount)),
+                        ("method", &how),
+                    ],
+                ));
+            }
             app.screen = super::history::open(app);
         }
         Err(e) => app.fail(e),
