@@ -51,10 +51,11 @@ fn a_usage_error_is_french_and_exits_2() {
 fn the_till_without_a_terminal_says_so_and_exits_1() {
     let dir = tempfile::TempDir::new().unwrap();
     let db = sample_market(dir.path(), false);
+    let till = dir.path().join("caisse-T01.db");
+    ok(&db, &["backup", "--out", till.to_str().unwrap(), "--till", "T01"]);
     let out = souk()
         .arg("--db")
-        .arg(&db)
-        .args(["--till", "T01"])
+        .arg(&till)
         .stdin(Stdio::null())
         .output()
         .unwrap();
