@@ -5,7 +5,7 @@ use crate::tui::app::App;
 
 /// Writes the basket's draft when a key changed it; a failure shows but never stops the sale.
 pub fn keep(app: &mut App) {
-    if !app.basket.unsaved() {
+    if app.basket.no_draft || !app.basket.unsaved() {
         return;
     }
     let (till, who, at) = (app.till.clone(), app.user_name(), app.now().at_utc);
