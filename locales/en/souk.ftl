@@ -308,3 +308,27 @@ err-read-only = Writing refused (read-only database or folder, write-protected U
 err-io = Disk read or write error: check the disk or the USB stick and try again.
 err-corrupt = The database is damaged: stop the till and call the organiser (souk verify).
 err-not-found = File or folder not found: check the path.
+count-ticket = { $n ->
+        [one] { $n } ticket
+       *[other] { $n } tickets
+    }
+count-entry = { $n ->
+        [one] { $n } entry
+       *[other] { $n } entries
+    }
+count-anomaly = { $n ->
+        [one] { $n } anomaly
+       *[other] { $n } anomalies
+    }
+count-late = { $n ->
+        [one] { $n } late ticket
+       *[other] { $n } late tickets
+    }
+count-new-ticket = { $n ->
+        [one] { $n } ticket added
+       *[other] { $n } tickets added
+    }
+count-checked-ticket = { $n ->
+        [one] { $n } ticket checked
+       *[other] { $n } tickets checked
+    }

@@ -308,3 +308,27 @@ err-read-only = Écriture refusée (base ou dossier en lecture seule, clé USB p
 err-io = Erreur de lecture ou d'écriture sur le disque : vérifiez le disque ou la clé USB puis recommencez.
 err-corrupt = La base de données est endommagée : arrêtez la caisse et appelez l'organisateur (souk verify).
 err-not-found = Fichier ou dossier introuvable : vérifiez le chemin.
+count-ticket = { $n ->
+        [one] { $n } ticket
+       *[other] { $n } tickets
+    }
+count-entry = { $n ->
+        [one] { $n } entrée
+       *[other] { $n } entrées
+    }
+count-anomaly = { $n ->
+        [one] { $n } anomalie
+       *[other] { $n } anomalies
+    }
+count-late = { $n ->
+        [one] { $n } ticket tardif
+       *[other] { $n } tickets tardifs
+    }
+count-new-ticket = { $n ->
+        [one] { $n } ticket ajouté
+       *[other] { $n } tickets ajoutés
+    }
+count-checked-ticket = { $n ->
+        [one] { $n } ticket vérifié
+       *[other] { $n } tickets vérifiés
+    }

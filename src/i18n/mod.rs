@@ -62,6 +62,11 @@ impl I18n {
             .into_owned()
     }
 
+    /// A count with its noun, plural by the catalogue's rules: `count("count-ticket", 1)` → `1 ticket`.
+    pub fn count(&self, id: &str, n: u64) -> String {
+        self.a(id, &[("n", &n.to_string())])
+    }
+
     /// An error as a sentence for the cashier: a full disk, a locked or read-only database, a missing file or
     /// a refused access are said in words with what to do; the contexts above the cause (what was being done)
     /// are kept in front. Anything else is already one of souk's own French messages.
@@ -88,6 +93,15 @@ impl I18n {
         ids.sort();
         ids
     }
+}
+
+/// A count in French for the command line's messages (`1 ticket`, `3 tickets`).
+pub fn count_fr(id: &str, n: impl TryInto<u64>) -> String {
+    thread_local! {
+        static FR: I18n = I18n::new("fr");
+    }
+    let n = n.try_into().unwrap_or(0);
+    FR.with(|tr| tr.count(id, n))
 }
 
 /// The message id for an OS or SQLite failure a person can act on.
@@ -129,6 +143,9 @@ mod tests {
         let fr = I18n::new("fr");
         assert_eq!(fr.a("sale-basket", &[("n", "1")]), "Panier (1 ligne)");
         assert_eq!(fr.a("sale-basket", &[("n", "3")]), "Panier (3 lignes)");
+        assert_eq!(count_fr("count-ticket", 1u64), "1 ticket");
+        assert_eq!(count_fr("count-ticket", 812u64), "812 tickets");
+        assert_eq!(count_fr("count-entry", 0u64), "0 entrée");
         let en = I18n::new("en");
         assert_eq!(en.a("sale-basket", &[("n", "1")]), "Basket (1 line)");
     }

@@ -277,6 +277,9 @@ fn the_login_says_the_day_is_closed() {
     let mut app = till(&dir);
     let local = souk::storage::clock::parse_local("2026-06-10 09:00").unwrap();
     app.fixed_now = Some(app.clock.at_local(local).unwrap());
+    let before = screen_text(&app, 80, 24);
+    assert!(before.contains("Aucune phase ouverte le"), "{before}");
+    snap(&app, "login_outside_phase");
     fixture::login_cashier(&mut app);
     assert!(
         status(&app).contains("Aucune phase ouverte le 10/06/2026"),
@@ -412,10 +415,7 @@ fn raw_os_and_sqlite_errors_reach_the_cashier_as_sentences() {
     );
     app.fail(anyhow::Error::from(full));
     let s = status(&app);
-    assert!(
-        s.contains("disque est plein"),
-        "{s}"
-    );
+    assert!(s.contains("disque est plein"), "{s}");
     assert!(
         !s.contains("Error code") && !s.contains("disk is full"),
         "{s}"
