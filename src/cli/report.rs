@@ -22,7 +22,7 @@ pub fn report(ctx: &Ctx, cmd: ReportCmd) -> Result<()> {
             let model = if complement {
                 reports::complement_report(conn, phase)?
             } else {
-                reports::settlement_report(conn, phase)?
+                reports::settlement_report_with(conn, phase, f.settlement_parts())?
             };
             (report::render_settlement(&model, f)?, out, force)
         }

@@ -40,6 +40,9 @@ pub fn merge(ctx: &Ctx, files: &[PathBuf]) -> Result<()> {
             b.skipped_entries
         );
     }
+    for n in &s.notes {
+        println!("{n}");
+    }
     println!(
         "fusion terminée : {}",
         crate::i18n::count_fr("count-new-ticket", s.new_tickets())

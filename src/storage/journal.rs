@@ -105,17 +105,10 @@ pub fn append(conn: &Connection, at: &LocalTime, e: &NewEntry) -> Result<Entry> 
     };
     entry.hash = entry_hash(&entry.fields());
     if !super::keys::has_own_key(conn)? {
-        super::keys::new_own_key(conn, e.chain, at)?;
+        super::keys::new_own_key(conn, e.chain, &at.at_utc)?;
     }
     entry.signature = super::keys::sign(conn, e.chain, &entry.hash)?;
     insert(conn, &entry)?;
-    super::heads::note_append(
-        conn,
-        &market_uuid(conn)?,
-        &entry.chain,
-        entry.seq,
-        &entry.hash,
-    );
     Ok(entry)
 }
 
@@ -141,7 +134,7 @@ pub fn insert(conn: &Connection, e: &Entry) -> Result<()> {
         e.hash,
         e.signature
     ])?;
-    Ok(())
+    super::heads::note(conn, &e.chain, e.seq, &e.hash)
 }
 
 pub const SELECT_ENTRY: &str = "SELECT chain, seq, at_utc, utc_offset, kind, actor, approver, subject, detail, \

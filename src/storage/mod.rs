@@ -3,6 +3,7 @@
 pub mod backup;
 pub mod catalogue;
 pub mod clock;
+pub mod derived;
 pub mod drafts;
 pub mod heads;
 pub mod identity;
@@ -15,6 +16,7 @@ pub mod people;
 pub mod phases;
 pub mod preflight;
 pub mod print_jobs;
+pub mod reference;
 pub mod reports;
 pub mod settlement;
 pub mod shifts;

@@ -61,12 +61,43 @@ fn row(phase: u32, figures: SettlementFigures) -> SettlementRow {
 }
 
 pub fn settlement_report(conn: &Connection, number: u32) -> Result<SettlementReport> {
+    settlement_report_with(conn, number, SettlementParts::ALL)
+}
+
+/// The settlement with only the parts asked for (the others are left empty, not computed): a CSV needs
+/// neither the per-day breakdown nor the journal witness.
+pub fn settlement_report_with(
+    conn: &Connection,
+    number: u32,
+    parts: SettlementParts,
+) -> Result<SettlementReport> {
     let (phase, frozen) = phase_header(conn, number)?;
     let rows = settlement::settle_phase(conn, number)?
         .into_iter()
         .map(|f| row(number, f))
         .collect();
-    let daily = settlement::phase_days(conn, number)?
+    let daily = if parts.daily {
+        daily_rows(conn, number)?
+    } else {
+        Vec::new()
+    };
+    let (chain_head, generated_at) = if parts.stamp {
+        stamp(conn, &phase, frozen)?
+    } else {
+        (String::new(), String::new())
+    };
+    Ok(SettlementReport {
+        market: market_header(conn)?,
+        phase,
+        rows,
+        daily,
+        chain_head,
+        generated_at,
+    })
+}
+
+fn daily_rows(conn: &Connection, number: u32) -> Result<Vec<DailyRow>> {
+    Ok(settlement::phase_days(conn, number)?
         .into_iter()
         .map(|d| DailyRow {
             date: d.date.clone(),
@@ -78,16 +109,7 @@ pub fn settlement_report(conn: &Connection, number: u32) -> Result<SettlementRep
             mobile: from_centimes(d.by_method[2]),
             other: from_centimes(d.by_method[3]),
         })
-        .collect();
-    let (chain_head, generated_at) = stamp(conn, &phase, frozen)?;
-    Ok(SettlementReport {
-        market: market_header(conn)?,
-        phase,
-        rows,
-        daily,
-        chain_head,
-        generated_at,
-    })
+        .collect())
 }
 
 /// The complement of a phase: its late tickets, same columns, stall fee 0. Closed, it is reported as stored.
@@ -159,7 +181,14 @@ pub fn day_report(conn: &Connection, date: &str, till: Option<&str>) -> Result<D
 }
 
 pub fn phase_totals(conn: &Connection, number: u32) -> Result<PhaseTotals> {
-    let report = settlement_report(conn, number)?;
+    let report = settlement_report_with(
+        conn,
+        number,
+        SettlementParts {
+            daily: false,
+            stamp: true,
+        },
+    )?;
     let exhibitors: HashMap<String, crate::domain::Exhibitor> = catalogue::exhibitors(conn)?
         .into_iter()
         .map(|e| (e.code.clone(), e))

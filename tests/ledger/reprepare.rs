@@ -3,13 +3,13 @@
 //! bound to a statement whose plan depended on it changes, or when rusqlite clears a cached statement's
 //! bindings. Every statement that runs is seen through rusqlite's profile trace, which reads its counter
 //! (`StatementStatus::RePrepare`) when it finishes.
-use crate::support::common::{fixtures, sample_market};
-use crate::support::sync::{sell, three_tills};
+use crate::support::sync::{UUID, market, sell, three_tills};
 use rusqlite::StatementStatus;
 use rusqlite::trace::{TraceEvent, TraceEventCodes};
-use souk::import::{Kind, import_file};
+use souk::import::{Kind, import_bytes};
 use souk::storage::{Db, reports, settlement, verify};
 use std::collections::BTreeMap;
+use std::fmt::Write;
 use std::sync::{Arc, Mutex};
 
 /// Highest re-prepare count seen per SQL text while the recorder was on.
@@ -63,10 +63,12 @@ impl Reprepares {
     }
 }
 
+// Markets are built in this process: a child spawned meanwhile would inherit the lock of another test's
+// database.
 #[test]
 fn commit_and_refund_never_reprepare() {
     let dir = tempfile::tempdir().unwrap();
-    let mut db = crate::support::sync::market(&dir.path().join("m.souk"), "u", "Marché");
+    let mut db = market(&dir.path().join("m.souk"), UUID, "Marché");
     let seen = Reprepares::on(&mut db);
     sell(&mut db, "T01", 2, 40, 1);
     crate::support::sync::refund(&mut db, "T01", "T01-000003", 2);
@@ -78,12 +80,35 @@ fn commit_and_refund_never_reprepare() {
 #[test]
 fn paper_sales_import_never_reprepares() {
     let dir = tempfile::tempdir().unwrap();
-    let path = sample_market(dir.path(), false);
-    let mut db = Db::open(&path).unwrap();
+    let mut db = market(&dir.path().join("m.souk"), UUID, "Marché");
+    let mut csv =
+        String::from("ticket_ref,datetime,till,product_code,quantity,unit_price,payment_method\n");
+    for k in 0..60 {
+        let (till, method) = (
+            ["T01", "T02", "T03"][k % 3],
+            ["cash", "card", "mobile"][k % 3],
+        );
+        for p in [(k % 3, k % 9), (1 + k % 2, (k + 4) % 9)] {
+            let code = format!("E0{}-P{}", 1 + p.1 / 3, p.0);
+            let _ = writeln!(
+                csv,
+                "P{k:03},2025-07-0{} 1{}:00,{till},{code},1,,{method}",
+                2 + k % 7,
+                k % 8
+            );
+        }
+    }
     let seen = Reprepares::on(&mut db);
-    import_file(&mut db, Kind::Sales, &fixtures().join("sales.csv"), "test").unwrap();
+    import_bytes(&mut db, Kind::Sales, "ventes.csv", csv.as_bytes(), "test").unwrap();
     assert!(seen.statements() > 5);
     seen.assert_none("import sales");
+    let tickets: i64 = db
+        .conn()
+        .query_row("SELECT COUNT(*) FROM tickets WHERE manual", [], |r| {
+            r.get(0)
+        })
+        .unwrap();
+    assert_eq!(tickets, 60);
 }
 
 #[test]

@@ -8,5 +8,6 @@ mod report_pdf;
 mod report_text;
 mod report_xlsx;
 mod settlement_by_method;
+mod settlement_parts;
 mod settlement_props;
 mod settlement_sql;
