@@ -84,8 +84,9 @@ fn cover_line(t: &TillCover) -> String {
         "NE COUVRE PAS la fin de la phase"
     };
     format!(
-        "caisse {} : {} tickets de la phase, dernier {last}, {bundle} — {verdict}",
-        t.till, t.tickets
+        "caisse {} : {} de la phase, dernier {last}, {bundle} — {verdict}",
+        t.till,
+        crate::i18n::count_fr("count-ticket", t.tickets)
     )
 }
 

@@ -81,8 +81,8 @@ pub fn verify(ctx: &Ctx) -> Result<()> {
         .find(|t| t.till == own && own == crate::storage::ORG_CHAIN)
     {
         println!(
-            "organisateur ({own}) : {} tickets, dernier {}, numérotation {}",
-            t.tickets,
+            "organisateur ({own}) : {}, dernier {}, numérotation {}",
+            crate::i18n::count_fr("count-ticket", t.tickets),
             t.last_ticket.as_deref().unwrap_or("aucun"),
             if t.gaps.is_empty() {
                 "sans trou"
@@ -117,8 +117,8 @@ pub fn verify(ctx: &Ctx) -> Result<()> {
             .map(|t| format!("{} (phase {}, complément {})", t.id, t.phase, t.complement))
             .collect();
         println!(
-            "ventes tardives (fusionnées après la clôture de leur phase) : {} ticket(s) : {}",
-            late.len(),
+            "ventes tardives (fusionnées après la clôture de leur phase) : {} : {}",
+            crate::i18n::count_fr("count-ticket", late.len()),
             ids.join(", ")
         );
     }
@@ -131,14 +131,15 @@ pub fn verify(ctx: &Ctx) -> Result<()> {
             .map(String::as_str)
             .collect();
         bail!(
-            "{first} ({} anomalie(s) en tout)\n{}",
-            v.breaks.len(),
+            "{first} ({} en tout)\n{}",
+            crate::i18n::count_fr("count-anomaly", v.breaks.len()),
             more.join("\n")
         );
     }
     println!(
-        "journal intègre : {} entrées, {} tickets vérifiés",
-        v.entries, v.tickets
+        "journal intègre : {}, {}",
+        crate::i18n::count_fr("count-entry", v.entries),
+        crate::i18n::count_fr("count-checked-ticket", v.tickets)
     );
     Ok(())
 }
@@ -157,13 +158,17 @@ fn till_line(t: &crate::sync::TillMergeStatus) -> String {
         _ => String::new(),
     };
     let late = if t.late_tickets > 0 {
-        format!(", {} ticket(s) tardif(s) au complément", t.late_tickets)
+        format!(
+            ", {} au complément",
+            crate::i18n::count_fr("count-late", t.late_tickets)
+        )
     } else {
         String::new()
     };
     format!(
-        "caisse {} : {} tickets, dernier {last}, numérotation {gaps}{merged}{late}",
-        t.till, t.tickets
+        "caisse {} : {}, dernier {last}, numérotation {gaps}{merged}{late}",
+        t.till,
+        crate::i18n::count_fr("count-ticket", t.tickets)
     )
 }
 

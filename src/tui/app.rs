@@ -136,7 +136,7 @@ impl App {
     /// in French with what to do, never as SQLite's English.
     pub fn fail(&mut self, e: anyhow::Error) {
         let text = crate::files::explain::explain(&e, &[self.db.path()])
-            .unwrap_or_else(|| format!("{e:#}"));
+            .unwrap_or_else(|| self.tr.explain(&e));
         self.error(text);
     }
 
