@@ -9,8 +9,9 @@
 //!   the XOR of the journal's ticket details.
 //! - `sqlite_integrity_check`: SQLite's own `PRAGMA integrity_check` of the file.
 //!
-//! Against them: `souk_verify` (storage::verify::verify: chains, tickets, shares, numbering), the database
-//! already open.
+//! Against them: `souk_verify` (storage::verify::verify: chains, tickets, shares, numbering; hashing on a
+//! second thread while the first reads), the database already open. Secondary: `souk_verify_one_thread`, the
+//! same on one thread.
 #[path = "support/market_1m.rs"]
 mod market_1m;
 
@@ -19,6 +20,7 @@ use rusqlite::Connection;
 use rusqlite::fallible_streaming_iterator::FallibleStreamingIterator;
 use sha2::{Digest, Sha256};
 use souk::storage::Db;
+use souk::storage::verify::{Threads, verify_with};
 use std::fmt::Write;
 
 fn hex(digest: &[u8]) -> String {
@@ -202,6 +204,9 @@ fn bench_verify(c: &mut Criterion) {
     });
     g.bench_function("souk_verify", |b| {
         b.iter(|| souk::storage::verify::verify(db.conn()).unwrap())
+    });
+    g.bench_function("souk_verify_one_thread", |b| {
+        b.iter(|| verify_with(db.conn(), Threads::One).unwrap())
     });
     g.finish();
 }

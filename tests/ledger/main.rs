@@ -9,3 +9,4 @@ mod ledger_props;
 mod ledger_tamper;
 mod ledger_witness;
 mod reprepare;
+mod verify_threads;
