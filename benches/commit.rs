@@ -75,6 +75,26 @@ fn bench_commit(c: &mut Criterion) {
     g.bench_function("souk_commit_sale", |b| {
         b.iter(|| db.commit_sale(&ctx, &settled).unwrap())
     });
+    // A sale and its receipt's print job: as it was (the job in a second transaction after the sale, two
+    // syncs) and as the till does it now (the job inside the sale's transaction, one sync). Both render the
+    // same receipt.
+    let mut sink = souk::tui::MemorySink::default();
+    g.bench_function("sale_then_job_two_transactions", |b| {
+        b.iter(|| {
+            let t = db.commit_sale(&ctx, &settled).unwrap();
+            souk::documents::sink::queue_receipt(db.conn(), &t, &mut sink).unwrap();
+            sink.sales.clear();
+        })
+    });
+    g.bench_function("sale_with_job_one_transaction", |b| {
+        b.iter(|| {
+            db.commit_sale_with(&ctx, &settled, |tx, t| {
+                souk::documents::sink::queue_receipt(tx, t, &mut sink)
+            })
+            .unwrap();
+            sink.sales.clear();
+        })
+    });
 
     let raw_path = dir.path().join("raw.db");
     let raw = rusqlite::Connection::open(&raw_path).unwrap();

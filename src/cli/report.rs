@@ -13,19 +13,18 @@ pub fn report(ctx: &Ctx, cmd: ReportCmd) -> Result<()> {
     let (bytes, out, force) = match cmd {
         ReportCmd::Settlement {
             phase,
+            complement,
             format,
             out,
             force,
         } => {
             let f = format_for(&format, out.as_deref())?;
-            (
-                report::render_settlement(
-                    &reports::settlement_report_with(conn, phase, f.settlement_parts())?,
-                    f,
-                )?,
-                out,
-                force,
-            )
+            let model = if complement {
+                reports::complement_report(conn, phase)?
+            } else {
+                reports::settlement_report_with(conn, phase, f.settlement_parts())?
+            };
+            (report::render_settlement(&model, f)?, out, force)
         }
         ReportCmd::Day {
             date,

@@ -40,6 +40,9 @@ pub fn merge(ctx: &Ctx, files: &[PathBuf]) -> Result<()> {
             b.skipped_entries
         );
     }
+    for n in &s.notes {
+        println!("{n}");
+    }
     println!("fusion terminée : {} tickets ajoutés", s.new_tickets());
     Ok(())
 }
@@ -70,7 +73,12 @@ pub fn receipt(ctx: &Ctx, ticket: &str, out: Option<&Path>, text: bool, force: b
         None if text => print!("{}", rendered.text),
         None => {
             let mut driver = print::open_driver(&config)?;
-            driver.write_all(&rendered.bytes)?;
+            send(
+                driver.as_mut(),
+                print::Document::kind(&receipt),
+                ticket,
+                &rendered,
+            )?;
             let at = Clock::market()?.now()?;
             let actor = super::cli_actor();
             db.journal_event(
@@ -123,22 +131,47 @@ fn retry(ctx: &Ctx, job: Option<i64>) -> Result<()> {
     Ok(())
 }
 
-/// The printer's real-time state (DLE EOT where it answers) and the queue: waiting and failed jobs.
+/// A document straight to the printer, as one job: the file printer writes its text beside its bytes.
+fn send(
+    driver: &mut dyn print::PrinterDriver,
+    kind: &str,
+    subject: &str,
+    rendered: &print::Rendered,
+) -> Result<()> {
+    let job = print::driver::JobRef {
+        id: 0,
+        kind,
+        subject,
+        bytes: &rendered.bytes,
+        text: &rendered.text,
+    };
+    let sent = driver.send_job(&job);
+    driver.finish();
+    Ok(sent?)
+}
+
+/// The queue (waiting, sent without confirmation, failed jobs), whatever the printer does, then the printer's
+/// real-time state (DLE EOT where it answers); exit 1 when the printer cannot print.
 fn status(ctx: &Ctx) -> Result<()> {
     let config = printer_config(ctx)?;
-    let status = print::open_driver(&config)?.status()?;
-    println!("imprimante ({:?}) : {}", config.driver, status.label());
     // The queue is in the market database; without one (a bare printer check) there is nothing to list.
-    if let Ok(db) = ctx.open_read() {
-        println!("{}", print::queue::summary(db.conn())?);
+    if ctx.db_path.exists() {
+        match ctx.open_read() {
+            Ok(db) => println!("{}", print::queue::summary(db.conn())?),
+            Err(e) => println!("file d'impression illisible : {e:#}"),
+        }
     }
-    if matches!(
-        status,
-        print::PrinterStatus::PaperOut
-            | print::PrinterStatus::CoverOpen
-            | print::PrinterStatus::Offline
-    ) {
-        bail!("imprimante non prête : {}", status.label());
+    let driver = config.driver.label();
+    let status = print::open_driver(&config)
+        .map_err(anyhow::Error::from)
+        .and_then(|mut d| Ok(d.status()?));
+    match status {
+        Err(e) => bail!("imprimante ({driver}) : {e}"),
+        Ok(s) if s.blocks_printing() => bail!("imprimante ({driver}) non prête : {}", s.label()),
+        Ok(print::PrinterStatus::Unknown) => println!(
+            "imprimante ({driver}) : état inconnu (liaison sans retour d'état : les travaux envoyés ne sont pas confirmés)"
+        ),
+        Ok(s) => println!("imprimante ({driver}) : {}", s.label()),
     }
     Ok(())
 }
@@ -156,7 +189,7 @@ fn test_page(ctx: &Ctx) -> Result<()> {
         duplicate: false,
     };
     let rendered = print::render_test_page(&page, &config.load_profile()?, &templates())?;
-    driver.write_all(&rendered.bytes)?;
+    send(driver.as_mut(), "test", "test", &rendered)?;
     println!("page de test envoyée ({} octets)", rendered.bytes.len());
     Ok(())
 }

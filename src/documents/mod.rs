@@ -72,10 +72,16 @@ pub fn vat_lines(t: &Ticket) -> Vec<VatLine> {
         .collect()
 }
 
-/// The receipt of a ticket as committed; `duplicate` for a reprint.
+/// The receipt of a stored ticket; `duplicate` for a reprint.
 pub fn sale_receipt(conn: &Connection, ticket_id: &str, duplicate: bool) -> Result<SaleReceipt> {
     let t =
         load_ticket(conn, ticket_id)?.ok_or_else(|| anyhow!("ticket {ticket_id} introuvable"))?;
+    receipt_of(conn, &t, duplicate)
+}
+
+/// The receipt of a ticket in hand (the one a commit returns; `conn` may be its transaction), with the
+/// market's and exhibitors' details.
+pub fn receipt_of(conn: &Connection, t: &Ticket, duplicate: bool) -> Result<SaleReceipt> {
     let exhibitors = catalogue::exhibitors(conn)?;
     let mut codes: Vec<&str> = t.lines.iter().map(|l| l.exhibitor_code.as_str()).collect();
     codes.sort_unstable();
@@ -125,7 +131,7 @@ pub fn sale_receipt(conn: &Connection, ticket_id: &str, duplicate: bool) -> Resu
             })
             .collect(),
         total: t.head.total,
-        vat: vat_lines(&t),
+        vat: vat_lines(t),
         payments: t
             .payments
             .iter()

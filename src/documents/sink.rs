@@ -1,70 +1,132 @@
-//! The till's printer: committed tickets become ESC/POS jobs in the persisted print queue, printed by a worker
-//! thread through the configured driver (the file printer by default). A printer that is off never blocks a sale.
-use crate::print::ops::{PrintOp, parse_markup};
+//! Where paper documents go. A ticket's receipt is rendered and queued inside the ticket's own transaction
+//! ([`queue_receipt`]); the printer works after the commit, so a failing printer never loses or blocks a sale.
+//!
+//! [`QueueSink`] is the till's: jobs in the persisted print queue, printed by a worker thread through the
+//! configured driver (the file printer by default).
 use crate::print::queue::{self, PrintJob, PrinterEvent, Worker, WorkerOptions};
 use crate::print::{self, PrintError, PrinterConfig, PrinterStatus, Profile, Rendered, Templates};
-use crate::storage::Db;
-use crate::tui::sink::{ReceiptSink, ReportKind};
+use crate::print::{PrintOp, SaleReceipt};
+use crate::storage::print_jobs;
+use crate::storage::tickets::Ticket;
+use crate::storage::{Db, SideConnection};
 use anyhow::Result;
+use rusqlite::Connection;
 use std::cell::RefCell;
 
-pub struct QueueSink {
-    profile: Profile,
-    templates: Templates,
-    worker: Worker,
-    drawer: bool,
-    db_path: std::path::PathBuf,
-    state: RefCell<String>,
-    /// Jobs given up (state `failed`), shown after the printer state.
-    failed: std::cell::Cell<u64>,
+/// What kind of report is handed to the sink.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ReportKind {
+    /// X report: the shift so far.
+    X,
+    /// Z report: the closed shift.
+    Z,
+    /// A cooperative's takings of the day (short slip).
+    Exhibitor,
+    /// Takings of a day per exhibitor, all tills of this database.
+    Day,
+    /// A phase's settlement, all exhibitors.
+    Settlement,
+    /// One exhibitor's settlement statement.
+    Statement,
+    /// The phase figures for the region.
+    Totals,
+    /// The market's tills: merges and gaps.
+    Tills,
 }
 
-impl QueueSink {
-    pub fn start(db_path: &std::path::Path, config: &PrinterConfig) -> Result<QueueSink> {
-        let profile = config.load_profile()?;
-        let templates = if std::path::Path::new("receipts").is_dir() {
-            Templates::from_dir("receipts")
-        } else {
-            Templates::embedded()
-        };
-        let driver = print::open_driver(config)?;
-        let worker = queue::spawn_worker(db_path, driver, WorkerOptions::default())?;
-        let failed = rusqlite::Connection::open(db_path)
-            .map_err(PrintError::from)
-            .and_then(|c| queue::summary(&c))
-            .map(|s| s.failed)
-            .unwrap_or(0);
-        Ok(QueueSink {
-            profile,
-            templates,
-            worker,
+impl ReportKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ReportKind::X => "X",
+            ReportKind::Z => "Z",
+            ReportKind::Exhibitor => "EXPO",
+            ReportKind::Day => "JOUR",
+            ReportKind::Settlement => "REGLEMENT",
+            ReportKind::Statement => "RELEVE",
+            ReportKind::Totals => "TOTAUX",
+            ReportKind::Tills => "CAISSES",
+        }
+    }
+}
+
+/// The till's only link to printing.
+pub trait ReceiptSink {
+    /// The job of a ticket's receipt; the caller stores it in the ticket's transaction (or, for a reprint,
+    /// on its own).
+    fn receipt_job(&mut self, receipt: &SaleReceipt) -> Result<PrintJob, PrintError>;
+    /// Jobs were committed: print them now.
+    fn wake(&mut self) -> Result<()>;
+    /// A report already laid out as text by the till; `subject` names it (shift id, exhibitor code).
+    fn report(&mut self, kind: ReportKind, subject: &str, text: &str) -> Result<()>;
+    /// Pulses the cash drawer with no sale (already approved and journalled by the till).
+    fn open_drawer(&mut self) -> Result<()>;
+    /// One short word or phrase for the status bar ("prêt", "plus de papier"…).
+    fn status(&self) -> String;
+}
+
+/// Inside a ticket's transaction: its receipt, rendered and queued. A receipt that cannot be rendered is
+/// queued as a failed job with its reason (the sale stands: reprint once the template is fixed); only a
+/// database error rolls the sale back.
+pub fn queue_receipt(conn: &Connection, t: &Ticket, sink: &mut dyn ReceiptSink) -> Result<()> {
+    let receipt = super::receipt_of(conn, t, false)?;
+    match sink.receipt_job(&receipt) {
+        Ok(job) => print_jobs::insert(conn, &job.to_row(false))?,
+        Err(e) => {
+            let kind = print::Document::kind(&receipt);
+            print_jobs::insert_unprintable(conn, kind, &t.head.id, &e.to_string())?
+        }
+    };
+    Ok(())
+}
+
+/// A stored ticket printed again: a DUPLICATA once any earlier copy may have printed.
+pub fn queue_reprint(conn: &Connection, ticket_id: &str, sink: &mut dyn ReceiptSink) -> Result<()> {
+    // When in doubt (queue unreadable), say DUPLICATA: a second original is the one thing that must never
+    // come out.
+    let reprint = print_jobs::printed_before(conn, ticket_id).unwrap_or(true);
+    let receipt = super::sale_receipt(conn, ticket_id, reprint)?;
+    match sink.receipt_job(&receipt) {
+        Ok(job) => print_jobs::insert(conn, &job.to_row(reprint))?,
+        Err(e) => {
+            let kind = print::Document::kind(&receipt);
+            print_jobs::insert_unprintable(conn, kind, ticket_id, &e.to_string())?;
+            return Err(e.into());
+        }
+    };
+    sink.wake()
+}
+
+/// Renders documents for one printer profile with the receipt templates.
+pub struct Renderer {
+    pub profile: Profile,
+    pub templates: Templates,
+    /// The till has a cash drawer: a sale's first receipt may open it.
+    pub drawer: bool,
+}
+
+impl Renderer {
+    /// The templates of `receipts/` when run from a folder that has them (an organiser's edits), else the
+    /// embedded ones.
+    pub fn for_config(config: &PrinterConfig) -> Result<Renderer> {
+        Ok(Renderer {
+            profile: config.load_profile()?,
+            templates: local_templates(),
             drawer: config.drawer,
-            db_path: db_path.to_path_buf(),
-            state: RefCell::new("prête".into()),
-            failed: std::cell::Cell::new(failed),
         })
     }
 
-    fn enqueue(&self, db: &Db, job: &PrintJob) -> Result<()> {
-        queue::ensure_schema(db.conn())?;
-        queue::enqueue(db.conn(), job)?;
-        self.worker.retry_now();
-        Ok(())
+    pub fn receipt_job(&self, receipt: &SaleReceipt) -> Result<PrintJob, PrintError> {
+        let profile = if self.drawer && !receipt.ticket.duplicate {
+            self.profile.clone()
+        } else {
+            self.profile.clone().without_drawer()
+        };
+        print::job(receipt, &profile, &self.templates)
     }
 
-    /// The till hands reports and drawer pulses without its database handle: queue them through a short-lived
-    /// connection.
-    fn enqueue_apart(&self, job: &PrintJob) -> Result<()> {
-        let conn = rusqlite::Connection::open(&self.db_path)?;
-        conn.busy_timeout(std::time::Duration::from_secs(5))?;
-        queue::ensure_schema(&conn)?;
-        queue::enqueue(&conn, job)?;
-        self.worker.retry_now();
-        Ok(())
-    }
-
-    fn text_job(&self, kind: &str, subject: &str, text: &str) -> Result<PrintJob> {
-        let mut ops: Vec<PrintOp> = parse_markup(&escape_markup(text), &self.profile)?;
+    /// A report laid out as text by the till, on this profile.
+    pub fn text_job(&self, kind: &str, subject: &str, text: &str) -> Result<PrintJob, PrintError> {
+        let mut ops: Vec<PrintOp> = print::ops::parse_markup(&escape_markup(text), &self.profile)?;
         ops.push(PrintOp::Feed(3));
         ops.push(PrintOp::Cut);
         let render = |ops: &[PrintOp]| Rendered {
@@ -86,6 +148,51 @@ impl QueueSink {
     }
 }
 
+pub fn local_templates() -> Templates {
+    if std::path::Path::new("receipts").is_dir() {
+        Templates::from_dir("receipts")
+    } else {
+        Templates::embedded()
+    }
+}
+
+pub struct QueueSink {
+    renderer: Renderer,
+    worker: Worker,
+    /// The sink's own connection (reports, drawer pulses, the failed count), sharing the database's lock.
+    conn: SideConnection,
+    state: RefCell<String>,
+    /// Jobs given up (state `failed`), shown after the printer state.
+    failed: std::cell::Cell<u64>,
+}
+
+impl QueueSink {
+    pub fn start(db: &Db, config: &PrinterConfig) -> Result<QueueSink> {
+        Self::start_with(db, config, WorkerOptions::default())
+    }
+
+    pub fn start_with(db: &Db, config: &PrinterConfig, opts: WorkerOptions) -> Result<QueueSink> {
+        let renderer = Renderer::for_config(config)?;
+        let driver = print::open_driver(config)?;
+        let worker = queue::spawn_worker(db.side_connection()?, driver, opts)?;
+        let conn = db.side_connection()?;
+        let failed = print_jobs::count_in(&conn, print_jobs::JobState::Failed).unwrap_or(0);
+        Ok(QueueSink {
+            renderer,
+            worker,
+            conn,
+            state: RefCell::new(PrinterStatus::Ready.label().into()),
+            failed: std::cell::Cell::new(failed),
+        })
+    }
+
+    fn enqueue(&self, job: &PrintJob) -> Result<()> {
+        queue::enqueue(&self.conn, job)?;
+        self.worker.retry_now();
+        Ok(())
+    }
+}
+
 /// Report text from the till is plain: a leading '@' must not be read as a layout directive.
 fn escape_markup(text: &str) -> String {
     text.lines()
@@ -101,49 +208,37 @@ fn escape_markup(text: &str) -> String {
 }
 
 impl ReceiptSink for QueueSink {
-    fn sale(&mut self, db: &Db, ticket_id: &str) -> Result<()> {
-        // When in doubt (queue unreadable), say DUPLICATA: a second original
-        // is the one thing that must never come out.
-        let reprint = queue::printed_before(db.conn(), ticket_id).unwrap_or(true);
-        let receipt = super::sale_receipt(db.conn(), ticket_id, reprint)?;
-        let mut profile = self.profile.clone();
-        if !self.drawer || reprint {
-            profile = profile.without_drawer();
+    fn receipt_job(&mut self, receipt: &SaleReceipt) -> Result<PrintJob, PrintError> {
+        let job = self.renderer.receipt_job(receipt);
+        if job.is_err() {
+            self.failed.set(self.failed.get() + 1);
         }
-        let mut job = match print::job(&receipt, &profile, &self.templates) {
-            Ok(job) => job,
-            Err(e) => {
-                // Kept in the queue listing as failed, with its reason; the
-                // sale itself is already committed.
-                let kind = print::Document::kind(&receipt);
-                let _ = queue::record_unprintable(db.conn(), kind, ticket_id, &e.to_string());
-                self.failed.set(self.failed.get() + 1);
-                return Err(e.into());
-            }
-        };
-        if reprint {
-            job.original = job.duplicate.clone();
-        }
-        self.enqueue(db, &job)
+        job
+    }
+
+    fn wake(&mut self) -> Result<()> {
+        self.worker.retry_now();
+        Ok(())
     }
 
     fn report(&mut self, kind: ReportKind, subject: &str, text: &str) -> Result<()> {
-        let job = self.text_job(kind.as_str(), subject, text)?;
-        self.enqueue_apart(&job)
+        let job = self.renderer.text_job(kind.as_str(), subject, text)?;
+        self.enqueue(&job)
     }
 
     /// The profile's drawer pulse as a job of its own (queued like a receipt, so an offline printer delays
     /// it rather than losing it). A profile without drawer pins says so.
     fn open_drawer(&mut self) -> Result<()> {
-        if !self.drawer {
+        let profile = &self.renderer.profile;
+        if !self.renderer.drawer {
             anyhow::bail!(
                 "aucun tiroir-caisse sur cette caisse (drawer = true dans [printer] de souk.toml)"
             );
         }
-        let bytes = print::drawer_kick(&self.profile).ok_or_else(|| {
+        let bytes = print::drawer_kick(profile).ok_or_else(|| {
             anyhow::anyhow!(
                 "pas de tiroir-caisse dans le profil d'imprimante {}",
-                self.profile.name
+                profile.name
             )
         })?;
         let text = "[tiroir-caisse]\n".to_string();
@@ -154,7 +249,7 @@ impl ReceiptSink for QueueSink {
             original: pulse.clone(),
             duplicate: pulse,
         };
-        self.enqueue_apart(&job)
+        self.enqueue(&job)
     }
 
     fn status(&self) -> String {
@@ -162,6 +257,7 @@ impl ReceiptSink for QueueSink {
         while let Ok(ev) = self.worker.events.try_recv() {
             *state = match ev {
                 PrinterEvent::Printed(_) => PrinterStatus::Ready.label().to_string(),
+                PrinterEvent::Sent(_) => print_jobs::JobState::Sent.label().to_string(),
                 PrinterEvent::Status(s) => s.label().to_string(),
                 PrinterEvent::Failed { error, .. } => format!("erreur : {error}"),
                 PrinterEvent::Abandoned { subject, error, .. } => {
@@ -173,21 +269,6 @@ impl ReceiptSink for QueueSink {
         match self.failed.get() {
             0 => state.clone(),
             n => format!("{state} · {n} en échec"),
-        }
-    }
-}
-
-impl Drop for QueueSink {
-    /// Quitting the till gives the printer a few seconds to finish what is queued; what is left stays queued
-    /// and prints at the next start.
-    fn drop(&mut self) {
-        let Ok(conn) = rusqlite::Connection::open(&self.db_path) else {
-            return;
-        };
-        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(3);
-        while queue::pending_count(&conn).unwrap_or(0) > 0 && std::time::Instant::now() < deadline {
-            self.worker.retry_now();
-            std::thread::sleep(std::time::Duration::from_millis(50));
         }
     }
 }

@@ -8,6 +8,8 @@ use std::fmt::Write;
 use unicode_normalization::{IsNormalized, UnicodeNormalization, is_nfc_quick};
 
 pub const TICKET_V1: &str = "souk-ticket/1";
+/// A ticket written on another chain than the till that collected it (paper sales): v1 plus the chain.
+pub const TICKET_V2: &str = "souk-ticket/2";
 pub const ENTRY_V1: &str = "souk-entry/1";
 
 /// Escapes the field separators so that no two different tickets share an encoding.
@@ -51,6 +53,9 @@ pub fn milli(d: Decimal) -> i64 {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TicketHead {
     pub id: String,
+    /// The series (journal chain) the ticket is numbered in: the database that wrote it.
+    pub chain: String,
+    /// The till that collected the money (its collector settles it).
     pub till: String,
     pub number: u64,
     pub kind: String,
@@ -68,9 +73,15 @@ pub struct TicketHead {
 
 pub fn encode_ticket(h: &TicketHead, lines: &[Line], payments: &[Payment]) -> String {
     let mut s = String::with_capacity(256 + 96 * lines.len());
+    // v1 when the chain is the till, so that every ticket hashed before v2 existed encodes as it did.
+    let (version, chain) = if h.chain == h.till {
+        (TICKET_V1, String::new())
+    } else {
+        (TICKET_V2, format!("|{}", text(&h.chain)))
+    };
     let _ = write!(
         s,
-        "{TICKET_V1}\n{}|{}|{}|{}|{}|{}|{}|{}|{}|{}|{}|{}|{}|{}\n",
+        "{version}\n{}|{}|{}|{}|{}|{}|{}|{}|{}|{}|{}|{}|{}|{}{chain}\n",
         text(&h.id),
         text(&h.till),
         h.number,

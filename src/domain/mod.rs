@@ -1,5 +1,6 @@
 //! The domain: money, catalogue, tickets, settlement. Knows nothing of the terminal or of SQLite.
 pub mod allocation;
+pub mod bounds;
 pub mod canonical;
 pub mod catalogue;
 pub mod labels;

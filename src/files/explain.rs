@@ -55,7 +55,7 @@ fn sqlite_trouble(f: &rusqlite::ffi::Error) -> Option<Trouble> {
 pub fn explain(err: &anyhow::Error, paths: &[&Path]) -> Option<String> {
     let t = trouble(err)?;
     let (t, place) = refine(t, paths);
-    let place = place.map_or_else(String::new, |p| format!(" ({})", p.display()));
+    let place = place.map_or_else(String::new, |p| format!(" (dossier {})", p.display()));
     Some(match t {
         Trouble::DiskFull => format!(
             "le disque est plein{place} : libérez de la place (anciennes copies, corbeille) ou utilisez un autre \

@@ -107,7 +107,10 @@ pub fn tills(conn: &Connection, t: &Table, counts: &mut Counts) -> Result<()> {
     let (mut issues, mut seen, mut out) = (Vec::new(), HashMap::new(), Vec::new());
     for row in &t.rows {
         let mut c = Cursor::new(t, row, &mut issues);
-        let id = c.parse("id", code);
+        let id = c.parse("id", |s| {
+            code(s)
+                .and_then(|id| crate::storage::identity::till_id_problem(&id).map_or(Ok(id), Err))
+        });
         let name = c.required("name");
         let collector = c.parse("collector", labels::collector);
         if let Some(id) = &id {

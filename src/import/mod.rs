@@ -3,7 +3,10 @@
 //! a transaction that is rolled back, so it sees every refusal a real import would.
 mod catalogue;
 mod csv_text;
+mod orphans;
 mod products;
+#[cfg(test)]
+mod props;
 mod reader;
 mod sales;
 mod sheet;
@@ -13,7 +16,7 @@ pub use reader::{ImportError, Issue, Source, column_letters};
 pub use summary::{Counts, ImportSummary};
 
 use crate::storage::journal::{self, NewEntry};
-use crate::storage::{Clock, Db, ORG_CHAIN};
+use crate::storage::{Clock, Db};
 use anyhow::Result;
 use rusqlite::Connection;
 use std::path::Path;
@@ -153,13 +156,16 @@ fn apply(
     actor: &str,
     counts: &mut Counts,
 ) -> Result<()> {
+    let chain = crate::storage::identity::own_chain(conn)?;
+    let orphans_before = orphans::find(conn, kind)?;
     match kind {
         Kind::Phases => catalogue::phases(conn, table, counts),
         Kind::Tills => catalogue::tills(conn, table, counts),
         Kind::Exhibitors => catalogue::exhibitors(conn, table, counts),
         Kind::Products => products::products(conn, table, counts),
-        Kind::Sales => sales::sales(conn, table, clock, actor, counts),
-    }
+        Kind::Sales => sales::sales(conn, table, clock, &chain, actor, counts),
+    }?;
+    orphans::refuse_new(conn, kind, &orphans_before)
 }
 
 fn journal_import(
@@ -184,7 +190,7 @@ fn journal_import(
         conn,
         at,
         &NewEntry {
-            chain: ORG_CHAIN,
+            chain: &crate::storage::identity::own_chain(conn)?,
             kind: "import",
             actor,
             subject: &s.file,
@@ -192,5 +198,6 @@ fn journal_import(
             ..Default::default()
         },
     )?;
+    crate::storage::reference::record(conn, at, actor)?;
     Ok(())
 }

@@ -87,7 +87,9 @@ fn product(c: &mut Cursor, exhibitors: &BTreeSet<String>) -> Option<Product> {
     });
     let name_fr = c.required("name_fr");
     let unit = c.parse("unit", labels::unit);
-    let price = c.parse("price", amount);
+    let price = c.parse("price", |s| {
+        amount(s).and_then(|d| crate::domain::bounds::check_amount("prix", d).map(|_| d))
+    });
     let vat_rate = c.parse("vat_rate", rate);
     Some(Product {
         code: code?,
@@ -108,8 +110,9 @@ fn journal_price_changes(conn: &Connection, file: &str, changes: &[String]) -> R
     }
     let at = crate::storage::Clock::market()?.now()?;
     let detail = changes.join(" ; ");
+    let chain = crate::storage::identity::own_chain(conn)?;
     let entry = crate::storage::journal::NewEntry {
-        chain: crate::storage::ORG_CHAIN,
+        chain: &chain,
         kind: "price_change",
         actor: "import",
         subject: file,

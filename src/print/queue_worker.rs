@@ -1,17 +1,16 @@
 //! The print queue's worker thread: takes the oldest pending job, sends it,
-//! and records the outcome (see `queue.rs` for the duplicate and give-up
-//! rules).
+//! and records the outcome (see `queue.rs` for the duplicate, confirmation and
+//! give-up rules).
 
-use std::path::PathBuf;
 use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
-use rusqlite::{Connection, OptionalExtension, params};
-
 use super::PrintError;
-use super::driver::{DriverError, JobRef, PrinterDriver, PrinterStatus};
-use super::queue::{PrinterEvent, ensure_schema, now};
+use super::driver::{JobRef, PrinterDriver, PrinterStatus};
+use super::queue::PrinterEvent;
+use crate::storage::SideConnection;
+use crate::storage::print_jobs::{self, JobState, NextJob};
 
 /// Worker pacing. Defaults suit a till; tests shorten them.
 #[derive(Debug, Clone)]
@@ -35,9 +34,15 @@ impl Default for WorkerOptions {
     }
 }
 
+/// How long a stopping worker may go on printing what is queued (quitting the till must stay quick).
+pub const STOP_BUDGET: Duration = Duration::from_millis(1500);
+
 enum Control {
     Wake,
-    Shutdown,
+    /// Print what is pending until then, stop at the first failure, and end.
+    Stop {
+        until: Instant,
+    },
 }
 
 /// The running worker: its events, and the handle to nudge or stop it.
@@ -54,45 +59,45 @@ impl Worker {
         let _ = self.control.send(Control::Wake);
     }
 
-    /// Stops after the job in progress, if any.
-    pub fn shutdown(mut self) {
-        self.stop();
+    /// Stops within `budget`: what is pending prints meanwhile if the printer takes it. A worker still blocked
+    /// on the printer then is left to end on its own (its driver times out); it keeps its share of the
+    /// database lock until then. Returns whether it had stopped.
+    pub fn stop_within(&mut self, budget: Duration) -> bool {
+        let until = Instant::now() + budget;
+        let _ = self.control.send(Control::Stop { until });
+        let Some(t) = self.thread.take() else {
+            return true;
+        };
+        while !t.is_finished() && Instant::now() < until + Duration::from_millis(100) {
+            std::thread::sleep(Duration::from_millis(10));
+        }
+        if t.is_finished() {
+            let _ = t.join();
+            true
+        } else {
+            false
+        }
     }
 
-    fn stop(&mut self) {
-        let _ = self.control.send(Control::Shutdown);
-        if let Some(t) = self.thread.take() {
-            let _ = t.join();
-        }
+    /// Stops within [`STOP_BUDGET`].
+    pub fn shutdown(mut self) {
+        self.stop_within(STOP_BUDGET);
     }
 }
 
 impl Drop for Worker {
     fn drop(&mut self) {
-        self.stop();
+        self.stop_within(STOP_BUDGET);
     }
 }
 
-/// Starts the worker on its own connection to the database at `db`.
+/// Starts the worker on its own connection to the database (which keeps the database locked until it ends).
 pub fn spawn_worker(
-    db: impl Into<PathBuf>,
+    conn: SideConnection,
     driver: Box<dyn PrinterDriver>,
     opts: WorkerOptions,
 ) -> Result<Worker, PrintError> {
-    let conn = Connection::open(db.into())?;
-    conn.busy_timeout(Duration::from_secs(5))?;
-    ensure_schema(&conn)?;
-    // A job cut short by a crash or power cut may have printed. It counts as
-    // interrupted: a job that kills the process each time is given up too.
-    conn.execute(
-        "UPDATE print_jobs SET duplicate = 1, interrupted = interrupted + 1,
-           state = CASE WHEN interrupted + 1 >= ?1 THEN 'failed' ELSE 'pending' END,
-           last_error = CASE WHEN interrupted + 1 >= ?1
-             THEN 'abandonné : arrêt du programme pendant ' || (interrupted + 1) || ' impressions'
-             ELSE last_error END
-         WHERE state = 'printing'",
-        [opts.max_interrupted.max(1)],
-    )?;
+    print_jobs::recover_interrupted(&conn, opts.max_interrupted)?;
     let (ev_tx, events) = mpsc::channel();
     let (control, ctl_rx) = mpsc::channel();
     let thread = std::thread::Builder::new()
@@ -115,19 +120,11 @@ pub fn spawn_worker(
 }
 
 struct Runner {
-    conn: Connection,
+    conn: SideConnection,
     driver: Box<dyn PrinterDriver>,
     opts: WorkerOptions,
     events: Sender<PrinterEvent>,
     last_status: Option<PrinterStatus>,
-}
-
-struct Pending {
-    id: i64,
-    kind: String,
-    subject: String,
-    bytes: Vec<u8>,
-    text: String,
 }
 
 /// Why an attempt failed, and whether paper may have come out.
@@ -138,81 +135,97 @@ struct Failure {
     permanent: bool,
 }
 
+impl Failure {
+    fn before(error: String) -> Failure {
+        Failure {
+            error,
+            may_have_printed: false,
+            permanent: false,
+        }
+    }
+    fn after(error: String) -> Failure {
+        Failure {
+            error,
+            may_have_printed: true,
+            permanent: false,
+        }
+    }
+}
+
 impl Runner {
     fn run(mut self, ctl: Receiver<Control>) {
         let mut backoff = self.opts.min_backoff;
         let mut next_try = Instant::now();
+        let mut stop_at: Option<Instant> = None;
         loop {
-            let wait = next_try
-                .saturating_duration_since(Instant::now())
-                .max(Duration::from_millis(1));
-            match ctl.recv_timeout(wait) {
-                Ok(Control::Shutdown) | Err(RecvTimeoutError::Disconnected) => return,
-                Ok(Control::Wake) => backoff = self.opts.min_backoff,
-                Err(RecvTimeoutError::Timeout) => {}
+            if let Some(until) = stop_at {
+                if Instant::now() >= until {
+                    return;
+                }
+            } else {
+                let wait = next_try
+                    .saturating_duration_since(Instant::now())
+                    .max(Duration::from_millis(1));
+                match ctl.recv_timeout(wait) {
+                    Ok(Control::Stop { until }) => stop_at = Some(until),
+                    Err(RecvTimeoutError::Disconnected) => return,
+                    Ok(Control::Wake) => backoff = self.opts.min_backoff,
+                    Err(RecvTimeoutError::Timeout) => {}
+                }
             }
             next_try = Instant::now() + self.opts.poll;
-            let job = match self.next_job() {
+            let job = match print_jobs::next_pending(&self.conn) {
                 Ok(Some(job)) => job,
+                Ok(None) if stop_at.is_some() => return,
                 Ok(None) => continue,
                 Err(e) => {
                     tracing::warn!("print queue: {e}");
+                    if stop_at.is_some() {
+                        return;
+                    }
                     continue;
                 }
             };
             match self.attempt(&job) {
-                Ok(()) => {
+                Ok(state) => {
                     backoff = self.opts.min_backoff;
                     next_try = Instant::now();
-                    let _ = self.events.send(PrinterEvent::Printed(job.id));
+                    let _ = self.events.send(match state {
+                        JobState::Sent => PrinterEvent::Sent(job.id),
+                        _ => PrinterEvent::Printed(job.id),
+                    });
                 }
-                Err(f) => match self.record_failure(&job, &f) {
-                    Ok(Some(error)) => {
-                        // Given up: the next job need not wait.
-                        backoff = self.opts.min_backoff;
-                        next_try = Instant::now();
-                        let _ = self.events.send(PrinterEvent::Abandoned {
-                            id: job.id,
-                            subject: job.subject.clone(),
-                            error,
-                        });
+                Err(f) => {
+                    let given_up = self.record_failure(&job, &f);
+                    if stop_at.is_some() {
+                        return;
                     }
-                    outcome => {
-                        if let Err(e) = outcome {
-                            tracing::warn!("print queue: {e}");
+                    match given_up {
+                        Ok(Some(error)) => {
+                            // Given up: the next job need not wait.
+                            backoff = self.opts.min_backoff;
+                            next_try = Instant::now();
+                            let _ = self.events.send(PrinterEvent::Abandoned {
+                                id: job.id,
+                                subject: job.subject.clone(),
+                                error,
+                            });
                         }
-                        let _ = self.events.send(PrinterEvent::Failed {
-                            id: job.id,
-                            error: f.error,
-                        });
-                        next_try = Instant::now() + backoff;
-                        backoff = (backoff * 2).min(self.opts.max_backoff);
+                        outcome => {
+                            if let Err(e) = outcome {
+                                tracing::warn!("print queue: {e}");
+                            }
+                            let _ = self.events.send(PrinterEvent::Failed {
+                                id: job.id,
+                                error: f.error,
+                            });
+                            next_try = Instant::now() + backoff;
+                            backoff = (backoff * 2).min(self.opts.max_backoff);
+                        }
                     }
-                },
+                }
             }
         }
-    }
-
-    /// Oldest pending job, in the copy this attempt must send.
-    fn next_job(&self) -> rusqlite::Result<Option<Pending>> {
-        self.conn
-            .query_row(
-                "SELECT id, kind, subject,
-                        CASE WHEN duplicate THEN dup_bytes ELSE bytes END,
-                        CASE WHEN duplicate THEN dup_text ELSE text END
-                 FROM print_jobs WHERE state = 'pending' ORDER BY id LIMIT 1",
-                [],
-                |r| {
-                    Ok(Pending {
-                        id: r.get(0)?,
-                        kind: r.get(1)?,
-                        subject: r.get(2)?,
-                        bytes: r.get(3)?,
-                        text: r.get(4)?,
-                    })
-                },
-            )
-            .optional()
     }
 
     fn report(&mut self, s: PrinterStatus) {
@@ -222,45 +235,29 @@ impl Runner {
         }
     }
 
-    fn attempt(&mut self, job: &Pending) -> Result<(), Failure> {
+    fn attempt(&mut self, job: &NextJob) -> Result<JobState, Failure> {
         if job.bytes.is_empty() {
             return Err(Failure {
-                error: "travail vide : rien à imprimer".into(),
-                may_have_printed: false,
                 permanent: true,
+                ..Failure::before("travail vide : rien à imprimer".into())
             });
         }
-        let before = |e: String| Failure {
-            error: e,
-            may_have_printed: false,
-            permanent: false,
-        };
-        let after = |e: String| Failure {
-            error: e,
-            may_have_printed: true,
-            permanent: false,
-        };
-        let result = self.send(job, before, after);
+        let result = self.send(job);
         self.driver.finish();
         result
     }
 
-    fn send(
-        &mut self,
-        job: &Pending,
-        before: impl Fn(String) -> Failure,
-        after: impl Fn(String) -> Failure,
-    ) -> Result<(), Failure> {
+    fn send(&mut self, job: &NextJob) -> Result<JobState, Failure> {
         let status = self.driver.status().map_err(|e| {
             self.report(PrinterStatus::Offline);
-            before(e.to_string())
+            Failure::before(e.to_string())
         })?;
         self.report(status);
         if status.blocks_printing() {
-            return Err(before(format!("imprimante : {}", status.label())));
+            return Err(Failure::before(format!("imprimante : {}", status.label())));
         }
-        self.set_state(job.id, "printing")
-            .map_err(|e| before(e.to_string()))?;
+        print_jobs::set_state(&self.conn, job.id, JobState::Printing)
+            .map_err(|e| Failure::before(e.to_string()))?;
         let r = JobRef {
             id: job.id,
             kind: &job.kind,
@@ -270,47 +267,37 @@ impl Runner {
         };
         if let Err(e) = self.driver.send_job(&r) {
             let mut f = if e.nothing_sent() {
-                before(e.to_string())
+                Failure::before(e.to_string())
             } else {
-                after(e.to_string())
+                Failure::after(e.to_string())
             };
             f.permanent = e.is_permanent();
             return Err(f);
         }
-        // A status answer after the data proves the link held to the end.
+        // A status answer after the data proves the link held to the end; a link that cannot answer only
+        // proves the bytes left.
         let status = self
             .driver
             .status()
-            .map_err(|e: DriverError| after(e.to_string()))?;
+            .map_err(|e| Failure::after(e.to_string()))?;
         self.report(status);
         if status.blocks_printing() {
-            return Err(after(format!("imprimante : {}", status.label())));
+            return Err(Failure::after(format!("imprimante : {}", status.label())));
         }
-        self.conn
-            .execute(
-                "UPDATE print_jobs SET state = 'done', attempts = attempts + 1, printed_at = ?2,
-                 last_error = NULL WHERE id = ?1",
-                params![job.id, now()],
-            )
-            .map_err(|e| after(e.to_string()))?;
-        Ok(())
-    }
-
-    fn set_state(&self, id: i64, state: &str) -> rusqlite::Result<usize> {
-        self.conn.execute(
-            "UPDATE print_jobs SET state = ?2 WHERE id = ?1",
-            params![id, state],
-        )
+        let state = if status == PrinterStatus::Unknown {
+            JobState::Sent
+        } else {
+            JobState::Done
+        };
+        print_jobs::record_sent(&self.conn, job.id, state)
+            .map_err(|e| Failure::after(e.to_string()))?;
+        Ok(state)
     }
 
     /// Records a failed attempt; `Some(reason)` when the job is given up.
-    fn record_failure(&self, job: &Pending, f: &Failure) -> rusqlite::Result<Option<String>> {
-        let interrupted: u32 = self.conn.query_row(
-            "SELECT interrupted FROM print_jobs WHERE id = ?1",
-            [job.id],
-            |r| r.get(0),
-        )?;
-        let interrupted = interrupted + u32::from(f.may_have_printed);
+    fn record_failure(&self, job: &NextJob, f: &Failure) -> rusqlite::Result<Option<String>> {
+        let interrupted =
+            print_jobs::interrupted(&self.conn, job.id)? + u32::from(f.may_have_printed);
         let give_up = if f.permanent {
             Some(f.error.clone())
         } else if f.may_have_printed && interrupted >= self.opts.max_interrupted.max(1) {
@@ -321,20 +308,13 @@ impl Runner {
         } else {
             None
         };
-        self.conn.execute(
-            "UPDATE print_jobs SET state = ?2, attempts = attempts + 1, last_error = ?3,
-             duplicate = duplicate OR ?4, interrupted = ?5 WHERE id = ?1",
-            params![
-                job.id,
-                if give_up.is_some() {
-                    "failed"
-                } else {
-                    "pending"
-                },
-                give_up.as_deref().unwrap_or(&f.error),
-                f.may_have_printed,
-                interrupted
-            ],
+        print_jobs::record_failure(
+            &self.conn,
+            job.id,
+            give_up.is_some(),
+            give_up.as_deref().unwrap_or(&f.error),
+            f.may_have_printed,
+            interrupted,
         )?;
         Ok(give_up)
     }

@@ -5,11 +5,17 @@ pub mod catalogue;
 pub mod clock;
 pub mod drafts;
 pub mod heads;
+pub mod identity;
 pub mod journal;
+pub mod keys;
+pub mod late;
 pub mod migrate;
 mod open;
 pub mod people;
 pub mod phases;
+pub mod preflight;
+pub mod print_jobs;
+pub mod reference;
 pub mod reports;
 pub mod settlement;
 pub mod shifts;
@@ -21,6 +27,8 @@ use anyhow::{Context, Result, bail};
 use rusqlite::config::DbConfig;
 use rusqlite::{Connection, OpenFlags};
 use std::fs::File;
+#[cfg(test)]
+use std::fs::OpenOptions;
 use std::path::{Path, PathBuf};
 
 pub use clock::{Clock, LocalTime};
@@ -38,6 +46,21 @@ pub struct Db {
     // An exclusive flock on the database file itself (not its name: links share it), held for the life of a
     // writer handle. None for a read-only handle.
     _lock: Option<File>,
+}
+
+/// A second connection to an open database, for a worker thread (the print queue). It shares the database's
+/// lock: the file stays locked until every side connection is dropped too, so a till started again cannot run
+/// next to a worker of the previous one.
+pub struct SideConnection {
+    conn: Connection,
+    _lock: File,
+}
+
+impl std::ops::Deref for SideConnection {
+    type Target = Connection;
+    fn deref(&self) -> &Connection {
+        &self.conn
+    }
 }
 
 impl Db {
@@ -116,6 +139,23 @@ impl Db {
     /// True for a handle from [`Db::open_read`].
     pub fn is_read_only(&self) -> bool {
         self._lock.is_none()
+    }
+
+    /// Another connection with the same pragmas, holding a share of the lock (see [`SideConnection`]).
+    pub fn side_connection(&self) -> Result<SideConnection> {
+        let lock = self
+            ._lock
+            .as_ref()
+            .context("base ouverte en lecture seule : pas de connexion d'écriture")?
+            .try_clone()
+            .context("verrou de la base")?;
+        let conn = Connection::open_with_flags(
+            &self.path,
+            OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        )
+        .with_context(|| format!("ouverture de {}", self.path.display()))?;
+        configure(&conn)?;
+        Ok(SideConnection { conn, _lock: lock })
     }
 
     /// Read access for queries elsewhere in the crate (reports, printing queue).
@@ -202,5 +242,40 @@ mod tests {
             .db_config(DbConfig::SQLITE_DBCONFIG_ENABLE_QPSG)
             .unwrap();
         assert!(qpsg, "bound values would re-plan cached statements");
+    }
+
+    use std::io::{Seek, SeekFrom, Write};
+
+    /// A clean open does not read the whole file; after an unclean exit (a WAL left with content) it does.
+    #[test]
+    fn full_check_only_after_an_unclean_exit() {
+        let d = tempfile::tempdir().unwrap();
+        let path = d.path().join("m.db");
+        let db = Db::create(&path).unwrap();
+        let (root, page_size): (i64, i64) = db
+            .conn()
+            .query_row(
+                "SELECT rootpage, (SELECT page_size FROM pragma_page_size) FROM sqlite_master WHERE name = 'exhibitors'",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .unwrap();
+        drop(db);
+        assert!(
+            !open::wal_has_content(&path),
+            "a clean close removes the WAL"
+        );
+        // An invalid page type on a table that opening never reads.
+        let mut f = OpenOptions::new().write(true).open(&path).unwrap();
+        f.seek(SeekFrom::Start(((root - 1) * page_size) as u64))
+            .unwrap();
+        f.write_all(&[0xA5; 8]).unwrap();
+        drop(f);
+        drop(Db::open(&path).expect("a clean open does not check the whole file"));
+        std::fs::write(d.path().join("m.db-wal"), [1u8; 64]).unwrap();
+        let err = Db::open(&path)
+            .err()
+            .expect("checked after an unclean exit");
+        assert!(err.to_string().contains("endommagée"), "{err}");
     }
 }

@@ -112,6 +112,44 @@ fn daily_rows(conn: &Connection, number: u32) -> Result<Vec<DailyRow>> {
         .collect())
 }
 
+/// The complement of a phase: its late tickets, same columns, stall fee 0. Closed, it is reported as stored.
+pub fn complement_report(conn: &Connection, number: u32) -> Result<SettlementReport> {
+    let (mut phase, _) = phase_header(conn, number)?;
+    let c = super::late::current_complement(conn, number)?;
+    phase.name = format!("{} — complément {}", phase.name, c.number);
+    phase.closed_at = c.closed_at.clone();
+    phase.closed_by = c.closed_by.clone();
+    let rows = c.rows.into_iter().map(|f| row(number, f)).collect();
+    let daily = settlement::scope_days(conn, number, settlement::Scope::Complement(c.number))?
+        .into_iter()
+        .map(|d| DailyRow {
+            date: d.date.clone(),
+            exhibitor_code: d.exhibitor_code.clone(),
+            tickets: d.tickets,
+            net: from_centimes(d.net()),
+            cash: from_centimes(d.by_method[0]),
+            card: from_centimes(d.by_method[1]),
+            mobile: from_centimes(d.by_method[2]),
+            other: from_centimes(d.by_method[3]),
+        })
+        .collect();
+    let (chain_head, generated_at) = match &phase.closed_at {
+        Some(at) => (journal::witness(conn)?, at.clone()),
+        None => (
+            journal::witness(conn)?,
+            Clock::market()?.now()?.display_iso(),
+        ),
+    };
+    Ok(SettlementReport {
+        market: market_header(conn)?,
+        phase,
+        rows,
+        daily,
+        chain_head,
+        generated_at,
+    })
+}
+
 pub fn day_report(conn: &Connection, date: &str, till: Option<&str>) -> Result<DayReport> {
     let names: HashMap<String, String> = catalogue::exhibitors(conn)?
         .into_iter()
@@ -156,7 +194,8 @@ pub fn phase_totals(conn: &Connection, number: u32) -> Result<PhaseTotals> {
         .map(|e| (e.code.clone(), e))
         .collect();
     let tickets: i64 = conn.query_row(
-        "SELECT COUNT(*) FROM tickets WHERE phase = ?1 AND kind = 'sale'",
+        "SELECT COUNT(*) FROM tickets WHERE phase = ?1 AND kind = 'sale'
+         AND id NOT IN (SELECT ticket_id FROM late_tickets)",
         [number],
         |r| r.get(0),
     )?;
@@ -221,7 +260,7 @@ fn top_products(conn: &Connection, phase: u32, limit: u32) -> Result<Vec<Product
          SUM(CASE WHEN t.kind = 'sale' THEN l.quantity ELSE -l.quantity END),
          SUM(CASE WHEN t.kind = 'sale' THEN l.total ELSE -l.total END) AS net
          FROM ticket_lines l JOIN tickets t ON t.id = l.ticket_id
-         WHERE t.phase = ?1 AND l.product_code IS NOT NULL
+         WHERE t.phase = ?1 AND l.product_code IS NOT NULL AND t.id NOT IN (SELECT ticket_id FROM late_tickets)
          GROUP BY l.product_code ORDER BY net DESC, l.product_code LIMIT ?2",
     )?;
     let rows = stmt.query_map([phase, limit], |r| {

@@ -74,14 +74,14 @@ fn drive<T: Send, R: Send>(
     }
 }
 
-/// A journal entry with the ticket it names (its till and journal seq), if it is a ticket entry.
+/// A journal entry with the ticket it names (its chain and journal seq), if it is a ticket entry.
 type EntryRow = (Entry, Option<(String, i64)>);
 
 /// One pass over the journal in chain order; each ticket entry comes with the ticket it names, if any.
 fn verify_chains(conn: &Connection, uuid: &str, threads: Threads, v: &mut Verdict) -> Result<()> {
     let mut stmt = conn.prepare(
         "SELECT j.chain, j.seq, j.at_utc, j.utc_offset, j.kind, j.actor, j.approver, j.subject, j.detail, j.amount,
-         j.grand_total, j.prev_hash, j.hash, t.till, t.journal_seq
+         j.grand_total, j.prev_hash, j.hash, j.signature, t.chain, t.journal_seq
          FROM journal j LEFT JOIN tickets t ON j.kind IN ('sale', 'refund') AND t.id = j.subject
          ORDER BY j.chain, j.seq",
     )?;
@@ -90,8 +90,8 @@ fn verify_chains(conn: &Connection, uuid: &str, threads: Threads, v: &mut Verdic
         let Some(r) = rows.next()? else {
             return Ok(None);
         };
-        let ticket = match r.get::<_, Option<String>>(13)? {
-            Some(till) => Some((till, r.get(14)?)),
+        let ticket = match r.get::<_, Option<String>>(14)? {
+            Some(chain) => Some((chain, r.get(15)?)),
             None => None,
         };
         Ok(Some((journal::from_row(r)?, ticket)))
@@ -157,7 +157,7 @@ fn check_ticket_entry(e: &Entry, ticket: Option<(String, i64)>, v: &mut Verdict)
             at(e),
             e.subject
         )),
-        Some((till, seq)) if till != e.chain || seq as u64 != e.seq => v.breaks.push(format!(
+        Some((chain, seq)) if chain != e.chain || seq as u64 != e.seq => v.breaks.push(format!(
             "{} : le ticket {} ne renvoie plus à cette entrée",
             at(e),
             e.subject
@@ -245,7 +245,7 @@ pub fn numbering(conn: &Connection) -> Result<Verdict> {
 }
 
 fn verify_numbering(conn: &Connection, v: &mut Verdict) -> Result<()> {
-    let mut stmt = conn.prepare("SELECT till, number FROM tickets ORDER BY till, number")?;
+    let mut stmt = conn.prepare("SELECT chain, number FROM tickets ORDER BY chain, number")?;
     let mut rows = stmt.query([])?;
     let mut current: Option<TillSummary> = None;
     let mut last = 0u64;

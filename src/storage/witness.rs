@@ -196,6 +196,12 @@ fn entry_problems(conn: &Connection, e: &Entry) -> Result<Vec<String>> {
             .query_row(rusqlite::params![e.chain, e.seq as i64 - 1], |r| r.get(0))
             .optional()?
     };
+    if let Some((public, from)) = super::keys::public_key(conn, &e.chain)?
+        && e.seq >= from
+        && !super::keys::signature_ok(&public, &e.hash, &e.signature)
+    {
+        v.push(format!("{at} : signature fausse ou absente"));
+    }
     if want_prev.as_deref() != Some(e.prev_hash.as_str()) {
         v.push(format!(
             "{at} : ne suit pas l'entrée précédente (chaîne rompue)"

@@ -129,9 +129,12 @@ impl App {
         self.status = Some(Status { text, error: true });
     }
 
-    /// Shows a storage error in the status bar; the screen stays as it was.
+    /// Shows a storage error in the status bar; the screen stays as it was. A full or read-only disk is said
+    /// in French with what to do, never as SQLite's English.
     pub fn fail(&mut self, e: anyhow::Error) {
-        self.error(format!("{e:#}"));
+        let text = crate::files::explain::explain(&e, &[self.db.path()])
+            .unwrap_or_else(|| format!("{e:#}"));
+        self.error(text);
     }
 
     pub fn user_name(&self) -> String {
@@ -167,9 +170,50 @@ impl App {
         }
     }
 
-    /// Hands a committed ticket to the sink; a failure only shows in the status bar.
+    /// Commits a sale with its receipt's print job in the same transaction, then lets the printer start.
+    pub fn commit_sale(
+        &mut self,
+        ctx: &crate::storage::tickets::SaleContext,
+        settled: &crate::domain::Settled,
+    ) -> Result<crate::storage::tickets::Ticket> {
+        let sink = self.sink.as_mut();
+        let t = self.db.commit_sale_with(ctx, settled, |tx, t| {
+            crate::documents::sink::queue_receipt(tx, t, sink)
+        })?;
+        self.wake_printer();
+        Ok(t)
+    }
+
+    /// Commits a refund with its receipt's print job, as [`App::commit_sale`].
+    pub fn commit_refund(
+        &mut self,
+        ctx: &crate::storage::tickets::SaleContext,
+        original: &str,
+        lines: &[(u32, rust_decimal::Decimal)],
+        payouts: &[crate::domain::PaymentDraft],
+    ) -> Result<crate::storage::tickets::Ticket> {
+        let sink = self.sink.as_mut();
+        let t = self
+            .db
+            .refund_with(ctx, original, lines, payouts, |tx, t| {
+                crate::documents::sink::queue_receipt(tx, t, sink)
+            })?;
+        self.wake_printer();
+        Ok(t)
+    }
+
+    /// The printer starts on what was committed; a failure only shows in the status bar.
+    fn wake_printer(&mut self) {
+        if let Err(e) = self.sink.wake() {
+            self.error(self.tr.a("printer-failed", &[("error", &format!("{e:#}"))]));
+        }
+    }
+
+    /// Queues a stored ticket again (a reprint: DUPLICATA); a failure only shows in the status bar.
     pub fn print_ticket(&mut self, id: &str) {
-        if let Err(e) = self.sink.sale(&self.db, id) {
+        if let Err(e) =
+            crate::documents::sink::queue_reprint(self.db.conn(), id, self.sink.as_mut())
+        {
             self.error(self.tr.a("printer-failed", &[("error", &format!("{e:#}"))]));
         }
     }

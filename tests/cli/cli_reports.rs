@@ -73,7 +73,7 @@ fn a_closed_phase_is_frozen_and_its_reports_never_change() {
         .arg("--db")
         .arg(&db)
         .args(["people", "add", "Khadija", "--role", "supervisor"])
-        .env("SOUK_PIN", "4321")
+        .env("SOUK_PIN", "432100")
         .output()
         .unwrap();
     souk()
@@ -105,7 +105,7 @@ fn a_closed_phase_is_frozen_and_its_reports_never_change() {
         .arg("--db")
         .arg(&db)
         .args(["phase", "close", "1", "--by", "Khadija"])
-        .env("SOUK_PIN", "4321")
+        .env("SOUK_PIN", "432100")
         .output()
         .unwrap();
     assert!(
@@ -134,7 +134,7 @@ fn a_closed_phase_is_frozen_and_its_reports_never_change() {
         .arg("--db")
         .arg(&db)
         .args(["phase", "close", "1", "--by", "Khadija"])
-        .env("SOUK_PIN", "4321")
+        .env("SOUK_PIN", "432100")
         .output()
         .unwrap();
     assert!(String::from_utf8_lossy(&out.stderr).contains("déjà clôturée"));

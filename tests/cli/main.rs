@@ -4,6 +4,11 @@
 mod support;
 
 mod cli_check;
+mod cli_french;
 mod cli_import;
 mod cli_printer;
 mod cli_reports;
+mod files;
+mod import_files;
+mod media;
+mod people;

@@ -4,6 +4,7 @@
 mod support;
 
 mod print_arabic;
+mod print_crash;
 mod print_golden;
 mod print_network;
 mod print_queue;

@@ -52,11 +52,11 @@ fn sale_job() -> PrintJob {
 fn a_job_prints_over_tcp() {
     let (port, received) = fake_network_printer(vec![]);
     let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("souk.db");
-    let conn = rusqlite::Connection::open(&db).unwrap();
+    let db = souk::storage::Db::create(&dir.path().join("souk.db")).unwrap();
+    let conn = db.conn();
     let j = sale_job();
-    let id = queue::enqueue(&conn, &j).unwrap();
-    let w = queue::spawn_worker(&db, driver(port), fast()).unwrap();
+    let id = queue::enqueue(conn, &j).unwrap();
+    let w = queue::spawn_worker(db.side_connection().unwrap(), driver(port), fast()).unwrap();
     wait_for(&w.events, |e| *e == PrinterEvent::Printed(id));
     w.shutdown();
     std::thread::sleep(Duration::from_millis(100));
@@ -64,18 +64,18 @@ fn a_job_prints_over_tcp() {
     let jobs: Vec<_> = got.iter().filter(|b| !b.is_empty()).collect();
     assert_eq!(jobs.len(), 1);
     assert_eq!(*jobs[0], j.original.bytes);
-    assert_eq!(queue::pending_count(&conn).unwrap(), 0);
+    assert_eq!(queue::pending_count(conn).unwrap(), 0);
 }
 
 #[test]
 fn a_job_cut_mid_way_is_resent_as_duplicata() {
     let (port, received) = fake_network_printer(vec![Behaviour::CloseAfter(300)]);
     let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("souk.db");
-    let conn = rusqlite::Connection::open(&db).unwrap();
+    let db = souk::storage::Db::create(&dir.path().join("souk.db")).unwrap();
+    let conn = db.conn();
     let j = sale_job();
-    let id = queue::enqueue(&conn, &j).unwrap();
-    let w = queue::spawn_worker(&db, driver(port), fast()).unwrap();
+    let id = queue::enqueue(conn, &j).unwrap();
+    let w = queue::spawn_worker(db.side_connection().unwrap(), driver(port), fast()).unwrap();
     let seen = wait_for(&w.events, |e| *e == PrinterEvent::Printed(id));
     assert!(
         seen.iter()
@@ -100,7 +100,7 @@ fn a_job_cut_mid_way_is_resent_as_duplicata() {
         "the retry is the duplicate rendering"
     );
     assert!(contains(copies[1], b"DUPLICATA"));
-    let info = &queue::list(&conn, 10).unwrap()[0];
+    let info = &queue::list(conn, 10).unwrap()[0];
     assert_eq!(
         (info.state.as_str(), info.attempts, info.duplicate),
         ("done", 2, true)
@@ -118,10 +118,10 @@ fn a_silent_printer_times_out_without_hanging() {
     assert!(t.elapsed() < Duration::from_secs(3), "{:?}", t.elapsed());
 
     let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("souk.db");
-    let conn = rusqlite::Connection::open(&db).unwrap();
-    let id = queue::enqueue(&conn, &sale_job()).unwrap();
-    let w = queue::spawn_worker(&db, driver(port), fast()).unwrap();
+    let db = souk::storage::Db::create(&dir.path().join("souk.db")).unwrap();
+    let conn = db.conn();
+    let id = queue::enqueue(conn, &sale_job()).unwrap();
+    let w = queue::spawn_worker(db.side_connection().unwrap(), driver(port), fast()).unwrap();
     let seen = wait_for(
         &w.events,
         |e| matches!(e, PrinterEvent::Failed { id: f, .. } if *f == id),
@@ -133,7 +133,7 @@ fn a_silent_printer_times_out_without_hanging() {
     let t = Instant::now();
     w.shutdown();
     assert!(t.elapsed() < Duration::from_secs(3));
-    let info = &queue::list(&conn, 10).unwrap()[0];
+    let info = &queue::list(conn, 10).unwrap()[0];
     assert_eq!(info.state, "pending");
     assert!(
         !info.duplicate,
@@ -158,19 +158,19 @@ fn unreachable_host_is_a_connect_error() {
 fn a_printer_that_always_drops_the_job_gives_it_up_without_a_second_original() {
     let (port, received) = fake_network_printer(vec![Behaviour::CloseAfter(300); 3]);
     let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("souk.db");
-    let conn = rusqlite::Connection::open(&db).unwrap();
+    let db = souk::storage::Db::create(&dir.path().join("souk.db")).unwrap();
+    let conn = db.conn();
     let j = sale_job();
-    let bad = queue::enqueue(&conn, &j).unwrap();
+    let bad = queue::enqueue(conn, &j).unwrap();
     let mut other = sale(false);
     other.ticket.number = "T01-000043".into();
     let other = job(&other, &profile("generic-80"), &Templates::embedded()).unwrap();
-    let next = queue::enqueue(&conn, &other).unwrap();
+    let next = queue::enqueue(conn, &other).unwrap();
     let opts = WorkerOptions {
         max_interrupted: 3,
         ..fast()
     };
-    let w = queue::spawn_worker(&db, driver(port), opts).unwrap();
+    let w = queue::spawn_worker(db.side_connection().unwrap(), driver(port), opts).unwrap();
     let seen = wait_for(&w.events, |e| *e == PrinterEvent::Printed(next));
     w.shutdown();
     assert!(
@@ -192,7 +192,7 @@ fn a_printer_that_always_drops_the_job_gives_it_up_without_a_second_original() {
         .filter(|c| j.original.bytes.starts_with(c) && !j.duplicate.bytes.starts_with(c))
         .count();
     assert_eq!(originals, 1, "one original of the first job, even cut");
-    let s = queue::summary(&conn).unwrap();
+    let s = queue::summary(conn).unwrap();
     assert_eq!((s.pending, s.failed), (0, 1));
     assert!(
         s.to_string()

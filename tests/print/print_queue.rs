@@ -58,22 +58,27 @@ fn ticket_job(n: u32) -> PrintJob {
 #[test]
 fn printer_off_then_back_prints_everything_in_order() {
     let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("souk.db");
-    let conn = rusqlite::Connection::open(&db).unwrap();
+    let db = souk::storage::Db::create(&dir.path().join("souk.db")).unwrap();
+    let conn = db.conn();
     let printer = FakePrinter::default();
-    let w = queue::spawn_worker(&db, Box::new(printer.clone()), fast()).unwrap();
+    let w = queue::spawn_worker(
+        db.side_connection().unwrap(),
+        Box::new(printer.clone()),
+        fast(),
+    )
+    .unwrap();
 
     let mut ids = Vec::new();
     for n in 1..=5 {
         let t = Instant::now();
-        ids.push(queue::enqueue(&conn, &ticket_job(n)).unwrap());
+        ids.push(queue::enqueue(conn, &ticket_job(n)).unwrap());
         assert!(
             t.elapsed() < Duration::from_millis(500),
             "enqueue never waits for the printer"
         );
     }
     std::thread::sleep(Duration::from_millis(300));
-    assert_eq!(queue::pending_count(&conn).unwrap(), 5);
+    assert_eq!(queue::pending_count(conn).unwrap(), 5);
     assert!(printer.printed.lock().unwrap().is_empty());
     let mut saw_paper_out = false;
     while let Ok(ev) = w.events.try_recv() {
@@ -84,7 +89,7 @@ fn printer_off_then_back_prints_everything_in_order() {
     printer.on.store(true, Ordering::SeqCst);
     w.retry_now();
     let deadline = Instant::now() + Duration::from_secs(10);
-    while queue::pending_count(&conn).unwrap() > 0 && Instant::now() < deadline {
+    while queue::pending_count(conn).unwrap() > 0 && Instant::now() < deadline {
         std::thread::sleep(Duration::from_millis(20));
     }
     w.shutdown();
@@ -101,7 +106,7 @@ fn printer_off_then_back_prints_everything_in_order() {
         );
     }
     assert!(
-        queue::list(&conn, 10)
+        queue::list(conn, 10)
             .unwrap()
             .iter()
             .all(|j| j.state == "done")
@@ -111,9 +116,9 @@ fn printer_off_then_back_prints_everything_in_order() {
 #[test]
 fn a_job_interrupted_by_a_crash_is_reprinted_as_duplicata() {
     let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("souk.db");
-    let conn = rusqlite::Connection::open(&db).unwrap();
-    let id = queue::enqueue(&conn, &ticket_job(7)).unwrap();
+    let db = souk::storage::Db::create(&dir.path().join("souk.db")).unwrap();
+    let conn = db.conn();
+    let id = queue::enqueue(conn, &ticket_job(7)).unwrap();
     conn.execute(
         "UPDATE print_jobs SET state = 'printing' WHERE id = ?1",
         [id],
@@ -121,7 +126,12 @@ fn a_job_interrupted_by_a_crash_is_reprinted_as_duplicata() {
     .unwrap();
     let printer = FakePrinter::default();
     printer.on.store(true, Ordering::SeqCst);
-    let w = queue::spawn_worker(&db, Box::new(printer.clone()), fast()).unwrap();
+    let w = queue::spawn_worker(
+        db.side_connection().unwrap(),
+        Box::new(printer.clone()),
+        fast(),
+    )
+    .unwrap();
     let ev = w.events.recv_timeout(Duration::from_secs(5)).unwrap();
     let ev = if let PrinterEvent::Status(_) = ev {
         w.events.recv_timeout(Duration::from_secs(5)).unwrap()
@@ -139,16 +149,21 @@ fn a_job_interrupted_by_a_crash_is_reprinted_as_duplicata() {
 #[test]
 fn file_printer_writes_bin_and_txt() {
     let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("souk.db");
+    let db = souk::storage::Db::create(&dir.path().join("souk.db")).unwrap();
     let out = dir.path().join("prints");
-    let conn = rusqlite::Connection::open(&db).unwrap();
+    let conn = db.conn();
     let j = ticket_job(42);
-    let id = queue::enqueue(&conn, &j).unwrap();
+    let id = queue::enqueue(conn, &j).unwrap();
     let cfg = PrinterConfig {
         dir: out.clone(),
         ..Default::default()
     };
-    let w = queue::spawn_worker(&db, open_driver(&cfg).unwrap(), WorkerOptions::default()).unwrap();
+    let w = queue::spawn_worker(
+        db.side_connection().unwrap(),
+        open_driver(&cfg).unwrap(),
+        WorkerOptions::default(),
+    )
+    .unwrap();
     let deadline = Instant::now() + Duration::from_secs(10);
     loop {
         if let Ok(PrinterEvent::Printed(p)) = w.events.recv_timeout(Duration::from_millis(100)) {
@@ -172,11 +187,12 @@ fn file_printer_writes_bin_and_txt() {
 
 #[test]
 fn list_and_pending_count_on_a_fresh_database() {
-    let conn = rusqlite::Connection::open_in_memory().unwrap();
-    queue::ensure_schema(&conn).unwrap();
-    assert_eq!(queue::pending_count(&conn).unwrap(), 0);
-    queue::enqueue(&conn, &ticket_job(1)).unwrap();
-    let l = queue::list(&conn, 5).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let db = souk::storage::Db::create(&dir.path().join("souk.db")).unwrap();
+    let conn = db.conn();
+    assert_eq!(queue::pending_count(conn).unwrap(), 0);
+    queue::enqueue(conn, &ticket_job(1)).unwrap();
+    let l = queue::list(conn, 5).unwrap();
     assert_eq!(
         (
             l[0].kind.as_str(),

@@ -101,11 +101,10 @@ fn ticket_job(n: u32) -> PrintJob {
     job(&s, &profile("generic-58"), &Templates::embedded()).unwrap()
 }
 
-fn setup() -> (tempfile::TempDir, std::path::PathBuf, rusqlite::Connection) {
+fn setup() -> (tempfile::TempDir, souk::storage::Db) {
     let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("souk.db");
-    let conn = rusqlite::Connection::open(&db).unwrap();
-    (dir, db, conn)
+    let db = souk::storage::Db::create(&dir.path().join("souk.db")).unwrap();
+    (dir, db)
 }
 
 fn state(conn: &rusqlite::Connection, id: i64) -> queue::JobInfo {
@@ -126,14 +125,20 @@ fn wait_until(what: &str, mut cond: impl FnMut() -> bool) {
 
 #[test]
 fn a_job_cut_off_every_time_is_given_up_and_the_next_one_prints() {
-    let (_d, db, conn) = setup();
+    let (_d, db) = setup();
+    let conn = db.conn();
     let printer = Scripted::new(Mode::Ready);
     let (a, b) = (ticket_job(1), ticket_job(2));
-    let bad = queue::enqueue(&conn, &a).unwrap();
-    let good = queue::enqueue(&conn, &b).unwrap();
+    let bad = queue::enqueue(conn, &a).unwrap();
+    let good = queue::enqueue(conn, &b).unwrap();
     printer.poison(bad, Mode::CutMidway);
-    let w = queue::spawn_worker(&db, Box::new(printer.clone()), fast(3)).unwrap();
-    wait_until("the good job", || state(&conn, good).state == "done");
+    let w = queue::spawn_worker(
+        db.side_connection().unwrap(),
+        Box::new(printer.clone()),
+        fast(3),
+    )
+    .unwrap();
+    wait_until("the good job", || state(conn, good).state == "done");
     let mut abandoned = None;
     while let Ok(ev) = w.events.try_recv() {
         if let PrinterEvent::Abandoned { id, subject, error } = ev {
@@ -148,7 +153,7 @@ fn a_job_cut_off_every_time_is_given_up_and_the_next_one_prints() {
         error.contains("abandonné après 3 envois interrompus"),
         "{error}"
     );
-    let info = state(&conn, bad);
+    let info = state(conn, bad);
     assert_eq!(
         (info.state.as_str(), info.attempts, info.duplicate),
         ("failed", 3, true)
@@ -166,7 +171,7 @@ fn a_job_cut_off_every_time_is_given_up_and_the_next_one_prints() {
         std::slice::from_ref(&b.original.bytes)
     );
 
-    let s = queue::summary(&conn).unwrap();
+    let s = queue::summary(conn).unwrap();
     assert_eq!((s.pending, s.failed), (0, 1));
     let shown = s.to_string();
     assert!(shown.contains("1 en échec"), "{shown}");
@@ -176,20 +181,26 @@ fn a_job_cut_off_every_time_is_given_up_and_the_next_one_prints() {
         ),
         "{shown}"
     );
-    assert!(queue::printed_before(&conn, "T01-000001").unwrap());
+    assert!(queue::printed_before(conn, "T01-000001").unwrap());
 }
 
 #[test]
 fn a_rejected_job_fails_at_once_without_paper() {
-    let (_d, db, conn) = setup();
+    let (_d, db) = setup();
+    let conn = db.conn();
     let printer = Scripted::new(Mode::Ready);
-    let bad = queue::enqueue(&conn, &ticket_job(3)).unwrap();
+    let bad = queue::enqueue(conn, &ticket_job(3)).unwrap();
     printer.poison(bad, Mode::Reject);
-    let good = queue::enqueue(&conn, &ticket_job(4)).unwrap();
-    let w = queue::spawn_worker(&db, Box::new(printer.clone()), fast(5)).unwrap();
-    wait_until("the good job", || state(&conn, good).state == "done");
+    let good = queue::enqueue(conn, &ticket_job(4)).unwrap();
+    let w = queue::spawn_worker(
+        db.side_connection().unwrap(),
+        Box::new(printer.clone()),
+        fast(5),
+    )
+    .unwrap();
+    wait_until("the good job", || state(conn, good).state == "done");
     w.shutdown();
-    let info = state(&conn, bad);
+    let info = state(conn, bad);
     assert_eq!(
         (info.state.as_str(), info.attempts, info.duplicate),
         ("failed", 1, false)
@@ -200,48 +211,60 @@ fn a_rejected_job_fails_at_once_without_paper() {
     );
     assert!(printer.copies(bad).is_empty());
     // Nothing went out: a later print of that ticket may be the original.
-    assert!(!queue::printed_before(&conn, "T01-000003").unwrap());
+    assert!(!queue::printed_before(conn, "T01-000003").unwrap());
 }
 
 #[test]
 fn paper_out_is_waited_for_however_long_and_prints_the_original_once() {
-    let (_d, db, conn) = setup();
+    let (_d, db) = setup();
+    let conn = db.conn();
     let printer = Scripted::new(Mode::PaperOut);
     let j = ticket_job(5);
-    let id = queue::enqueue(&conn, &j).unwrap();
-    let w = queue::spawn_worker(&db, Box::new(printer.clone()), fast(2)).unwrap();
+    let id = queue::enqueue(conn, &j).unwrap();
+    let w = queue::spawn_worker(
+        db.side_connection().unwrap(),
+        Box::new(printer.clone()),
+        fast(2),
+    )
+    .unwrap();
     // Far more attempts than max_interrupted: still waiting, not failed.
-    wait_until("20 attempts", || state(&conn, id).attempts >= 20);
-    let info = state(&conn, id);
+    wait_until("20 attempts", || state(conn, id).attempts >= 20);
+    let info = state(conn, id);
     assert_eq!(info.state, "pending");
     assert_eq!(
         info.last_error.as_deref(),
         Some("imprimante : papier épuisé")
     );
     assert!(
-        queue::printed_before(&conn, "T01-000005").unwrap(),
+        queue::printed_before(conn, "T01-000005").unwrap(),
         "still to print"
     );
     printer.set(Mode::Ready);
     w.retry_now();
-    wait_until("printed", || state(&conn, id).state == "done");
+    wait_until("printed", || state(conn, id).state == "done");
     w.shutdown();
     assert_eq!(printer.copies(id), std::slice::from_ref(&j.original.bytes));
 }
 
 #[test]
 fn a_failed_job_can_be_put_back_and_prints_as_duplicata() {
-    let (_d, db, conn) = setup();
+    let (_d, db) = setup();
+    let conn = db.conn();
     let printer = Scripted::new(Mode::CutMidway);
     let j = ticket_job(6);
-    let id = queue::enqueue(&conn, &j).unwrap();
-    let w = queue::spawn_worker(&db, Box::new(printer.clone()), fast(1)).unwrap();
-    wait_until("given up", || state(&conn, id).state == "failed");
+    let id = queue::enqueue(conn, &j).unwrap();
+    let w = queue::spawn_worker(
+        db.side_connection().unwrap(),
+        Box::new(printer.clone()),
+        fast(1),
+    )
+    .unwrap();
+    wait_until("given up", || state(conn, id).state == "failed");
     printer.set(Mode::Ready);
-    assert!(queue::retry(&conn, id).unwrap());
-    assert!(!queue::retry(&conn, id).unwrap(), "only a failed job");
+    assert!(queue::retry(conn, id).unwrap());
+    assert!(!queue::retry(conn, id).unwrap(), "only a failed job");
     w.retry_now();
-    wait_until("printed", || state(&conn, id).state == "done");
+    wait_until("printed", || state(conn, id).state == "done");
     w.shutdown();
     let copies = printer.copies(id);
     assert_eq!(copies.len(), 2);
@@ -250,30 +273,32 @@ fn a_failed_job_can_be_put_back_and_prints_as_duplicata() {
 
 #[test]
 fn an_unrenderable_document_is_listed_failed_with_its_reason() {
-    let (_d, _db, conn) = setup();
+    let (_d, db) = setup();
+    let conn = db.conn();
     let id = queue::record_unprintable(
-        &conn,
+        conn,
         "sale",
         "T01-000007",
         "modèle de ticket : sale.j2 ligne 3",
     )
     .unwrap();
-    let info = state(&conn, id);
+    let info = state(conn, id);
     assert_eq!((info.state.as_str(), info.attempts), ("failed", 0));
-    let s = queue::summary(&conn).unwrap().to_string();
+    let s = queue::summary(conn).unwrap().to_string();
     assert!(
         s.contains("T01-000007 (0 essai) : modèle de ticket : sale.j2 ligne 3"),
         "{s}"
     );
     // No bytes: nothing to put back, and nothing printed.
-    assert!(!queue::retry(&conn, id).unwrap());
-    assert!(!queue::printed_before(&conn, "T01-000007").unwrap());
+    assert!(!queue::retry(conn, id).unwrap());
+    assert!(!queue::printed_before(conn, "T01-000007").unwrap());
 }
 
 #[test]
 fn a_job_that_kills_the_program_each_time_is_given_up_at_start() {
-    let (_d, db, conn) = setup();
-    let id = queue::enqueue(&conn, &ticket_job(8)).unwrap();
+    let (_d, db) = setup();
+    let conn = db.conn();
+    let id = queue::enqueue(conn, &ticket_job(8)).unwrap();
     let printer = Scripted::new(Mode::PaperOut);
     for round in 1..=3 {
         // As if the process died while the job was being sent.
@@ -282,42 +307,21 @@ fn a_job_that_kills_the_program_each_time_is_given_up_at_start() {
             [id],
         )
         .unwrap();
-        queue::spawn_worker(&db, Box::new(printer.clone()), fast(3))
-            .unwrap()
-            .shutdown();
-        let info = state(&conn, id);
+        queue::spawn_worker(
+            db.side_connection().unwrap(),
+            Box::new(printer.clone()),
+            fast(3),
+        )
+        .unwrap()
+        .shutdown();
+        let info = state(conn, id);
         let want = if round < 3 { "pending" } else { "failed" };
         assert_eq!(info.state, want, "round {round}");
         assert!(info.duplicate);
     }
-    let e = state(&conn, id).last_error.unwrap();
+    let e = state(conn, id).last_error.unwrap();
     assert!(
         e.contains("arrêt du programme pendant 3 impressions"),
         "{e}"
     );
-}
-
-#[test]
-fn a_queue_from_the_previous_version_gains_its_new_column() {
-    let conn = rusqlite::Connection::open_in_memory().unwrap();
-    conn.execute_batch(
-        "CREATE TABLE print_jobs(
-           id INTEGER PRIMARY KEY, created_at TEXT NOT NULL, kind TEXT NOT NULL,
-           subject TEXT NOT NULL, bytes BLOB NOT NULL, text TEXT NOT NULL,
-           dup_bytes BLOB NOT NULL, dup_text TEXT NOT NULL,
-           state TEXT NOT NULL DEFAULT 'pending'
-             CHECK(state IN ('pending','printing','done','failed')),
-           attempts INTEGER NOT NULL DEFAULT 0, last_error TEXT,
-           duplicate INTEGER NOT NULL DEFAULT 0, printed_at TEXT);
-         INSERT INTO print_jobs(created_at, kind, subject, bytes, text, dup_bytes, dup_text)
-           VALUES ('2026-11-01T10:00:00Z', 'sale', 'T01-000001', x'00', '', x'00', '');",
-    )
-    .unwrap();
-    queue::ensure_schema(&conn).unwrap();
-    queue::ensure_schema(&conn).unwrap();
-    let n: u32 = conn
-        .query_row("SELECT interrupted FROM print_jobs", [], |r| r.get(0))
-        .unwrap();
-    assert_eq!(n, 0);
-    assert_eq!(queue::pending_count(&conn).unwrap(), 1);
 }

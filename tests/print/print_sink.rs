@@ -7,7 +7,7 @@ use crate::support::common;
 use std::path::Path;
 use std::time::{Duration, Instant};
 
-use souk::documents::sink::QueueSink;
+use souk::documents::sink::{QueueSink, queue_reprint};
 use souk::print::PrinterConfig;
 use souk::print::queue;
 use souk::storage::Db;
@@ -57,12 +57,12 @@ fn first_print_is_the_original_and_every_reprint_a_duplicata() {
     // A job of this ticket that failed before any byte went out (say, a
     // template error since fixed) must not turn the next print into a copy.
     queue::record_unprintable(db.conn(), "sale", &ticket, "modèle de ticket : essai").unwrap();
-    let mut sink = QueueSink::start(&path, &cfg).unwrap();
-    sink.sale(&db, &ticket).unwrap();
+    let mut sink = QueueSink::start(&db, &cfg).unwrap();
+    queue_reprint(db.conn(), &ticket, &mut sink).unwrap();
     // Reprint asked while the first may still be queued, then once more.
-    sink.sale(&db, &ticket).unwrap();
+    queue_reprint(db.conn(), &ticket, &mut sink).unwrap();
     wait_printed(&db, 2, &out);
-    sink.sale(&db, &ticket).unwrap();
+    queue_reprint(db.conn(), &ticket, &mut sink).unwrap();
     wait_printed(&db, 3, &out);
 
     let texts = printed_texts(&out);
@@ -88,7 +88,7 @@ fn the_drawer_opens_through_the_queue_only_where_there_is_one() {
     let db = Db::open(&path).unwrap();
     let out = dir.path().join("prints");
     let mut none = QueueSink::start(
-        &path,
+        &db,
         &PrinterConfig {
             dir: out.clone(),
             ..Default::default()
@@ -100,7 +100,7 @@ fn the_drawer_opens_through_the_queue_only_where_there_is_one() {
     drop(none);
 
     let mut sink = QueueSink::start(
-        &path,
+        &db,
         &PrinterConfig {
             dir: out.clone(),
             drawer: true,
@@ -119,4 +119,56 @@ fn the_drawer_opens_through_the_queue_only_where_there_is_one() {
     assert_eq!(bins.len(), 1);
     assert_eq!(&bins[0][..2], b"\x1bp", "{:02x?}", bins[0]);
     assert_eq!(bins[0].len(), 5, "ESC p m t1 t2: {:02x?}", bins[0]);
+}
+
+/// Quitting leaves a worker blocked on a printer that never answers: the sink returns at once, and the
+/// database stays locked until that worker has stopped, so no second till runs beside it.
+#[test]
+fn the_database_stays_locked_until_the_worker_has_stopped() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = common::sample_market(dir.path(), true);
+    let ticket = first_ticket(&path);
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let accepted = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let count = std::sync::Arc::clone(&accepted);
+    std::thread::spawn(move || {
+        let mut held = Vec::new();
+        for s in listener.incoming().flatten() {
+            count.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+            held.push(s);
+        }
+    });
+    let db = Db::open(&path).unwrap();
+    let cfg = PrinterConfig {
+        driver: souk::print::driver::DriverKind::Network,
+        host: Some("127.0.0.1".into()),
+        port,
+        timeout_ms: 3000,
+        ..Default::default()
+    };
+    let mut sink = QueueSink::start(&db, &cfg).unwrap();
+    queue_reprint(db.conn(), &ticket, &mut sink).unwrap();
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while accepted.load(std::sync::atomic::Ordering::SeqCst) == 0 {
+        assert!(
+            Instant::now() < deadline,
+            "the worker never reached the printer"
+        );
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    drop(db);
+    let quitting = Instant::now();
+    drop(sink);
+    assert!(
+        quitting.elapsed() < Duration::from_secs(2),
+        "{:?}",
+        quitting.elapsed()
+    );
+    let e = Db::open(&path).err().expect("still locked by the worker");
+    assert!(e.to_string().contains("déjà ouverte"), "{e}");
+    while let Err(e) = Db::open(&path) {
+        assert!(Instant::now() < deadline, "never released: {e}");
+        std::thread::sleep(Duration::from_millis(50));
+    }
 }

@@ -3,6 +3,10 @@
 #[path = "../support/mod.rs"]
 mod support;
 
+mod disk_full;
+mod till_cashiers;
 mod tui_e2e;
+mod tui_print;
+mod tui_quit;
 mod tui_snapshots;
 mod tui_update;

@@ -18,6 +18,18 @@ pub enum DriverKind {
     Network,
 }
 
+impl DriverKind {
+    /// French name for messages.
+    pub fn label(self) -> &'static str {
+        match self {
+            DriverKind::File => "fichier",
+            DriverKind::Serial => "série",
+            DriverKind::Usb => "USB",
+            DriverKind::Network => "réseau",
+        }
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum FlowControl {

@@ -7,7 +7,7 @@ use anyhow::Result;
 use rusqlite::{Connection, Row, Rows, Statement};
 use std::cmp::Ordering;
 
-/// The journal entry a ticket row points at (`tickets.till`, `tickets.journal_seq`).
+/// The journal entry a ticket row points at (`tickets.chain`, `tickets.journal_seq`).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Link {
     pub chain: String,
@@ -30,9 +30,9 @@ pub struct StoredTicket {
     pub shares: Vec<ShareRow>,
 }
 
-const HEADS: &str = "SELECT t.id, t.till, t.number, t.kind, t.refund_of, t.at_utc, t.utc_offset, t.phase, t.cashier,
-     t.shift, t.manual, t.ticket_ref, t.total, t.rounding, j.chain, j.seq, j.subject, j.kind, j.detail
-     FROM tickets t LEFT JOIN journal j ON j.chain = t.till AND j.seq = t.journal_seq ORDER BY t.id";
+const HEADS: &str = "SELECT t.id, t.chain, t.till, t.number, t.kind, t.refund_of, t.at_utc, t.utc_offset, t.phase,
+     t.cashier, t.shift, t.manual, t.ticket_ref, t.total, t.rounding, j.chain, j.seq, j.subject, j.kind, j.detail
+     FROM tickets t LEFT JOIN journal j ON j.chain = t.chain AND j.seq = t.journal_seq ORDER BY t.id";
 const LINES: &str = "SELECT line_no, product_code, exhibitor_code, name_fr, name_ar, unit, quantity, unit_price,
      discount, vat_rate, total, refund_of_line, ticket_id FROM ticket_lines ORDER BY ticket_id, line_no";
 const PAYMENTS: &str = "SELECT method, amount, tendered, change, reference, ticket_id FROM payments
@@ -73,15 +73,15 @@ fn share_from_row(r: &Row) -> rusqlite::Result<ShareRow> {
 }
 
 fn link_from_row(r: &Row) -> rusqlite::Result<Option<Link>> {
-    let Some(chain) = r.get::<_, Option<String>>(14)? else {
+    let Some(chain) = r.get::<_, Option<String>>(15)? else {
         return Ok(None);
     };
     Ok(Some(Link {
         chain,
-        seq: r.get::<_, i64>(15)? as u64,
-        subject: r.get(16)?,
-        kind: r.get(17)?,
-        detail: r.get(18)?,
+        seq: r.get::<_, i64>(16)? as u64,
+        subject: r.get(17)?,
+        kind: r.get(18)?,
+        detail: r.get(19)?,
     }))
 }
 

@@ -1,2 +1,0 @@
--- reserved: print_jobs schema (helper "print")
-SELECT 1;
