@@ -98,8 +98,6 @@ pub fn verify(ctx: &Ctx) -> Result<()> {
         println!("{n}");
     }
     v.breaks.extend(witness.breaks);
-    v.breaks
-        .extend(crate::storage::keys::check_signatures(db.conn())?);
     let (changed, notes) = crate::storage::reference::check(db.conn())?;
     for n in &notes {
         println!("{n}");
@@ -118,7 +116,13 @@ pub fn verify(ctx: &Ctx) -> Result<()> {
         );
     }
     if let Some(first) = v.breaks.first() {
-        let more: Vec<&str> = v.breaks.iter().skip(1).take(19).map(String::as_str).collect();
+        let more: Vec<&str> = v
+            .breaks
+            .iter()
+            .skip(1)
+            .take(19)
+            .map(String::as_str)
+            .collect();
         bail!(
             "{first} ({} anomalie(s) en tout)\n{}",
             v.breaks.len(),

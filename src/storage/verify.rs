@@ -1,10 +1,12 @@
-//! `souk verify`: recomputes every journal hash, every ticket's canonical encoding from its rows, every stored
-//! share, and checks per-till numbering. The first break is named. Each table is read once, in key order:
-//! the journal by chain, the tickets with their rows by id, the numbering by till; no query per ticket.
+//! `souk verify`: recomputes every journal hash and signature, every ticket's canonical encoding from its rows,
+//! every stored share, and checks per-till numbering. The first break is named. Each table is read once, in
+//! key order: the journal by chain, the tickets with their rows by id, the numbering by chain; no query per
+//! ticket.
 mod pipeline;
 mod scan;
 
 use super::journal::{self, Entry};
+use super::keys::ChainKeys;
 use crate::domain::canonical::{encode_ticket, entry_hash, genesis, sha256_hex};
 use crate::domain::money::to_centimes;
 use crate::domain::settlement::exhibitor_shares;
@@ -77,7 +79,8 @@ fn drive<T: Send, R: Send>(
 /// A journal entry with the ticket it names (its chain and journal seq), if it is a ticket entry.
 type EntryRow = (Entry, Option<(String, i64)>);
 
-/// One pass over the journal in chain order; each ticket entry comes with the ticket it names, if any.
+/// One pass over the journal in chain order: links, hashes, grand totals and signatures; each ticket entry
+/// comes with the ticket it names, if any.
 fn verify_chains(conn: &Connection, uuid: &str, threads: Threads, v: &mut Verdict) -> Result<()> {
     let mut stmt = conn.prepare(
         "SELECT j.chain, j.seq, j.at_utc, j.utc_offset, j.kind, j.actor, j.approver, j.subject, j.detail, j.amount,
@@ -96,13 +99,21 @@ fn verify_chains(conn: &Connection, uuid: &str, threads: Threads, v: &mut Verdic
         };
         Ok(Some((journal::from_row(r)?, ticket)))
     };
+    let keys = ChainKeys::load(conn)?;
     let mut prev: Option<Entry> = None;
     drive(
         threads,
         read,
-        |(e, _)| entry_hash(&e.fields()) == e.hash,
-        |(e, ticket), hash_ok| {
+        |(e, _)| {
+            let hash_ok = entry_hash(&e.fields()) == e.hash;
+            (
+                hash_ok,
+                keys.problem(&e.chain, e.seq, &e.hash, &e.signature),
+            )
+        },
+        |(e, ticket), (hash_ok, signature)| {
             check_entry(&e, prev.as_ref(), uuid, hash_ok, v);
+            v.breaks.extend(signature);
             if matches!(e.kind.as_str(), "sale" | "refund") {
                 check_ticket_entry(&e, ticket, v);
             }
