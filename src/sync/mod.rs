@@ -15,6 +15,7 @@
 //! `since_last`: ranges already exported are remembered in the `exports` table (bookkeeping, not sales
 //! data); a bundle starting at seq k merges only where entry k−1 is known.
 mod apply;
+mod behind;
 mod canon;
 mod check;
 mod error;
@@ -76,6 +77,7 @@ pub fn merge(db: &mut Db, files: &[PathBuf]) -> Result<MergeSummary> {
         .collect::<Result<Vec<_>>>()?;
     let mut notes = Vec::new();
     for b in &bundles {
+        behind::check_bundle(db.conn(), b)?;
         for n in signed::check_bundle(db.conn(), b)? {
             if !notes.contains(&n) {
                 notes.push(n);

@@ -66,6 +66,23 @@ fn a_provisioned_till_has_its_own_key_registered_by_the_organiser() {
     let out = ok(&org, &["merge", bundle.to_str().unwrap()]);
     assert!(!out.contains("non signées"), "{out}");
     ok(&org, &["verify"]);
+    // The organiser's head file witnesses the merged chain too: its tail cut here is caught.
+    let heads = std::fs::read_to_string(souk::storage::heads::head_path(&org)).unwrap();
+    assert!(heads.contains("\nT02 "), "{heads}");
+    let c = rusqlite::Connection::open(&org).unwrap();
+    c.execute_batch(
+        "DROP TRIGGER journal_no_delete;
+         DELETE FROM journal WHERE chain = 'T02' AND seq = (SELECT MAX(seq) FROM journal WHERE chain = 'T02')
+           AND kind NOT IN ('sale', 'refund');",
+    )
+    .unwrap();
+    let cut = c.changes();
+    drop(c);
+    if cut == 1 {
+        let out = run(&org, &["verify"]);
+        assert_eq!(out.status.code(), Some(1));
+        assert!(String::from_utf8_lossy(&out.stderr).contains("témoin de têtes"));
+    }
 }
 
 #[test]
@@ -114,4 +131,61 @@ fn a_bundle_rewritten_with_its_hashes_recomputed_is_refused() {
     assert_eq!(out.status.code(), Some(1), "a forged bundle merged:\n{err}");
     assert!(err.contains("signature"), "{err}");
     assert_eq!(dump(&spare), before, "nothing merged");
+}
+
+#[test]
+fn a_bundle_exported_after_a_merged_one_but_shorter_is_refused_as_a_tail_cut() {
+    let dir = tempfile::tempdir().unwrap();
+    let (org, till, _) = market(dir.path());
+    let first = dir.path().join("lundi.souk");
+    ok(&till, &["export", "--out", first.to_str().unwrap()]);
+    ok(&org, &["merge", first.to_str().unwrap()]);
+
+    // The till's newest sale removed with its journal entry, as sqlite3 would.
+    let c = rusqlite::Connection::open(&till).unwrap();
+    for t in ["journal", "tickets", "ticket_lines", "payments", "shares"] {
+        c.execute_batch(&format!(
+            "DROP TRIGGER IF EXISTS {}_no_delete",
+            if t == "ticket_lines" { "lines" } else { t }
+        ))
+        .unwrap();
+    }
+    c.execute_batch("PRAGMA foreign_keys = OFF").unwrap();
+    let (seq, subject): (i64, String) = c
+        .query_row(
+            "SELECT seq, subject FROM journal WHERE chain = 'T02' ORDER BY seq DESC LIMIT 1",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .unwrap();
+    c.execute(
+        "DELETE FROM journal WHERE chain = 'T02' AND seq = ?1",
+        [seq],
+    )
+    .unwrap();
+    for t in ["ticket_lines", "payments", "shares"] {
+        c.execute(&format!("DELETE FROM {t} WHERE ticket_id = ?1"), [&subject])
+            .unwrap();
+    }
+    c.execute("DELETE FROM tickets WHERE id = ?1", [&subject])
+        .unwrap();
+    drop(c);
+    std::thread::sleep(std::time::Duration::from_millis(1100));
+    let second = dir.path().join("mardi.souk");
+    let out = run(&till, &["export", "--out", second.to_str().unwrap()]);
+    if !out.status.success() {
+        return; // a till that refuses to export a cut chain is as good
+    }
+    let before = dump(&org);
+    let out = run(&org, &["merge", second.to_str().unwrap()]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "a tail-cut bundle merged:\n{err}"
+    );
+    assert!(err.contains("perdu ses dernières entrées"), "{err}");
+    assert_eq!(dump(&org), before);
+    // Yesterday's bundle merged again is still fine: it was exported before what was merged.
+    ok(&org, &["merge", first.to_str().unwrap()]);
 }
