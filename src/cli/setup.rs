@@ -99,8 +99,6 @@ pub fn verify(ctx: &Ctx) -> Result<()> {
         println!("{n}");
     }
     v.breaks.extend(witness.breaks);
-    v.breaks
-        .extend(crate::storage::keys::check_signatures(db.conn())?);
     let (changed, notes) = crate::storage::reference::check(db.conn())?;
     for n in &notes {
         println!("{n}");

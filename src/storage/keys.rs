@@ -175,29 +175,55 @@ pub fn all_public_keys(
     Ok(rows.collect::<Result<_, _>>()?)
 }
 
+/// The registered chain keys, each parsed once, to check the signature of every entry of a journal.
+pub struct ChainKeys(std::collections::BTreeMap<String, (Option<VerifyingKey>, u64)>);
+
+impl ChainKeys {
+    pub fn load(conn: &Connection) -> Result<ChainKeys> {
+        Ok(ChainKeys(
+            all_public_keys(conn)?
+                .into_iter()
+                .map(|(chain, (public, from))| {
+                    let key =
+                        unhex::<32>(&public).and_then(|pk| VerifyingKey::from_bytes(&pk).ok());
+                    (chain, (key, from))
+                })
+                .collect(),
+        ))
+    }
+
+    /// What is wrong with an entry's signature: unsigned or badly signed in a keyed chain (None: nothing).
+    pub fn problem(&self, chain: &str, seq: u64, hash: &str, signature: &str) -> Option<String> {
+        let (key, from) = self.0.get(chain)?;
+        if seq < *from {
+            return None;
+        }
+        let ok = match (key, unhex::<64>(signature)) {
+            (Some(vk), Some(sig)) => vk
+                .verify(hash.as_bytes(), &Signature::from_bytes(&sig))
+                .is_ok(),
+            _ => false,
+        };
+        (!ok).then(|| {
+            format!(
+                "journal {chain} n°{seq} : signature {} (entrée réécrite hors de la base qui écrit cette chaîne)",
+                if signature.is_empty() { "absente" } else { "fausse" }
+            )
+        })
+    }
+}
+
 /// What `verify` finds wrong with the signatures: an entry of a keyed chain unsigned or badly signed.
 pub fn check_signatures(conn: &Connection) -> Result<Vec<String>> {
-    let keys = all_public_keys(conn)?;
+    let keys = ChainKeys::load(conn)?;
     let mut breaks = Vec::new();
     let mut stmt =
         conn.prepare("SELECT chain, seq, hash, signature FROM journal ORDER BY chain, seq")?;
     let mut rows = stmt.query([])?;
     while let Some(r) = rows.next()? {
-        let chain: String = r.get(0)?;
-        let seq = r.get::<_, i64>(1)? as u64;
-        let Some((public, from)) = keys.get(&chain) else {
-            continue;
-        };
-        if seq < *from {
-            continue;
-        }
+        let (chain, seq): (String, i64) = (r.get(0)?, r.get(1)?);
         let (hash, signature): (String, String) = (r.get(2)?, r.get(3)?);
-        if !signature_ok(public, &hash, &signature) {
-            breaks.push(format!(
-                "journal {chain} n°{seq} : signature {} (entrée réécrite hors de la base qui écrit cette chaîne)",
-                if signature.is_empty() { "absente" } else { "fausse" }
-            ));
-        }
+        breaks.extend(keys.problem(&chain, seq as u64, &hash, &signature));
     }
     Ok(breaks)
 }

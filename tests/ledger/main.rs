@@ -13,3 +13,4 @@ mod ledger_tamper;
 mod ledger_witness;
 mod pins;
 mod reprepare;
+mod verify_threads;
