@@ -1,109 +1,23 @@
-//! Settlement of a phase with 1,000,000 sale lines and 320 exhibitors, from the stored shares (index-only),
-//! against the obvious SQL GROUP BY over lines joined to tickets and payments, on the same file in the same run.
-//! Also one exhibitor's day. The database is built once and kept under target/bench-data/.
+//! Settlement of a phase of 1,000,000 sale lines and 320 exhibitors (benches/support/market_1m.rs), on one file
+//! in one run.
+//!
+//! Baseline (the ratio that counts): `baseline_sqlite_group_by_shares`, SQLite's own GROUP BY over the stored
+//! shares of the phase, every row read into Rust: the least work that yields the settlement's sums. Against it:
+//! - `souk_report_settlement_csv`: what `souk report settlement --phase 1 --format csv` does once the database
+//!   is open (settlement, rows, CSV bytes);
+//! - `souk_settle_phase`: the settlement alone.
+//!
+//! Secondary references, kept from earlier runs:
+//! - `obvious_sql_group_by`: a GROUP BY over lines joined to tickets and payments; its per-method split is an
+//!   integer division, not souk's largest-remainder allocation, so it is not the same answer;
+//! - `souk_report_settlement_all_parts`: the report as XLSX and PDF need it (per-day breakdown and witness);
+//! - `one_exhibitor_one_day`: one cooperative checking its day at the stall.
+#[path = "support/market_1m.rs"]
+mod market_1m;
+
 use criterion::{Criterion, criterion_group, criterion_main};
-use rust_decimal::Decimal;
-use souk::domain::sale::build_sale;
-use souk::domain::{LineDraft, PaymentDraft, PaymentMethod, Product};
-use souk::import::{Kind, import_bytes};
-use souk::storage::tickets::{SaleContext, insert_ticket};
-use souk::storage::{Clock, Db, catalogue, settlement};
-use std::fmt::Write;
-use std::path::PathBuf;
-
-const EXHIBITORS: usize = 320;
-const LINES: usize = 1_000_000;
-
-fn build(path: &std::path::Path) {
-    let mut db = Db::create(path).unwrap();
-    catalogue::insert_market(db.conn(), &souk::demo::market(), "2025-08-06T08:00:00Z").unwrap();
-    let (mut ex, mut pr) = (
-        String::from("code,name,kind,ice,phone,commission_rate,stall_fee,phases\n"),
-        String::from("exhibitor_code,code,barcode,name_fr,name_ar,unit,price,vat_rate\n"),
-    );
-    for e in 1..=EXHIBITORS {
-        let _ = writeln!(ex, "E{e:03},Coopérative {e},cooperative,,,0.05,150.00,1");
-        for p in 1..=5 {
-            let _ = writeln!(
-                pr,
-                "E{e:03},E{e:03}-{p},,Produit {p} de E{e:03},,{},{}.{:02},0",
-                if p == 1 { "kg" } else { "piece" },
-                10 + (e * 7 + p * 13) % 400,
-                (e + p) % 100
-            );
-        }
-    }
-    import_bytes(
-        &mut db,
-        Kind::Phases,
-        "phases.csv",
-        b"number,name,starts,ends\n1,Phase 1,2025-08-06,2025-08-19\n",
-        "bench",
-    )
-    .unwrap();
-    import_bytes(
-        &mut db,
-        Kind::Tills,
-        "tills.csv",
-        b"id,name,collector\nT01,A,organiser\nT02,B,organiser\nT03,C,exhibitor\n",
-        "bench",
-    )
-    .unwrap();
-    import_bytes(&mut db, Kind::Exhibitors, "e.csv", ex.as_bytes(), "bench").unwrap();
-    import_bytes(&mut db, Kind::Products, "p.csv", pr.as_bytes(), "bench").unwrap();
-    let products = catalogue::products(db.conn()).unwrap();
-    let clock = Clock::market().unwrap();
-    let tx = db.write_tx().unwrap();
-    let (mut lines_done, mut x) = (0usize, 0x2545_f491_4f6c_dd1du64);
-    let mut next = |n: usize| {
-        x ^= x << 13;
-        x ^= x >> 7;
-        x ^= x << 17;
-        (x % n as u64) as usize
-    };
-    while lines_done < LINES {
-        let n = 1 + next(5);
-        let lines: Vec<LineDraft> = (0..n)
-            .map(|_| draft(&products[next(products.len())], 1 + next(3)))
-            .collect();
-        lines_done += n;
-        let total: Decimal = lines.iter().map(|l| l.total()).sum();
-        let method = PaymentMethod::ALL[next(4)];
-        let s = build_sale(
-            &lines,
-            Decimal::ZERO,
-            &[PaymentDraft::new(method, total)],
-            None,
-        )
-        .unwrap();
-        let day = jiff::civil::date(2025, 8, 6 + next(14) as i8);
-        let ctx = SaleContext {
-            till: ["T01", "T02", "T03"][next(3)].into(),
-            cashier: "bench".into(),
-            shift: None,
-            at: clock.at_local(day.at(9 + next(10) as i8, 0, 0, 0)).unwrap(),
-            manual: false,
-            ticket_ref: None,
-            approver: None,
-        };
-        insert_ticket(&tx, &ctx, &s, souk::domain::TicketKind::Sale, None).unwrap();
-    }
-    tx.commit().unwrap();
-}
-
-fn draft(p: &Product, q: usize) -> LineDraft {
-    LineDraft {
-        product_code: Some(p.code.clone()),
-        exhibitor_code: p.exhibitor_code.clone(),
-        name_fr: p.name_fr.clone(),
-        name_ar: None,
-        unit: p.unit,
-        quantity: Decimal::from(q),
-        unit_price: p.price,
-        discount: Decimal::ZERO,
-        vat_rate: p.vat_rate,
-    }
-}
+use souk::report::{Format, SettlementParts, render_settlement};
+use souk::storage::{Db, reports, settlement};
 
 const OBVIOUS_SQL: &str = "
 SELECT l.exhibitor_code, COUNT(DISTINCT t.id),
@@ -118,18 +32,44 @@ JOIN (SELECT ticket_id, SUM(CASE WHEN method = 'cash' THEN amount ELSE 0 END) AS
       FROM payments GROUP BY ticket_id) p ON p.ticket_id = t.id
 WHERE t.phase = 1 AND t.total > 0 GROUP BY l.exhibitor_code";
 
-fn bench_settlement(c: &mut Criterion) {
-    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target/bench-data");
-    std::fs::create_dir_all(&dir).unwrap();
-    let path = dir.join("settlement-1m.db");
-    if !path.exists() {
-        build(&path);
+/// The sums a settlement needs, per exhibitor, refund flag and collector.
+const GROUP_BY_SHARES: &str = "SELECT exhibitor_code, is_refund, collector, COUNT(*), SUM(net), SUM(cash),
+ SUM(card), SUM(mobile), SUM(other) FROM shares WHERE phase = 1 GROUP BY exhibitor_code, is_refund, collector";
+
+fn group_by_shares(conn: &rusqlite::Connection) -> i64 {
+    let mut stmt = conn.prepare_cached(GROUP_BY_SHARES).unwrap();
+    let mut rows = stmt.query([]).unwrap();
+    let mut check = 0i64;
+    while let Some(r) = rows.next().unwrap() {
+        let code: String = r.get(0).unwrap();
+        check = check.wrapping_add(code.len() as i64);
+        for i in 3..9 {
+            check = check.wrapping_add(r.get::<_, i64>(i).unwrap());
+        }
     }
-    let db = Db::open(&path).unwrap();
+    check
+}
+
+fn csv_report(db: &Db) -> Vec<u8> {
+    let parts = Format::Csv.settlement_parts();
+    let r = reports::settlement_report_with(db.conn(), 1, parts).unwrap();
+    render_settlement(&r, Format::Csv).unwrap()
+}
+
+fn bench_settlement(c: &mut Criterion) {
+    let db = Db::open(&market_1m::path()).unwrap();
+    assert_eq!(csv_report(&db).iter().filter(|b| **b == b'\n').count(), 321);
     let mut g = c.benchmark_group("settlement_1m_lines_320_exhibitors");
     g.sample_size(10);
+    g.bench_function("baseline_sqlite_group_by_shares", |b| {
+        b.iter(|| group_by_shares(db.conn()))
+    });
+    g.bench_function("souk_report_settlement_csv", |b| b.iter(|| csv_report(&db)));
     g.bench_function("souk_settle_phase", |b| {
         b.iter(|| settlement::settle_phase(db.conn(), 1).unwrap())
+    });
+    g.bench_function("souk_report_settlement_all_parts", |b| {
+        b.iter(|| reports::settlement_report_with(db.conn(), 1, SettlementParts::ALL).unwrap())
     });
     g.bench_function("obvious_sql_group_by", |b| {
         b.iter(|| {

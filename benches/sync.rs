@@ -1,5 +1,13 @@
-//! Export and merge of one till with 100,000 tickets, against baselines measured in the same run: a
-//! `VACUUM INTO` copy of the till's database, and reading the same rows with plain SQL.
+//! Export and merge of one till with 100,000 tickets, against baselines measured in the same run.
+//!
+//! Baselines (the ratios that count):
+//! - for `merge_into_empty`: `baseline_insert_select_same_rows`, the same rows (the till's journal, tickets,
+//!   lines, payments and shares) copied by `INSERT … SELECT` from the attached till database into the same
+//!   schema of the same organiser copy, in one transaction: the write floor, with nothing checked;
+//! - for `export`: `baseline_vacuum_into`, a `VACUUM INTO` copy of the till's database.
+//!
+//! Secondary references: `baseline_read_rows` (reading the same rows with plain SQL) and
+//! `merge_again_all_known` (a bundle merged a second time).
 #[path = "../tests/support/sync.rs"]
 mod sync_support;
 
@@ -127,6 +135,28 @@ fn read_rows(db: &Db) -> i64 {
     total
 }
 
+/// The till's rows into the organiser's copy, by SQLite alone.
+fn insert_select(db: &Db, till: &Path) {
+    let conn = db.conn();
+    conn.execute("ATTACH DATABASE ?1 AS till", [till.to_str().unwrap()])
+        .unwrap();
+    conn.execute_batch(
+        "BEGIN IMMEDIATE;
+         INSERT INTO main.journal SELECT * FROM till.journal WHERE chain = 'T01';
+         INSERT INTO main.tickets SELECT * FROM till.tickets WHERE till = 'T01';
+         INSERT INTO main.ticket_lines SELECT * FROM till.ticket_lines;
+         INSERT INTO main.payments SELECT * FROM till.payments;
+         INSERT INTO main.shares SELECT * FROM till.shares;
+         COMMIT;
+         DETACH DATABASE till;",
+    )
+    .unwrap();
+    let n: i64 = conn
+        .query_row("SELECT COUNT(*) FROM tickets", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(n, TICKETS as i64);
+}
+
 fn benches(c: &mut Criterion) {
     let s = setup();
     let mut g = c.benchmark_group("sync_100k");
@@ -161,6 +191,17 @@ fn benches(c: &mut Criterion) {
             |mut db| {
                 let m = souk::sync::merge(&mut db, std::slice::from_ref(&s.bundle)).unwrap();
                 assert_eq!(m.new_tickets(), TICKETS as u64);
+                db
+            },
+            BatchSize::PerIteration,
+        )
+    });
+    let till_file = s.dir.join("T01.souk");
+    g.bench_function("baseline_insert_select_same_rows", |b| {
+        b.iter_batched(
+            || organiser_copy(&s),
+            |db| {
+                insert_select(&db, &till_file);
                 db
             },
             BatchSize::PerIteration,

@@ -1,75 +1,104 @@
-//! One keystroke in the search field plus one full frame into a `TestBackend`, over 20,000 products.
-//! Three keystrokes a cashier makes: the first letter in an empty field (scans the whole catalogue), one more
-//! letter (narrows what matched), and Backspace (widens again).
+//! One keystroke in the search field plus the frame it causes, into a 120×40 `TestBackend`, over 20,000
+//! products: the first letter in an empty field (scans the whole catalogue), the same with an Arabic letter,
+//! one more letter (narrows what matched) and Backspace (widens again).
+//!
+//! Only the keystroke and its frame are timed. Between two timed keystrokes the key that undoes it is pressed
+//! and drawn untimed, so each timed keystroke starts from the same field and the same previous frame as a
+//! cashier's would (a first letter really scans everything: Backspace to an empty field forgets earlier
+//! searches).
+//!
+//! Baseline, per keystroke (`… frame only`): the frame alone of the same screen, drawn over the same previous
+//! screen (a second till in the state before the keystroke is drawn untimed first). Keystroke minus baseline is
+//! what the search costs.
 use criterion::{Criterion, criterion_group, criterion_main};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use ratatui::crossterm::event::KeyCode;
 use souk::tui::app::App;
 use souk::tui::fixture;
+use std::time::{Duration, Instant};
 
-fn till(dir: &tempfile::TempDir) -> App {
-    let db = fixture::create(&dir.path().join("bench.db"), 20_000).unwrap();
+fn till(dir: &tempfile::TempDir, name: &str, typed: &str) -> App {
+    let db = fixture::create(&dir.path().join(name), 20_000).unwrap();
     let mut app = fixture::app(db, "fr").unwrap();
     fixture::open_shift(&mut app);
     fixture::type_text(&mut app, "6111234500031");
     fixture::enter(&mut app);
+    fixture::type_text(&mut app, typed);
     app
 }
 
-/// Each iteration presses `key` then the key that undoes it (unmeasured would skew nothing: both are real
-/// keystrokes), and draws a frame after each.
-fn pair(c: &mut Criterion, name: &str, prefix: &str, first: KeyCode, second: KeyCode) {
+fn term() -> Terminal<TestBackend> {
+    Terminal::new(TestBackend::new(120, 40)).unwrap()
+}
+
+/// `key` pressed on a field holding `before`, then undone by `undo` untimed.
+fn keystroke(c: &mut Criterion, name: &str, before: &str, key: KeyCode, undo: KeyCode) {
     let dir = tempfile::TempDir::new().unwrap();
-    let mut app = till(&dir);
-    let mut term = Terminal::new(TestBackend::new(120, 40)).unwrap();
-    fixture::type_text(&mut app, prefix);
-    let mut toggle = false;
+    let mut app = till(&dir, "key.db", before);
+    let mut t = term();
+    t.draw(|f| souk::tui::draw(f, &app)).unwrap();
     c.bench_function(name, |b| {
-        b.iter(|| {
-            fixture::press(&mut app, if toggle { second } else { first });
-            toggle = !toggle;
-            term.draw(|f| souk::tui::draw(f, &app)).unwrap();
+        b.iter_custom(|iters| {
+            let mut spent = Duration::ZERO;
+            for _ in 0..iters {
+                let started = Instant::now();
+                fixture::press(&mut app, key);
+                t.draw(|f| souk::tui::draw(f, &app)).unwrap();
+                spent += started.elapsed();
+                fixture::press(&mut app, undo);
+                t.draw(|f| souk::tui::draw(f, &app)).unwrap();
+            }
+            spent
+        })
+    });
+}
+
+/// The frame of the screen after the keystroke (field holding `after`), over the screen before it.
+fn frame_only(c: &mut Criterion, name: &str, before: &str, after: &str) {
+    let dir = tempfile::TempDir::new().unwrap();
+    let (pre, post) = (till(&dir, "pre.db", before), till(&dir, "post.db", after));
+    let mut t = term();
+    c.bench_function(name, |b| {
+        b.iter_custom(|iters| {
+            let mut spent = Duration::ZERO;
+            for _ in 0..iters {
+                t.draw(|f| souk::tui::draw(f, &pre)).unwrap();
+                let started = Instant::now();
+                t.draw(|f| souk::tui::draw(f, &post)).unwrap();
+                spent += started.elapsed();
+            }
+            spent
         })
     });
 }
 
 fn keystrokes(c: &mut Criterion) {
-    // "mie" + 'l' / Backspace: one narrowing and one widening keystroke per two iterations.
-    pair(
-        c,
-        "search keystroke + frame (20k products, 120x40)",
-        "mie",
+    let (m, l, back, ain) = (
+        KeyCode::Char('m'),
         KeyCode::Char('l'),
         KeyCode::Backspace,
+        KeyCode::Char('ع'),
     );
-    // '' + 'm' / Backspace: the first letter of a search over the whole catalogue, then clearing it.
-    pair(
+    keystroke(
         c,
         "first letter + frame (20k products, 120x40)",
         "",
-        KeyCode::Char('m'),
-        KeyCode::Backspace,
+        m,
+        back,
     );
-    // The same with an Arabic letter: the Arabic names are scanned.
-    pair(
-        c,
-        "first Arabic letter + frame (20k products, 120x40)",
-        "",
-        KeyCode::Char('ع'),
-        KeyCode::Backspace,
-    );
-    // Baseline: the frame alone, same screen, no keystroke.
-    let dir = tempfile::TempDir::new().unwrap();
-    let mut app = till(&dir);
-    fixture::type_text(&mut app, "miel");
-    let mut term = Terminal::new(TestBackend::new(120, 40)).unwrap();
-    c.bench_function("frame only, baseline (120x40)", |b| {
-        b.iter(|| {
-            term.draw(|f| souk::tui::draw(f, &app)).unwrap();
-        })
-    });
+    frame_only(c, "first letter, frame only", "", "m");
+    keystroke(c, "first Arabic letter + frame", "", ain, back);
+    frame_only(c, "first Arabic letter, frame only", "", "ع");
+    keystroke(c, "one more letter + frame", "mie", l, back);
+    frame_only(c, "one more letter, frame only", "mie", "miel");
+    keystroke(c, "Backspace + frame", "miel", back, l);
+    frame_only(c, "Backspace, frame only", "miel", "mie");
 }
 
-criterion_group!(benches, keystrokes);
+criterion_group! {
+    name = benches;
+    config = Criterion::default().measurement_time(Duration::from_secs(4));
+    targets = keystrokes
+}
 criterion_main!(benches);

@@ -7,8 +7,9 @@ use std::path::{Path, PathBuf};
 #[serde(default, deny_unknown_fields)]
 pub struct Config {
     pub database: PathBuf,
-    /// The till this laptop sells under (its id in the market's tills).
-    pub till: String,
+    /// The till this laptop sells under. Optional: a till's database knows its own id (it was provisioned with
+    /// `souk backup --out FILE --till ID`); when given, it must be that id, or the till refuses to open.
+    pub till: Option<String>,
     pub language: String,
     pub idle_lock_minutes: u32,
     /// A line discount above this percentage of the line needs a supervisor's PIN (100 = never asked).
@@ -23,7 +24,7 @@ impl Default for Config {
     fn default() -> Self {
         Config {
             database: PathBuf::from("souk.db"),
-            till: "T01".into(),
+            till: None,
             language: "fr".into(),
             idle_lock_minutes: 5,
             discount_approval_percent: 10,
@@ -59,7 +60,7 @@ mod tests {
     #[test]
     fn example_config_parses() {
         let c: Config = toml::from_str(include_str!("../config/souk.toml")).unwrap();
-        assert_eq!(c.till, "T01");
+        assert_eq!(c.till, None);
     }
 
     #[test]

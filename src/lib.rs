@@ -4,6 +4,7 @@ pub mod config;
 pub mod demo;
 pub mod documents;
 pub mod domain;
+pub mod files;
 pub mod i18n;
 pub mod import;
 pub mod print;

@@ -61,8 +61,11 @@ no-shift = No open shift.
 ## Sale
 sale-search = Search (code, barcode, name) — 3* for quantity
 sale-results = Products ({ $n })
-sale-search-help = Type a name or code, or scan a barcode. "E017 45": misc item of exhibitor E017 at 45 DH.
-sale-basket = Basket ({ $n } lines)
+sale-search-help = Name, code or barcode. "E017 45": misc item of 45 DH for E017.
+sale-basket = Basket ({ $n ->
+        [one] { $n } line
+       *[other] { $n } lines
+    })
 col-exhibitor = Exh.
 col-product = Product
 col-qty = Qty
@@ -81,7 +84,7 @@ piece-fraction = "{ $name }" is sold by the piece: whole quantity
 prompt-quantity = New quantity
 prompt-discount = Line discount (DH)
 prompt-price = New unit price (DH) — supervisor required
-prompt-weight = Weight / volume
+prompt-weight = Weight in kg or volume in l (e.g. 0.750)
 price-changed = Price changed (approved by { $approver }).
 basket-abandoned = Basket abandoned (recorded).
 sale-done = Sale { $id } saved.
@@ -101,7 +104,10 @@ pay-too-much = Amount above what is left to pay ({ $rest })
 change-due = Change due: { $amount }
 
 ## History, ticket, refund
-history-title = Shift { $shift } history ({ $n } tickets)
+history-title = Shift { $shift } history ({ $n ->
+        [one] { $n } ticket
+       *[other] { $n } tickets
+    })
 col-time = Time
 col-ticket = Ticket
 col-kind = Kind
@@ -111,7 +117,7 @@ col-lines = Lines
 ticket-title = Ticket { $id } ({ $kind })
 reprinted = Reprint of { $id } (journalled).
 refund-nothing = Mark the lines to refund first (Space).
-refund-done = Refund { $id } saved: give back { $amount } in cash.
+refund-done = Refund { $id } saved: give back { $amount } ({ $method }).
 
 ## Reports
 x-title = X report — shift { $shift }
@@ -137,7 +143,10 @@ col-net = Net
 ## Lock
 lock-title = Till locked
 lock-who = { $name }'s shift — type your PIN to resume
-lock-basket = Basket kept: { $n } lines
+lock-basket = Basket kept: { $n ->
+        [one] { $n } line
+       *[other] { $n } lines
+    }
 lock-wrong = Wrong PIN
 
 ## Windows
@@ -146,11 +155,14 @@ help-footer = Esc closes the help. Ctrl+Q quits (asks first if a basket is open)
 confirm-title = Confirm
 confirm-quit = A basket is open. Quit anyway?
 confirm-abandon = Abandon the current basket?
-confirm-keys = Y / Enter: yes — N / Esc: no
+confirm-keys = Y: yes — N / Esc: no
 approval-title = Supervisor approval
 approval-wrong = Wrong supervisor PIN
 approve-price = Change the price to { $price }
-approve-refund = Refund { $n } line(s) of ticket { $ticket } — in { $method }
+approve-refund = Refund { $amount } ({ $n ->
+        [one] { $n } line
+       *[other] { $n } lines
+    }) of ticket { $ticket } in { $method }
 approve-close = Close the shift (Z report)
 approve-unlock = Unlock { $name }
 
@@ -246,6 +258,7 @@ col-stall-fee = Stall
 col-due = Due
 col-till = Till
 col-last-ticket = Last
+late-tickets = { $n } late (complement)
 col-gaps = Gaps
 col-last-merge = Last merge
 col-bundle = Bundle
@@ -265,3 +278,27 @@ hint-drawer = drawer (supervisor)
 hint-refund-method = refund method
 refund-method = Refund in: { $method }
 login-demo = Demo — PINs: { $codes }
+
+## Till (issue 13)
+draft-recovered = Basket recovered: { $n ->
+        [one] { $n } line
+       *[other] { $n } lines
+    }
+draft-failed = Basket in progress not saved ({ $error }): the sale goes on.
+divers-unknown = Unknown exhibitor { $code }: check the stall number.
+divers-not-in-phase = { $code } does not exhibit in phase { $phase }: nothing added.
+divers-preview = Misc item of exhibitor { $code }: { $amount } — Enter to add it
+day-no-phase = No open phase on { $date }: this till cannot sell today.
+day-phase-closed = Phase { $phase } is closed: no more sales on { $date }.
+line-more = { $name }: quantity { $qty }
+refund-already = Already refunded: { $name }
+refund-mark-done = ref.
+hint-open-ticket-refund = open (reprint, refund)
+pay-method-chosen = Payment method: { $method } (Tab to change)
+key-up = ↑
+key-down = ↓
+hint-amount-field = amount
+hint-reference-field = reference
+prompt-weight-kg = Weight in kg (e.g. 0.750)
+prompt-weight-l = Volume in litres (e.g. 1.5)
+coop-total = Total

@@ -61,8 +61,11 @@ no-shift = Aucune session ouverte.
 ## Vente
 sale-search = Rechercher (code, code-barres, nom) — 3* pour la quantité
 sale-results = Produits ({ $n })
-sale-search-help = Tapez un nom, un code ou scannez un code-barres. « E017 45 » : divers de l'exposant E017 à 45 DH.
-sale-basket = Panier ({ $n } lignes)
+sale-search-help = Nom, code ou code-barres. « E017 45 » : divers de 45 DH pour E017.
+sale-basket = Panier ({ $n ->
+        [one] { $n } ligne
+       *[other] { $n } lignes
+    })
 col-exhibitor = Expo.
 col-product = Produit
 col-qty = Qté
@@ -81,7 +84,7 @@ piece-fraction = « { $name } » se vend à la pièce : quantité entière
 prompt-quantity = Nouvelle quantité
 prompt-discount = Remise sur la ligne (DH)
 prompt-price = Nouveau prix unitaire (DH) — superviseur requis
-prompt-weight = Poids / volume
+prompt-weight = Poids en kg ou volume en l (ex. 0,750)
 price-changed = Prix modifié (approuvé par { $approver }).
 basket-abandoned = Panier abandonné (enregistré).
 sale-done = Vente { $id } enregistrée.
@@ -101,7 +104,10 @@ pay-too-much = Montant supérieur au reste à payer ({ $rest })
 change-due = Monnaie à rendre : { $amount }
 
 ## Historique, ticket, remboursement
-history-title = Historique de la session { $shift } ({ $n } tickets)
+history-title = Historique de la session { $shift } ({ $n ->
+        [one] { $n } ticket
+       *[other] { $n } tickets
+    })
 col-time = Heure
 col-ticket = Ticket
 col-kind = Type
@@ -111,7 +117,7 @@ col-lines = Lignes
 ticket-title = Ticket { $id } ({ $kind })
 reprinted = Réimpression de { $id } (journalisée).
 refund-nothing = Marquez d'abord les lignes à rembourser (Espace).
-refund-done = Remboursement { $id } enregistré : { $amount } à rendre en espèces.
+refund-done = Remboursement { $id } enregistré : { $amount } à rendre ({ $method }).
 
 ## Rapports
 x-title = Rapport X — session { $shift }
@@ -137,7 +143,10 @@ col-net = Net
 ## Verrouillage
 lock-title = Caisse verrouillée
 lock-who = Session de { $name } — tapez votre code pour reprendre
-lock-basket = Panier conservé : { $n } lignes
+lock-basket = Panier conservé : { $n ->
+        [one] { $n } ligne
+       *[other] { $n } lignes
+    }
 lock-wrong = Code incorrect
 
 ## Fenêtres
@@ -146,11 +155,14 @@ help-footer = Échap ferme l'aide. Ctrl+Q quitte (confirmation si un panier est 
 confirm-title = Confirmation
 confirm-quit = Un panier est en cours. Quitter quand même ?
 confirm-abandon = Abandonner le panier en cours ?
-confirm-keys = O / Entrée : oui — N / Échap : non
+confirm-keys = O : oui — N / Échap : non
 approval-title = Accord d'un superviseur
 approval-wrong = Code superviseur incorrect
 approve-price = Modifier le prix à { $price }
-approve-refund = Rembourser { $n } ligne(s) du ticket { $ticket } — en { $method }
+approve-refund = Rembourser { $amount } ({ $n ->
+        [one] { $n } ligne
+       *[other] { $n } lignes
+    }) du ticket { $ticket } en { $method }
 approve-close = Clôturer la session (rapport Z)
 approve-unlock = Déverrouiller { $name }
 
@@ -246,6 +258,7 @@ col-stall-fee = Stand
 col-due = Dû expo.
 col-till = Caisse
 col-last-ticket = Dernier
+late-tickets = { $n } tardif(s) (complément)
 col-gaps = Trous
 col-last-merge = Dernière fusion
 col-bundle = Lot
@@ -265,3 +278,27 @@ hint-drawer = tiroir (superviseur)
 hint-refund-method = mode de remboursement
 refund-method = Rembourser en : { $method }
 login-demo = Démonstration — codes : { $codes }
+
+## Till (issue 13)
+draft-recovered = Panier récupéré : { $n ->
+        [one] { $n } ligne
+       *[other] { $n } lignes
+    }
+draft-failed = Panier en cours non sauvegardé ({ $error }) : la vente continue.
+divers-unknown = Exposant { $code } inconnu : vérifiez le numéro du stand.
+divers-not-in-phase = { $code } n'expose pas en phase { $phase } : rien n'est ajouté.
+divers-preview = Divers de l'exposant { $code } : { $amount } — Entrée pour l'ajouter
+day-no-phase = Aucune phase ouverte le { $date } : la caisse ne peut pas vendre aujourd'hui.
+day-phase-closed = La phase { $phase } est clôturée : plus aucune vente le { $date }.
+line-more = { $name } : quantité { $qty }
+refund-already = Déjà remboursée : { $name }
+refund-mark-done = remb.
+hint-open-ticket-refund = ouvrir (réimprimer, rembourser)
+pay-method-chosen = Moyen de paiement : { $method } (Tab pour changer)
+key-up = ↑
+key-down = ↓
+hint-amount-field = montant
+hint-reference-field = référence
+prompt-weight-kg = Poids en kg (ex. 0,750)
+prompt-weight-l = Volume en litres (ex. 1,5)
+coop-total = Total

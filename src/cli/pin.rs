@@ -5,10 +5,31 @@ use ratatui::crossterm::terminal;
 use std::io::{IsTerminal, Write};
 
 pub fn read_pin(prompt: &str) -> Result<String> {
+    read_pin_or_env(prompt, &["SOUK_PIN"])
+}
+
+/// The PIN of the person who authorises (`--by`): SOUK_BY_PIN without a terminal (SOUK_PIN then holds the
+/// PIN being set, for `people add`).
+pub fn read_by_pin(prompt: &str, also_souk_pin: bool) -> Result<String> {
+    let vars: &[&str] = if also_souk_pin {
+        &["SOUK_BY_PIN", "SOUK_PIN"]
+    } else {
+        &["SOUK_BY_PIN"]
+    };
+    read_pin_or_env(prompt, vars)
+}
+
+fn read_pin_or_env(prompt: &str, vars: &[&str]) -> Result<String> {
     if !std::io::stdin().is_terminal() {
-        return match std::env::var("SOUK_PIN") {
-            Ok(p) if !p.is_empty() => Ok(p),
-            _ => bail!("pas de terminal pour saisir le code : donnez-le dans la variable SOUK_PIN"),
+        return match vars
+            .iter()
+            .find_map(|v| std::env::var(v).ok().filter(|p| !p.is_empty()))
+        {
+            Some(p) => Ok(p),
+            None => bail!(
+                "pas de terminal pour saisir le code : donnez-le dans la variable {}",
+                vars[0]
+            ),
         };
     }
     eprint!("{prompt} : ");

@@ -8,21 +8,30 @@ use std::io::Write;
 use std::path::Path;
 
 pub fn report(ctx: &Ctx, cmd: ReportCmd) -> Result<()> {
-    let db = ctx.open()?;
+    let db = ctx.open_read()?;
     let conn = db.conn();
-    let (bytes, out) = match cmd {
-        ReportCmd::Settlement { phase, format, out } => {
+    let (bytes, out, force) = match cmd {
+        ReportCmd::Settlement {
+            phase,
+            complement,
+            format,
+            out,
+            force,
+        } => {
             let f = format_for(&format, out.as_deref())?;
-            (
-                report::render_settlement(&reports::settlement_report(conn, phase)?, f)?,
-                out,
-            )
+            let model = if complement {
+                reports::complement_report(conn, phase)?
+            } else {
+                reports::settlement_report_with(conn, phase, f.settlement_parts())?
+            };
+            (report::render_settlement(&model, f)?, out, force)
         }
         ReportCmd::Day {
             date,
             till_id,
             format,
             out,
+            force,
         } => {
             let f = format_for(&format, out.as_deref())?;
             let date = match date {
@@ -32,19 +41,26 @@ pub fn report(ctx: &Ctx, cmd: ReportCmd) -> Result<()> {
             (
                 report::render_day(&reports::day_report(conn, &date, till_id.as_deref())?, f)?,
                 out,
+                force,
             )
         }
-        ReportCmd::Totals { phase, format, out } => {
+        ReportCmd::Totals {
+            phase,
+            format,
+            out,
+            force,
+        } => {
             let f = format_for(&format, out.as_deref())?;
             (
                 report::render_phase_totals(&reports::phase_totals(conn, phase)?, f)?,
                 out,
+                force,
             )
         }
     };
     match out {
         Some(path) => {
-            write_synced(&path, &bytes)?;
+            crate::files::write_atomic(&path, &bytes, &ctx.out_rules(force))?;
             eprintln!("rapport écrit dans {}", path.display());
         }
         None => std::io::stdout().write_all(&bytes)?,
@@ -62,16 +78,7 @@ fn format_for(name: &str, out: Option<&Path>) -> Result<Format> {
 }
 
 fn check_date(d: &str) -> Result<String> {
-    match d.parse::<jiff::civil::Date>() {
-        Ok(date) if d.len() == 10 => Ok(date.to_string()),
-        _ => bail!("--date « {d} » : date attendue AAAA-MM-JJ"),
-    }
-}
-
-fn write_synced(path: &Path, bytes: &[u8]) -> Result<()> {
-    let mut f = std::fs::File::create(path)
-        .map_err(|e| anyhow::anyhow!("{} : écriture impossible ({e})", path.display()))?;
-    f.write_all(bytes)?;
-    f.sync_all()?;
-    Ok(())
+    crate::domain::parse::parse_date(d)
+        .map(|date| date.to_string())
+        .map_err(|e| anyhow::anyhow!("--date {e}"))
 }

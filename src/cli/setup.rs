@@ -1,10 +1,11 @@
 //! Set-up commands: init, demo, import, people, verify, backup, and opening the till.
 use super::args::{DemoArgs, ImportKind, InitArgs, PeopleCmd};
-use super::{Ctx, cli_actor, pin::read_pin};
+use super::pin::{read_by_pin, read_pin};
+use super::{Ctx, cli_actor};
 use crate::domain::Market;
 use crate::domain::money::parse_amount;
 use crate::import::{self, Kind};
-use crate::storage::{Clock, Db, catalogue, people, verify::verify as verify_db};
+use crate::storage::{Clock, Db, catalogue, identity, people, verify::verify as verify_db};
 use anyhow::{Result, bail};
 use std::path::Path;
 
@@ -45,7 +46,7 @@ pub fn init(ctx: &Ctx, a: &InitArgs) -> Result<()> {
     Ok(())
 }
 
-pub fn import(ctx: &Ctx, kind: ImportKind, file: &Path) -> Result<()> {
+pub fn import(ctx: &Ctx, kind: ImportKind, file: &Path, dry_run: bool) -> Result<()> {
     let kind = match kind {
         ImportKind::Phases => Kind::Phases,
         ImportKind::Tills => Kind::Tills,
@@ -54,24 +55,62 @@ pub fn import(ctx: &Ctx, kind: ImportKind, file: &Path) -> Result<()> {
         ImportKind::Sales => Kind::Sales,
     };
     let mut db = ctx.open()?;
-    let s = import::import_file(&mut db, kind, file, &cli_actor())?;
-    match kind {
-        Kind::Sales => println!(
-            "{} : {} lignes, {} tickets papier importés",
-            file.display(),
-            s.rows,
-            s.tickets
-        ),
-        _ => println!("{} : {} lignes importées", file.display(), s.rows),
+    if !dry_run {
+        println!(
+            "{}",
+            import::import_file(&mut db, kind, file, &cli_actor())?
+        );
+        return Ok(());
     }
-    Ok(())
+    let outcome = import::preview_file(&mut db, kind, file, &cli_actor())?;
+    println!("{}", outcome.summary);
+    match outcome.error {
+        Some(e) => Err(e.context("le fichier serait refusé")),
+        None => Ok(()),
+    }
 }
 
 pub fn verify(ctx: &Ctx) -> Result<()> {
-    let db = ctx.open()?;
-    let v = verify_db(db.conn())?;
+    let db = ctx.open_read()?;
+    let mut v = verify_db(db.conn())?;
+    let own = identity::own_chain(db.conn())?;
+    if let Some(t) = v
+        .tills
+        .iter()
+        .find(|t| t.till == own && own == crate::storage::ORG_CHAIN)
+    {
+        println!(
+            "organisateur ({own}) : {} tickets, dernier {}, numérotation {}",
+            t.tickets,
+            t.last_ticket.as_deref().unwrap_or("aucun"),
+            if t.gaps.is_empty() {
+                "sans trou"
+            } else {
+                "avec trous"
+            }
+        );
+    }
     for t in crate::sync::till_status_with(db.conn(), &v)? {
         println!("{}", till_line(&t));
+    }
+    let witness = crate::storage::heads::check(db.conn(), &ctx.db_path)?;
+    for n in &witness.notes {
+        println!("{n}");
+    }
+    v.breaks.extend(witness.breaks);
+    v.breaks
+        .extend(crate::storage::keys::check_signatures(db.conn())?);
+    let late = crate::storage::late::late_tickets(db.conn())?;
+    if !late.is_empty() {
+        let ids: Vec<String> = late
+            .iter()
+            .map(|t| format!("{} (phase {}, complément {})", t.id, t.phase, t.complement))
+            .collect();
+        println!(
+            "ventes tardives (fusionnées après la clôture de leur phase) : {} ticket(s) : {}",
+            late.len(),
+            ids.join(", ")
+        );
     }
     if let Some(first) = v.breaks.first() {
         bail!("{first} ({} anomalie(s) en tout)", v.breaks.len());
@@ -96,26 +135,78 @@ fn till_line(t: &crate::sync::TillMergeStatus) -> String {
         (Some(at), Some(file)) => format!(", dernière fusion le {at} ({file})"),
         _ => String::new(),
     };
+    let late = if t.late_tickets > 0 {
+        format!(", {} ticket(s) tardif(s) au complément", t.late_tickets)
+    } else {
+        String::new()
+    };
     format!(
-        "caisse {} : {} tickets, dernier {last}, numérotation {gaps}{merged}",
+        "caisse {} : {} tickets, dernier {last}, numérotation {gaps}{merged}{late}",
         t.till, t.tickets
     )
 }
 
-pub fn backup(ctx: &Ctx, out: &Path) -> Result<()> {
-    let db = ctx.open()?;
-    db.backup_to(out)?;
-    println!("copie vérifiée écrite dans {}", out.display());
+pub fn backup(ctx: &Ctx, out: &Path, force: bool, provision: Option<&str>) -> Result<()> {
+    let mut db = ctx.open()?;
+    let Some(till) = provision else {
+        db.backup_with(out, &ctx.out_rules(force), |_| Ok(()))?;
+        println!("copie vérifiée écrite dans {}", out.display());
+        return Ok(());
+    };
+    identity::check_can_provision(db.conn(), till)?;
+    let earlier = identity::provisions(db.conn(), till)?;
+    let at = Clock::market()?.now()?;
+    // The identity is written into the copy before it is checked and named: no copy of the organiser's
+    // database ever appears under the till's file name.
+    let written = db.backup_with(out, &ctx.out_rules(force), |copy| {
+        identity::set_till(copy, till, &at.at_utc)
+    })?;
+    let file = std::path::absolute(&written).unwrap_or(written);
+    identity::record_provision(
+        &mut db,
+        till,
+        &file.display().to_string(),
+        &cli_actor(),
+        &at,
+    )?;
+    for p in &earlier {
+        eprintln!(
+            "attention : la caisse {till} avait déjà été préparée le {} dans {} ; si cette copie sert encore, \
+             n'utilisez que l'une des deux (deux postes ne doivent jamais vendre comme la même caisse)",
+            p.at_utc, p.file
+        );
+    }
+    println!(
+        "copie vérifiée écrite dans {} : c'est désormais la caisse {till} (souk --db {} pour l'ouvrir)",
+        out.display(),
+        out.display()
+    );
     Ok(())
 }
 
 pub fn people(ctx: &Ctx, cmd: PeopleCmd) -> Result<()> {
     let mut db = ctx.open()?;
     match cmd {
-        PeopleCmd::Add { name, role } => {
+        PeopleCmd::Add { name, role, by } => {
             let role: crate::domain::Role = role.parse().map_err(|e: String| anyhow::anyhow!(e))?;
-            let pin = read_pin(&format!("Code de {name} (4 à 8 chiffres)"))?;
-            people::add_person(db.conn(), name.trim(), role, &pin)?;
+            let at = Clock::market()?.now()?;
+            let by = match by {
+                Some(by) => organiser(
+                    &mut db,
+                    &by,
+                    &read_by_pin(&format!("Code de {by}"), false)?,
+                    &at,
+                )?,
+                None if people::has_organiser(db.conn())? => bail!(
+                    "un organisateur existe : ajoutez --by NOM (un organisateur, dont le code est demandé) pour \
+                     ajouter ou modifier une personne"
+                ),
+                None => cli_actor(),
+            };
+            let min = people::min_pin_digits(role);
+            let pin = read_pin(&format!("Code de {name} ({min} à 8 chiffres)"))?;
+            let chain = identity::own_chain(db.conn())?;
+            db.set_person(&chain, name.trim(), role, &pin, &by, &at)?;
             println!("{name} : {} enregistré(e)", role.as_str());
         }
         PeopleCmd::List => {
@@ -129,14 +220,38 @@ pub fn people(ctx: &Ctx, cmd: PeopleCmd) -> Result<()> {
             }
         }
         PeopleCmd::Unlock { name, by } => {
-            let pin = read_pin(&format!("Code de {by}"))?;
+            let pin = read_by_pin(&format!("Code de {by}"), true)?;
             let at = Clock::market()?.now()?;
-            let approver = supervisor(&mut db, &by, &pin, &at)?;
-            db.unlock_person(crate::storage::ORG_CHAIN, &name, &approver, &at)?;
+            let approver = if people::has_organiser(db.conn())? {
+                organiser(&mut db, &by, &pin, &at)?
+            } else {
+                supervisor(&mut db, &by, &pin, &at)?
+            };
+            let chain = identity::own_chain(db.conn())?;
+            db.unlock_person(&chain, &name, &approver, &at)?;
             println!("{name} débloqué(e) par {approver}");
         }
     }
     Ok(())
+}
+
+/// Checks that `name` is an organiser with this PIN (journalled either way); a lock does not stop an organiser
+/// on the command line.
+fn organiser(db: &mut Db, name: &str, pin: &str, at: &crate::storage::LocalTime) -> Result<String> {
+    let chain = identity::own_chain(db.conn())?;
+    match db.check_organiser_pin(&chain, name, pin, at, "approval")? {
+        people::PinCheck::Ok(p) if p.role == crate::domain::Role::Organiser => Ok(p.name),
+        people::PinCheck::Ok(p) => bail!(
+            "{} n'est pas organisateur(rice) : --by attend un organisateur",
+            p.name
+        ),
+        people::PinCheck::Wrong { failures, .. } => {
+            bail!("code incorrect pour {name} ({failures} échec(s)) : rien n'a été modifié")
+        }
+        people::PinCheck::Locked => {
+            bail!("{name} est bloqué(e) : un organisateur doit le débloquer")
+        }
+    }
 }
 
 /// Checks that `name` is a supervisor or organiser with this PIN (journalled either way).
@@ -146,7 +261,8 @@ pub fn supervisor(
     pin: &str,
     at: &crate::storage::LocalTime,
 ) -> Result<String> {
-    match db.check_pin(crate::storage::ORG_CHAIN, name, pin, at, "approval")? {
+    let chain = identity::own_chain(db.conn())?;
+    match db.check_pin(&chain, name, pin, at, "approval")? {
         people::PinCheck::Ok(p) if p.role.can_approve() => Ok(p.name),
         people::PinCheck::Ok(p) => bail!("{} n'est pas superviseur ni organisateur", p.name),
         people::PinCheck::Wrong { failures, .. } => {
@@ -166,14 +282,23 @@ pub fn demo(ctx: &Ctx, a: &DemoArgs, db_given: bool) -> Result<()> {
     };
     std::fs::create_dir_all(db_path.parent().unwrap_or(Path::new(".")))?;
     if a.fresh && db_path.exists() {
-        for ext in ["", "-wal", "-shm"] {
-            let mut p = db_path.clone().into_os_string();
-            p.push(ext);
-            let _ = std::fs::remove_file(p);
-        }
+        crate::demo::recreate(&db_path)?;
     }
     let db = if db_path.exists() {
-        Db::open(&db_path)?
+        let db = Db::open(&db_path)?;
+        if !crate::demo::is_demo(&db)? {
+            bail!(
+                "{} n'est pas la base de la démonstration : « souk demo » n'ouvre que celle-ci (lancez « souk --db {} » pour ce marché)",
+                db_path.display(),
+                db_path.display()
+            );
+        }
+        if identity::identity(db.conn())? == identity::Identity::Organiser {
+            // A demo made before tills had identities: it is the demo's own till T01.
+            let at = Clock::market()?.now()?;
+            identity::set_till(db.conn(), "T01", &at.at_utc)?;
+        }
+        db
     } else {
         crate::demo::create(&db_path)?
     };
@@ -214,10 +339,11 @@ pub fn demo(ctx: &Ctx, a: &DemoArgs, db_given: bool) -> Result<()> {
 /// Opens the till; `demo_codes` (the demo's people and PINs) are shown on the login screen.
 pub fn open_till(ctx: &Ctx, demo_codes: Option<String>) -> Result<()> {
     let db = ctx.open()?;
+    let till_id = identity::till_to_sell(db.conn(), ctx.config.till.as_deref())?;
     let printer = printer_config(ctx)?;
     let sink = crate::documents::sink::QueueSink::start(&db, &printer)?;
     let config = crate::tui::TillConfig {
-        till_id: ctx.config.till.clone(),
+        till_id,
         language: ctx.config.language.clone(),
         idle_lock_minutes: ctx.config.idle_lock_minutes,
         discount_approval_percent: ctx.config.discount_approval_percent,

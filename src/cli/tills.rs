@@ -8,9 +8,15 @@ use crate::storage::{Clock, ORG_CHAIN};
 use anyhow::{Result, bail};
 use std::path::{Path, PathBuf};
 
-pub fn export(ctx: &Ctx, out: &Path, till: Option<&str>, since_last: bool) -> Result<()> {
+pub fn export(
+    ctx: &Ctx,
+    out: &Path,
+    till: Option<&str>,
+    since_last: bool,
+    force: bool,
+) -> Result<()> {
     let db = ctx.open()?;
-    let s = crate::sync::export(&db, out, till, since_last)?;
+    let s = crate::sync::export_with(&db, out, till, since_last, &ctx.out_rules(force))?;
     println!(
         "lot écrit dans {} : {} entrées du journal, {} tickets, {} octets, empreinte {}",
         s.file.display(),
@@ -39,8 +45,13 @@ pub fn merge(ctx: &Ctx, files: &[PathBuf]) -> Result<()> {
 }
 
 /// Reprints a ticket ("DUPLICATA", journalled), or writes its bytes or text to a file.
-pub fn receipt(ctx: &Ctx, ticket: &str, out: Option<&Path>, text: bool) -> Result<()> {
-    let mut db = ctx.open()?;
+pub fn receipt(ctx: &Ctx, ticket: &str, out: Option<&Path>, text: bool, force: bool) -> Result<()> {
+    // Only a reprint on the printer is journalled: writing the bytes or the text reads the database only.
+    let mut db = if out.is_some() || text {
+        ctx.open_read()?
+    } else {
+        ctx.open()?
+    };
     let config = printer_config(ctx)?;
     let profile = config.load_profile()?.without_drawer();
     let templates = templates();
@@ -53,8 +64,7 @@ pub fn receipt(ctx: &Ctx, ticket: &str, out: Option<&Path>, text: bool) -> Resul
             } else {
                 rendered.bytes
             };
-            std::fs::write(path, bytes)
-                .map_err(|e| anyhow::anyhow!("{} : écriture impossible ({e})", path.display()))?;
+            crate::files::write_atomic(path, &bytes, &ctx.out_rules(force))?;
             eprintln!("ticket {ticket} écrit dans {}", path.display());
         }
         None if text => print!("{}", rendered.text),
@@ -143,7 +153,7 @@ fn status(ctx: &Ctx) -> Result<()> {
     let config = printer_config(ctx)?;
     // The queue is in the market database; without one (a bare printer check) there is nothing to list.
     if ctx.db_path.exists() {
-        match ctx.open() {
+        match ctx.open_read() {
             Ok(db) => println!("{}", print::queue::summary(db.conn())?),
             Err(e) => println!("file d'impression illisible : {e:#}"),
         }
@@ -167,7 +177,7 @@ fn test_page(ctx: &Ctx) -> Result<()> {
     let config = printer_config(ctx)?;
     let mut driver = print::open_driver(&config)?;
     let market = ctx
-        .open()
+        .open_read()
         .ok()
         .and_then(|db| crate::documents::market_info(db.conn()).ok());
     let page = TestPage {

@@ -6,7 +6,7 @@ mod history;
 use crate::domain::{Market, Role};
 use crate::import::{self, Kind};
 use crate::storage::{Clock, Db, catalogue, people};
-use anyhow::Result;
+use anyhow::{Result, bail};
 use std::path::Path;
 
 pub const EXHIBITORS_CSV: &str = include_str!("../../data/demo/exhibitors.csv");
@@ -55,9 +55,19 @@ pub fn market() -> Market {
     }
 }
 
+/// True for a database made by `souk demo`: its mark, or (made before the mark existed) the demo's market.
+pub fn is_demo(db: &Db) -> Result<bool> {
+    if let Some(marked) = db.demo_mark()? {
+        return Ok(marked);
+    }
+    let (m, demo) = (catalogue::market(db.conn())?, market());
+    Ok(m.name == demo.name && m.organiser == demo.organiser)
+}
+
 /// Creates the demo database at `path` (which must not exist).
 pub fn create(path: &Path) -> Result<Db> {
     let mut db = Db::create(path)?;
+    db.mark_demo()?;
     let clock = Clock::market()?;
     let now = clock.now()?;
     catalogue::insert_market(db.conn(), &market(), &now.at_utc)?;
@@ -95,5 +105,51 @@ pub fn create(path: &Path) -> Result<Db> {
         people::add_person(db.conn(), name, *role, pin)?;
     }
     history::record_past_sales(&mut db, &clock, now.date(), 400)?;
+    // The demo opens the till at once: its database is the copy of till T01 (its past sales on T02 stand
+    // for bundles already merged).
+    crate::storage::identity::set_till(db.conn(), "T01", &now.at_utc)?;
     Ok(db)
+}
+
+/// Replaces the demo's database at `path` with a new demo, under the old one's lock: a till open on it refuses
+/// the replacement, and anything that is not the demo's database is left untouched.
+pub fn recreate(path: &Path) -> Result<()> {
+    let old = Db::open(path)?;
+    if !is_demo(&old)? {
+        bail!(
+            "{} n'est pas la base de la démonstration : --fresh ne remplace que celle-ci ; rien n'a été modifié",
+            path.display()
+        );
+    }
+    let tmp = sibling(path, &format!("{}.souk-tmp", uuid::Uuid::now_v7().simple()));
+    let made = create(&tmp).map(drop);
+    let lock = old.into_lock();
+    let replaced = made.and_then(|()| {
+        for ext in ["-wal", "-shm"] {
+            remove_if_there(&sibling(path, ext))?;
+        }
+        std::fs::rename(&tmp, path)?;
+        crate::files::atomic::sync_folder(path)
+    });
+    drop(lock);
+    if replaced.is_err() {
+        for ext in ["", "-wal", "-shm", "-journal"] {
+            let _ = std::fs::remove_file(sibling(&tmp, ext));
+        }
+    }
+    replaced
+}
+
+/// `path` with `suffix` appended to its file name.
+fn sibling(path: &Path, suffix: &str) -> std::path::PathBuf {
+    let mut s = path.as_os_str().to_owned();
+    s.push(suffix);
+    s.into()
+}
+
+fn remove_if_there(path: &Path) -> Result<()> {
+    match std::fs::remove_file(path) {
+        Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(e.into()),
+        _ => Ok(()),
+    }
 }

@@ -1,8 +1,11 @@
 //! The domain: money, catalogue, tickets, settlement. Knows nothing of the terminal or of SQLite.
 pub mod allocation;
+pub mod bounds;
 pub mod canonical;
 pub mod catalogue;
+pub mod labels;
 pub mod money;
+pub mod parse;
 pub mod sale;
 pub mod settlement;
 pub mod ticket;

@@ -26,6 +26,7 @@ pub fn build_sale(
         .collect();
     spread_discount(&mut lines, ticket_discount)?;
     let total = lines_total(&lines);
+    super::bounds::check_amount("ticket", total).map_err(TicketError::OutOfBounds)?;
     let (payments, rounding) = settle_payments(total, payments, cash_step)?;
     Ok(Settled {
         lines,

@@ -19,8 +19,10 @@ fn method_index(m: PaymentMethod) -> usize {
     PaymentMethod::ALL.iter().position(|x| *x == m).unwrap_or(3)
 }
 
-/// Splits each payment across the ticket's exhibitors pro rata of their line totals, by largest remainder,
-/// so that Σ over exhibitors equals each payment to the centime. Exhibitors come out ordered by code.
+/// Sums the ticket's payments by method (three cash payments are one cash amount), then splits each method's
+/// amount across the exhibitors pro rata of their line totals, by largest remainder, so that Σ over exhibitors
+/// equals each method's amount to the centime and a ticket paid one way gives each exhibitor exactly its net.
+/// Exhibitors come out ordered by code.
 pub fn exhibitor_shares(lines: &[Line], payments: &[Payment]) -> Vec<ExhibitorShare> {
     let mut nets: BTreeMap<&str, i64> = BTreeMap::new();
     for l in lines {
@@ -35,10 +37,16 @@ pub fn exhibitor_shares(lines: &[Line], payments: &[Payment]) -> Vec<ExhibitorSh
             by_method: [0; 4],
         })
         .collect();
+    let mut by_method = [0i64; 4];
     for p in payments {
-        let parts = largest_remainder(to_centimes(p.amount).unwrap_or(0), &weights);
-        for (share, part) in shares.iter_mut().zip(parts) {
-            share.by_method[method_index(p.method)] += part;
+        by_method[method_index(p.method)] += to_centimes(p.amount).unwrap_or(0);
+    }
+    for (m, amount) in by_method.into_iter().enumerate() {
+        if amount == 0 {
+            continue;
+        }
+        for (share, part) in shares.iter_mut().zip(largest_remainder(amount, &weights)) {
+            share.by_method[m] += part;
         }
     }
     shares

@@ -103,6 +103,9 @@ pub enum TicketError {
     UnknownLine(u32),
     #[error("on ne rembourse pas un remboursement")]
     RefundOfRefund,
+    /// A bound of DESIGN.md exceeded (price, quantity, line or ticket): the message names which.
+    #[error("{0}")]
+    OutOfBounds(String),
 }
 
 /// A line as the cashier builds it.
@@ -138,6 +141,18 @@ impl LineDraft {
         if self.unit_price < Decimal::ZERO {
             return Err(TicketError::NegativePrice(n));
         }
+        let bound = |r: Result<(), String>| {
+            r.map_err(|e| TicketError::OutOfBounds(format!("ligne {n} : {e}")))
+        };
+        bound(super::bounds::check_quantity(self.quantity))?;
+        bound(super::bounds::check_amount(
+            "prix unitaire",
+            self.unit_price,
+        ))?;
+        bound(super::bounds::check_amount(
+            "montant",
+            self.gross() - self.discount,
+        ))?;
         if self.discount < Decimal::ZERO || self.discount > round_money(self.gross()) {
             return Err(TicketError::BadDiscount(n));
         }

@@ -39,11 +39,15 @@ impl I18n {
         self.fmt(id, None)
     }
 
-    /// A message with named string arguments: `tr.a("change", &[("amount", "12,00 DH")])`.
+    /// A message with named string arguments: `tr.a("change", &[("amount", "12,00 DH")])`. The argument `n`
+    /// is a count: passed as a number, so the catalogue chooses the plural (`1 ligne`, `3 lignes`).
     pub fn a(&self, id: &str, args: &[(&str, &str)]) -> String {
         let mut fa = FluentArgs::new();
         for (k, v) in args {
-            fa.set(*k, FluentValue::from(*v));
+            match v.parse::<i64>() {
+                Ok(n) if *k == "n" => fa.set(*k, FluentValue::from(n)),
+                _ => fa.set(*k, FluentValue::from(*v)),
+            }
         }
         self.fmt(id, Some(&fa))
     }
@@ -80,6 +84,15 @@ mod tests {
         assert_eq!(I18n::ids("fr"), I18n::ids("en"));
         assert!(FluentResource::try_new(FR.to_string()).is_ok());
         assert!(FluentResource::try_new(EN.to_string()).is_ok());
+    }
+
+    #[test]
+    fn counts_choose_the_plural() {
+        let fr = I18n::new("fr");
+        assert_eq!(fr.a("sale-basket", &[("n", "1")]), "Panier (1 ligne)");
+        assert_eq!(fr.a("sale-basket", &[("n", "3")]), "Panier (3 lignes)");
+        let en = I18n::new("en");
+        assert_eq!(en.a("sale-basket", &[("n", "1")]), "Basket (1 line)");
     }
 
     #[test]

@@ -1,14 +1,24 @@
-//! CSV imports: parse and check the whole file first, then apply it in one transaction. Every error names
-//! file:line:column; a refused file changes nothing.
+//! Imports from CSV, XLSX and ODS: read and check the whole file first, then apply it in one transaction. Every
+//! error names file:line:column or file:sheet!cell; a refused file changes nothing; a dry run applies the file in
+//! a transaction that is rolled back, so it sees every refusal a real import would.
 mod catalogue;
+mod csv_text;
+mod orphans;
+mod products;
+#[cfg(test)]
+mod props;
 mod reader;
 mod sales;
+mod sheet;
+mod summary;
 
-pub use reader::{ImportError, Issue};
+pub use reader::{ImportError, Issue, Source, column_letters};
+pub use summary::{Counts, ImportSummary};
 
 use crate::storage::journal::{self, NewEntry};
-use crate::storage::{Clock, Db, ORG_CHAIN};
+use crate::storage::{Clock, Db};
 use anyhow::Result;
+use rusqlite::Connection;
 use std::path::Path;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -50,21 +60,15 @@ impl Kind {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ImportSummary {
-    pub rows: usize,
-    /// Tickets created (sales import only).
-    pub tickets: usize,
+/// What a dry run found: the summary, and why the file would be refused if it would.
+pub struct Outcome {
+    pub summary: ImportSummary,
+    pub error: Option<anyhow::Error>,
 }
 
 /// Imports a file: all or nothing.
 pub fn import_file(db: &mut Db, kind: Kind, path: &Path, actor: &str) -> Result<ImportSummary> {
-    let bytes = std::fs::read(path)
-        .map_err(|e| anyhow::anyhow!("{} : lecture impossible ({e})", path.display()))?;
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
+    let (name, bytes) = read(path)?;
     import_bytes(db, kind, &name, &bytes, actor)
 }
 
@@ -75,35 +79,124 @@ pub fn import_bytes(
     bytes: &[u8],
     actor: &str,
 ) -> Result<ImportSummary> {
-    let table = reader::Table::parse(name, bytes)?;
+    let out = run(db, kind, name, bytes, actor, false)?;
+    match out.error {
+        Some(e) => Err(e),
+        None => Ok(out.summary),
+    }
+}
+
+/// What importing the file would do; nothing is written. Fails only when the file cannot be read as a table.
+pub fn preview_file(db: &mut Db, kind: Kind, path: &Path, actor: &str) -> Result<Outcome> {
+    let (name, bytes) = read(path)?;
+    run(db, kind, &name, &bytes, actor, true)
+}
+
+fn read(path: &Path) -> Result<(String, Vec<u8>)> {
+    let bytes = std::fs::read(path)
+        .map_err(|e| anyhow::anyhow!("{} : lecture impossible ({e})", path.display()))?;
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    Ok((name, bytes))
+}
+
+/// Reads the bytes as a table: a workbook when they are one (or the name says so), CSV text otherwise.
+pub fn table(kind: Kind, name: &str, bytes: &[u8]) -> Result<reader::Table, ImportError> {
+    let ext = name
+        .rsplit_once('.')
+        .map(|(_, e)| e.to_ascii_lowercase())
+        .unwrap_or_default();
+    let workbook_name = matches!(ext.as_str(), "xlsx" | "xlsm" | "xls" | "ods");
+    if workbook_name || sheet::container(bytes) != sheet::Container::Other {
+        sheet::parse(name, bytes, kind.as_str())
+    } else {
+        csv_text::parse(name, bytes)
+    }
+}
+
+fn run(
+    db: &mut Db,
+    kind: Kind,
+    name: &str,
+    bytes: &[u8],
+    actor: &str,
+    dry: bool,
+) -> Result<Outcome> {
+    let table = table(kind, name, bytes)?;
     let clock = Clock::market()?;
     let at = clock.now()?;
     let tx = db.write_tx()?;
-    let summary = match kind {
-        Kind::Phases => catalogue::phases(&tx, &table)?,
-        Kind::Tills => catalogue::tills(&tx, &table)?,
-        Kind::Exhibitors => catalogue::exhibitors(&tx, &table)?,
-        Kind::Products => catalogue::products(&tx, &table)?,
-        Kind::Sales => sales::sales(&tx, &table, &clock, actor)?,
+    let mut summary = ImportSummary::new(kind, name, table.source.clone(), dry);
+    let applied = apply(&tx, kind, &table, &clock, actor, &mut summary.counts).and_then(|()| {
+        summary.rows = table.rows.len();
+        if kind == Kind::Sales {
+            summary.tickets = summary.counts.added;
+        }
+        journal_import(&tx, &at, actor, &summary, bytes)
+    });
+    let error = match applied {
+        Ok(()) if !dry => {
+            tx.commit()?;
+            None
+        }
+        Ok(()) => None,
+        Err(e) => Some(e),
     };
+    // Dropping the transaction without commit rolls it back.
+    Ok(Outcome { summary, error })
+}
+
+fn apply(
+    conn: &Connection,
+    kind: Kind,
+    table: &reader::Table,
+    clock: &Clock,
+    actor: &str,
+    counts: &mut Counts,
+) -> Result<()> {
+    let chain = crate::storage::identity::own_chain(conn)?;
+    let orphans_before = orphans::find(conn, kind)?;
+    match kind {
+        Kind::Phases => catalogue::phases(conn, table, counts),
+        Kind::Tills => catalogue::tills(conn, table, counts),
+        Kind::Exhibitors => catalogue::exhibitors(conn, table, counts),
+        Kind::Products => products::products(conn, table, counts),
+        Kind::Sales => sales::sales(conn, table, clock, &chain, actor, counts),
+    }?;
+    orphans::refuse_new(conn, kind, &orphans_before)
+}
+
+fn journal_import(
+    conn: &Connection,
+    at: &crate::storage::LocalTime,
+    actor: &str,
+    s: &ImportSummary,
+    bytes: &[u8],
+) -> Result<()> {
+    let c = &s.counts;
     let detail = format!(
-        "{} {name} ; {} lignes ; sha256 {}",
-        kind.as_str(),
-        summary.rows,
+        "{} {} ; {} lignes ; {} ajoutés, {} modifiés, {} inchangés ; sha256 {}",
+        s.kind.as_str(),
+        s.file,
+        s.rows,
+        c.added,
+        c.updated,
+        c.unchanged,
         crate::domain::canonical::sha256_hex(bytes)
     );
     journal::append(
-        &tx,
-        &at,
+        conn,
+        at,
         &NewEntry {
-            chain: ORG_CHAIN,
+            chain: &crate::storage::identity::own_chain(conn)?,
             kind: "import",
             actor,
-            subject: name,
+            subject: &s.file,
             detail: &detail,
             ..Default::default()
         },
     )?;
-    tx.commit()?;
-    Ok(summary)
+    Ok(())
 }

@@ -1,11 +1,14 @@
-//! A CSV file read whole, with positions, and the error type that names file:line:column.
+//! A table read whole from a CSV file or a spreadsheet sheet, with positions, and the error type that names
+//! `file:line:column` (CSV) or `file:sheet!cell` (spreadsheet).
 use std::fmt;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Issue {
+    /// 1-based line of the file (CSV) or row of the sheet; 0 when the whole file is at fault.
     pub line: u64,
     /// 1-based column; 0 when the whole line is at fault.
     pub column: usize,
+    /// The column's header name, when one column is at fault.
     pub field: String,
     pub message: String,
 }
@@ -14,7 +17,47 @@ pub struct Issue {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ImportError {
     pub file: String,
+    /// Set for spreadsheets: positions are then cells of this sheet.
+    pub sheet: Option<String>,
     pub issues: Vec<Issue>,
+}
+
+impl ImportError {
+    pub fn one(file: &str, sheet: Option<&str>, line: u64, column: usize, message: String) -> Self {
+        ImportError {
+            file: file.into(),
+            sheet: sheet.map(str::to_string),
+            issues: vec![Issue {
+                line,
+                column,
+                field: String::new(),
+                message,
+            }],
+        }
+    }
+
+    /// Where an issue is, as a spreadsheet or an editor shows it.
+    pub fn position(&self, is: &Issue) -> String {
+        match (&self.sheet, is.line, is.column) {
+            (_, 0, _) => self.file.clone(),
+            (Some(s), l, 0) => format!("{}:{s}, ligne {l}", self.file),
+            (Some(s), l, c) => format!("{}:{s}!{}{l}", self.file, column_letters(c)),
+            (None, l, 0) => format!("{}:{l}", self.file),
+            (None, l, c) => format!("{}:{l}:{c}", self.file),
+        }
+    }
+}
+
+/// `1` → `A`, `27` → `AA`.
+pub fn column_letters(mut c: usize) -> String {
+    let mut out = Vec::new();
+    while c > 0 {
+        let r = (c - 1) % 26;
+        out.push(b'A' + r as u8);
+        c = (c - 1) / 26;
+    }
+    out.reverse();
+    String::from_utf8(out).unwrap_or_default()
 }
 
 impl fmt::Display for ImportError {
@@ -28,11 +71,7 @@ impl fmt::Display for ImportError {
             } else {
                 format!(" ({})", is.field)
             };
-            write!(
-                f,
-                "{}:{}:{}{} : {}",
-                self.file, is.line, is.column, field, is.message
-            )?;
+            write!(f, "{}{} : {}", self.position(is), field, is.message)?;
         }
         if self.issues.len() > 1 {
             write!(
@@ -50,106 +89,128 @@ impl fmt::Display for ImportError {
 impl std::error::Error for ImportError {}
 
 pub struct Row {
+    /// Line of the file where the record starts (CSV), or row of the sheet.
     pub line: u64,
-    fields: Vec<String>,
+    pub(super) fields: Vec<String>,
+    /// Lines where each field starts, kept only for records that span several lines.
+    pub(super) field_lines: Vec<u64>,
+    /// Which fields came from number cells (spreadsheets): leading zeros were lost there.
+    pub(super) numeric: Vec<bool>,
+}
+
+impl Row {
+    pub(super) fn new(line: u64, fields: Vec<String>) -> Row {
+        Row {
+            line,
+            fields,
+            field_lines: Vec::new(),
+            numeric: Vec::new(),
+        }
+    }
+
+    fn line_of(&self, index: usize) -> u64 {
+        self.field_lines.get(index).copied().unwrap_or(self.line)
+    }
+}
+
+/// Where a table came from, said in the summary.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Source {
+    Csv { separator: u8 },
+    Sheet { format: &'static str, name: String },
+}
+
+impl fmt::Display for Source {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Source::Csv { separator: b'\t' } => write!(f, "CSV, séparateur tabulation"),
+            Source::Csv { separator } => write!(f, "CSV, séparateur « {} »", *separator as char),
+            Source::Sheet { format, name } => write!(f, "{format}, feuille « {name} »"),
+        }
+    }
 }
 
 pub struct Table {
     pub file: String,
-    headers: Vec<String>,
+    pub source: Source,
+    /// Header names, lower case.
+    pub(super) headers: Vec<String>,
+    /// Sheet column of the first field, minus one (0 for CSV).
+    pub(super) col_offset: usize,
     pub rows: Vec<Row>,
 }
 
 /// Errors collected while checking rows; more than this many and the rest are not worth reading.
-const MAX_ISSUES: usize = 20;
+pub const MAX_ISSUES: usize = 20;
 
 impl Table {
-    pub fn parse(file: &str, bytes: &[u8]) -> Result<Table, ImportError> {
-        let fail = |line, message: String| ImportError {
-            file: file.into(),
-            issues: vec![Issue {
-                line,
-                column: 0,
-                field: String::new(),
-                message,
-            }],
-        };
-        let text = std::str::from_utf8(bytes)
-            .map_err(|e| fail(1, format!("le fichier n'est pas en UTF-8 ({e})")))?;
-        let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-        let mut rdr = csv::ReaderBuilder::new()
-            .has_headers(true)
-            .flexible(true)
-            .from_reader(text.as_bytes());
-        let headers: Vec<String> = rdr
-            .headers()
-            .map_err(|e| fail(1, format!("en-tête illisible ({e})")))?
-            .iter()
-            .map(|h| h.trim().to_string())
-            .collect();
-        let mut rows = Vec::new();
-        for rec in rdr.records() {
-            let rec = rec.map_err(|e| {
-                let line = e.position().map(|p| p.line()).unwrap_or(0);
-                fail(line, format!("ligne CSV illisible ({e})"))
-            })?;
-            let line = rec.position().map(|p| p.line()).unwrap_or(0);
-            if rec.iter().all(|f| f.trim().is_empty()) {
-                continue;
-            }
-            if rec.len() != headers.len() {
-                return Err(fail(
-                    line,
-                    format!("{} champs au lieu de {}", rec.len(), headers.len()),
-                ));
-            }
-            rows.push(Row {
-                line,
-                fields: rec.iter().map(|f| f.trim().to_string()).collect(),
-            });
+    pub fn sheet(&self) -> Option<&str> {
+        match &self.source {
+            Source::Sheet { name, .. } => Some(name),
+            Source::Csv { .. } => None,
         }
-        Ok(Table {
-            file: file.into(),
-            headers,
-            rows,
-        })
     }
 
-    /// Checks the contract's header: required columns present, each once; extra columns are allowed.
+    pub fn error(&self, issues: Vec<Issue>) -> ImportError {
+        ImportError {
+            file: self.file.clone(),
+            sheet: self.sheet().map(str::to_string),
+            issues,
+        }
+    }
+
+    /// Checks the contract's header: required columns present; extra columns are allowed. All missing columns
+    /// are named in one error, with the likely cause when the header was cut by the wrong separator.
     pub fn require(&self, required: &[&str]) -> Result<(), ImportError> {
-        let mut issues = Vec::new();
-        for name in required {
-            match self.headers.iter().filter(|h| h == name).count() {
-                1 => {}
-                0 => issues.push(Issue {
-                    line: 1,
-                    column: 0,
-                    field: (*name).into(),
-                    message: format!(
-                        "colonne « {name} » absente de l'en-tête (attendu : {})",
-                        required.join(",")
-                    ),
-                }),
-                _ => issues.push(Issue {
-                    line: 1,
-                    column: 0,
-                    field: (*name).into(),
-                    message: "colonne en double".into(),
-                }),
-            }
+        let missing: Vec<&str> = required
+            .iter()
+            .copied()
+            .filter(|name| self.column(name).is_none())
+            .collect();
+        if missing.is_empty() {
+            return Ok(());
         }
-        if issues.is_empty() {
-            Ok(())
-        } else {
-            Err(ImportError {
-                file: self.file.clone(),
-                issues,
-            })
-        }
+        let found = self.headers.join(",");
+        let message = match self.wrong_separator() {
+            Some(sep) => format!(
+                "l'en-tête « {found} » n'a été lu que comme {} colonne(s) : le fichier semble séparé par « {sep} » \
+                 (attendu : {})",
+                self.headers.len(),
+                required.join(",")
+            ),
+            None => format!(
+                "colonne(s) absente(s) de l'en-tête : {} (attendu : {} ; trouvé : {found})",
+                missing.join(", "),
+                required.join(",")
+            ),
+        };
+        Err(self.error(vec![Issue {
+            line: 1,
+            column: 0,
+            field: String::new(),
+            message,
+        }]))
+    }
+
+    /// A separator other than the detected one that the header holds.
+    fn wrong_separator(&self) -> Option<char> {
+        let Source::Csv { separator } = self.source else {
+            return None;
+        };
+        [',', ';', '\t', '|']
+            .into_iter()
+            .filter(|c| *c as u8 != separator)
+            .find(|c| self.headers.iter().any(|h| h.contains(*c)))
+            .map(|c| if c == '\t' { '⇥' } else { c })
     }
 
     pub fn column(&self, name: &str) -> Option<usize> {
         self.headers.iter().position(|h| h == name)
+    }
+
+    /// The 1-based column as the file or sheet numbers it; 0 when the column is absent.
+    pub fn column_number(&self, name: &str) -> usize {
+        self.column(name).map_or(0, |i| i + 1 + self.col_offset)
     }
 }
 
@@ -169,8 +230,17 @@ impl<'a> Cursor<'a> {
     pub fn get(&self, name: &str) -> &'a str {
         self.table
             .column(name)
-            .map(|i| self.row.fields[i].as_str())
+            .and_then(|i| self.row.fields.get(i))
+            .map(|s| s.as_str())
             .unwrap_or("")
+    }
+
+    /// Whether the field was a number cell of a spreadsheet.
+    pub fn is_number(&self, name: &str) -> bool {
+        self.table
+            .column(name)
+            .and_then(|i| self.row.numeric.get(i).copied())
+            .unwrap_or(false)
     }
 
     pub fn opt(&self, name: &str) -> Option<String> {
@@ -178,11 +248,14 @@ impl<'a> Cursor<'a> {
     }
 
     pub fn issue(&mut self, name: &str, message: impl Into<String>) {
-        let column = self.table.column(name).map(|i| i + 1).unwrap_or(0);
+        let line = self
+            .table
+            .column(name)
+            .map_or(self.row.line, |i| self.row.line_of(i));
         if self.issues.len() < MAX_ISSUES {
             self.issues.push(Issue {
-                line: self.row.line,
-                column,
+                line,
+                column: self.table.column_number(name),
                 field: name.into(),
                 message: message.into(),
             });
@@ -217,14 +290,18 @@ pub fn finish(table: &Table, issues: Vec<Issue>) -> Result<(), ImportError> {
     if issues.is_empty() {
         Ok(())
     } else {
-        Err(ImportError {
-            file: table.file.clone(),
-            issues,
-        })
+        Err(table.error(issues))
     }
 }
 
-/// One issue, for errors found while applying (database rules).
+/// Lines named by issues: the rows refused.
+pub fn refused_lines(issues: &[Issue]) -> usize {
+    let lines: std::collections::BTreeSet<u64> = issues.iter().map(|i| i.line).collect();
+    lines.len()
+}
+
+/// One issue, for errors found while applying (database rules). The column is that of `field` when the table
+/// has it, `column` otherwise.
 pub fn single(
     table: &Table,
     line: u64,
@@ -232,13 +309,32 @@ pub fn single(
     field: &str,
     message: String,
 ) -> ImportError {
-    ImportError {
-        file: table.file.clone(),
-        issues: vec![Issue {
-            line,
-            column,
-            field: field.into(),
-            message,
-        }],
+    let column = match table.column_number(field) {
+        0 => column,
+        c => c,
+    };
+    table.error(vec![Issue {
+        line,
+        column,
+        field: field.into(),
+        message,
+    }])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cells_are_named_like_spreadsheets() {
+        assert_eq!(column_letters(1), "A");
+        assert_eq!(column_letters(7), "G");
+        assert_eq!(column_letters(26), "Z");
+        assert_eq!(column_letters(27), "AA");
+        assert_eq!(column_letters(703), "AAA");
+        let e = ImportError::one("p.xlsx", Some("Produits"), 12, 7, "x".into());
+        assert_eq!(e.position(&e.issues[0]), "p.xlsx:Produits!G12");
+        let e = ImportError::one("p.csv", None, 3, 0, "x".into());
+        assert_eq!(e.position(&e.issues[0]), "p.csv:3");
     }
 }

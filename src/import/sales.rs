@@ -1,12 +1,14 @@
-//! Paper sales written during an outage: one ticket per ticket_ref, numbered in the named till's series in
-//! file order, flagged manual, its reference kept so that a file imported twice never doubles sales.
-use super::ImportSummary;
-use super::reader::{Cursor, Table, finish, single};
-use crate::domain::money::{parse_amount, parse_quantity};
+//! Paper sales written during an outage: one ticket per ticket_ref, numbered in file order in the series of the
+//! database that imports them (one writer per chain), collected by the till the file names, flagged manual, its
+//! reference kept so that a file imported twice never doubles sales.
+use super::reader::{Cursor, Table, finish, refused_lines, single};
+use super::summary::Counts;
+use crate::domain::bounds;
+use crate::domain::labels;
+use crate::domain::parse::{amount, parse_datetime, quantity};
 use crate::domain::sale::build_sale;
 use crate::domain::{LineDraft, PaymentDraft, PaymentMethod, Product, TicketKind};
-use crate::storage::clock::parse_local;
-use crate::storage::tickets::{SaleContext, insert_ticket};
+use crate::storage::tickets::{SaleContext, insert_ticket_on};
 use crate::storage::{Clock, catalogue as store};
 use anyhow::Result;
 use rusqlite::{Connection, OptionalExtension};
@@ -31,7 +33,14 @@ struct PaperTicket {
     lines: Vec<LineDraft>,
 }
 
-pub fn sales(conn: &Connection, t: &Table, clock: &Clock, actor: &str) -> Result<ImportSummary> {
+pub fn sales(
+    conn: &Connection,
+    t: &Table,
+    clock: &Clock,
+    chain: &str,
+    actor: &str,
+    counts: &mut Counts,
+) -> Result<()> {
     t.require(COLUMNS)?;
     let products: HashMap<String, Product> = store::products(conn)?
         .into_iter()
@@ -41,9 +50,11 @@ pub fn sales(conn: &Connection, t: &Table, clock: &Clock, actor: &str) -> Result
     let mut issues = Vec::new();
     let mut tickets: Vec<PaperTicket> = Vec::new();
     let mut index: HashMap<(String, String), usize> = HashMap::new();
+    let now = clock.now()?;
     for row in &t.rows {
         let mut c = Cursor::new(t, row, &mut issues);
-        let Some((reference, datetime, till, method, line)) = read_row(&mut c, &products, &tills)
+        let Some((reference, datetime, till, method, line)) =
+            read_row(&mut c, &products, &tills, &now)
         else {
             continue;
         };
@@ -74,14 +85,13 @@ pub fn sales(conn: &Connection, t: &Table, clock: &Clock, actor: &str) -> Result
             }
         }
     }
+    counts.refused = refused_lines(&issues);
+    counts.added = tickets.len();
     finish(t, issues)?;
     for tk in &tickets {
-        commit_paper_ticket(conn, t, clock, actor, tk)?;
+        commit_paper_ticket(conn, t, clock, chain, actor, tk)?;
     }
-    Ok(ImportSummary {
-        rows: t.rows.len(),
-        tickets: tickets.len(),
-    })
+    Ok(())
 }
 
 type RowParts = (
@@ -96,9 +106,19 @@ fn read_row(
     c: &mut Cursor,
     products: &HashMap<String, Product>,
     tills: &[String],
+    now: &crate::storage::LocalTime,
 ) -> Option<RowParts> {
     let reference = c.required("ticket_ref");
-    let datetime = c.parse("datetime", |s| parse_local(s).map_err(|e| e.to_string()));
+    let datetime = c.parse("datetime", |s| {
+        let at = parse_datetime(s)?;
+        if at > now.local {
+            return Err(format!(
+                "vente datée du {s}, dans le futur (il est {}) : vérifiez la date",
+                now.local.strftime("%d/%m/%Y %H:%M")
+            ));
+        }
+        Ok(at)
+    });
     let till = c.parse("till", |s| {
         tills
             .iter()
@@ -112,15 +132,19 @@ fn read_row(
             .cloned()
             .ok_or(format!("produit « {s} » inconnu"))
     });
-    let quantity = c.parse("quantity", |s| parse_quantity(s).map_err(|e| e.to_string()));
+    let quantity = c.parse("quantity", |s| {
+        let q = quantity(s)?;
+        bounds::check_quantity(q).map(|_| q)
+    });
     let unit_price = c.parse("unit_price", |s| {
         if s.is_empty() {
             Ok(None)
         } else {
-            parse_amount(s).map(Some).map_err(|e| e.to_string())
+            let p = amount(s)?;
+            bounds::check_amount("prix unitaire", p).map(|_| Some(p))
         }
     });
-    let method = c.parse("payment_method", |s| s.parse::<PaymentMethod>());
+    let method = c.parse("payment_method", labels::payment_method);
     let (product, quantity) = (product?, quantity?);
     if !product.unit.allows_fraction() && quantity.fract() != rust_decimal::Decimal::ZERO {
         c.issue(
@@ -150,6 +174,7 @@ fn commit_paper_ticket(
     conn: &Connection,
     t: &Table,
     clock: &Clock,
+    chain: &str,
     actor: &str,
     tk: &PaperTicket,
 ) -> Result<()> {
@@ -182,7 +207,7 @@ fn commit_paper_ticket(
         ticket_ref: Some(tk.reference.clone()),
         approver: None,
     };
-    insert_ticket(conn, &ctx, &settled, TicketKind::Sale, None)
+    insert_ticket_on(conn, chain, &ctx, &settled, TicketKind::Sale, None)
         .map_err(|e| fail(0, "", format!("ticket {} : {e}", tk.reference)))?;
     Ok(())
 }

@@ -2,6 +2,10 @@
 //! spreadsheet sums columns itself, and a totals row would be read back
 //! as one more exhibitor).
 //!
+//! A text field (code, name, label) that starts with `=`, `+`, `-`, `@`, tab or CR is written
+//! with a leading apostrophe, so that a spreadsheet shows it as text and never evaluates it
+//! (`=HYPERLINK(…)` in an exhibitor's name stays a name). Numbers are never touched.
+//!
 //! Headers:
 //! - settlement (contract): [`SETTLEMENT_HEADER`], one row per exhibitor,
 //!   ordered by code.
@@ -78,6 +82,20 @@ fn finish(w: ::csv::Writer<Vec<u8>>) -> Result<Vec<u8>> {
         .map_err(|e| ::csv::Error::from(e.into_error()).into())
 }
 
+/// Would a spreadsheet read this text as the start of a formula?
+pub(crate) fn starts_formula(s: &str) -> bool {
+    s.starts_with(['=', '+', '-', '@', '\t', '\r'])
+}
+
+/// A text field, neutralised if a spreadsheet would evaluate it.
+fn t(s: &str) -> String {
+    if starts_formula(s) {
+        format!("'{s}")
+    } else {
+        s.to_string()
+    }
+}
+
 /// `money` in machine format.
 fn m(d: Decimal) -> String {
     fmt_machine(d)
@@ -89,8 +107,8 @@ pub(crate) fn settlement(r: &SettlementReport) -> Result<Vec<u8>> {
     for row in &r.rows {
         let mut rec = vec![
             row.phase.to_string(),
-            row.exhibitor_code.clone(),
-            row.exhibitor_name.clone(),
+            t(&row.exhibitor_code),
+            t(&row.exhibitor_name),
         ];
         rec.push(row.tickets.to_string());
         rec.extend(
@@ -118,13 +136,13 @@ pub(crate) fn settlement(r: &SettlementReport) -> Result<Vec<u8>> {
 pub(crate) fn day(r: &DayReport) -> Result<Vec<u8>> {
     let mut w = writer();
     w.write_record(DAY_HEADER)?;
-    let till = r.till.clone().unwrap_or_default();
+    let till = t(r.till.as_deref().unwrap_or_default());
     for d in &r.rows {
         let mut rec = vec![
             r.date.clone(),
             till.clone(),
-            d.exhibitor_code.clone(),
-            d.exhibitor_name.clone(),
+            t(&d.exhibitor_code),
+            t(&d.exhibitor_name),
         ];
         rec.push(d.tickets.to_string());
         rec.extend([d.gross, d.refunds, d.net, d.cash, d.card, d.mobile, d.other].map(m));
@@ -154,16 +172,16 @@ impl Fact {
         [
             phase.to_string(),
             self.section.to_string(),
-            self.key,
-            self.label,
-            self.label_ar,
-            self.exhibitor_code,
+            t(&self.key),
+            t(&self.label),
+            t(&self.label_ar),
+            t(&self.exhibitor_code),
             num(self.exhibitors),
             num(self.tickets),
             self.quantity
                 .map(|q| q.normalize().to_string())
                 .unwrap_or_default(),
-            self.unit,
+            t(&self.unit),
             self.net.map(m).unwrap_or_default(),
         ]
     }
@@ -229,4 +247,38 @@ pub(crate) fn phase_totals(p: &PhaseTotals) -> Result<Vec<u8>> {
         w.write_record(fact.record(p.phase.number))?;
     }
     finish(w)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::report::sample;
+
+    #[test]
+    fn formula_text_is_neutralised_numbers_are_not() {
+        let mut r = sample::settlement();
+        let names = [
+            "=HYPERLINK(\"http://x\",\"clic\")",
+            "+cmd|' /C calc'!A0",
+            "@SUM(A1)",
+            "-2+3",
+            "\tx",
+            "\rx",
+        ];
+        for (row, name) in r.rows.iter_mut().zip(names) {
+            row.figures.exhibitor_name = name.to_string();
+        }
+        let out = String::from_utf8(settlement(&r).unwrap()).unwrap();
+        let mut read = ::csv::Reader::from_reader(out.as_bytes());
+        let rows: Vec<::csv::StringRecord> = read.records().map(|x| x.unwrap()).collect();
+        for (rec, name) in rows.iter().zip(names) {
+            assert_eq!(&rec[2], format!("'{name}"));
+        }
+        assert!(
+            rows.iter().all(|rec| !rec[15].starts_with('\'')),
+            "numbers untouched"
+        );
+        assert_eq!(t("Coopérative Tighanimine"), "Coopérative Tighanimine");
+        assert_eq!(t("E017"), "E017");
+    }
 }

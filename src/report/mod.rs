@@ -93,6 +93,24 @@ pub enum ReportError {
 
 pub type Result<T> = std::result::Result<T, ReportError>;
 
+impl Format {
+    /// The parts of a settlement this format prints: CSV only the figures, text also the witness, XLSX and
+    /// PDF everything (their statements carry each exhibitor's days).
+    pub fn settlement_parts(self) -> SettlementParts {
+        match self {
+            Format::Csv => SettlementParts {
+                daily: false,
+                stamp: false,
+            },
+            Format::Text => SettlementParts {
+                daily: false,
+                stamp: true,
+            },
+            Format::Xlsx | Format::Pdf => SettlementParts::ALL,
+        }
+    }
+}
+
 /// The settlement of a phase in the given format.
 pub fn render_settlement(report: &SettlementReport, format: Format) -> Result<Vec<u8>> {
     match format {
@@ -133,6 +151,31 @@ mod tests {
             assert_eq!(f.to_string().parse::<Format>().unwrap(), f);
         }
         assert_eq!(" PDF ".parse::<Format>().unwrap(), Format::Pdf);
+    }
+
+    /// A format's output is the same whether or not the parts it does not print were computed.
+    #[test]
+    fn settlement_parts_cover_what_each_format_prints() {
+        let full = sample::settlement();
+        assert!(!full.daily.is_empty() && !full.chain_head.is_empty());
+        for f in [Format::Text, Format::Csv, Format::Xlsx, Format::Pdf] {
+            let parts = f.settlement_parts();
+            let mut only = full.clone();
+            if !parts.daily {
+                only.daily.clear();
+            }
+            if !parts.stamp {
+                only.chain_head.clear();
+                only.generated_at.clear();
+            }
+            assert_eq!(
+                render_settlement(&only, f).unwrap(),
+                render_settlement(&full, f).unwrap(),
+                "{f} prints a part it says it does not need"
+            );
+        }
+        assert!(!Format::Csv.settlement_parts().daily);
+        assert!(!Format::Text.settlement_parts().daily);
     }
 
     #[test]

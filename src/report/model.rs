@@ -117,6 +117,23 @@ impl DailyRow {
     }
 }
 
+/// What a settlement output prints besides the per-exhibitor figures. The storage layer computes only the
+/// parts asked for and leaves the others empty.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SettlementParts {
+    /// The per-day breakdown of each exhibitor (`SettlementReport::daily`).
+    pub daily: bool,
+    /// The journal witness and edition time (`chain_head`, `generated_at`).
+    pub stamp: bool,
+}
+
+impl SettlementParts {
+    pub const ALL: SettlementParts = SettlementParts {
+        daily: true,
+        stamp: true,
+    };
+}
+
 /// Everything a settlement output shows.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SettlementReport {

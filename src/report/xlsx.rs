@@ -42,6 +42,8 @@ struct Formats {
     rate: XFormat,
     qty: XFormat,
     date: XFormat,
+    // A text that a spreadsheet would take for a formula stays text, even when the cell is edited.
+    quoted: XFormat,
 }
 
 impl Formats {
@@ -57,6 +59,7 @@ impl Formats {
             rate: XFormat::new().set_num_format("0.0%"),
             qty: XFormat::new().set_num_format("#,##0.###"),
             date: XFormat::new().set_num_format("dd/mm/yyyy"),
+            quoted: XFormat::new().set_quote_prefix(),
         }
     }
 }
@@ -76,6 +79,9 @@ fn workbook(generated_at: &str, title: &str) -> Result<Workbook> {
 
 fn write_cell(ws: &mut Worksheet, f: &Formats, row: u32, col: u16, cell: &Cell) -> Result<()> {
     match cell {
+        Cell::Text(s) if super::csv::starts_formula(s) => {
+            ws.write_string_with_format(row, col, s, &f.quoted)?
+        }
         Cell::Text(s) => ws.write_string(row, col, s)?,
         Cell::Count(n) => ws.write_number_with_format(row, col, *n as f64, &f.count)?,
         Cell::Money(d) => ws.write_with_format(row, col, *d, &f.money)?,

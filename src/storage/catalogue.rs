@@ -1,4 +1,5 @@
 //! Reference data in SQLite: market, phases, tills, exhibitors, products.
+use crate::domain::labels::{kind_code, sector_code};
 use crate::domain::money::{from_centimes, to_centimes};
 use crate::domain::{Collector, Exhibitor, Market, Phase, Product, Till};
 use anyhow::{Context, Result, anyhow, bail};
@@ -169,13 +170,17 @@ pub fn exhibitors(conn: &Connection) -> Result<Vec<Exhibitor>> {
         Ok(Exhibitor {
             code: r.get(0)?,
             name: r.get(1)?,
-            kind: r.get(2)?,
+            // Databases written before kinds had codes may hold `coopérative`: read as the code.
+            kind: kind_code(&r.get::<_, String>(2)?),
             ice: r.get(3)?,
             phone: r.get(4)?,
             commission_rate: r.get::<_, String>(5)?.parse().unwrap_or(Decimal::ZERO),
             stall_fee: from_centimes(r.get(6)?),
             province: r.get(7)?,
-            sector: r.get(8)?,
+            sector: r
+                .get::<_, Option<String>>(8)?
+                .map(|s| sector_code(&s))
+                .filter(|s| !s.is_empty()),
             women_led: r.get(9)?,
             phases: r
                 .get::<_, Option<String>>(10)?

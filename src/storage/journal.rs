@@ -33,6 +33,9 @@ pub struct Entry {
     pub grand_total: i64,
     pub prev_hash: String,
     pub hash: String,
+    /// Ed25519 signature of `hash` by the database that writes this chain (empty before keys existed).
+    #[serde(default)]
+    pub signature: String,
 }
 
 impl Entry {
@@ -98,9 +101,21 @@ pub fn append(conn: &Connection, at: &LocalTime, e: &NewEntry) -> Result<Entry> 
         grand_total,
         prev_hash,
         hash: String::new(),
+        signature: String::new(),
     };
     entry.hash = entry_hash(&entry.fields());
+    if !super::keys::has_own_key(conn)? {
+        super::keys::new_own_key(conn, e.chain, at)?;
+    }
+    entry.signature = super::keys::sign(conn, e.chain, &entry.hash)?;
     insert(conn, &entry)?;
+    super::heads::note_append(
+        conn,
+        &market_uuid(conn)?,
+        &entry.chain,
+        entry.seq,
+        &entry.hash,
+    );
     Ok(entry)
 }
 
@@ -108,7 +123,7 @@ pub fn append(conn: &Connection, at: &LocalTime, e: &NewEntry) -> Result<Entry> 
 pub fn insert(conn: &Connection, e: &Entry) -> Result<()> {
     conn.prepare_cached(
         "INSERT INTO journal (chain, seq, at_utc, utc_offset, kind, actor, approver, subject, detail, amount,
-         grand_total, prev_hash, hash) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
+         grand_total, prev_hash, hash, signature) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
     )?
     .execute(params![
         e.chain,
@@ -123,13 +138,14 @@ pub fn insert(conn: &Connection, e: &Entry) -> Result<()> {
         e.amount,
         e.grand_total,
         e.prev_hash,
-        e.hash
+        e.hash,
+        e.signature
     ])?;
     Ok(())
 }
 
 pub const SELECT_ENTRY: &str = "SELECT chain, seq, at_utc, utc_offset, kind, actor, approver, subject, detail, \
-     amount, grand_total, prev_hash, hash FROM journal";
+     amount, grand_total, prev_hash, hash, signature FROM journal";
 
 pub fn from_row(r: &rusqlite::Row) -> rusqlite::Result<Entry> {
     Ok(Entry {
@@ -146,6 +162,7 @@ pub fn from_row(r: &rusqlite::Row) -> rusqlite::Result<Entry> {
         grand_total: r.get(10)?,
         prev_hash: r.get(11)?,
         hash: r.get(12)?,
+        signature: r.get(13)?,
     })
 }
 

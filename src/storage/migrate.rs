@@ -13,6 +13,13 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
         "004_print_jobs",
         include_str!("migrations/004_print_jobs.sql"),
     ),
+    (
+        "005_organiser",
+        include_str!("migrations/005_organiser.sql"),
+    ),
+    ("006_till", include_str!("migrations/006_till.sql")),
+    ("007_files", include_str!("migrations/007_files.sql")),
+    ("008_keys", include_str!("migrations/008_keys.sql")),
 ];
 
 pub fn current_version(conn: &Connection) -> Result<usize> {

@@ -1,21 +1,33 @@
-//! SQLite storage: one writer connection, WAL, synchronous=FULL, a lock file against a second instance.
+//! SQLite storage: one writer connection, WAL, synchronous=FULL, a lock on the database file itself against a
+//! second writer; read-only handles for the commands that only read.
 pub mod backup;
 pub mod catalogue;
 pub mod clock;
+pub mod drafts;
+pub mod heads;
+pub mod identity;
 pub mod journal;
+pub mod keys;
+pub mod late;
 pub mod migrate;
+mod open;
 pub mod people;
 pub mod phases;
+pub mod preflight;
 pub mod print_jobs;
 pub mod reports;
 pub mod settlement;
 pub mod shifts;
 pub mod tickets;
 pub mod verify;
+pub mod witness;
 
 use anyhow::{Context, Result, bail};
+use rusqlite::config::DbConfig;
 use rusqlite::{Connection, OpenFlags};
-use std::fs::{File, OpenOptions};
+use std::fs::File;
+#[cfg(test)]
+use std::fs::OpenOptions;
 use std::path::{Path, PathBuf};
 
 pub use clock::{Clock, LocalTime};
@@ -23,11 +35,16 @@ pub use clock::{Clock, LocalTime};
 /// The chain of journal entries written by the organiser's command line (imports, phase close).
 pub const ORG_CHAIN: &str = "ORG";
 
+/// SQLite header mark of the demo's database ("SoDm"): `demo --fresh` replaces nothing else.
+const DEMO_APPLICATION_ID: i32 = 0x536F_446D;
+
 pub struct Db {
+    // Declared first so that it closes before the lock is let go.
     conn: Connection,
     path: PathBuf,
-    // Held for the life of the database handle: a second instance on the same file is refused.
-    lock: File,
+    // An exclusive flock on the database file itself (not its name: links share it), held for the life of a
+    // writer handle. None for a read-only handle.
+    _lock: Option<File>,
 }
 
 /// A second connection to an open database, for a worker thread (the print queue). It shares the database's
@@ -46,7 +63,8 @@ impl std::ops::Deref for SideConnection {
 }
 
 impl Db {
-    /// Opens an existing database (migrating it if it is older), refusing a missing file.
+    /// Opens an existing database for writing (migrating it if it is older), refusing a missing file, a file
+    /// that is not a souk database, and a database another souk writes.
     pub fn open(path: &Path) -> Result<Db> {
         if !path.exists() {
             bail!(
@@ -54,34 +72,61 @@ impl Db {
                 path.display()
             );
         }
-        Self::open_inner(path, OpenFlags::SQLITE_OPEN_READ_WRITE)
+        let lock = open::lock_existing(path)?;
+        Self::open_inner(path, lock, OpenFlags::SQLITE_OPEN_READ_WRITE)
     }
 
-    /// Creates a new database file; refuses to overwrite one.
+    /// Creates a new database file, readable by its owner only; refuses to overwrite one.
     pub fn create(path: &Path) -> Result<Db> {
-        if path.exists() {
-            bail!(
-                "{} existe déjà : choisissez un autre fichier",
-                path.display()
-            );
-        }
+        let lock = open::create_private(path)?;
         Self::open_inner(
             path,
+            lock,
             OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE,
         )
     }
 
-    fn open_inner(path: &Path, flags: OpenFlags) -> Result<Db> {
-        let lock = take_lock(path)?;
-        let conn = Connection::open_with_flags(path, flags | OpenFlags::SQLITE_OPEN_NO_MUTEX)
+    /// Opens for reading only: nothing is written to the file (no schema, no lock), so it works on a full disk,
+    /// a read-only copy and beside a running till. An older schema is migrated through a writer open.
+    pub fn open_read(path: &Path) -> Result<Db> {
+        if !path.exists() {
+            bail!("base de données introuvable : {}", path.display());
+        }
+        let conn = open::read_only(path)?;
+        match open::schema_state(&conn, path)? {
+            open::Schema::Empty => bail!(
+                "{} n'est pas une base de données souk (elle est vide) : rien n'y a été écrit ; vérifiez --db \
+                 ou la configuration",
+                path.display()
+            ),
+            open::Schema::Current => Ok(Db {
+                conn,
+                path: path.to_path_buf(),
+                _lock: None,
+            }),
+            open::Schema::Older => {
+                drop(conn);
+                Self::open(path)
+            }
+        }
+    }
+
+    fn open_inner(path: &Path, lock: File, flags: OpenFlags) -> Result<Db> {
+        // Read before SQLite opens the file: a previous writer that did not close cleanly left its WAL behind.
+        let unclean = open::wal_has_content(path);
+        let mut conn = Connection::open_with_flags(path, flags | OpenFlags::SQLITE_OPEN_NO_MUTEX)
             .with_context(|| format!("ouverture de {}", path.display()))?;
+        open::schema_state(&conn, path)?;
         configure(&conn)?;
+        heads::install(&mut conn)?;
         let db = Db {
             conn,
             path: path.to_path_buf(),
-            lock,
+            _lock: Some(lock),
         };
-        db.quick_check()?;
+        if unclean {
+            db.quick_check()?;
+        }
         migrate::migrate(&db.conn)?;
         Ok(db)
     }
@@ -90,9 +135,19 @@ impl Db {
         &self.path
     }
 
+    /// True for a handle from [`Db::open_read`].
+    pub fn is_read_only(&self) -> bool {
+        self._lock.is_none()
+    }
+
     /// Another connection with the same pragmas, holding a share of the lock (see [`SideConnection`]).
     pub fn side_connection(&self) -> Result<SideConnection> {
-        let lock = self.lock.try_clone().context("verrou de la base")?;
+        let lock = self
+            ._lock
+            .as_ref()
+            .context("base ouverte en lecture seule : pas de connexion d'écriture")?
+            .try_clone()
+            .context("verrou de la base")?;
         let conn = Connection::open_with_flags(
             &self.path,
             OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
@@ -111,7 +166,8 @@ impl Db {
         &mut self.conn
     }
 
-    fn quick_check(&self) -> Result<()> {
+    /// SQLite's structural check of the whole file: after an unclean exit, and before a copy or a close.
+    pub fn quick_check(&self) -> Result<()> {
         let verdict: String = self
             .conn
             .query_row("PRAGMA quick_check", [], |r| r.get(0))?;
@@ -122,6 +178,33 @@ impl Db {
             );
         }
         Ok(())
+    }
+
+    /// Closes the connection and hands back the writer's lock, still held: the caller replaces the file under it.
+    pub fn into_lock(self) -> Option<File> {
+        let Db { conn, _lock, .. } = self;
+        drop(conn);
+        _lock
+    }
+
+    /// Marks this database as the demo's own (in SQLite's header: copies keep it).
+    pub fn mark_demo(&self) -> Result<()> {
+        self.conn
+            .pragma_update(None, "application_id", DEMO_APPLICATION_ID)?;
+        Ok(())
+    }
+
+    /// Some(true) for the demo's mark, Some(false) for another program's mark, None for no mark (made before
+    /// the mark existed, or any other souk database).
+    pub fn demo_mark(&self) -> Result<Option<bool>> {
+        let id: i32 = self
+            .conn
+            .query_row("PRAGMA application_id", [], |r| r.get(0))?;
+        Ok(match id {
+            0 => None,
+            DEMO_APPLICATION_ID => Some(true),
+            _ => Some(false),
+        })
     }
 
     /// A write transaction that takes the lock at once (BEGIN IMMEDIATE).
@@ -137,26 +220,61 @@ pub fn configure(conn: &Connection) -> Result<()> {
     conn.pragma_update(None, "journal_mode", "WAL")?;
     conn.pragma_update(None, "synchronous", "FULL")?;
     conn.pragma_update(None, "foreign_keys", "ON")?;
+    // One plan per statement whatever its bound values: otherwise SQLite re-plans a statement when a value it
+    // planned with changes, and rusqlite's cache clears bindings on every return, so hot statements were
+    // re-parsed and re-planned on nearly every use.
+    conn.set_db_config(DbConfig::SQLITE_DBCONFIG_ENABLE_QPSG, true)?;
     conn.set_prepared_statement_cache_capacity(64);
     Ok(())
 }
 
-fn take_lock(db_path: &Path) -> Result<File> {
-    let mut name = db_path.as_os_str().to_owned();
-    name.push(".lock");
-    let lock_path = PathBuf::from(name);
-    let file = OpenOptions::new()
-        .create(true)
-        .truncate(false)
-        .write(true)
-        .open(&lock_path)
-        .with_context(|| format!("création du verrou {}", lock_path.display()))?;
-    match file.try_lock() {
-        Ok(()) => Ok(file),
-        Err(std::fs::TryLockError::WouldBlock) => bail!(
-            "{} est déjà ouverte par un autre souk sur ce poste : fermez-le d'abord",
-            db_path.display()
-        ),
-        Err(std::fs::TryLockError::Error(e)) => Err(e).context("verrou de la base"),
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_connection_plans_statements_once() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = Db::create(&dir.path().join("m.db")).unwrap();
+        let qpsg = db
+            .conn()
+            .db_config(DbConfig::SQLITE_DBCONFIG_ENABLE_QPSG)
+            .unwrap();
+        assert!(qpsg, "bound values would re-plan cached statements");
+    }
+
+    use std::io::{Seek, SeekFrom, Write};
+
+    /// A clean open does not read the whole file; after an unclean exit (a WAL left with content) it does.
+    #[test]
+    fn full_check_only_after_an_unclean_exit() {
+        let d = tempfile::tempdir().unwrap();
+        let path = d.path().join("m.db");
+        let db = Db::create(&path).unwrap();
+        let (root, page_size): (i64, i64) = db
+            .conn()
+            .query_row(
+                "SELECT rootpage, (SELECT page_size FROM pragma_page_size) FROM sqlite_master WHERE name = 'exhibitors'",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .unwrap();
+        drop(db);
+        assert!(
+            !open::wal_has_content(&path),
+            "a clean close removes the WAL"
+        );
+        // An invalid page type on a table that opening never reads.
+        let mut f = OpenOptions::new().write(true).open(&path).unwrap();
+        f.seek(SeekFrom::Start(((root - 1) * page_size) as u64))
+            .unwrap();
+        f.write_all(&[0xA5; 8]).unwrap();
+        drop(f);
+        drop(Db::open(&path).expect("a clean open does not check the whole file"));
+        std::fs::write(d.path().join("m.db-wal"), [1u8; 64]).unwrap();
+        let err = Db::open(&path)
+            .err()
+            .expect("checked after an unclean exit");
+        assert!(err.to_string().contains("endommagée"), "{err}");
     }
 }

@@ -37,6 +37,38 @@ pub fn valid_pin(pin: &str) -> Result<()> {
     Ok(())
 }
 
+/// Fewest digits for a role's PIN: those who approve guard more than a sale, and 4 digits fall to a dictionary
+/// of their hash in minutes.
+pub fn min_pin_digits(role: Role) -> usize {
+    if role.can_approve() { 6 } else { 4 }
+}
+
+/// The PIN rules for someone being given `role`.
+pub fn valid_pin_for(role: Role, pin: &str) -> Result<()> {
+    valid_pin(pin)?;
+    let min = min_pin_digits(role);
+    if pin.len() < min {
+        bail!(
+            "le code d'un(e) {} doit avoir au moins {min} chiffres",
+            match role {
+                Role::Cashier => "caissier(ère)",
+                Role::Supervisor => "superviseur",
+                Role::Organiser => "organisateur(rice)",
+            }
+        );
+    }
+    Ok(())
+}
+
+/// True once the market has an organiser: from then on, changes to people need an organiser's PIN.
+pub fn has_organiser(conn: &Connection) -> Result<bool> {
+    Ok(conn.query_row(
+        "SELECT count(*) > 0 FROM people WHERE role = 'organiser'",
+        [],
+        |r| r.get(0),
+    )?)
+}
+
 pub fn add_person(conn: &Connection, name: &str, role: Role, pin: &str) -> Result<i64> {
     valid_pin(pin)?;
     conn.execute(
@@ -95,7 +127,75 @@ pub fn delay_after(failures: u32) -> u64 {
     }
 }
 
+/// Seconds left before `name` may try again, counted from the last failure journalled on `chain`.
+fn still_to_wait(
+    conn: &Connection,
+    chain: &str,
+    name: &str,
+    failed: u32,
+    at: &LocalTime,
+) -> Result<u64> {
+    let delay = delay_after(failed);
+    if delay == 0 {
+        return Ok(0);
+    }
+    let last: Option<String> = conn
+        .query_row(
+            "SELECT at_utc FROM journal WHERE chain = ?1 AND kind = 'pin_failed' AND actor = ?2
+             ORDER BY seq DESC LIMIT 1",
+            params![chain, name],
+            |r| r.get(0),
+        )
+        .optional()?;
+    let parse = |s: &str| s.parse::<jiff::Timestamp>().ok();
+    let (Some(last), Some(now)) = (last.as_deref().and_then(parse), parse(&at.at_utc)) else {
+        return Ok(0);
+    };
+    let elapsed = now.as_second().saturating_sub(last.as_second()).max(0) as u64;
+    Ok(delay.saturating_sub(elapsed))
+}
+
 impl Db {
+    /// Adds or changes a person (role and PIN), journalled on `chain` with who did it: never the PIN or its hash.
+    pub fn set_person(
+        &mut self,
+        chain: &str,
+        name: &str,
+        role: Role,
+        pin: &str,
+        by: &str,
+        at: &LocalTime,
+    ) -> Result<()> {
+        valid_pin_for(role, pin)?;
+        let hash = hash_pin(pin)?;
+        let tx = self.write_tx()?;
+        let existed = person(&tx, name)?.is_some();
+        tx.execute(
+            "INSERT INTO people (name, role, pin_hash) VALUES (?1, ?2, ?3)
+             ON CONFLICT(name) DO UPDATE SET role = excluded.role, pin_hash = excluded.pin_hash, failed_pins = 0, locked = 0",
+            params![name, role.as_str(), hash],
+        )?;
+        let detail = format!(
+            "{} ; rôle {} ; code défini",
+            if existed { "modifiée" } else { "ajoutée" },
+            role.as_str()
+        );
+        journal::append(
+            &tx,
+            at,
+            &NewEntry {
+                chain,
+                kind: "person",
+                actor: by,
+                subject: name,
+                detail: &detail,
+                ..Default::default()
+            },
+        )?;
+        tx.commit()?;
+        Ok(())
+    }
+
     /// Checks a PIN; every failure is journalled on the till's chain, and so is a successful login.
     pub fn check_pin(
         &mut self,
@@ -104,6 +204,33 @@ impl Db {
         pin: &str,
         at: &LocalTime,
         purpose: &str,
+    ) -> Result<PinCheck> {
+        self.check_pin_inner(chain, name, pin, at, purpose, false)
+    }
+
+    /// An organiser's PIN typed on the organiser's own command line: checked and journalled like any other, but
+    /// a lock (set by failures at a till) does not stop it, so that no sequence of failures can leave a market
+    /// with no one able to unlock.
+    pub fn check_organiser_pin(
+        &mut self,
+        chain: &str,
+        name: &str,
+        pin: &str,
+        at: &LocalTime,
+        purpose: &str,
+    ) -> Result<PinCheck> {
+        let is_organiser = person(self.conn(), name)?.is_some_and(|p| p.role == Role::Organiser);
+        self.check_pin_inner(chain, name, pin, at, purpose, is_organiser)
+    }
+
+    fn check_pin_inner(
+        &mut self,
+        chain: &str,
+        name: &str,
+        pin: &str,
+        at: &LocalTime,
+        purpose: &str,
+        past_lock: bool,
     ) -> Result<PinCheck> {
         let tx = self.write_tx()?;
         let row: Option<(String, u32, bool)> = tx
@@ -114,11 +241,27 @@ impl Db {
             )
             .optional()?;
         let (hash, failed, locked) = row.ok_or_else(|| anyhow!("personne inconnue : {name}"))?;
-        if locked {
+        if locked && !past_lock {
             return Ok(PinCheck::Locked);
         }
+        // After SLOW_AFTER failures, a try before the delay is over is not even checked: restarting the till or
+        // switching from login to an approval dialog does not shorten it.
+        let wait = if past_lock {
+            0
+        } else {
+            still_to_wait(&tx, chain, name, failed, at)?
+        };
+        if wait > 0 {
+            return Ok(PinCheck::Wrong {
+                failures: failed,
+                wait_secs: wait,
+            });
+        }
         let outcome = if pin_matches(&hash, pin) {
-            tx.execute("UPDATE people SET failed_pins = 0 WHERE name = ?1", [name])?;
+            tx.execute(
+                "UPDATE people SET failed_pins = 0, locked = 0 WHERE name = ?1",
+                [name],
+            )?;
             journal::append(
                 &tx,
                 at,
@@ -132,7 +275,7 @@ impl Db {
             PinCheck::Ok(person(&tx, name)?.ok_or_else(|| anyhow!("personne inconnue : {name}"))?)
         } else {
             let failures = failed + 1;
-            let lock = failures >= LOCK_AFTER;
+            let lock = locked || failures >= LOCK_AFTER;
             tx.execute(
                 "UPDATE people SET failed_pins = ?2, locked = ?3 WHERE name = ?1",
                 params![name, failures, lock],
@@ -149,7 +292,7 @@ impl Db {
                     ..Default::default()
                 },
             )?;
-            if lock {
+            if lock && !past_lock {
                 PinCheck::Locked
             } else {
                 PinCheck::Wrong {
@@ -199,5 +342,79 @@ impl Db {
         let entry = journal::append(&tx, at, e)?;
         tx.commit()?;
         Ok(entry)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::storage::Clock;
+
+    fn at(secs: i8) -> LocalTime {
+        let day = jiff::civil::date(2025, 8, 7);
+        Clock::market()
+            .unwrap()
+            .at_local(day.at(10, 0, secs, 0))
+            .unwrap()
+    }
+
+    /// An approval dialog gets the login's growing delay, per person, enforced by the database itself.
+    #[test]
+    fn approvals_wait_like_logins_and_a_try_during_the_wait_is_not_checked() {
+        let d = tempfile::tempdir().unwrap();
+        let mut db = Db::create(&d.path().join("m.db")).unwrap();
+        crate::storage::catalogue::insert_market(
+            db.conn(),
+            &crate::demo::market(),
+            "2025-08-06T08:00:00Z",
+        )
+        .unwrap();
+        add_person(db.conn(), "Khadija", Role::Supervisor, "482913").unwrap();
+        for i in 1..SLOW_AFTER {
+            let r = db
+                .check_pin("T01", "Khadija", "000000", &at(0), "approval")
+                .unwrap();
+            assert_eq!(
+                r,
+                PinCheck::Wrong {
+                    failures: i,
+                    wait_secs: 0
+                }
+            );
+        }
+        let r = db
+            .check_pin("T01", "Khadija", "000000", &at(0), "approval")
+            .unwrap();
+        assert_eq!(
+            r,
+            PinCheck::Wrong {
+                failures: SLOW_AFTER,
+                wait_secs: 2
+            }
+        );
+        // The right PIN, too early: refused, not counted, not journalled.
+        let r = db
+            .check_pin("T01", "Khadija", "482913", &at(1), "approval")
+            .unwrap();
+        assert_eq!(
+            r,
+            PinCheck::Wrong {
+                failures: SLOW_AFTER,
+                wait_secs: 1
+            }
+        );
+        let failed: i64 = db
+            .conn()
+            .query_row(
+                "SELECT count(*) FROM journal WHERE kind = 'pin_failed'",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert_eq!(failed, i64::from(SLOW_AFTER));
+        let r = db
+            .check_pin("T01", "Khadija", "482913", &at(2), "approval")
+            .unwrap();
+        assert!(matches!(r, PinCheck::Ok(_)), "{r:?}");
     }
 }

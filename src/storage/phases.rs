@@ -1,6 +1,6 @@
 //! Opening and closing phases. A closed phase is immutable: its settlement and its hash are in the journal.
 use super::journal::{self, NewEntry};
-use super::{Db, LocalTime, ORG_CHAIN, catalogue, settlement};
+use super::{Db, LocalTime, catalogue, settlement};
 use crate::domain::canonical::settlement_hash;
 use anyhow::{Result, anyhow, bail};
 use rusqlite::params;
@@ -16,6 +16,7 @@ pub struct Closed {
 impl Db {
     /// Journals that the organiser opened a phase; a closed phase cannot be reopened.
     pub fn open_phase(&mut self, number: u32, by: &str, at: &LocalTime) -> Result<()> {
+        let chain = super::identity::own_chain(self.conn())?;
         let tx = self.write_tx()?;
         let p = catalogue::phase(&tx, number)?.ok_or_else(|| anyhow!("phase {number} inconnue"))?;
         if p.closed {
@@ -27,7 +28,7 @@ impl Db {
             &tx,
             at,
             &NewEntry {
-                chain: ORG_CHAIN,
+                chain: &chain,
                 kind: "phase_open",
                 actor: by,
                 subject: &subject,
@@ -48,6 +49,19 @@ impl Db {
         approver: &str,
         at: &LocalTime,
     ) -> Result<Closed> {
+        self.close_phase_noting(number, by, approver, at, "")
+    }
+
+    /// Closes a phase; `note` (e.g. the tills a forced close went without) is journalled with it.
+    pub fn close_phase_noting(
+        &mut self,
+        number: u32,
+        by: &str,
+        approver: &str,
+        at: &LocalTime,
+        note: &str,
+    ) -> Result<Closed> {
+        let chain = super::identity::own_chain(self.conn())?;
         let tx = self.write_tx()?;
         let p = catalogue::phase(&tx, number)?.ok_or_else(|| anyhow!("phase {number} inconnue"))?;
         if p.closed {
@@ -60,16 +74,20 @@ impl Db {
             .iter()
             .map(|r| crate::domain::canonical::cents(r.net))
             .sum();
-        let detail = format!(
+        let mut detail = format!(
             "règlement {hash} ; {} exposants ; net {net} ; têtes {witness}",
             rows.len()
         );
+        if !note.is_empty() {
+            detail.push_str(" ; ");
+            detail.push_str(note);
+        }
         let subject = format!("phase {number}");
         journal::append(
             &tx,
             at,
             &NewEntry {
-                chain: ORG_CHAIN,
+                chain: &chain,
                 kind: "phase_close",
                 actor: by,
                 approver,
@@ -91,4 +109,28 @@ impl Db {
             exhibitors: rows.len(),
         })
     }
+}
+
+/// Whether a local date can take sales: in an open phase, in a closed one, or in none.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DayPhase {
+    Open(u32),
+    Closed(u32),
+    Outside,
+}
+
+/// The phase of a local date (`YYYY-MM-DD`), as a till must know it before the first line of a basket.
+pub fn day_phase(conn: &rusqlite::Connection, local_date: &str) -> Result<DayPhase> {
+    use rusqlite::OptionalExtension;
+    let found: Option<(u32, Option<String>)> = conn
+        .prepare_cached(
+            "SELECT number, closed_at FROM phases WHERE starts <= ?1 AND ends >= ?1 ORDER BY number LIMIT 1",
+        )?
+        .query_row([local_date], |r| Ok((r.get(0)?, r.get(1)?)))
+        .optional()?;
+    Ok(match found {
+        None => DayPhase::Outside,
+        Some((n, Some(_))) => DayPhase::Closed(n),
+        Some((n, None)) => DayPhase::Open(n),
+    })
 }

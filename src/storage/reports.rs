@@ -61,12 +61,66 @@ fn row(phase: u32, figures: SettlementFigures) -> SettlementRow {
 }
 
 pub fn settlement_report(conn: &Connection, number: u32) -> Result<SettlementReport> {
+    settlement_report_with(conn, number, SettlementParts::ALL)
+}
+
+/// The settlement with only the parts asked for (the others are left empty, not computed): a CSV needs
+/// neither the per-day breakdown nor the journal witness.
+pub fn settlement_report_with(
+    conn: &Connection,
+    number: u32,
+    parts: SettlementParts,
+) -> Result<SettlementReport> {
     let (phase, frozen) = phase_header(conn, number)?;
     let rows = settlement::settle_phase(conn, number)?
         .into_iter()
         .map(|f| row(number, f))
         .collect();
-    let daily = settlement::phase_days(conn, number)?
+    let daily = if parts.daily {
+        daily_rows(conn, number)?
+    } else {
+        Vec::new()
+    };
+    let (chain_head, generated_at) = if parts.stamp {
+        stamp(conn, &phase, frozen)?
+    } else {
+        (String::new(), String::new())
+    };
+    Ok(SettlementReport {
+        market: market_header(conn)?,
+        phase,
+        rows,
+        daily,
+        chain_head,
+        generated_at,
+    })
+}
+
+fn daily_rows(conn: &Connection, number: u32) -> Result<Vec<DailyRow>> {
+    Ok(settlement::phase_days(conn, number)?
+        .into_iter()
+        .map(|d| DailyRow {
+            date: d.date.clone(),
+            exhibitor_code: d.exhibitor_code.clone(),
+            tickets: d.tickets,
+            net: from_centimes(d.net()),
+            cash: from_centimes(d.by_method[0]),
+            card: from_centimes(d.by_method[1]),
+            mobile: from_centimes(d.by_method[2]),
+            other: from_centimes(d.by_method[3]),
+        })
+        .collect())
+}
+
+/// The complement of a phase: its late tickets, same columns, stall fee 0. Closed, it is reported as stored.
+pub fn complement_report(conn: &Connection, number: u32) -> Result<SettlementReport> {
+    let (mut phase, _) = phase_header(conn, number)?;
+    let c = super::late::current_complement(conn, number)?;
+    phase.name = format!("{} — complément {}", phase.name, c.number);
+    phase.closed_at = c.closed_at.clone();
+    phase.closed_by = c.closed_by.clone();
+    let rows = c.rows.into_iter().map(|f| row(number, f)).collect();
+    let daily = settlement::scope_days(conn, number, settlement::Scope::Complement(c.number))?
         .into_iter()
         .map(|d| DailyRow {
             date: d.date.clone(),
@@ -79,7 +133,13 @@ pub fn settlement_report(conn: &Connection, number: u32) -> Result<SettlementRep
             other: from_centimes(d.by_method[3]),
         })
         .collect();
-    let (chain_head, generated_at) = stamp(conn, &phase, frozen)?;
+    let (chain_head, generated_at) = match &phase.closed_at {
+        Some(at) => (journal::witness(conn)?, at.clone()),
+        None => (
+            journal::witness(conn)?,
+            Clock::market()?.now()?.display_iso(),
+        ),
+    };
     Ok(SettlementReport {
         market: market_header(conn)?,
         phase,
@@ -121,13 +181,21 @@ pub fn day_report(conn: &Connection, date: &str, till: Option<&str>) -> Result<D
 }
 
 pub fn phase_totals(conn: &Connection, number: u32) -> Result<PhaseTotals> {
-    let report = settlement_report(conn, number)?;
+    let report = settlement_report_with(
+        conn,
+        number,
+        SettlementParts {
+            daily: false,
+            stamp: true,
+        },
+    )?;
     let exhibitors: HashMap<String, crate::domain::Exhibitor> = catalogue::exhibitors(conn)?
         .into_iter()
         .map(|e| (e.code.clone(), e))
         .collect();
     let tickets: i64 = conn.query_row(
-        "SELECT COUNT(*) FROM tickets WHERE phase = ?1 AND kind = 'sale'",
+        "SELECT COUNT(*) FROM tickets WHERE phase = ?1 AND kind = 'sale'
+         AND id NOT IN (SELECT ticket_id FROM late_tickets)",
         [number],
         |r| r.get(0),
     )?;
@@ -192,7 +260,7 @@ fn top_products(conn: &Connection, phase: u32, limit: u32) -> Result<Vec<Product
          SUM(CASE WHEN t.kind = 'sale' THEN l.quantity ELSE -l.quantity END),
          SUM(CASE WHEN t.kind = 'sale' THEN l.total ELSE -l.total END) AS net
          FROM ticket_lines l JOIN tickets t ON t.id = l.ticket_id
-         WHERE t.phase = ?1 AND l.product_code IS NOT NULL
+         WHERE t.phase = ?1 AND l.product_code IS NOT NULL AND t.id NOT IN (SELECT ticket_id FROM late_tickets)
          GROUP BY l.product_code ORDER BY net DESC, l.product_code LIMIT ?2",
     )?;
     let rows = stmt.query_map([phase, limit], |r| {

@@ -5,15 +5,52 @@ use anyhow::Result;
 use rusqlite::Connection;
 use std::collections::BTreeMap;
 
+/// Which tickets of a phase a settlement covers: those merged in time, or the late ones of one complement.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scope {
+    Phase,
+    Complement(u32),
+}
+
+impl Scope {
+    /// The condition on `shares` (aliased `s`), with `?2` the complement number.
+    fn filter(self) -> &'static str {
+        match self {
+            Scope::Phase => "s.ticket_id NOT IN (SELECT ticket_id FROM late_tickets)",
+            Scope::Complement(_) => {
+                "s.ticket_id IN (SELECT ticket_id FROM late_tickets WHERE phase = ?1 AND complement = ?2)"
+            }
+        }
+    }
+    fn number(self) -> u32 {
+        match self {
+            Scope::Phase => 0,
+            Scope::Complement(n) => n,
+        }
+    }
+}
+
 /// Sums per exhibitor over one phase.
 pub fn phase_sums(conn: &Connection, phase: u32) -> Result<BTreeMap<String, ShareSums>> {
-    let mut stmt = conn.prepare_cached(
+    scope_sums(conn, phase, Scope::Phase)
+}
+
+/// Sums per exhibitor over the tickets of a phase in `scope`.
+pub fn scope_sums(
+    conn: &Connection,
+    phase: u32,
+    scope: Scope,
+) -> Result<BTreeMap<String, ShareSums>> {
+    let mut stmt = conn.prepare_cached(&format!(
         "SELECT exhibitor_code, is_refund, collector, COUNT(*), SUM(net), SUM(cash), SUM(card), SUM(mobile), SUM(other)
-         FROM shares WHERE phase = ?1 GROUP BY exhibitor_code, is_refund, collector",
-    )?;
+         FROM shares s WHERE phase = ?1 AND ?2 = ?2 AND {} GROUP BY exhibitor_code, is_refund, collector",
+        scope.filter()
+    ))?;
     let mut out: BTreeMap<String, ShareSums> = BTreeMap::new();
-    let mut rows = stmt.query([phase])?;
-    while let Some(r) = rows.next()? {
+    let mut rows = stmt
+        .query(rusqlite::params![phase, scope.number()])
+        .map_err(overflow)?;
+    while let Some(r) = rows.next().map_err(overflow)? {
         let code: String = r.get(0)?;
         let is_refund: bool = r.get(1)?;
         let collector = if r.get::<_, String>(2)? == "exhibitor" {
@@ -57,9 +94,9 @@ impl DaySums {
 
 fn day_rows(conn: &Connection, sql: &str, params: &[&dyn rusqlite::ToSql]) -> Result<Vec<DaySums>> {
     let mut stmt = conn.prepare_cached(sql)?;
-    let mut rows = stmt.query(params)?;
+    let mut rows = stmt.query(params).map_err(overflow)?;
     let mut out: Vec<DaySums> = Vec::new();
-    while let Some(r) = rows.next()? {
+    while let Some(r) = rows.next().map_err(overflow)? {
         let (date, code): (String, String) = (r.get(0)?, r.get(1)?);
         if out
             .last()
@@ -86,13 +123,33 @@ fn day_rows(conn: &Connection, sql: &str, params: &[&dyn rusqlite::ToSql]) -> Re
     Ok(out)
 }
 
+/// A sum SQLite could not hold names what overflowed instead of SQLite's bare "integer overflow".
+fn overflow(e: rusqlite::Error) -> anyhow::Error {
+    if e.to_string().contains("integer overflow") {
+        anyhow::anyhow!(
+            "dépassement de capacité en additionnant les ventes : un montant enregistré dépasse les bornes \
+             (1.000.000 DH par ticket) ; lancez souk verify pour le trouver"
+        )
+    } else {
+        e.into()
+    }
+}
+
 /// Daily breakdown of a phase, per exhibitor and day.
 pub fn phase_days(conn: &Connection, phase: u32) -> Result<Vec<DaySums>> {
+    scope_days(conn, phase, Scope::Phase)
+}
+
+pub fn scope_days(conn: &Connection, phase: u32, scope: Scope) -> Result<Vec<DaySums>> {
     day_rows(
         conn,
-        "SELECT local_date, exhibitor_code, is_refund, COUNT(*), SUM(net), SUM(cash), SUM(card), SUM(mobile), SUM(other)
-         FROM shares WHERE phase = ?1 GROUP BY local_date, exhibitor_code, is_refund ORDER BY local_date, exhibitor_code",
-        &[&phase],
+        &format!(
+            "SELECT local_date, exhibitor_code, is_refund, COUNT(*), SUM(net), SUM(cash), SUM(card), SUM(mobile), SUM(other)
+             FROM shares s WHERE phase = ?1 AND ?2 = ?2 AND {} GROUP BY local_date, exhibitor_code, is_refund
+             ORDER BY local_date, exhibitor_code",
+            scope.filter()
+        ),
+        &[&phase, &scope.number()],
     )
 }
 
@@ -105,6 +162,16 @@ pub fn day(conn: &Connection, date: &str, till: Option<&str>) -> Result<Vec<DayS
          GROUP BY local_date, exhibitor_code, is_refund ORDER BY exhibitor_code",
         &[&date, &till],
     )
+}
+
+/// Sale tickets of one day (all tills or one), each counted once however many exhibitors it has.
+pub fn day_tickets(conn: &Connection, date: &str, till: Option<&str>) -> Result<u64> {
+    Ok(conn
+        .prepare_cached(
+            "SELECT COUNT(DISTINCT ticket_id) FROM shares
+             WHERE local_date = ?1 AND (?2 IS NULL OR till = ?2) AND is_refund = 0",
+        )?
+        .query_row(rusqlite::params![date, till], |r| r.get::<_, i64>(0))? as u64)
 }
 
 /// Exhibitors listed in a phase's settlement: the phase's members, and anyone with a ticket in it
@@ -146,7 +213,16 @@ pub fn compute_phase(
     conn: &Connection,
     phase: u32,
 ) -> Result<Vec<crate::domain::settlement::SettlementFigures>> {
-    let sums = phase_sums(conn, phase)?;
+    compute_scope(conn, phase, Scope::Phase)
+}
+
+/// The settlement of a scope: a complement has the same rows and formula, with no stall fee.
+pub fn compute_scope(
+    conn: &Connection,
+    phase: u32,
+    scope: Scope,
+) -> Result<Vec<crate::domain::settlement::SettlementFigures>> {
+    let sums = scope_sums(conn, phase, scope)?;
     let exhibitors: std::collections::HashMap<String, crate::domain::Exhibitor> =
         super::catalogue::exhibitors(conn)?
             .into_iter()
@@ -170,6 +246,10 @@ pub fn compute_phase(
                 sector: None,
                 women_led: None,
             });
+        let mut ex = ex;
+        if scope != Scope::Phase {
+            ex.stall_fee = rust_decimal::Decimal::ZERO;
+        }
         let s = sums.get(&code).cloned().unwrap_or_default();
         out.push(crate::domain::settlement::settle(&ex, &s));
     }

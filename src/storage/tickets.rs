@@ -45,8 +45,8 @@ impl Ticket {
     }
 }
 
-pub fn ticket_id(till: &str, number: u64) -> String {
-    format!("{till}-{number:06}")
+pub fn ticket_id(chain: &str, number: u64) -> String {
+    format!("{chain}-{number:06}")
 }
 
 /// What a commit writes with its ticket, in the same transaction (the receipt's print job), is a
@@ -89,13 +89,17 @@ impl Db {
     ) -> Result<Ticket> {
         let tx = self.write_tx()?;
         let ticket = insert_ticket(&tx, ctx, s, kind, refund_of)?;
+        if kind == TicketKind::Sale {
+            // The basket became this sale: its draft goes in the same transaction, never offered back.
+            super::drafts::clear(&tx, &ctx.till)?;
+        }
         with(&tx, &ticket)?;
         tx.commit()?;
         Ok(ticket)
     }
 }
 
-/// Inserts a ticket inside the caller's transaction (also used by the paper-sales import).
+/// Inserts a ticket of `ctx.till`, numbered in its own series, inside the caller's transaction.
 pub fn insert_ticket(
     conn: &Connection,
     ctx: &SaleContext,
@@ -103,6 +107,20 @@ pub fn insert_ticket(
     kind: TicketKind,
     refund_of: Option<&str>,
 ) -> Result<Ticket> {
+    insert_ticket_on(conn, &ctx.till, ctx, s, kind, refund_of)
+}
+
+/// Inserts a ticket collected by `ctx.till` but numbered and journalled on `chain` (paper sales entered at
+/// another database keep the till that collected the money).
+pub fn insert_ticket_on(
+    conn: &Connection,
+    chain: &str,
+    ctx: &SaleContext,
+    s: &Settled,
+    kind: TicketKind,
+    refund_of: Option<&str>,
+) -> Result<Ticket> {
+    crate::domain::bounds::check_settled(s).map_err(|e| anyhow!(e))?;
     let collector = till_collector(conn, &ctx.till)?;
     let local_date = ctx.at.date().to_string();
     let phase = super::catalogue::phase_for_sale(conn, &local_date)?;
@@ -114,9 +132,10 @@ pub fn insert_ticket(
     if let Some(orig) = refund_of {
         check_refund_target(conn, orig)?;
     }
-    let number = next_number(conn, &ctx.till)?;
+    let number = next_number(conn, chain)?;
     let head = TicketHead {
-        id: ticket_id(&ctx.till, number),
+        id: ticket_id(chain, number),
+        chain: chain.to_string(),
         till: ctx.till.clone(),
         number,
         kind: kind.as_str().into(),
@@ -137,7 +156,7 @@ pub fn insert_ticket(
         conn,
         &ctx.at,
         &NewEntry {
-            chain: &ctx.till,
+            chain,
             kind: kind.as_str(),
             actor: &ctx.cashier,
             approver: ctx.approver.as_deref().unwrap_or(""),
@@ -183,10 +202,10 @@ fn check_refund_target(conn: &Connection, orig: &str) -> Result<()> {
     }
 }
 
-fn next_number(conn: &Connection, till: &str) -> Result<u64> {
+fn next_number(conn: &Connection, chain: &str) -> Result<u64> {
     let max: Option<i64> = conn
-        .prepare_cached("SELECT MAX(number) FROM tickets WHERE till = ?1")?
-        .query_row([till], |r| r.get(0))?;
+        .prepare_cached("SELECT MAX(number) FROM tickets WHERE chain = ?1")?
+        .query_row([chain], |r| r.get(0))?;
     Ok(max.unwrap_or(0) as u64 + 1)
 }
 
@@ -200,12 +219,12 @@ pub fn insert_rows(
     payments: &[Payment],
 ) -> Result<()> {
     conn.prepare_cached(
-        "INSERT INTO tickets (id, till, number, kind, refund_of, at_utc, utc_offset, local_date, phase, cashier,
-         shift, manual, ticket_ref, total, rounding, journal_seq)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)",
+        "INSERT INTO tickets (id, chain, till, number, kind, refund_of, at_utc, utc_offset, local_date, phase,
+         cashier, shift, manual, ticket_ref, total, rounding, journal_seq)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)",
     )?
     .execute(params![
-        h.id, h.till, h.number as i64, h.kind, h.refund_of, h.at_utc, h.utc_offset, local_date, h.phase,
+        h.id, h.chain, h.till, h.number as i64, h.kind, h.refund_of, h.at_utc, h.utc_offset, local_date, h.phase,
         h.cashier, h.shift, h.manual, h.ticket_ref, to_centimes(h.total)?, to_centimes(h.rounding)?, seq as i64
     ])
     .with_context(|| format!("enregistrement du ticket {}", h.id))?;
@@ -289,41 +308,43 @@ pub fn insert_shares(
     Ok(())
 }
 
-/// A ticket header from the first 14 columns of a row, in the order of the `tickets` table
-/// (id, till, number, kind, refund_of, at_utc, utc_offset, phase, cashier, shift, manual, ticket_ref, total,
-/// rounding).
+/// The ticket columns `head_from_row` reads, in order (prefix `t.`).
+pub const HEAD_COLUMNS: &str = "t.id, t.chain, t.till, t.number, t.kind, t.refund_of, t.at_utc, t.utc_offset, \
+     t.phase, t.cashier, t.shift, t.manual, t.ticket_ref, t.total, t.rounding";
+
+/// A ticket header from the first 15 columns of a row, as listed in `HEAD_COLUMNS`.
 pub fn head_from_row(r: &rusqlite::Row) -> rusqlite::Result<TicketHead> {
     Ok(TicketHead {
         id: r.get(0)?,
-        till: r.get(1)?,
-        number: r.get::<_, i64>(2)? as u64,
-        kind: r.get(3)?,
-        refund_of: r.get(4)?,
-        at_utc: r.get(5)?,
-        utc_offset: r.get(6)?,
-        phase: r.get(7)?,
-        cashier: r.get(8)?,
-        shift: r.get(9)?,
-        manual: r.get(10)?,
-        ticket_ref: r.get(11)?,
-        total: from_centimes(r.get(12)?),
-        rounding: from_centimes(r.get(13)?),
+        chain: r.get(1)?,
+        till: r.get(2)?,
+        number: r.get::<_, i64>(3)? as u64,
+        kind: r.get(4)?,
+        refund_of: r.get(5)?,
+        at_utc: r.get(6)?,
+        utc_offset: r.get(7)?,
+        phase: r.get(8)?,
+        cashier: r.get(9)?,
+        shift: r.get(10)?,
+        manual: r.get(11)?,
+        ticket_ref: r.get(12)?,
+        total: from_centimes(r.get(13)?),
+        rounding: from_centimes(r.get(14)?),
     })
 }
 
 /// Reads a ticket back from its rows (as `verify` and reprints see it).
 pub fn load_ticket(conn: &Connection, id: &str) -> Result<Option<Ticket>> {
     let head = conn
-        .prepare_cached(
-            "SELECT t.id, t.till, t.number, t.kind, t.refund_of, t.at_utc, t.utc_offset, t.phase, t.cashier,
-             t.shift, t.manual, t.ticket_ref, t.total, t.rounding, t.local_date, j.hash
-             FROM tickets t LEFT JOIN journal j ON j.chain = t.till AND j.seq = t.journal_seq WHERE t.id = ?1",
-        )?
+        .prepare_cached(&format!(
+            "SELECT {HEAD_COLUMNS}, t.local_date, j.hash
+             FROM tickets t LEFT JOIN journal j ON j.chain = t.chain AND j.seq = t.journal_seq WHERE t.id = ?1"
+        ))?
         .query_row([id], |r| {
             Ok((
                 head_from_row(r)?,
-                r.get::<_, String>(14)?,
-                r.get::<_, Option<String>>(15)?,
+                r.get::<_, String>(15)?,
+                r.get::<_, Option<String>>(16)?,
             ))
         })
         .optional()?;
@@ -346,45 +367,51 @@ pub fn load_lines(conn: &Connection, id: &str) -> Result<Vec<Line>> {
         "SELECT line_no, product_code, exhibitor_code, name_fr, name_ar, unit, quantity, unit_price, discount,
          vat_rate, total, refund_of_line FROM ticket_lines WHERE ticket_id = ?1 ORDER BY line_no",
     )?;
-    let rows = stmt.query_map([id], |r| {
-        Ok(Line {
-            line_no: r.get(0)?,
-            product_code: r.get(1)?,
-            exhibitor_code: r.get(2)?,
-            name_fr: r.get(3)?,
-            name_ar: r.get(4)?,
-            unit: r
-                .get::<_, String>(5)?
-                .parse()
-                .unwrap_or(crate::domain::Unit::Piece),
-            quantity: from_milli(r.get(6)?),
-            unit_price: from_centimes(r.get(7)?),
-            discount: from_centimes(r.get(8)?),
-            vat_rate: r.get::<_, String>(9)?.parse().unwrap_or(Decimal::ZERO),
-            total: from_centimes(r.get(10)?),
-            refund_of_line: r.get(11)?,
-        })
-    })?;
+    let rows = stmt.query_map([id], line_from_row)?;
     Ok(rows.collect::<Result<_, _>>()?)
+}
+
+/// A line from the first 12 columns of a row, in the order `load_lines` selects them.
+pub fn line_from_row(r: &rusqlite::Row) -> rusqlite::Result<Line> {
+    Ok(Line {
+        line_no: r.get(0)?,
+        product_code: r.get(1)?,
+        exhibitor_code: r.get(2)?,
+        name_fr: r.get(3)?,
+        name_ar: r.get(4)?,
+        unit: r
+            .get::<_, String>(5)?
+            .parse()
+            .unwrap_or(crate::domain::Unit::Piece),
+        quantity: from_milli(r.get(6)?),
+        unit_price: from_centimes(r.get(7)?),
+        discount: from_centimes(r.get(8)?),
+        vat_rate: r.get::<_, String>(9)?.parse().unwrap_or(Decimal::ZERO),
+        total: from_centimes(r.get(10)?),
+        refund_of_line: r.get(11)?,
+    })
 }
 
 pub fn load_payments(conn: &Connection, id: &str) -> Result<Vec<Payment>> {
     let mut stmt = conn.prepare_cached(
         "SELECT method, amount, tendered, change, reference FROM payments WHERE ticket_id = ?1 ORDER BY pos",
     )?;
-    let rows = stmt.query_map([id], |r| {
-        Ok(Payment {
-            method: r
-                .get::<_, String>(0)?
-                .parse()
-                .unwrap_or(crate::domain::PaymentMethod::Other),
-            amount: from_centimes(r.get(1)?),
-            tendered: r.get::<_, Option<i64>>(2)?.map(from_centimes),
-            change: from_centimes(r.get(3)?),
-            reference: r.get(4)?,
-        })
-    })?;
+    let rows = stmt.query_map([id], payment_from_row)?;
     Ok(rows.collect::<Result<_, _>>()?)
+}
+
+/// A payment from the first 5 columns of a row, in the order `load_payments` selects them.
+pub fn payment_from_row(r: &rusqlite::Row) -> rusqlite::Result<Payment> {
+    Ok(Payment {
+        method: r
+            .get::<_, String>(0)?
+            .parse()
+            .unwrap_or(crate::domain::PaymentMethod::Other),
+        amount: from_centimes(r.get(1)?),
+        tendered: r.get::<_, Option<i64>>(2)?.map(from_centimes),
+        change: from_centimes(r.get(3)?),
+        reference: r.get(4)?,
+    })
 }
 
 /// Already refunded per original line: (quantity, amount).

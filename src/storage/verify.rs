@@ -1,12 +1,15 @@
 //! `souk verify`: recomputes every journal hash, every ticket's canonical encoding from its rows, every stored
-//! share, and checks per-till numbering. The first break is named.
+//! share, and checks per-till numbering. The first break is named. Each table is read once, in key order:
+//! the journal by chain, the tickets with their rows by id, the numbering by till; no query per ticket.
+mod scan;
+
 use super::journal::{self, Entry};
-use super::tickets::{Ticket, load_ticket};
 use crate::domain::canonical::{encode_ticket, entry_hash, genesis, sha256_hex};
 use crate::domain::money::to_centimes;
 use crate::domain::settlement::exhibitor_shares;
 use anyhow::Result;
 use rusqlite::Connection;
+use scan::{ShareRow, StoredTicket};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TillSummary {
@@ -40,17 +43,27 @@ pub fn verify(conn: &Connection) -> Result<Verdict> {
     Ok(v)
 }
 
+/// One pass over the journal in chain order; each ticket entry comes with the ticket it names, if any.
 fn verify_chains(conn: &Connection, uuid: &str, v: &mut Verdict) -> Result<()> {
-    let mut stmt = conn.prepare(&format!("{} ORDER BY chain, seq", journal::SELECT_ENTRY))?;
+    let mut stmt = conn.prepare(
+        "SELECT j.chain, j.seq, j.at_utc, j.utc_offset, j.kind, j.actor, j.approver, j.subject, j.detail, j.amount,
+         j.grand_total, j.prev_hash, j.hash, j.signature, t.chain, t.journal_seq
+         FROM journal j LEFT JOIN tickets t ON j.kind IN ('sale', 'refund') AND t.id = j.subject
+         ORDER BY j.chain, j.seq",
+    )?;
     let mut rows = stmt.query([])?;
     let mut prev: Option<Entry> = None;
     while let Some(r) = rows.next()? {
         let e = journal::from_row(r)?;
         v.entries += 1;
         let same_chain = prev.as_ref().filter(|p| p.chain == e.chain);
+        let genesis_hash;
         let (want_seq, want_prev, total_before) = match same_chain {
-            Some(p) => (p.seq + 1, p.hash.clone(), p.grand_total),
-            None => (1, genesis(&e.chain, uuid), 0),
+            Some(p) => (p.seq + 1, p.hash.as_str(), p.grand_total),
+            None => {
+                genesis_hash = genesis(&e.chain, uuid);
+                (1, genesis_hash.as_str(), 0)
+            }
         };
         let at = format!("journal {} n°{}", e.chain, e.seq);
         if e.seq != want_seq {
@@ -70,7 +83,11 @@ fn verify_chains(conn: &Connection, uuid: &str, v: &mut Verdict) -> Result<()> {
             v.breaks.push(format!("{at} : total perpétuel incohérent"));
         }
         if matches!(e.kind.as_str(), "sale" | "refund") {
-            check_ticket_entry(conn, &e, &at, v)?;
+            let ticket: Option<(String, i64)> = match r.get::<_, Option<String>>(14)? {
+                Some(till) => Some((till, r.get(15)?)),
+                None => None,
+            };
+            check_ticket_entry(&e, ticket, &at, v);
         }
         prev = Some(e);
     }
@@ -78,54 +95,60 @@ fn verify_chains(conn: &Connection, uuid: &str, v: &mut Verdict) -> Result<()> {
 }
 
 /// A journalled ticket must still exist, as it was.
-fn check_ticket_entry(conn: &Connection, e: &Entry, at: &str, v: &mut Verdict) -> Result<()> {
-    let row: Option<(String, i64)> = conn
-        .prepare_cached("SELECT till, journal_seq FROM tickets WHERE id = ?1")?
-        .query_row([&e.subject], |r| Ok((r.get(0)?, r.get(1)?)))
-        .ok();
-    match row {
+fn check_ticket_entry(e: &Entry, ticket: Option<(String, i64)>, at: &str, v: &mut Verdict) {
+    match ticket {
         None => v.breaks.push(format!(
             "{at} : le ticket {} a disparu de la base",
             e.subject
         )),
-        Some((till, seq)) if till != e.chain || seq as u64 != e.seq => v.breaks.push(format!(
+        Some((chain, seq)) if chain != e.chain || seq as u64 != e.seq => v.breaks.push(format!(
             "{at} : le ticket {} ne renvoie plus à cette entrée",
             e.subject
         )),
         _ => {}
     }
-    Ok(())
 }
 
+/// One pass over the tickets in id order, their lines, payments and shares read alongside.
 fn verify_tickets(conn: &Connection, v: &mut Verdict) -> Result<()> {
-    let ids: Vec<String> = {
-        let mut stmt = conn.prepare("SELECT id FROM tickets ORDER BY till, number")?;
-        stmt.query_map([], |r| r.get(0))?
-            .collect::<Result<_, _>>()?
-    };
-    for id in ids {
+    let mut statements = scan::Statements::prepare(conn)?;
+    let mut tickets = statements.scan()?;
+    let mut orphans = scan::Orphans::default();
+    while let Some(t) = tickets.next(&mut orphans)? {
         v.tickets += 1;
-        let Some(t) = load_ticket(conn, &id)? else {
-            continue;
-        };
-        if let Some(problem) = ticket_problem(conn, &t)? {
-            v.breaks.push(format!("ticket {id} : {problem}"));
+        if let Some(problem) = ticket_problem(&t) {
+            v.breaks.push(format!("ticket {} : {problem}", t.head.id));
+        }
+    }
+    for (what, ids) in [
+        ("lignes", &orphans.lines),
+        ("paiements", &orphans.payments),
+        ("répartition par exposant", &orphans.shares),
+    ] {
+        for id in ids {
+            v.breaks
+                .push(format!("ticket {id} : {what} sans ticket dans la base"));
         }
     }
     Ok(())
 }
 
-fn ticket_problem(conn: &Connection, t: &Ticket) -> Result<Option<String>> {
-    let entry = journal::entry_for(conn, &t.head.id, &t.head.kind)?;
-    let Some(entry) = entry else {
-        return Ok(Some("absent du journal".into()));
+fn ticket_problem(t: &StoredTicket) -> Option<String> {
+    let Some(entry) = &t.link else {
+        return Some("absent du journal".into());
     };
+    if entry.subject != t.head.id || entry.kind != t.head.kind {
+        return Some(format!(
+            "ne renvoie plus à son entrée du journal ({} n°{} journalise {} {})",
+            entry.chain, entry.seq, entry.kind, entry.subject
+        ));
+    }
     let body = sha256_hex(encode_ticket(&t.head, &t.lines, &t.payments).as_bytes());
     if body != entry.detail {
-        return Ok(Some(format!(
+        return Some(format!(
             "ne correspond plus à l'entrée {} n°{} du journal (ticket, lignes ou paiements modifiés)",
             entry.chain, entry.seq
-        )));
+        ));
     }
     let sum: i64 = t
         .lines
@@ -133,12 +156,10 @@ fn ticket_problem(conn: &Connection, t: &Ticket) -> Result<Option<String>> {
         .map(|l| to_centimes(l.total).unwrap_or(0))
         .sum();
     if Some(sum) != to_centimes(t.head.total).ok() {
-        return Ok(Some(
-            "le total ne correspond pas à la somme des lignes".into(),
-        ));
+        return Some("le total ne correspond pas à la somme des lignes".into());
     }
     let sign = if t.head.kind == "refund" { -1 } else { 1 };
-    let want: Vec<(String, i64, [i64; 4])> = exhibitor_shares(&t.lines, &t.payments)
+    let want: Vec<ShareRow> = exhibitor_shares(&t.lines, &t.payments)
         .into_iter()
         .map(|s| {
             (
@@ -148,22 +169,10 @@ fn ticket_problem(conn: &Connection, t: &Ticket) -> Result<Option<String>> {
             )
         })
         .collect();
-    let mut stmt = conn.prepare_cached(
-        "SELECT exhibitor_code, net, cash, card, mobile, other FROM shares WHERE ticket_id = ?1 ORDER BY exhibitor_code",
-    )?;
-    let got: Vec<(String, i64, [i64; 4])> = stmt
-        .query_map([&t.head.id], |r| {
-            Ok((
-                r.get(0)?,
-                r.get(1)?,
-                [r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?],
-            ))
-        })?
-        .collect::<Result<_, _>>()?;
-    if want != got {
-        return Ok(Some("répartition par exposant modifiée".into()));
+    if want != t.shares {
+        return Some("répartition par exposant modifiée".into());
     }
-    Ok(None)
+    None
 }
 
 /// Only the per-till numbering (tickets, last ticket, gaps): cheap enough for a screen, no hash recomputed.
@@ -174,7 +183,7 @@ pub fn numbering(conn: &Connection) -> Result<Verdict> {
 }
 
 fn verify_numbering(conn: &Connection, v: &mut Verdict) -> Result<()> {
-    let mut stmt = conn.prepare("SELECT till, number FROM tickets ORDER BY till, number")?;
+    let mut stmt = conn.prepare("SELECT chain, number FROM tickets ORDER BY chain, number")?;
     let mut rows = stmt.query([])?;
     let mut current: Option<TillSummary> = None;
     let mut last = 0u64;

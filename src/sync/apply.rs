@@ -32,12 +32,18 @@ pub fn apply(
             }
         }
     }
+    for (b, p) in bundles.iter().zip(plans) {
+        for &i in &p.late {
+            crate::storage::late::flag_late(conn, &b.tickets[i].head, at)?;
+        }
+    }
+    let chain = crate::storage::identity::own_chain(conn)?;
     let mut seqs = Vec::new();
     for (b, p) in bundles.iter().zip(plans) {
         for &i in &p.witness {
             insert_witness(conn, &b.org[i], &b.sha)?;
         }
-        seqs.push(record_merge(conn, b, p, at)?);
+        seqs.push(record_merge(conn, &chain, b, p, at)?);
     }
     Ok(seqs)
 }
@@ -77,6 +83,7 @@ fn insert_witness(conn: &Connection, e: &Entry, bundle_sha: &str) -> Result<()> 
 /// Bookkeeping rows and one `merge` entry on ORG naming the bundle's checksum and the ranges it brought.
 fn record_merge(
     conn: &Connection,
+    chain: &str,
     b: &Bundle,
     p: &BundlePlan,
     at: &LocalTime,
@@ -86,20 +93,21 @@ fn record_merge(
     }
     let file = b.file.display().to_string();
     let mut parts = Vec::new();
-    for (chain, from, to) in &p.ranges {
+    for (range_chain, from, to) in &p.ranges {
         conn.prepare_cached(
-            "INSERT OR IGNORE INTO merges (bundle_sha, chain, from_seq, to_seq, merged_at, file)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            "INSERT OR IGNORE INTO merges (bundle_sha, chain, from_seq, to_seq, merged_at, file, exported_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
         )?
         .execute(params![
             b.sha,
-            chain,
+            range_chain,
             *from as i64,
             *to as i64,
             at.at_utc,
-            file
+            file,
+            b.created_at
         ])?;
-        parts.push(format!("{chain} {from}-{to}"));
+        parts.push(format!("{range_chain} {from}-{to}"));
     }
     if !p.witness.is_empty() {
         parts.push(format!("{ORG_CHAIN} témoin {} entrée(s)", p.witness.len()));
@@ -118,7 +126,7 @@ fn record_merge(
         conn,
         at,
         &NewEntry {
-            chain: ORG_CHAIN,
+            chain,
             kind: "merge",
             subject: &b.sha,
             detail: &detail,

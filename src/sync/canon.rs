@@ -1,6 +1,6 @@
 //! Reading back the `souk-ticket/1` encoding of `domain::canonical`, which bundles carry as is: the text whose
 //! hash the journal holds is the text the rows are rebuilt from. The caller re-encodes and compares.
-use crate::domain::canonical::{TICKET_V1, TicketHead};
+use crate::domain::canonical::{TICKET_V1, TICKET_V2, TicketHead};
 use crate::domain::money::{from_centimes, from_milli};
 use crate::domain::{Line, Payment};
 use rust_decimal::Decimal;
@@ -65,10 +65,16 @@ impl Fields {
 
 pub fn decode_ticket(text: &str) -> Result<Decoded, String> {
     let mut lines = text.strip_suffix('\n').unwrap_or(text).split('\n');
-    if lines.next() != Some(TICKET_V1) {
-        return Err(format!("encodage de ticket inconnu (attendu {TICKET_V1})"));
-    }
-    let head = decode_head(lines.next().ok_or("en-tête du ticket absent")?)?;
+    let v2 = match lines.next() {
+        Some(TICKET_V1) => false,
+        Some(TICKET_V2) => true,
+        _ => {
+            return Err(format!(
+                "encodage de ticket inconnu (attendu {TICKET_V1} ou {TICKET_V2})"
+            ));
+        }
+    };
+    let head = decode_head(lines.next().ok_or("en-tête du ticket absent")?, v2)?;
     let (mut out_lines, mut payments) = (Vec::new(), Vec::new());
     for l in lines {
         match l.split('|').next() {
@@ -80,10 +86,11 @@ pub fn decode_ticket(text: &str) -> Result<Decoded, String> {
     Ok((head, out_lines, payments))
 }
 
-fn decode_head(line: &str) -> Result<TicketHead, String> {
-    let f = Fields::new(line, 14, "en-tête du ticket")?;
+fn decode_head(line: &str, v2: bool) -> Result<TicketHead, String> {
+    let f = Fields::new(line, if v2 { 15 } else { 14 }, "en-tête du ticket")?;
     Ok(TicketHead {
         id: f.s(0),
+        chain: if v2 { f.s(14) } else { f.s(1) },
         till: f.s(1),
         number: f.int(2)?,
         kind: f.s(3),

@@ -19,6 +19,8 @@ use std::path::{Path, PathBuf};
 pub struct Bundle {
     pub file: PathBuf,
     pub sha: String,
+    /// When the exporting laptop wrote it (its clock, UTC).
+    pub created_at: String,
     /// Till chains' entries, by chain then seq.
     pub entries: Vec<Entry>,
     pub org: Vec<Entry>,
@@ -88,7 +90,7 @@ impl Checker<'_> {
         let mut matched = HashSet::new();
         for t in wire_tickets {
             let ticket = self.ticket(&t.canonical, t.seq, &t.shares, &index)?;
-            if !matched.insert((ticket.head.till.clone(), t.seq)) {
+            if !matched.insert((ticket.head.chain.clone(), t.seq)) {
                 self.fail(
                     Refusal::TicketMismatch,
                     format!("ticket {} en double", ticket.head.id),
@@ -100,6 +102,7 @@ impl Checker<'_> {
         Ok(Bundle {
             file: self.path.to_path_buf(),
             sha: raw.sha,
+            created_at: raw.header.created_at.clone(),
             entries,
             org,
             tickets,
@@ -175,7 +178,7 @@ impl Checker<'_> {
         let (head, lines, payments) =
             decode_ticket(canonical).map_err(|e| bad(format!("ticket illisible : {e}")))?;
         let id = head.id.clone();
-        let entry = index.get(&(head.till.as_str(), seq)).ok_or_else(|| {
+        let entry = index.get(&(head.chain.as_str(), seq)).ok_or_else(|| {
             bad(format!(
                 "ticket {id} : son entrée n°{seq} n'est pas dans le paquet"
             ))
@@ -190,7 +193,7 @@ impl Checker<'_> {
         if !same {
             return Err(bad(format!(
                 "ticket {id} : ne correspond pas à l'entrée {} n°{seq} du journal (ticket modifié)",
-                head.till
+                head.chain
             )));
         }
         if recomputed_shares(&lines, &payments, sign) != shares {

@@ -31,13 +31,17 @@ pub enum SyncError {
     /// Two laptops claimed the same till id: same chain, same position, different entries.
     #[error(
         "caisse {till}, entrée n°{seq} : le paquet {file} et {other} ont deux journaux différents \
-         pour la même caisse (deux ordinateurs avec le même identifiant ?) — fusion refusée"
+         pour la même caisse : deux postes ont vendu comme {till}{hint} — fusion refusée. N'utilisez plus \
+         qu'une copie de {till} ; les ventes de l'autre poste se saisissent ici comme ventes papier \
+         (souk import sales)"
     )]
     Diverged {
         till: String,
         seq: u64,
         file: String,
         other: String,
+        /// What this database knows of the cause (e.g. the till provisioned twice, and to which files).
+        hint: String,
     },
 }
 

@@ -3,11 +3,11 @@
 use super::format::{BundleWriter, ChainRange, Header, Record, WireTicket};
 use super::rows::TicketStream;
 use crate::domain::canonical::encode_ticket;
+use crate::files::{AtomicFile, OutRules};
 use crate::storage::journal::{self, from_row};
 use crate::storage::{Clock, Db, ORG_CHAIN, catalogue};
-use anyhow::{Context, Result, bail};
+use anyhow::{Result, bail};
 use rusqlite::{Connection, params};
-use std::fs::File;
 use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
 
@@ -24,21 +24,31 @@ pub struct ExportSummary {
 }
 
 pub fn export(db: &Db, out: &Path, till: Option<&str>, since_last: bool) -> Result<ExportSummary> {
-    if out.exists() {
-        bail!(
-            "{} existe déjà : choisissez un autre fichier",
-            out.display()
-        );
-    }
+    export_with(db, out, till, since_last, &OutRules::new(db.path(), false))
+}
+
+/// Like [`export`], replacing an existing `out` only if `rules` say so; never the database in use.
+pub fn export_with(
+    db: &Db,
+    out: &Path,
+    till: Option<&str>,
+    since_last: bool,
+    rules: &OutRules,
+) -> Result<ExportSummary> {
     let conn = db.conn();
     let at = Clock::market()?.now()?;
+    let mut file = AtomicFile::create(
+        out,
+        &OutRules {
+            private: true,
+            ..*rules
+        },
+    )?;
     let snapshot = conn.unchecked_transaction()?;
     let header = header(conn, till, since_last, &at.at_utc)?;
-    let tmp = out.with_extension("partial");
-    let mut summary = write_file(conn, &header, &tmp)?;
+    let mut summary = write_file(conn, &header, &mut file)?;
     drop(snapshot);
-    publish(&tmp, out)?;
-    summary.file = out.to_path_buf();
+    summary.file = file.commit()?;
     record_export(conn, &summary, &at.at_utc)?;
     Ok(summary)
 }
@@ -107,9 +117,8 @@ fn range(conn: &Connection, chain: &str, from: u64) -> Result<ChainRange> {
     })
 }
 
-fn write_file(conn: &Connection, header: &Header, tmp: &Path) -> Result<ExportSummary> {
-    let file = File::create(tmp).with_context(|| format!("création de {}", tmp.display()))?;
-    let mut w = BundleWriter::new(BufWriter::with_capacity(1 << 16, file))?;
+fn write_file(conn: &Connection, header: &Header, file: &mut AtomicFile) -> Result<ExportSummary> {
+    let mut w = BundleWriter::new(BufWriter::with_capacity(1 << 16, &mut *file))?;
     w.record(&Record::Bundle(header.clone()))?;
     let (mut entries, mut tickets) = (0, 0);
     for r in &header.chains {
@@ -118,10 +127,9 @@ fn write_file(conn: &Connection, header: &Header, tmp: &Path) -> Result<ExportSu
     }
     let org_entries = write_entries(conn, &mut w, &header.org)?;
     let (sha, bytes, buf) = w.finish()?;
-    let file = buf.into_inner().map_err(|e| e.into_error())?;
-    file.sync_all()?;
+    buf.into_inner().map_err(|e| e.into_error())?;
     Ok(ExportSummary {
-        file: tmp.to_path_buf(),
+        file: file.dest().to_path_buf(),
         sha,
         bytes,
         chains: header.chains.clone(),
@@ -167,14 +175,6 @@ fn write_tickets<W: Write>(
         Ok(())
     })?;
     Ok(n)
-}
-
-fn publish(tmp: &Path, out: &Path) -> Result<()> {
-    std::fs::rename(tmp, out).with_context(|| format!("renommage vers {}", out.display()))?;
-    if let Some(dir) = out.parent().filter(|d| !d.as_os_str().is_empty()) {
-        File::open(dir)?.sync_all()?;
-    }
-    Ok(())
 }
 
 /// Remembers the exported ranges so that `since_last` starts after them.

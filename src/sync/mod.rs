@@ -26,7 +26,7 @@ mod status;
 
 pub use canon::decode_ticket;
 pub use error::{Refusal, SyncError};
-pub use export::{ExportSummary, export};
+pub use export::{ExportSummary, export, export_with};
 pub use format::{ChainRange, MAGIC};
 pub use status::{TillMergeStatus, till_status, till_status_quick, till_status_with};
 

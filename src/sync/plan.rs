@@ -3,7 +3,7 @@
 use super::check::Bundle;
 use super::error::{Refusal, SyncError, file_name, refuse};
 use crate::storage::journal::{self, Entry};
-use crate::storage::{ORG_CHAIN, catalogue};
+use crate::storage::{ORG_CHAIN, catalogue, identity};
 use anyhow::Result;
 use rusqlite::{Connection, OptionalExtension, params};
 use std::collections::{HashMap, HashSet};
@@ -14,6 +14,8 @@ pub struct BundlePlan {
     pub entries: Vec<usize>,
     pub tickets: Vec<usize>,
     pub witness: Vec<usize>,
+    /// Indexes into `tickets` of tickets dated in a phase closed here: merged, flagged late.
+    pub late: Vec<usize>,
     pub skipped: u64,
     /// (chain, first, last) of the new entries.
     pub ranges: Vec<(String, u64, u64)>,
@@ -33,6 +35,50 @@ struct Known<'a> {
 }
 
 pub fn plan(conn: &Connection, bundles: &[Bundle]) -> Result<Vec<BundlePlan>> {
+    plan_all(conn, bundles).map_err(|e| with_hint(conn, e))
+}
+
+/// Names what this database knows of two journals for one till: the till provisioned more than once.
+fn with_hint(conn: &Connection, e: anyhow::Error) -> anyhow::Error {
+    match e.downcast::<SyncError>() {
+        Ok(SyncError::Diverged {
+            till,
+            seq,
+            file,
+            other,
+            ..
+        }) => {
+            let provs = identity::provisions(conn, &till).unwrap_or_default();
+            let hint = if provs.len() > 1 {
+                let files: Vec<String> = provs
+                    .iter()
+                    .map(|p| format!("{} le {}", p.file, p.at_utc))
+                    .collect();
+                format!(
+                    " (elle a été préparée {} fois : {})",
+                    provs.len(),
+                    files.join(", ")
+                )
+            } else {
+                " (une même copie a-t-elle servi sur deux postes, ou une sauvegarde a-t-elle été \
+                 restaurée après des ventes ?)"
+                    .to_string()
+            };
+            SyncError::Diverged {
+                till,
+                seq,
+                file,
+                other,
+                hint,
+            }
+            .into()
+        }
+        Ok(other) => other.into(),
+        Err(e) => e,
+    }
+}
+
+fn plan_all(conn: &Connection, bundles: &[Bundle]) -> Result<Vec<BundlePlan>> {
     let mut plans: Vec<BundlePlan> = bundles.iter().map(|_| BundlePlan::default()).collect();
     let heads = local_heads(conn)?;
     let mut known: HashMap<(&str, u64), Known> = HashMap::new();
@@ -47,6 +93,12 @@ pub fn plan(conn: &Connection, bundles: &[Bundle]) -> Result<Vec<BundlePlan>> {
     let mut new_ids = HashSet::new();
     for (b, p) in bundles.iter().zip(plans.iter_mut()) {
         p.tickets = new_tickets(conn, b, p, &refs, &mut new_ids)?;
+        p.late = p
+            .tickets
+            .iter()
+            .copied()
+            .filter(|&i| refs.phases.get(&b.tickets[i].head.phase) == Some(&true))
+            .collect();
     }
     for (b, p) in bundles.iter().zip(plans.iter()) {
         check_refunds(conn, b, p, &new_ids)?;
@@ -79,6 +131,7 @@ fn local_hash(conn: &Connection, chain: &str, seq: u64) -> Result<Option<String>
 
 fn diverged(chain: &str, seq: u64, b: &Bundle, other: Option<&Bundle>) -> anyhow::Error {
     SyncError::Diverged {
+        hint: String::new(),
         till: chain.to_string(),
         seq,
         file: file_name(&b.file),
@@ -219,25 +272,31 @@ impl References {
         let h = &t.head;
         if !self.tills.contains(&h.till) {
             return Some(format!(
-                "caisse {} inconnue ici (importez les caisses)",
+                "caisse {} inconnue ici (importez les caisses : souk import tills FICHIER)",
                 h.till
             ));
         }
-        match self.phases.get(&h.phase) {
-            None => return Some(format!("phase {} inconnue ici", h.phase)),
-            Some(true) => return Some(format!("la phase {} est clôturée ici", h.phase)),
-            Some(false) => {}
+        if !self.phases.contains_key(&h.phase) {
+            return Some(format!(
+                "phase {} inconnue ici (importez les phases : souk import phases FICHIER)",
+                h.phase
+            ));
         }
         for l in &t.lines {
             if !self.exhibitors.contains(&l.exhibitor_code) {
-                return Some(format!("exposant {} inconnu ici", l.exhibitor_code));
+                return Some(format!(
+                    "exposant {} inconnu ici (importez les exposants : souk import exhibitors FICHIER)",
+                    l.exhibitor_code
+                ));
             }
             if let Some(code) = l
                 .product_code
                 .as_ref()
                 .filter(|c| !self.products.contains(*c))
             {
-                return Some(format!("produit {code} inconnu ici"));
+                return Some(format!(
+                    "produit {code} inconnu ici (importez les produits : souk import products FICHIER)"
+                ));
             }
         }
         None
@@ -258,7 +317,7 @@ fn new_tickets(
         .collect();
     let mut out = Vec::new();
     for (i, t) in b.tickets.iter().enumerate() {
-        if !fresh.contains(&(t.head.till.as_str(), t.journal_seq)) {
+        if !fresh.contains(&(t.head.chain.as_str(), t.journal_seq)) {
             continue;
         }
         let id = &t.head.id;
@@ -270,8 +329,8 @@ fn new_tickets(
             ));
         }
         let taken: bool = conn
-            .prepare_cached("SELECT EXISTS (SELECT 1 FROM tickets WHERE id = ?1 OR (till = ?2 AND number = ?3))")?
-            .query_row(params![id, t.head.till, t.head.number as i64], |r| r.get(0))?;
+            .prepare_cached("SELECT EXISTS (SELECT 1 FROM tickets WHERE id = ?1 OR (chain = ?2 AND number = ?3))")?
+            .query_row(params![id, t.head.chain, t.head.number as i64], |r| r.get(0))?;
         if taken || !new_ids.insert(id.clone()) {
             let msg = format!("le ticket {id} existe déjà avec un autre contenu");
             return Err(refuse(&b.file, Refusal::TicketMismatch, msg));

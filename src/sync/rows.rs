@@ -19,7 +19,7 @@ pub struct StoredTicket {
     pub shares: Vec<ShareRow>,
 }
 
-const RANGE: &str = "t.till = ?1 AND t.journal_seq BETWEEN ?2 AND ?3";
+const RANGE: &str = "t.chain = ?1 AND t.journal_seq BETWEEN ?2 AND ?3";
 
 pub struct TicketStream<'c> {
     heads: Statement<'c>,
@@ -32,9 +32,8 @@ impl<'c> TicketStream<'c> {
     pub fn prepare(conn: &'c Connection) -> Result<Self> {
         Ok(TicketStream {
             heads: conn.prepare(&format!(
-                "SELECT t.id, t.till, t.number, t.kind, t.refund_of, t.at_utc, t.utc_offset, t.phase, t.cashier,
-                 t.shift, t.manual, t.ticket_ref, t.total, t.rounding, t.journal_seq FROM tickets t WHERE {RANGE}
-                 ORDER BY t.number"
+                "SELECT {}, t.journal_seq FROM tickets t WHERE {RANGE} ORDER BY t.number",
+                crate::storage::tickets::HEAD_COLUMNS
             ))?,
             lines: conn.prepare(&format!(
                 "SELECT l.ticket_id, l.line_no, l.product_code, l.exhibitor_code, l.name_fr, l.name_ar, l.unit,
@@ -103,7 +102,7 @@ where
 fn head_row(r: &Row) -> rusqlite::Result<(TicketHead, u64)> {
     Ok((
         crate::storage::tickets::head_from_row(r)?,
-        r.get::<_, i64>(14)? as u64,
+        r.get::<_, i64>(15)? as u64,
     ))
 }
 

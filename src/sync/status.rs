@@ -25,6 +25,8 @@ pub struct TillMergeStatus {
     pub last_merge_file: Option<String>,
     pub last_export_at: Option<String>,
     pub last_exported_seq: Option<u64>,
+    /// Tickets of this chain merged after their phase closed (settled in a complement).
+    pub late_tickets: u64,
 }
 
 /// Runs `verify` (which rechecks everything) and reports per till.
@@ -89,6 +91,11 @@ fn one(conn: &Connection, verdict: &Verdict, till: String) -> Result<TillMergeSt
         )
         .optional()?
         .unwrap_or_default();
+    s.late_tickets = conn.query_row(
+        "SELECT COUNT(*) FROM late_tickets l JOIN tickets t ON t.id = l.ticket_id WHERE t.chain = ?1",
+        [&till],
+        |r| r.get::<_, i64>(0),
+    )? as u64;
     s.till = till;
     Ok(s)
 }

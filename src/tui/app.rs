@@ -129,9 +129,12 @@ impl App {
         self.status = Some(Status { text, error: true });
     }
 
-    /// Shows a storage error in the status bar; the screen stays as it was.
+    /// Shows a storage error in the status bar; the screen stays as it was. A full or read-only disk is said
+    /// in French with what to do, never as SQLite's English.
     pub fn fail(&mut self, e: anyhow::Error) {
-        self.error(format!("{e:#}"));
+        let text = crate::files::explain::explain(&e, &[self.db.path()])
+            .unwrap_or_else(|| format!("{e:#}"));
+        self.error(text);
     }
 
     pub fn user_name(&self) -> String {

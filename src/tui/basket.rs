@@ -8,6 +8,8 @@ pub struct Basket {
     pub lines: Vec<LineDraft>,
     /// The supervisor who approved a price override on this basket (named on the ticket's journal entry).
     pub approver: Option<String>,
+    /// The lines as last written to the till's draft in the database.
+    saved: Vec<LineDraft>,
 }
 
 impl Basket {
@@ -17,11 +19,21 @@ impl Basket {
     pub fn is_empty(&self) -> bool {
         self.lines.is_empty()
     }
+    /// Empties the basket; the draft in the database is removed at the next [`Basket::unsaved`] check.
     pub fn clear(&mut self) {
+        let saved = std::mem::take(&mut self.saved);
         *self = Basket::default();
+        self.saved = saved;
     }
     pub fn add(&mut self, p: &Product, qty: Decimal) {
         self.lines.push(line_for(p, qty));
+    }
+    /// The lines changed since the draft was last written.
+    pub fn unsaved(&self) -> bool {
+        self.lines != self.saved
+    }
+    pub fn mark_saved(&mut self) {
+        self.saved.clone_from(&self.lines);
     }
 }
 
@@ -75,14 +87,20 @@ pub fn split_quantity(text: &str) -> Result<(Option<Decimal>, &str), String> {
     }
 }
 
-/// Classifies the rest of the field; `is_exhibitor` tells a quick entry from a product search.
-pub fn classify(rest: &str, is_exhibitor: impl Fn(&str) -> bool) -> Entry {
+/// Classifies the rest of the field. `CODE AMOUNT` is a divers entry when CODE is an exhibitor of the market
+/// (`is_exhibitor`, any case) or is shaped like one (`E999`: a letter, then digits) without being a product
+/// code: such an entry is a divers line or a refusal, never a product found by the fuzzy search.
+pub fn classify(
+    rest: &str,
+    is_exhibitor: impl Fn(&str) -> bool,
+    is_product: impl Fn(&str) -> bool,
+) -> Entry {
     if let Some((code, price)) = rest.split_once(' ')
-        && is_exhibitor(code)
-        && let Ok(price) = parse_human_amount(price)
+        && let Ok(price) = parse_human_amount(price.trim())
+        && (is_exhibitor(code) || (looks_like_exhibitor(code) && !is_product(code)))
     {
         return Entry::Quick {
-            exhibitor: code.into(),
+            exhibitor: code.to_uppercase(),
             price,
         };
     }
@@ -90,6 +108,14 @@ pub fn classify(rest: &str, is_exhibitor: impl Fn(&str) -> bool) -> Entry {
         return Entry::Digits(rest.into());
     }
     Entry::Text(rest.into())
+}
+
+/// `E017`, `e999`: one letter and at least two digits, the way stalls are numbered.
+fn looks_like_exhibitor(code: &str) -> bool {
+    let mut chars = code.chars();
+    chars.next().is_some_and(|c| c.is_ascii_alphabetic())
+        && chars.as_str().len() >= 2
+        && chars.all(|c| c.is_ascii_digit())
 }
 
 #[cfg(test)]
@@ -107,16 +133,35 @@ mod tests {
 
     #[test]
     fn classifies_entries() {
-        let ex = |c: &str| c == "E017";
+        let ex = |c: &str| c.eq_ignore_ascii_case("E017");
+        let prod = |c: &str| c.eq_ignore_ascii_case("P00012");
+        let quick = |code: &str, price| Entry::Quick {
+            exhibitor: code.into(),
+            price,
+        };
+        assert_eq!(classify("E017 45", ex, prod), quick("E017", dec!(45)));
+        assert_eq!(classify("e017 45", ex, prod), quick("E017", dec!(45)));
+        assert_eq!(classify("E999 45", ex, prod), quick("E999", dec!(45)));
+        assert_eq!(classify("e017 12,50", ex, prod), quick("E017", dec!(12.5)));
         assert_eq!(
-            classify("E017 45", ex),
-            Entry::Quick {
-                exhibitor: "E017".into(),
-                price: dec!(45)
-            }
+            classify("6111234", ex, prod),
+            Entry::Digits("6111234".into())
         );
-        assert_eq!(classify("6111234", ex), Entry::Digits("6111234".into()));
-        assert_eq!(classify("miel thym", ex), Entry::Text("miel thym".into()));
-        assert_eq!(classify("E999 45", ex), Entry::Text("E999 45".into()));
+        assert_eq!(
+            classify("miel thym", ex, prod),
+            Entry::Text("miel thym".into())
+        );
+        assert_eq!(
+            classify("miel 250", ex, prod),
+            Entry::Text("miel 250".into())
+        );
+        assert_eq!(
+            classify("P00012 3", ex, prod),
+            Entry::Text("P00012 3".into())
+        );
+        assert_eq!(
+            classify("E017 abc", ex, prod),
+            Entry::Text("E017 abc".into())
+        );
     }
 }

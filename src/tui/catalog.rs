@@ -115,7 +115,7 @@ impl Catalog {
             arabic,
             by_barcode,
             by_code,
-            exhibitors: exhibitors.into_iter().collect(),
+            exhibitors: exhibitors.into_iter().map(|e| e.to_lowercase()).collect(),
             matcher: Matcher::new(Config::DEFAULT),
             typed: Vec::new(),
             results: Vec::new(),
@@ -132,8 +132,9 @@ impl Catalog {
             .map(|i| &self.products[*i])
     }
 
+    /// Whether an exhibitor selling today has this code, in any case.
     pub fn has_exhibitor(&self, code: &str) -> bool {
-        self.exhibitors.contains(code)
+        self.exhibitors.contains(&code.to_lowercase())
     }
 
     pub fn result(&self, i: usize) -> Option<&Product> {

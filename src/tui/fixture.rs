@@ -122,6 +122,7 @@ pub fn create(path: &Path, extra: usize) -> Result<Db> {
         cash_rounding: None,
     };
     catalogue::insert_market(conn, &market, "2026-05-01T08:00:00Z")?;
+    crate::storage::identity::set_till(conn, "T01", "2026-05-01T08:00:00Z")?;
     catalogue::upsert_phase(
         conn,
         &Phase {

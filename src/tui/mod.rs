@@ -44,6 +44,13 @@ pub struct TillConfig {
 /// Runs the till until the cashier quits (Ctrl+Q) or the process gets SIGTERM/SIGHUP. The terminal is restored
 /// on every way out, panics included.
 pub fn run(db: Db, config: TillConfig) -> anyhow::Result<()> {
+    use std::io::IsTerminal;
+    if !std::io::stdin().is_terminal() || !std::io::stdout().is_terminal() {
+        anyhow::bail!(
+            "la caisse a besoin d'un terminal : lancez « souk » dans une fenêtre de terminal \
+             (les commandes sans écran sont dans « souk --help »)"
+        );
+    }
     let mut app = App::new(db, config)?;
     terminal::run_loop(&mut app)
 }

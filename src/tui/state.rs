@@ -47,8 +47,9 @@ pub struct LoginState {
     pub sel: usize,
     pub pin: String,
     pub msg: Option<String>,
-    /// After repeated wrong PINs, no try is accepted before this instant.
-    pub wait_until: Option<Instant>,
+    /// After repeated wrong PINs, that person's next try is not accepted before this instant; the others
+    /// sign in at once.
+    pub wait_until: std::collections::HashMap<String, Instant>,
 }
 
 /// A cash count by denomination, or a total typed directly (last row).
@@ -143,6 +144,8 @@ pub struct TicketState {
     pub sel: usize,
     /// Lines chosen for a refund (space toggles); refunds the whole remaining quantity of each.
     pub marked: Vec<bool>,
+    /// The quantity of each line already refunded by earlier refund tickets.
+    pub refunded: Vec<Decimal>,
     /// How a refund is paid back: the sale's own method when it was paid one way, else cash; `m` changes it.
     pub refund_method: crate::domain::PaymentMethod,
     pub back: HistoryState,
@@ -184,8 +187,13 @@ pub struct TillsState {
 }
 
 pub struct CoopState {
+    /// Local `YYYY-MM-DD` (as stored); shown as JJ/MM/AAAA.
     pub date: String,
     pub rows: Vec<DaySums>,
+    /// Exhibitors' names by code, shown when the width allows.
+    pub names: std::collections::HashMap<String, String>,
+    /// Distinct sale tickets of the day at this till (a ticket of three exhibitors counts once).
+    pub tickets: u64,
     pub sel: usize,
 }
 
@@ -219,6 +227,8 @@ pub enum Pending {
         ticket: String,
         lines: Vec<(u32, Decimal)>,
         method: crate::domain::PaymentMethod,
+        /// What will be paid back, shown to the supervisor before the PIN.
+        amount: Decimal,
     },
     /// Opening the cash drawer without a sale (change for a neighbour, a count).
     Drawer,

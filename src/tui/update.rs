@@ -7,7 +7,10 @@ pub fn update(app: &mut App, ev: Event) -> Effect {
     match ev {
         Event::Terminate => app.quit = true,
         Event::Tick { idle_secs } => idle(app, idle_secs),
-        Event::Key(k) if k.kind == KeyEventKind::Press => key(app, k),
+        Event::Key(k) if k.kind == KeyEventKind::Press => {
+            key(app, k);
+            screens::draft::keep(app);
+        }
         Event::Key(_) => {}
     }
     if app.quit { Effect::Quit } else { Effect::None }

@@ -73,7 +73,7 @@ fn a_closed_phase_is_frozen_and_its_reports_never_change() {
         .arg("--db")
         .arg(&db)
         .args(["people", "add", "Khadija", "--role", "supervisor"])
-        .env("SOUK_PIN", "4321")
+        .env("SOUK_PIN", "432100")
         .output()
         .unwrap();
     souk()
@@ -105,7 +105,7 @@ fn a_closed_phase_is_frozen_and_its_reports_never_change() {
         .arg("--db")
         .arg(&db)
         .args(["phase", "close", "1", "--by", "Khadija"])
-        .env("SOUK_PIN", "4321")
+        .env("SOUK_PIN", "432100")
         .output()
         .unwrap();
     assert!(
@@ -134,7 +134,7 @@ fn a_closed_phase_is_frozen_and_its_reports_never_change() {
         .arg("--db")
         .arg(&db)
         .args(["phase", "close", "1", "--by", "Khadija"])
-        .env("SOUK_PIN", "4321")
+        .env("SOUK_PIN", "432100")
         .output()
         .unwrap();
     assert!(String::from_utf8_lossy(&out.stderr).contains("déjà clôturée"));
@@ -185,7 +185,12 @@ fn day_report_and_totals() {
     assert!(t1.contains("T03"), "{t1}");
     let totals = ok(&db, &["report", "totals", "--phase", "1"]);
     assert!(totals.contains("2.905,96"), "{totals}");
-    let out = run(&db, &["report", "day", "--date", "07/08/2025"]);
+    let french = ok(
+        &db,
+        &["report", "day", "--date", "07/08/2025", "--format", "csv"],
+    );
+    assert_eq!(french, day, "JJ/MM/AAAA and ISO name the same day");
+    let out = run(&db, &["report", "day", "--date", "32/13/2025"]);
     assert_eq!(out.status.code(), Some(1));
     let out = run(
         &db,

@@ -3,6 +3,12 @@
 #[path = "../support/mod.rs"]
 mod support;
 
+mod cli_check;
+mod cli_french;
 mod cli_import;
 mod cli_printer;
 mod cli_reports;
+mod files;
+mod media;
+mod people;
+mod import_files;

@@ -7,5 +7,7 @@ mod report_csv;
 mod report_pdf;
 mod report_text;
 mod report_xlsx;
+mod settlement_by_method;
+mod settlement_parts;
 mod settlement_props;
 mod settlement_sql;

@@ -8,6 +8,7 @@ use souk::sync::decode_ticket;
 fn decode_then_encode_is_the_identity() {
     let head = TicketHead {
         id: "T01-000042".into(),
+        chain: "T01".into(),
         till: "T01".into(),
         number: 42,
         kind: "refund".into(),

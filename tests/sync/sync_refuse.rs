@@ -158,18 +158,29 @@ fn since_last_bundles_chain_onto_earlier_ones() {
     assert_eq!((empty.entries, empty.tickets), (0, 0));
 }
 
-/// A till that brings its bundle after the organiser closed the phase: its tickets would change a settlement
-/// already handed out, so the bundle is refused naming the phase, and nothing changes.
+/// A till that brings its bundle after the organiser closed the phase: nothing is dropped. Its tickets merge,
+/// flagged late, into the phase's complement; the closed settlement stays as it was handed out.
 #[test]
-fn a_bundle_into_a_closed_phase_is_refused() {
+fn a_bundle_into_a_closed_phase_merges_as_late_sales() {
     let fx = three_tills();
     let mut org = fx.organiser("org.souk");
     merge(&mut org, &fx.bundles[..2]).unwrap();
     org.close_phase(1, "Karim", "Karim", &at(11, 18, 0))
         .unwrap();
-    let e = refused(&mut org, &fx.bundles[2..]);
-    assert_eq!(e.refusal(), Some(Refusal::Catalogue), "{e}");
-    assert!(e.to_string().contains("phase 1 est clôturée"), "{e}");
-    // What was merged before the close is still there, and merging it again is still a no-op.
-    merge(&mut org, &fx.bundles[..2]).unwrap();
+    let closed = souk::storage::settlement::settle_phase(org.conn(), 1).unwrap();
+    let m = merge(&mut org, &fx.bundles[2..]).unwrap();
+    assert!(m.new_tickets() > 0);
+    let late = souk::storage::late::late_tickets(org.conn()).unwrap();
+    assert_eq!(late.len() as u64, m.new_tickets());
+    assert!(late.iter().all(|t| t.phase == 1 && t.complement == 1));
+    assert_eq!(
+        souk::storage::settlement::settle_phase(org.conn(), 1).unwrap(),
+        closed
+    );
+    let complement = souk::storage::late::current_complement(org.conn(), 1).unwrap();
+    let tickets: u64 = complement.rows.iter().map(|r| r.tickets).sum();
+    assert!(tickets > 0 && complement.rows.iter().all(|r| r.stall_fee.is_zero()));
+    // Merging everything again is a no-op.
+    let again = merge(&mut org, &fx.bundles).unwrap();
+    assert_eq!(again.new_tickets(), 0);
 }

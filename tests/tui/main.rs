@@ -3,6 +3,8 @@
 #[path = "../support/mod.rs"]
 mod support;
 
+mod disk_full;
+mod till_cashiers;
 mod tui_e2e;
 mod tui_print;
 mod tui_quit;

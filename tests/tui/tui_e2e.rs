@@ -189,6 +189,12 @@ fn a_day_at_the_till() {
     s.send("\x11"); // Ctrl+Q
     let status = child.wait().unwrap();
     assert!(status.success());
+    // A clean exit leaves no WAL content: the next start opens without checking the whole file.
+    let wal = db_path.with_extension("db-wal");
+    assert!(
+        std::fs::metadata(&wal).map_or(true, |m| m.len() == 0),
+        "WAL left by a clean exit"
+    );
 
     check_database(&db_path);
     check_files(&out);

@@ -44,11 +44,13 @@ pub fn key(app: &mut App, mut st: HistoryState, k: KeyEvent) -> Screen {
             match load_ticket(app.db.conn(), &id) {
                 Ok(Some(ticket)) => {
                     let marked = vec![false; ticket.lines.len()];
+                    let refunded = super::ticket::refunded_lines(app, &ticket);
                     let refund_method = super::ticket::default_refund_method(&ticket);
                     return Screen::Ticket(TicketState {
                         ticket,
                         sel: 0,
                         marked,
+                        refunded,
                         refund_method,
                         back: st,
                     });
@@ -67,7 +69,7 @@ pub fn key(app: &mut App, mut st: HistoryState, k: KeyEvent) -> Screen {
 pub fn hints(_st: &HistoryState) -> Vec<Hint> {
     vec![
         ("key-arrows", "hint-choose-ticket"),
-        ("key-enter", "hint-open-ticket"),
+        ("key-enter", "hint-open-ticket-refund"),
         ("key-esc", "hint-back"),
         ("F1", "hint-help"),
     ]

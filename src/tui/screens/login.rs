@@ -38,7 +38,7 @@ fn submit(app: &mut App, mut st: LoginState) -> Screen {
         }));
         return Screen::Login(st);
     }
-    if let Some(until) = st.wait_until
+    if let Some(&until) = st.wait_until.get(&person.name)
         && Instant::now() < until
     {
         let secs = (until - Instant::now()).as_secs() + 1;
@@ -52,8 +52,14 @@ fn submit(app: &mut App, mut st: LoginState) -> Screen {
         .check_pin(&app.till, &person.name, &pin, &now, "login")
     {
         Ok(PinCheck::Ok(p)) => {
+            st.wait_until.remove(&p.name);
             app.user = Some(p);
-            app.home()
+            let next = app.home();
+            super::draft::recover(app);
+            if let Some(refusal) = super::sale::day_refusal(app) {
+                app.error(refusal);
+            }
+            next
         }
         Ok(PinCheck::Wrong {
             failures,
@@ -62,7 +68,10 @@ fn submit(app: &mut App, mut st: LoginState) -> Screen {
             let left = LOCK_AFTER.saturating_sub(failures).to_string();
             let mut msg = app.tr.a("login-wrong", &[("left", &left)]);
             if wait_secs > 0 {
-                st.wait_until = Some(Instant::now() + Duration::from_secs(wait_secs));
+                st.wait_until.insert(
+                    person.name.clone(),
+                    Instant::now() + Duration::from_secs(wait_secs),
+                );
                 msg.push_str(" — ");
                 msg.push_str(&app.tr.a("login-wait", &[("secs", &wait_secs.to_string())]));
             }

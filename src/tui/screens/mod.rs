@@ -3,6 +3,7 @@
 pub mod approved;
 pub mod coop;
 pub mod count;
+pub mod draft;
 pub mod history;
 pub mod lock;
 pub mod login;

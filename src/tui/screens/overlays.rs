@@ -11,10 +11,8 @@ use ratatui::text::Line;
 use ratatui::widgets::{Clear, List, ListItem, ListState, Paragraph};
 
 pub fn key(app: &mut App, ov: Overlay, k: KeyEvent) -> Option<Overlay> {
-    let yes = matches!(
-        k.code,
-        KeyCode::Char('o' | 'O' | 'y' | 'Y') | KeyCode::Enter
-    );
+    // Destructive: only the letter confirms, so a scanner's Entrée can never abandon a basket or quit.
+    let yes = matches!(k.code, KeyCode::Char('o' | 'O'));
     match ov {
         Overlay::Help => (k.code != KeyCode::Esc).then_some(Overlay::Help),
         Overlay::ConfirmQuit if yes => {
@@ -77,8 +75,13 @@ fn check(app: &mut App, mut st: ApprovalState) -> Option<ApprovalState> {
             run(app, st.pending, &name);
             None
         }
-        Ok(PinCheck::Wrong { .. }) => {
-            st.msg = Some(app.tr.t("approval-wrong"));
+        Ok(PinCheck::Wrong { wait_secs, .. }) => {
+            let mut msg = app.tr.t("approval-wrong");
+            if wait_secs > 0 {
+                msg.push_str(" — ");
+                msg.push_str(&app.tr.a("login-wait", &[("secs", &wait_secs.to_string())]));
+            }
+            st.msg = Some(msg);
             Some(st)
         }
         Ok(PinCheck::Locked) => {
@@ -105,6 +108,7 @@ fn run(app: &mut App, pending: Pending, supervisor: &str) {
             ticket,
             lines,
             method,
+            ..
         } => super::ticket::refund(app, &ticket, &lines, method, supervisor),
         Pending::Drawer => super::approved::open_drawer(app, supervisor),
         Pending::CloseShift { counted } => {
@@ -212,7 +216,12 @@ fn draw_approval(f: &mut Frame, area: Rect, app: &App, st: &ApprovalState) {
         Constraint::Length(1),
     ])
     .areas(inner);
-    f.render_widget(Paragraph::new(pending_text(app, &st.pending)).bold(), what);
+    f.render_widget(
+        Paragraph::new(pending_text(app, &st.pending))
+            .wrap(ratatui::widgets::Wrap { trim: true })
+            .bold(),
+        what,
+    );
     let items: Vec<ListItem> = sups.iter().map(|p| ListItem::new(p.name.clone())).collect();
     let mut ls = ListState::default().with_selected(Some(st.sel));
     f.render_stateful_widget(
@@ -248,10 +257,12 @@ fn pending_text(app: &App, p: &Pending) -> String {
             ticket,
             lines,
             method,
+            amount,
         } => app.tr.a(
             "approve-refund",
             &[
                 ("ticket", ticket),
+                ("amount", &format_dh(*amount)),
                 ("n", &lines.len().to_string()),
                 ("method", &app.tr.t(&format!("method-{}", method.as_str()))),
             ],

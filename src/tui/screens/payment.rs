@@ -32,10 +32,11 @@ pub fn change(st: &PayState, step: Option<Decimal>) -> Decimal {
 pub fn key(app: &mut App, mut st: PayState, k: KeyEvent) -> Screen {
     let paid = remaining(app, &st) <= Decimal::ZERO && !st.payments.is_empty();
     match k.code {
-        KeyCode::Esc if st.on_reference => st.on_reference = false,
+        KeyCode::Esc | KeyCode::Up | KeyCode::BackTab if st.on_reference => st.on_reference = false,
+        KeyCode::Down if st.method != PaymentMethod::Cash => st.on_reference = true,
         KeyCode::Esc => return Screen::Sale(SaleState::default()),
         KeyCode::Enter if paid => return complete(app, st),
-        KeyCode::Tab | KeyCode::BackTab => {
+        KeyCode::Tab => {
             let i = PaymentMethod::ALL
                 .iter()
                 .position(|m| *m == st.method)
@@ -78,36 +79,60 @@ pub fn key(app: &mut App, mut st: PayState, k: KeyEvent) -> Screen {
 
 /// Adds one payment of the selected method; an empty amount means "the rest".
 fn add(app: &mut App, st: &mut PayState, value: Option<Decimal>) {
+    if remaining(app, st) <= Decimal::ZERO {
+        return;
+    }
+    if st.method == PaymentMethod::Cash {
+        return add_cash(app, st, value);
+    }
     let rest = remaining(app, st);
-    if rest <= Decimal::ZERO {
+    let amount = value.unwrap_or(rest);
+    if amount > rest {
+        return app.error(app.tr.a("pay-too-much", &[("rest", &format_dh(rest))]));
+    }
+    if amount <= Decimal::ZERO {
         return;
     }
-    let step = app.market.cash_rounding;
-    let draft = if st.method == PaymentMethod::Cash {
-        let due = round_cash(rest, step);
-        let given = value.unwrap_or(due);
-        let amount = if given >= due { rest } else { given };
-        PaymentDraft {
-            tendered: Some(given),
-            ..PaymentDraft::new(PaymentMethod::Cash, amount)
-        }
-    } else {
-        let amount = value.unwrap_or(rest);
-        if amount > rest {
-            return app.error(app.tr.a("pay-too-much", &[("rest", &format_dh(rest))]));
-        }
-        let reference = Some(st.reference.value().trim().to_string()).filter(|r| !r.is_empty());
-        PaymentDraft {
-            reference,
-            ..PaymentDraft::new(st.method, amount)
-        }
-    };
-    if draft.amount <= Decimal::ZERO {
-        return;
-    }
-    st.payments.push(draft);
+    let reference = Some(st.reference.value().trim().to_string()).filter(|r| !r.is_empty());
+    st.payments.push(PaymentDraft {
+        reference,
+        ..PaymentDraft::new(st.method, amount)
+    });
     st.amount.reset();
     st.reference.reset();
+    st.on_reference = false;
+}
+
+/// Notes and typed amounts add up in the ticket's one cash payment: 200 + 200 + 100 is "Reçu 500,00".
+fn add_cash(app: &mut App, st: &mut PayState, value: Option<Decimal>) {
+    let step = app.market.cash_rounding;
+    let at = st
+        .payments
+        .iter()
+        .position(|p| p.method == PaymentMethod::Cash);
+    let (before, given_before) = at
+        .map(|i| &st.payments[i])
+        .map(|p| (p.amount, p.tendered.unwrap_or(p.amount)))
+        .unwrap_or_default();
+    let rest = remaining(app, st) + before;
+    let due = round_cash(rest, step);
+    let given = match value {
+        Some(v) => given_before + v,
+        None => due.max(given_before),
+    };
+    let amount = if given >= due { rest } else { given };
+    if amount <= Decimal::ZERO {
+        return;
+    }
+    let draft = PaymentDraft {
+        tendered: Some(given),
+        ..PaymentDraft::new(PaymentMethod::Cash, amount)
+    };
+    match at {
+        Some(i) => st.payments[i] = draft,
+        None => st.payments.push(draft),
+    }
+    st.amount.reset();
     st.on_reference = false;
 }
 
@@ -153,9 +178,16 @@ pub fn hints(st: &PayState) -> Vec<Hint> {
     } else {
         "hint-enter-amount"
     };
-    vec![
-        ("key-enter", enter),
-        ("key-tab", "hint-method"),
+    let field = if st.on_reference {
+        ("key-up", "hint-amount-field")
+    } else {
+        ("key-down", "hint-reference-field")
+    };
+    let mut h = vec![("key-enter", enter), ("key-tab", "hint-method")];
+    if st.method != PaymentMethod::Cash {
+        h.push(field);
+    }
+    h.extend([
         ("F5", "hint-note-20"),
         ("F6", "hint-note-50"),
         ("F7", "hint-note-100"),
@@ -163,7 +195,8 @@ pub fn hints(st: &PayState) -> Vec<Hint> {
         ("key-backspace", "hint-remove-payment"),
         ("key-esc", "hint-back"),
         ("F1", "hint-help"),
-    ]
+    ]);
+    h
 }
 
 pub fn draw(f: &mut Frame, area: Rect, app: &App, st: &PayState) {
@@ -177,16 +210,22 @@ pub fn draw(f: &mut Frame, area: Rect, app: &App, st: &PayState) {
     let spans: Vec<Span> = PaymentMethod::ALL
         .iter()
         .map(|m| {
-            let label = format!(" {} ", app.tr.t(&format!("method-{}", m.as_str())));
+            let name = app.tr.t(&format!("method-{}", m.as_str()));
             if *m == st.method {
-                Span::styled(label, selected())
+                Span::styled(format!("[{name}]"), selected())
             } else {
-                Span::raw(label)
+                Span::raw(format!(" {name} "))
             }
         })
         .collect();
     f.render_widget(
-        Paragraph::new(Line::from(spans)).block(block(app.tr.t("pay-method"))),
+        Paragraph::new(Line::from(spans)).block(block(app.tr.a(
+            "pay-method-chosen",
+            &[(
+                "method",
+                &app.tr.t(&format!("method-{}", st.method.as_str())),
+            )],
+        ))),
         methods,
     );
     draw_inputs(f, inputs, app, st);

@@ -2,7 +2,7 @@
 //! On Enter the field's text is read as `[qty*]` + a barcode, a product code, `E017 45` (a divers line),
 //! or else the selected result.
 use crate::domain::Product;
-use crate::domain::money::{parse_human_amount, parse_human_quantity};
+use crate::domain::money::{format_qty, parse_human_amount, parse_human_quantity};
 use crate::tui::app::*;
 use crate::tui::basket::{Entry, classify, divers_line, split_quantity};
 use crate::tui::keys::{self, Hint};
@@ -79,7 +79,12 @@ fn search_key(app: &mut App, st: &mut SaleState, k: KeyEvent) {
             if keys::edit(&mut st.input, k) {
                 app.last_change = None;
                 let rest = split_quantity(st.input.value()).map(|(_, r)| r.to_string());
-                app.catalog.search(&rest.unwrap_or_default());
+                let rest = rest.unwrap_or_default();
+                // A divers entry being typed shows what it will add, never a product Entrée would take.
+                match entry(app, &rest) {
+                    Entry::Quick { .. } => app.catalog.search(""),
+                    _ => app.catalog.search(&rest),
+                }
                 st.sel = 0;
             }
         }
@@ -112,21 +117,34 @@ fn basket_key(app: &mut App, st: &mut SaleState, k: KeyEvent) {
     }
 }
 
+/// What the field's text (without its quantity prefix) means.
+pub(super) fn entry(app: &App, rest: &str) -> Entry {
+    classify(
+        rest,
+        |c| app.catalog.has_exhibitor(c),
+        |c| app.catalog.by_code(c).is_some(),
+    )
+}
+
 fn submit(app: &mut App, st: &mut SaleState) {
     let text = st.input.value().to_string();
     let (qty, rest) = match split_quantity(&text) {
         Ok(v) => v,
         Err(bad) => return app.error(app.tr.a("bad-quantity", &[("text", &bad)])),
     };
-    let found: Option<Product> = match classify(rest, |c| app.catalog.has_exhibitor(c)) {
+    let found: Option<Product> = match entry(app, rest) {
         Entry::Quick { exhibitor, price } => {
-            let line = divers_line(
-                &exhibitor,
-                &app.tr.t("divers"),
-                qty.unwrap_or(Decimal::ONE),
-                price,
-            );
-            return added(app, st, line);
+            return match divers_exhibitor(app, &exhibitor) {
+                Ok(code) => {
+                    let label = app.tr.t("divers");
+                    let line = divers_line(&code, &label, qty.unwrap_or(Decimal::ONE), price);
+                    added(app, st, line)
+                }
+                Err(refusal) => {
+                    clear_field(app, st);
+                    app.error(refusal)
+                }
+            };
         }
         Entry::Digits(d) => {
             let p = app
@@ -135,6 +153,8 @@ fn submit(app: &mut App, st: &mut SaleState) {
                 .or_else(|| app.catalog.by_code(&d))
                 .cloned();
             if p.is_none() {
+                // The next scan must not be glued to these digits.
+                clear_field(app, st);
                 return app.error(app.tr.a("unknown-barcode", &[("code", &d)]));
             }
             p
@@ -150,6 +170,45 @@ fn submit(app: &mut App, st: &mut SaleState) {
         None if !rest.is_empty() => app.error(app.tr.a("no-product", &[("text", rest)])),
         None => {}
     }
+}
+
+/// The market's own spelling of a divers entry's exhibitor, or why it cannot sell today.
+fn divers_exhibitor(app: &App, typed: &str) -> Result<String, String> {
+    use crate::storage::phases::{DayPhase, day_phase};
+    let all = crate::storage::catalogue::exhibitors(app.db.conn()).map_err(|e| e.to_string())?;
+    let Some(ex) = all.iter().find(|e| e.code.eq_ignore_ascii_case(typed)) else {
+        return Err(app.tr.a("divers-unknown", &[("code", typed)]));
+    };
+    let date = app.now().date().to_string();
+    match day_phase(app.db.conn(), &date) {
+        Ok(DayPhase::Open(n)) if !ex.phases.contains(&n) => Err(app.tr.a(
+            "divers-not-in-phase",
+            &[("code", &ex.code), ("phase", &n.to_string())],
+        )),
+        _ => Ok(ex.code.clone()),
+    }
+}
+
+/// Why no line can be added today (a day outside every phase, or in a closed one); `None` when selling is open.
+pub fn day_refusal(app: &App) -> Option<String> {
+    use crate::storage::phases::{DayPhase, day_phase};
+    let day = app.now().date();
+    let date = day.strftime("%d/%m/%Y").to_string();
+    match day_phase(app.db.conn(), &day.to_string()) {
+        Ok(DayPhase::Open(_)) => None,
+        Ok(DayPhase::Closed(n)) => Some(app.tr.a(
+            "day-phase-closed",
+            &[("phase", &n.to_string()), ("date", &date)],
+        )),
+        Ok(DayPhase::Outside) => Some(app.tr.a("day-no-phase", &[("date", &date)])),
+        Err(e) => Some(format!("{e:#}")),
+    }
+}
+
+fn clear_field(app: &mut App, st: &mut SaleState) {
+    st.input.reset();
+    st.sel = 0;
+    app.catalog.search("");
 }
 
 /// Weighed goods without a typed quantity ask for it; pieces default to 1.
@@ -177,13 +236,51 @@ fn add_product(app: &mut App, st: &mut SaleState, p: &Product, qty: Option<Decim
 }
 
 fn added(app: &mut App, st: &mut SaleState, line: crate::domain::LineDraft) {
+    if let Some(refusal) = refusal(app, &line) {
+        clear_field(app, st);
+        return app.error(refusal);
+    }
+    clear_field(app, st);
+    app.last_change = None;
+    // The same piece scanned or chosen again adds to its line: two scans, quantity 2.
+    let same = line.product_code.as_ref().and_then(|code| {
+        app.basket.lines.iter().position(|l| {
+            l.product_code.as_ref() == Some(code)
+                && l.unit_price == line.unit_price
+                && l.discount.is_zero()
+                && !l.unit.allows_fraction()
+        })
+    });
+    if let Some(i) = same {
+        let before = app.basket.lines[i].quantity;
+        set_line(app, i, |l| l.quantity += line.quantity);
+        let now = app.basket.lines[i].quantity;
+        if now != before {
+            st.line = i;
+            app.info(app.tr.a(
+                "line-more",
+                &[("name", &line.name_fr), ("qty", &format_qty(now))],
+            ));
+        }
+        return;
+    }
     app.info(app.tr.a("line-added", &[("name", &line.name_fr)]));
     app.basket.lines.push(line);
-    app.last_change = None;
     st.line = app.basket.lines.len() - 1;
-    st.input.reset();
-    st.sel = 0;
-    app.catalog.search("");
+}
+
+/// A line the till must not take: the first of a basket on a day no open phase covers, or beyond the bounds.
+fn refusal(app: &App, line: &crate::domain::LineDraft) -> Option<String> {
+    use crate::domain::bounds;
+    if app.basket.is_empty()
+        && let Some(day) = day_refusal(app)
+    {
+        return Some(day);
+    }
+    bounds::check_quantity(line.quantity)
+        .and_then(|_| bounds::check_amount("prix unitaire", line.unit_price))
+        .and_then(|_| bounds::check_amount("ligne", line.unit_price * line.quantity))
+        .err()
 }
 
 fn prompt_key(app: &mut App, mut st: SaleState, mut p: Prompt, k: KeyEvent) -> Screen {

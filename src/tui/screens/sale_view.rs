@@ -38,9 +38,18 @@ pub fn draw(f: &mut Frame, area: Rect, app: &App, st: &SaleState) {
 }
 
 fn draw_input(f: &mut Frame, area: Rect, app: &App, st: &SaleState) {
+    let refusal = app
+        .basket
+        .is_empty()
+        .then(|| super::sale::day_refusal(app))
+        .flatten();
     let mut b = block(app.tr.t("sale-search"));
     if st.focus == Focus::Search && st.prompt.is_none() {
         b = b.border_style(Style::new().fg(Color::Yellow));
+    }
+    if let Some(r) = refusal {
+        // Said before the first line, not at F2: this till cannot sell today.
+        b = block(r).border_style(Style::new().fg(Color::Red).bold());
     }
     let inner = b.inner(area);
     let scroll = st
@@ -65,6 +74,8 @@ fn draw_results(f: &mut Frame, area: Rect, app: &App, st: &SaleState) {
     ));
     let visible = area.height.saturating_sub(2) as usize;
     let skip = st.sel.saturating_sub(visible.saturating_sub(1));
+    // Name on the left, price and unit always on the right, whatever the width.
+    let inner = area.width.saturating_sub(3) as usize;
     let items: Vec<ListItem> = app
         .catalog
         .results
@@ -73,25 +84,22 @@ fn draw_results(f: &mut Frame, area: Rect, app: &App, st: &SaleState) {
         .take(visible)
         .map(|i| {
             let p = &app.catalog.products[*i];
-            let ar = p
-                .name_ar
-                .as_deref()
-                .map(|a| app.arabic.apply(a))
-                .unwrap_or_default();
             let unit = app.tr.t(&format!("unit-{}", p.unit.as_str()));
-            ListItem::new(format!(
-                "{} {:<8} {} {}  {}/{unit}",
-                p.exhibitor_code,
-                p.code,
-                p.name_fr,
-                ar,
-                format_dh(p.price)
-            ))
+            let price = format!(" {}/{unit}", format_dh(p.price));
+            let mut name = format!("{} {:<8} {}", p.exhibitor_code, p.code, p.name_fr);
+            if let Some(ar) = &p.name_ar {
+                name = format!("{name} {}", app.arabic.apply(ar));
+            }
+            ListItem::new(fit_left_right(&name, &price, inner))
         })
         .collect();
     if items.is_empty() {
+        let help = divers_preview(app, st).unwrap_or_else(|| app.tr.t("sale-search-help"));
         f.render_widget(
-            Paragraph::new(app.tr.t("sale-search-help")).dim().block(b),
+            Paragraph::new(help)
+                .wrap(ratatui::widgets::Wrap { trim: true })
+                .dim()
+                .block(b),
             area,
         );
         return;
@@ -105,6 +113,35 @@ fn draw_results(f: &mut Frame, area: Rect, app: &App, st: &SaleState) {
         area,
         &mut ls,
     );
+}
+
+/// `left` cut to leave room for `right`, padded so that `right` ends at `width` (in terminal cells).
+fn fit_left_right(left: &str, right: &str, width: usize) -> String {
+    use unicode_width::UnicodeWidthStr;
+    let room = width.saturating_sub(right.width());
+    let mut out = String::new();
+    let mut used = 0;
+    for c in left.chars() {
+        let w = unicode_width::UnicodeWidthChar::width(c).unwrap_or(0);
+        if used + w > room {
+            break;
+        }
+        out.push(c);
+        used += w;
+    }
+    format!("{out}{}{right}", " ".repeat(room - used))
+}
+
+/// What Entrée will add while a divers entry (`E017 45`) is typed.
+fn divers_preview(app: &App, st: &SaleState) -> Option<String> {
+    let (_, rest) = crate::tui::basket::split_quantity(st.input.value()).ok()?;
+    match super::sale::entry(app, rest) {
+        crate::tui::basket::Entry::Quick { exhibitor, price } => Some(app.tr.a(
+            "divers-preview",
+            &[("code", &exhibitor), ("amount", &format_dh(price))],
+        )),
+        _ => None,
+    }
 }
 
 fn draw_basket(f: &mut Frame, area: Rect, app: &App, st: &SaleState) {
@@ -151,12 +188,14 @@ fn draw_basket(f: &mut Frame, area: Rect, app: &App, st: &SaleState) {
         .map(|id| app.tr.t(id)),
     )
     .bold();
+    // The name takes whatever the numbers leave; the discount column only when a line has one.
+    let any_discount = app.basket.lines.iter().any(|l| !l.discount.is_zero());
     let widths = [
         Constraint::Length(5),
-        Constraint::Min(10),
+        Constraint::Fill(1),
         Constraint::Length(6),
         Constraint::Length(9),
-        Constraint::Length(7),
+        Constraint::Length(if any_discount { 7 } else { 0 }),
         Constraint::Length(10),
     ];
     let sel = (st.focus == Focus::Basket).then_some(st.line);
@@ -203,7 +242,10 @@ fn draw_prompt(f: &mut Frame, area: Rect, app: &App, st: &SaleState) {
         PromptKind::Quantity => "prompt-quantity",
         PromptKind::Discount => "prompt-discount",
         PromptKind::Price => "prompt-price",
-        PromptKind::Weight(_) => "prompt-weight",
+        PromptKind::Weight(i) => match app.catalog.products[i].unit {
+            crate::domain::Unit::Litre => "prompt-weight-l",
+            _ => "prompt-weight-kg",
+        },
     };
     let mut title = app.tr.t(id);
     if let PromptKind::Weight(i) = p.kind {

@@ -19,7 +19,10 @@ pub fn key(app: &mut App, mut st: TicketState, k: KeyEvent) -> Screen {
         KeyCode::Esc => return super::history::open_at(app, st.back.sel),
         KeyCode::F(2) => reprint(app, &st.ticket.head.id),
         KeyCode::Char(' ') if st.ticket.head.kind == "sale" => {
-            if let Some(m) = st.marked.get_mut(st.sel) {
+            if fully_refunded(&st, st.sel) {
+                let name = st.ticket.lines[st.sel].name_fr.clone();
+                app.error(app.tr.a("refund-already", &[("name", &name)]));
+            } else if let Some(m) = st.marked.get_mut(st.sel) {
                 *m = !*m;
             }
         }
@@ -54,30 +57,52 @@ fn reprint(app: &mut App, id: &str) {
     }
 }
 
-/// What is left to refund of each marked line: its whole remaining quantity.
-fn ask_refund(app: &mut App, st: &TicketState) {
-    let already = refunded_so_far(app.db.conn(), &st.ticket.head.id).unwrap_or_default();
-    let lines: Vec<(u32, Decimal)> = st
-        .ticket
-        .lines
+/// The quantity already refunded of each line of a sale (zero for each line of a refund).
+pub fn refunded_lines(app: &App, t: &crate::storage::tickets::Ticket) -> Vec<Decimal> {
+    let already = refunded_so_far(app.db.conn(), &t.head.id).unwrap_or_default();
+    t.lines
         .iter()
-        .zip(&st.marked)
-        .filter(|(_, m)| **m)
-        .map(|(l, _)| {
-            (
-                l.line_no,
-                l.quantity - already.get(&l.line_no).map(|a| a.0).unwrap_or_default(),
-            )
+        .map(|l| already.get(&l.line_no).map(|a| a.0).unwrap_or_default())
+        .collect()
+}
+
+fn fully_refunded(st: &TicketState, i: usize) -> bool {
+    match (st.ticket.lines.get(i), st.refunded.get(i)) {
+        (Some(l), Some(r)) => *r >= l.quantity,
+        _ => false,
+    }
+}
+
+/// What is left to refund of each marked line (or, none marked, of the line under the cursor): its whole
+/// remaining quantity. A line refunded already says so.
+fn ask_refund(app: &mut App, st: &TicketState) {
+    let chosen: Vec<usize> = match st.marked.iter().any(|m| *m) {
+        true => (0..st.marked.len()).filter(|i| st.marked[*i]).collect(),
+        false => vec![st.sel],
+    };
+    let lines: Vec<(u32, Decimal)> = chosen
+        .iter()
+        .filter(|i| !fully_refunded(st, **i))
+        .filter_map(|i| {
+            let l = st.ticket.lines.get(*i)?;
+            Some((l.line_no, l.quantity - st.refunded[*i]))
         })
-        .filter(|(_, q)| *q > Decimal::ZERO)
         .collect();
     if lines.is_empty() {
-        return app.error(app.tr.t("refund-nothing"));
+        let name = chosen
+            .first()
+            .and_then(|i| st.ticket.lines.get(*i))
+            .map(|l| l.name_fr.clone())
+            .unwrap_or_default();
+        return app.error(app.tr.a("refund-already", &[("name", &name)]));
     }
+    let ticket = st.ticket.head.id.clone();
+    let amount = preview_total(app, &ticket, &lines);
     app.overlay = Some(super::approved::approval(Pending::Refund {
-        ticket: st.ticket.head.id.clone(),
+        ticket,
         lines,
         method: st.refund_method,
+        amount,
     }));
 }
 
@@ -111,9 +136,14 @@ pub fn refund(
     match app.commit_refund(&ctx, ticket, lines, &payout) {
         Ok(t) => {
             if app.status.is_none() {
+                let how = app.tr.t(&format!("method-{}", method.as_str()));
                 app.info(app.tr.a(
                     "refund-done",
-                    &[("id", &t.head.id), ("amount", &format_dh(amount))],
+                    &[
+                        ("id", &t.head.id),
+                        ("amount", &format_dh(amount)),
+                        ("method", &how),
+                    ],
                 ));
             }
             app.screen = super::history::open(app);
@@ -133,15 +163,20 @@ fn preview_total(app: &App, ticket: &str, lines: &[(u32, Decimal)]) -> Decimal {
 }
 
 pub fn hints(st: &TicketState) -> Vec<Hint> {
-    let mut h = vec![("key-arrows", "hint-choose-line"), ("F2", "hint-reprint")];
+    let mut h = Vec::new();
     if st.ticket.head.kind == "sale" {
         h.extend([
+            ("F3", "hint-refund"),
             ("key-space", "hint-mark-line"),
             ("m", "hint-refund-method"),
-            ("F3", "hint-refund"),
         ]);
     }
-    h.extend([("key-esc", "hint-back"), ("F1", "hint-help")]);
+    h.extend([
+        ("F2", "hint-reprint"),
+        ("key-arrows", "hint-choose-line"),
+        ("key-esc", "hint-back"),
+        ("F1", "hint-help"),
+    ]);
     h
 }
 
@@ -163,8 +198,19 @@ pub fn draw(f: &mut Frame, area: Rect, app: &App, st: &TicketState) {
         .lines
         .iter()
         .zip(&st.marked)
-        .map(|(l, m)| {
-            let mark = if *m { "[x]" } else { "[ ]" };
+        .zip(&st.refunded)
+        .map(|((l, m), r)| {
+            let done = *r >= l.quantity && !r.is_zero();
+            let mark = match (*m, done) {
+                (_, true) => app.tr.t("refund-mark-done"),
+                (true, _) => "[x]".to_string(),
+                _ => "[ ]".to_string(),
+            };
+            let row_style = if done {
+                ratatui::style::Style::new().dim().crossed_out()
+            } else {
+                ratatui::style::Style::new()
+            };
             let name = match &l.name_ar {
                 Some(ar) => format!("{} {}", l.name_fr, app.arabic.apply(ar)),
                 None => l.name_fr.clone(),
@@ -177,6 +223,7 @@ pub fn draw(f: &mut Frame, area: Rect, app: &App, st: &TicketState) {
                 Cell::from(Line::from(format_fr(l.unit_price)).right_aligned()),
                 Cell::from(Line::from(format_fr(l.total)).right_aligned()),
             ])
+            .style(row_style)
         })
         .collect();
     let header = Row::new(
@@ -198,9 +245,9 @@ pub fn draw(f: &mut Frame, area: Rect, app: &App, st: &TicketState) {
     )
     .bold();
     let widths = [
-        Constraint::Length(3),
         Constraint::Length(5),
-        Constraint::Min(10),
+        Constraint::Length(5),
+        Constraint::Fill(1),
         Constraint::Length(6),
         Constraint::Length(9),
         Constraint::Length(10),

@@ -62,6 +62,17 @@ fn short_time(at: &Option<String>) -> String {
         .unwrap_or_else(|| "—".into())
 }
 
+/// Gaps, then late tickets (merged after their phase closed) when there are any.
+fn gaps_and_late(app: &App, t: &TillMergeStatus) -> String {
+    if t.late_tickets == 0 {
+        return gaps(t);
+    }
+    let late = app
+        .tr
+        .a("late-tickets", &[("n", &t.late_tickets.to_string())]);
+    format!("{} · {late}", gaps(t))
+}
+
 fn slip_lines(app: &App, rows: &[TillMergeStatus]) -> Vec<String> {
     let tr = &app.tr;
     let mut v = vec![
@@ -79,7 +90,7 @@ fn slip_lines(app: &App, rows: &[TillMergeStatus]) -> Vec<String> {
             tr.t("col-last-ticket"),
             t.last_ticket.clone().unwrap_or_else(|| "—".into())
         ));
-        v.push(format!("  {} {}", tr.t("col-gaps"), gaps(t)));
+        v.push(format!("  {} {}", tr.t("col-gaps"), gaps_and_late(app, t)));
         v.push(format!(
             "  {} {}",
             tr.t("col-last-merge"),
@@ -110,7 +121,7 @@ pub fn draw(f: &mut Frame, area: Rect, app: &App, st: &TillsState) {
                 Cell::from(t.name.clone().unwrap_or_default()),
                 Cell::from(Line::from(t.tickets.to_string()).right_aligned()),
                 Cell::from(t.last_ticket.clone().unwrap_or_else(|| "—".into())),
-                Cell::from(gaps(t)),
+                Cell::from(gaps_and_late(app, t)),
                 Cell::from(short_time(&t.last_merge_at)),
             ];
             if wide {

@@ -1,0 +1,237 @@
+//! Importing 20,000 products and 50,000 paper-sale lines, from CSV and from XLSX, into a market database, against
+//! sqlite3's `.import` of the same CSV into a plain table (a lower bound: no checks, no journal), in the same run.
+//! The sqlite3 command-line shell is needed for the lower bound; without it that part is skipped with a message.
+use criterion::{BatchSize, Criterion, criterion_group, criterion_main};
+use souk::import::{Kind, import_bytes};
+use souk::storage::{Db, catalogue};
+use std::fmt::Write;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+const EXHIBITORS: usize = 320;
+const PRODUCTS: usize = 20_000;
+const SALE_LINES: usize = 50_000;
+
+struct Data {
+    dir: tempfile::TempDir,
+    products_csv: Vec<u8>,
+    products_xlsx: Vec<u8>,
+    sales_csv: Vec<u8>,
+    sales_xlsx: Vec<u8>,
+    /// A market with phases, tills and exhibitors; and the same with the products.
+    empty: PathBuf,
+    stocked: PathBuf,
+}
+
+fn products() -> Vec<Vec<String>> {
+    (0..PRODUCTS)
+        .map(|i| {
+            let e = i % EXHIBITORS;
+            vec![
+                format!("E{e:03}"),
+                format!("P{i:05}"),
+                format!("611{i:010}"),
+                format!("Produit {i} de la coopérative {e}"),
+                "عسل".into(),
+                if i.is_multiple_of(3) { "kg" } else { "piece" }.into(),
+                format!("{}.{:02}", 5 + i % 500, i % 100),
+                "0".into(),
+            ]
+        })
+        .collect()
+}
+
+fn sales() -> Vec<Vec<String>> {
+    (0..SALE_LINES)
+        .map(|i| {
+            let t = i / 3;
+            let p = (i * 7919) % PRODUCTS;
+            vec![
+                format!("R{t:06}"),
+                format!("2025-08-{:02} {:02}:{:02}", 6 + t % 5, 9 + t % 9, t % 60),
+                format!("T0{}", 1 + t % 3),
+                format!("P{p:05}"),
+                if p.is_multiple_of(3) { "0.5" } else { "2" }.into(),
+                String::new(),
+                ["cash", "card", "mobile"][t % 3].into(),
+            ]
+        })
+        .collect()
+}
+
+const PRODUCT_HEADER: [&str; 8] = [
+    "exhibitor_code",
+    "code",
+    "barcode",
+    "name_fr",
+    "name_ar",
+    "unit",
+    "price",
+    "vat_rate",
+];
+const SALE_HEADER: [&str; 7] = [
+    "ticket_ref",
+    "datetime",
+    "till",
+    "product_code",
+    "quantity",
+    "unit_price",
+    "payment_method",
+];
+
+fn csv(header: &[&str], rows: &[Vec<String>]) -> Vec<u8> {
+    let mut out = header.join(",") + "\n";
+    for r in rows {
+        out += &r.join(",");
+        out.push('\n');
+    }
+    out.into_bytes()
+}
+
+fn xlsx(header: &[&str], rows: &[Vec<String>], numeric: &[&str]) -> Vec<u8> {
+    let mut book = rust_xlsxwriter::Workbook::new();
+    let ws = book.add_worksheet();
+    for (c, h) in header.iter().enumerate() {
+        ws.write_string(0, c as u16, *h).unwrap();
+    }
+    for (r, row) in rows.iter().enumerate() {
+        for (c, v) in row.iter().enumerate() {
+            let (r, c) = (r as u32 + 1, c as u16);
+            match v.parse::<f64>() {
+                Ok(n) if numeric.contains(&header[c as usize]) => {
+                    ws.write_number(r, c, n).unwrap();
+                }
+                _ if v.is_empty() => {}
+                _ => {
+                    ws.write_string(r, c, v).unwrap();
+                }
+            }
+        }
+    }
+    book.save_to_buffer().unwrap()
+}
+
+fn market(path: &Path, with_products: Option<&[u8]>) {
+    let mut db = Db::create(path).unwrap();
+    catalogue::insert_market(db.conn(), &souk::demo::market(), "2025-08-06T08:00:00Z").unwrap();
+    let mut ex = String::from("code,name,kind,ice,phone,commission_rate,stall_fee,phases\n");
+    for e in 0..EXHIBITORS {
+        let _ = writeln!(ex, "E{e:03},Coopérative {e},cooperative,,,0.05,150.00,1");
+    }
+    let phases = b"number,name,starts,ends\n1,Phase 1,2025-08-06,2025-08-10\n";
+    let tills = b"id,name,collector\nT01,A,organiser\nT02,B,organiser\nT03,C,exhibitor\n";
+    import_bytes(&mut db, Kind::Phases, "phases.csv", phases, "bench").unwrap();
+    import_bytes(&mut db, Kind::Tills, "tills.csv", tills, "bench").unwrap();
+    import_bytes(&mut db, Kind::Exhibitors, "e.csv", ex.as_bytes(), "bench").unwrap();
+    if let Some(p) = with_products {
+        import_bytes(&mut db, Kind::Products, "p.csv", p, "bench").unwrap();
+    }
+}
+
+fn data() -> Data {
+    let dir = tempfile::tempdir().unwrap();
+    let (p, s) = (products(), sales());
+    let products_csv = csv(&PRODUCT_HEADER, &p);
+    let empty = dir.path().join("empty.db");
+    let stocked = dir.path().join("stocked.db");
+    market(&empty, None);
+    market(&stocked, Some(&products_csv));
+    Data {
+        products_xlsx: xlsx(&PRODUCT_HEADER, &p, &["price", "vat_rate"]),
+        sales_csv: csv(&SALE_HEADER, &s),
+        sales_xlsx: xlsx(&SALE_HEADER, &s, &["quantity"]),
+        products_csv,
+        empty,
+        stocked,
+        dir,
+    }
+}
+
+/// A fresh copy of a template database (with its WAL checkpointed into it by closing).
+fn copy(template: &Path, dir: &Path, n: &mut u32) -> Db {
+    *n += 1;
+    let path = dir.join(format!("run{n}.db"));
+    std::fs::copy(template, &path).unwrap();
+    Db::open(&path).unwrap()
+}
+
+fn sqlite3_available() -> bool {
+    Command::new("sqlite3")
+        .arg("-version")
+        .output()
+        .is_ok_and(|o| o.status.success())
+}
+
+fn sqlite3_import(dir: &Path, csv: &Path, n: &mut u32) {
+    *n += 1;
+    let db = dir.join(format!("plain{n}.db"));
+    let status = Command::new("sqlite3")
+        .arg(&db)
+        .arg(format!(".import --csv {} t", csv.display()))
+        .status()
+        .unwrap();
+    assert!(status.success());
+}
+
+fn bench_import(c: &mut Criterion) {
+    let d = data();
+    let work = d.dir.path();
+    let mut n = 0u32;
+    let mut g = c.benchmark_group("import");
+    g.sample_size(10);
+    let cases: [(&str, Kind, &PathBuf, &str, &[u8]); 4] = [
+        (
+            "products_20k_csv",
+            Kind::Products,
+            &d.empty,
+            "p.csv",
+            &d.products_csv,
+        ),
+        (
+            "products_20k_xlsx",
+            Kind::Products,
+            &d.empty,
+            "p.xlsx",
+            &d.products_xlsx,
+        ),
+        (
+            "sales_50k_lines_csv",
+            Kind::Sales,
+            &d.stocked,
+            "s.csv",
+            &d.sales_csv,
+        ),
+        (
+            "sales_50k_lines_xlsx",
+            Kind::Sales,
+            &d.stocked,
+            "s.xlsx",
+            &d.sales_xlsx,
+        ),
+    ];
+    for (name, kind, template, file, bytes) in cases {
+        g.bench_function(name, |b| {
+            b.iter_batched(
+                || copy(template, work, &mut n),
+                |mut db| import_bytes(&mut db, kind, file, bytes, "bench").unwrap(),
+                BatchSize::PerIteration,
+            )
+        });
+    }
+    if sqlite3_available() {
+        for (name, bytes) in [
+            ("sqlite3_dot_import_products_20k_csv", &d.products_csv),
+            ("sqlite3_dot_import_sales_50k_lines_csv", &d.sales_csv),
+        ] {
+            let file = work.join(format!("{name}.csv"));
+            std::fs::write(&file, bytes).unwrap();
+            g.bench_function(name, |b| b.iter(|| sqlite3_import(work, &file, &mut n)));
+        }
+    } else {
+        eprintln!("sqlite3 absent : la borne inférieure (.import de sqlite3) n'est pas mesurée");
+    }
+    g.finish();
+}
+
+criterion_group!(benches, bench_import);
+criterion_main!(benches);

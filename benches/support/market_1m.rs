@@ -1,0 +1,122 @@
+//! The settlement bench's market, shared by the benches that need a large one: 320 exhibitors, one phase of
+//! 14 days, three tills, 1,000,000 sale lines (about 333,000 tickets, 1–5 lines each, one payment method
+//! each), built once through souk's own commit code and kept under target/bench-data/.
+use rust_decimal::Decimal;
+use souk::domain::sale::build_sale;
+use souk::domain::{LineDraft, PaymentDraft, PaymentMethod, Product};
+use souk::import::{Kind, import_bytes};
+use souk::storage::tickets::{SaleContext, insert_ticket};
+use souk::storage::{Clock, Db, catalogue};
+use std::fmt::Write;
+use std::path::PathBuf;
+
+/// The database, built on first use.
+pub fn path() -> PathBuf {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target/bench-data");
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("settlement-1m.db");
+    if !path.exists() {
+        let started = std::time::Instant::now();
+        let tmp = dir.join("settlement-1m.db.building");
+        let _ = std::fs::remove_file(&tmp);
+        build(&tmp);
+        std::fs::rename(&tmp, &path).unwrap();
+        let _ = std::fs::remove_file(dir.join("settlement-1m.db.building.lock"));
+        eprintln!("built {} in {:.0?}", path.display(), started.elapsed());
+    }
+    path
+}
+
+const EXHIBITORS: usize = 320;
+const LINES: usize = 1_000_000;
+
+fn build(path: &std::path::Path) {
+    let mut db = Db::create(path).unwrap();
+    catalogue::insert_market(db.conn(), &souk::demo::market(), "2025-08-06T08:00:00Z").unwrap();
+    let (mut ex, mut pr) = (
+        String::from("code,name,kind,ice,phone,commission_rate,stall_fee,phases\n"),
+        String::from("exhibitor_code,code,barcode,name_fr,name_ar,unit,price,vat_rate\n"),
+    );
+    for e in 1..=EXHIBITORS {
+        let _ = writeln!(ex, "E{e:03},Coopérative {e},cooperative,,,0.05,150.00,1");
+        for p in 1..=5 {
+            let _ = writeln!(
+                pr,
+                "E{e:03},E{e:03}-{p},,Produit {p} de E{e:03},,{},{}.{:02},0",
+                if p == 1 { "kg" } else { "piece" },
+                10 + (e * 7 + p * 13) % 400,
+                (e + p) % 100
+            );
+        }
+    }
+    import_bytes(
+        &mut db,
+        Kind::Phases,
+        "phases.csv",
+        b"number,name,starts,ends\n1,Phase 1,2025-08-06,2025-08-19\n",
+        "bench",
+    )
+    .unwrap();
+    import_bytes(
+        &mut db,
+        Kind::Tills,
+        "tills.csv",
+        b"id,name,collector\nT01,A,organiser\nT02,B,organiser\nT03,C,exhibitor\n",
+        "bench",
+    )
+    .unwrap();
+    import_bytes(&mut db, Kind::Exhibitors, "e.csv", ex.as_bytes(), "bench").unwrap();
+    import_bytes(&mut db, Kind::Products, "p.csv", pr.as_bytes(), "bench").unwrap();
+    let products = catalogue::products(db.conn()).unwrap();
+    let clock = Clock::market().unwrap();
+    let tx = db.write_tx().unwrap();
+    let (mut lines_done, mut x) = (0usize, 0x2545_f491_4f6c_dd1du64);
+    let mut next = |n: usize| {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        (x % n as u64) as usize
+    };
+    while lines_done < LINES {
+        let n = 1 + next(5);
+        let lines: Vec<LineDraft> = (0..n)
+            .map(|_| draft(&products[next(products.len())], 1 + next(3)))
+            .collect();
+        lines_done += n;
+        let total: Decimal = lines.iter().map(|l| l.total()).sum();
+        let method = PaymentMethod::ALL[next(4)];
+        let s = build_sale(
+            &lines,
+            Decimal::ZERO,
+            &[PaymentDraft::new(method, total)],
+            None,
+        )
+        .unwrap();
+        let day = jiff::civil::date(2025, 8, 6 + next(14) as i8);
+        let ctx = SaleContext {
+            till: ["T01", "T02", "T03"][next(3)].into(),
+            cashier: "bench".into(),
+            shift: None,
+            at: clock.at_local(day.at(9 + next(10) as i8, 0, 0, 0)).unwrap(),
+            manual: false,
+            ticket_ref: None,
+            approver: None,
+        };
+        insert_ticket(&tx, &ctx, &s, souk::domain::TicketKind::Sale, None).unwrap();
+    }
+    tx.commit().unwrap();
+}
+
+fn draft(p: &Product, q: usize) -> LineDraft {
+    LineDraft {
+        product_code: Some(p.code.clone()),
+        exhibitor_code: p.exhibitor_code.clone(),
+        name_fr: p.name_fr.clone(),
+        name_ar: None,
+        unit: p.unit,
+        quantity: Decimal::from(q),
+        unit_price: p.price,
+        discount: Decimal::ZERO,
+        vat_rate: p.vat_rate,
+    }
+}

@@ -1,0 +1,238 @@
+//! XLSX and ODS workbooks (and old XLS): the sheet named like the kind, else the first; cells read as the person
+//! typed them; positions are the sheet's cells (`Produits!G12`).
+use super::csv_text::{duplicate, lower_names};
+use super::reader::{ImportError, Issue, MAX_ISSUES, Row, Source, Table, column_letters};
+use calamine::{Data, Reader, Sheets, open_workbook_auto_from_rs};
+use std::io::Cursor;
+
+/// What the file's first bytes say it is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Container {
+    Zip,
+    Ole,
+    Other,
+}
+
+pub fn container(bytes: &[u8]) -> Container {
+    if bytes.starts_with(b"PK\x03\x04") {
+        Container::Zip
+    } else if bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0]) {
+        Container::Ole
+    } else {
+        Container::Other
+    }
+}
+
+/// Sheet names that hold each kind, compared without case or accents.
+fn sheet_names_for(kind: &str) -> &'static [&'static str] {
+    match kind {
+        "phases" => &["phases", "phase"],
+        "tills" => &["tills", "caisses", "caisse"],
+        "exhibitors" => &["exhibitors", "exposants", "exposant"],
+        "products" => &["products", "produits", "produit", "catalogue"],
+        "sales" => &["sales", "ventes", "ventes_papier"],
+        _ => &[],
+    }
+}
+
+pub fn parse(file: &str, bytes: &[u8], kind: &str) -> Result<Table, ImportError> {
+    let fail = |message: String| ImportError::one(file, None, 0, 0, message);
+    if container(bytes) == Container::Other {
+        let msg = "ce n'est pas un classeur XLSX ou ODS (pas une archive zip) : ré-enregistrez-le depuis le tableur, \
+                   ou en CSV UTF-8";
+        return Err(fail(msg.into()));
+    }
+    let mut book = open_workbook_auto_from_rs(Cursor::new(bytes)).map_err(|e| {
+        fail(format!(
+            "classeur illisible ({e}) : ré-enregistrez-le depuis le tableur"
+        ))
+    })?;
+    let format = match book {
+        Sheets::Xlsx(_) => "XLSX",
+        Sheets::Ods(_) => "ODS",
+        Sheets::Xls(_) => "XLS",
+        Sheets::Xlsb(_) => "XLSB",
+    };
+    let names = book.sheet_names();
+    let wanted = sheet_names_for(kind);
+    let name = names
+        .iter()
+        .find(|n| wanted.contains(&crate::domain::labels::slug(n).as_str()))
+        .or(names.first())
+        .cloned()
+        .ok_or_else(|| fail("le classeur n'a aucune feuille".into()))?;
+    let range = book
+        .worksheet_range(&name)
+        .map_err(|e| fail(format!("feuille « {name} » illisible ({e})")))?;
+    let sheet_fail = |row: u64, col: usize, message: String| {
+        ImportError::one(file, Some(&name), row, col, message)
+    };
+    let Some((top, left)) = range.start() else {
+        return Err(sheet_fail(0, 0, format!("la feuille « {name} » est vide")));
+    };
+    let mut grid = range.rows().enumerate().map(|(i, cells)| {
+        let row = top as u64 + i as u64 + 1;
+        (row, cells)
+    });
+    let Some((header_row, header_cells)) =
+        grid.find(|(_, cells)| cells.iter().any(|c| !is_blank(c)))
+    else {
+        return Err(sheet_fail(0, 0, format!("la feuille « {name} » est vide")));
+    };
+    if let Sheets::Xlsx(x) = &mut book
+        && let Some(Ok(merged)) = x.worksheet_merge_cells(&name)
+        && let Some(m) = merged.first()
+    {
+        let (r0, c0, r1, c1) = (
+            m.start.0 as u64 + 1,
+            m.start.1 as usize + 1,
+            m.end.0 as u64 + 1,
+            m.end.1 as usize + 1,
+        );
+        let place = if r0 == header_row {
+            "dans l'en-tête"
+        } else {
+            "dans le tableau"
+        };
+        let msg = format!(
+            "cellules fusionnées {place} ({}{r0}:{}{r1}) : défusionnez-les et écrivez la valeur dans chaque cellule",
+            column_letters(c0),
+            column_letters(c1)
+        );
+        return Err(sheet_fail(r0, c0, msg));
+    }
+    let header: Vec<String> = header_cells.iter().map(|c| text(c).0).collect();
+    let mut headers = lower_names(&header);
+    let width = headers
+        .iter()
+        .rposition(|h| !h.is_empty())
+        .map_or(0, |i| i + 1);
+    headers.truncate(width);
+    let col_offset = left as usize;
+    if let Some((i, first)) = duplicate(&headers) {
+        let msg = format!(
+            "colonne « {} » en double (déjà en {}{header_row})",
+            headers[i],
+            column_letters(first + 1 + col_offset)
+        );
+        return Err(sheet_fail(header_row, i + 1 + col_offset, msg));
+    }
+    let mut rows = Vec::new();
+    let mut issues = Vec::new();
+    for (row_no, cells) in grid {
+        let mut fields = Vec::with_capacity(width);
+        let mut numeric = Vec::with_capacity(width);
+        for (i, cell) in cells.iter().enumerate() {
+            if i >= width {
+                break;
+            }
+            if let Data::Error(e) = cell
+                && issues.len() < MAX_ISSUES
+            {
+                issues.push(Issue {
+                    line: row_no,
+                    column: i + 1 + col_offset,
+                    field: headers[i].clone(),
+                    message: format!("la cellule affiche une erreur de formule ({e})"),
+                });
+            }
+            let (t, is_number) = text(cell);
+            fields.push(t.trim().to_string());
+            numeric.push(is_number);
+        }
+        fields.resize(width, String::new());
+        numeric.resize(width, false);
+        if fields.iter().all(|f| f.is_empty()) {
+            continue;
+        }
+        if let Some(i) = headers
+            .iter()
+            .position(|h| h.is_empty())
+            .filter(|i| !fields[*i].is_empty())
+        {
+            let msg = "colonne sans en-tête (cellules d'en-tête fusionnées ?) : donnez-lui un nom ou videz-la";
+            return Err(sheet_fail(header_row, i + 1 + col_offset, msg.into()));
+        }
+        let mut row = Row::new(row_no, fields);
+        row.numeric = numeric;
+        rows.push(row);
+    }
+    if !issues.is_empty() {
+        return Err(ImportError {
+            file: file.into(),
+            sheet: Some(name),
+            issues,
+        });
+    }
+    Ok(Table {
+        file: file.into(),
+        source: Source::Sheet { format, name },
+        headers,
+        col_offset,
+        rows,
+    })
+}
+
+fn is_blank(c: &Data) -> bool {
+    match c {
+        Data::Empty => true,
+        Data::String(s) => s.trim().is_empty(),
+        _ => false,
+    }
+}
+
+/// A cell as the person typed it, and whether it was a number (whose leading zeros the sheet dropped).
+fn text(cell: &Data) -> (String, bool) {
+    match cell {
+        Data::Empty | Data::Error(_) => (String::new(), false),
+        Data::String(s) => (s.clone(), false),
+        Data::Int(i) => (i.to_string(), true),
+        Data::Float(f) => (float_text(*f), true),
+        Data::Bool(b) => (if *b { "oui" } else { "non" }.into(), false),
+        Data::DateTime(d) if d.is_datetime() => {
+            let (y, mo, da, h, mi, s, _) = d.to_ymd_hms_milli();
+            let date = format!("{y:04}-{mo:02}-{da:02}");
+            match (h, mi, s) {
+                (0, 0, 0) => (date, false),
+                (h, mi, 0) => (format!("{date} {h:02}:{mi:02}"), false),
+                (h, mi, s) => (format!("{date} {h:02}:{mi:02}:{s:02}"), false),
+            }
+        }
+        Data::DateTime(d) => (float_text(d.as_f64()), true),
+        Data::DateTimeIso(s) => {
+            let s = s.strip_suffix("T00:00:00").unwrap_or(s);
+            (s.replacen('T', " ", 1), false)
+        }
+        Data::DurationIso(s) => (s.clone(), false),
+    }
+}
+
+/// A number cell as its digits: `12.5`, `7313275406246`; binary noise below 1e-10 (0.1 + 0.2) is not typed.
+fn float_text(f: f64) -> String {
+    if f.is_finite() && f.fract() == 0.0 && f.abs() < 1e15 {
+        return format!("{}", f as i64);
+    }
+    let s = format!("{f:.10}");
+    let s = s.trim_end_matches('0').trim_end_matches('.');
+    s.to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbers_read_as_typed() {
+        assert_eq!(float_text(12.5), "12.5");
+        assert_eq!(float_text(0.1 + 0.2), "0.3");
+        assert_eq!(float_text(7313275406246.0), "7313275406246");
+        assert_eq!(float_text(0.05), "0.05");
+        assert_eq!(float_text(1500.0), "1500");
+    }
+
+    #[test]
+    fn a_file_that_is_not_a_zip_is_refused() {
+        let e = parse("p.xlsx", b"code,name\n", "products").err().unwrap();
+        assert!(e.to_string().contains("pas une archive zip"), "{e}");
+    }
+}

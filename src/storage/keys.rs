@@ -1,0 +1,210 @@
+//! Ed25519 keys: each database signs the entries of the chain it writes with its own key, whose secret never
+//! leaves it; the public keys of chains are registered (at creation, at provisioning) so that `verify` and `merge`
+//! can tell a genuine entry from one rewritten with every hash recomputed.
+use super::LocalTime;
+use anyhow::{Context, Result, anyhow, bail};
+use ed25519_dalek::{Signature, Signer, SigningKey, Verifier, VerifyingKey};
+use rusqlite::{Connection, OptionalExtension, params};
+
+/// Where a registered public key came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Origin {
+    /// This database's own key.
+    Own,
+    /// Registered by the organiser when it provisioned the till.
+    Provisioned,
+    /// Brought by a bundle for a till provisioned before keys existed.
+    Bundle,
+}
+
+impl Origin {
+    fn as_str(self) -> &'static str {
+        match self {
+            Origin::Own => "own",
+            Origin::Provisioned => "provisioned",
+            Origin::Bundle => "bundle",
+        }
+    }
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+fn unhex<const N: usize>(s: &str) -> Option<[u8; N]> {
+    if s.len() != 2 * N {
+        return None;
+    }
+    let mut out = [0u8; N];
+    for (i, o) in out.iter_mut().enumerate() {
+        *o = u8::from_str_radix(s.get(2 * i..2 * i + 2)?, 16).ok()?;
+    }
+    Some(out)
+}
+
+fn generate() -> Result<SigningKey> {
+    let mut secret = [0u8; 32];
+    getrandom::fill(&mut secret).map_err(|e| anyhow!("générateur aléatoire indisponible : {e}"))?;
+    Ok(SigningKey::from_bytes(&secret))
+}
+
+pub fn has_own_key(conn: &Connection) -> Result<bool> {
+    Ok(conn
+        .prepare_cached("SELECT 1 FROM signing_key WHERE id = 1")?
+        .exists([])?)
+}
+
+/// This database's key, if it has one: (chain it signs, key).
+fn own_key(conn: &Connection) -> Result<Option<(String, SigningKey)>> {
+    let row: Option<(String, String)> = conn
+        .prepare_cached("SELECT chain, secret FROM signing_key WHERE id = 1")?
+        .query_row([], |r| Ok((r.get(0)?, r.get(1)?)))
+        .optional()?;
+    let Some((chain, secret)) = row else {
+        return Ok(None);
+    };
+    let bytes =
+        unhex::<32>(&secret).ok_or_else(|| anyhow!("clé de signature de la base illisible"))?;
+    Ok(Some((chain, SigningKey::from_bytes(&bytes))))
+}
+
+/// Gives this database a new key pair for `chain` (replacing any other: a provisioned copy must not keep the
+/// organiser's secret) and registers its public key from the chain's next entry on. Inside the caller's
+/// transaction.
+pub fn new_own_key(conn: &Connection, chain: &str, at: &LocalTime) -> Result<String> {
+    let key = generate()?;
+    let public = hex(key.verifying_key().as_bytes());
+    conn.execute("DELETE FROM signing_key", [])?;
+    conn.execute(
+        "INSERT INTO signing_key (id, chain, secret, public_key, created_at) VALUES (1, ?1, ?2, ?3, ?4)",
+        params![chain, hex(&key.to_bytes()), public, at.at_utc],
+    )?;
+    register(conn, chain, &public, Origin::Own, at)?;
+    Ok(public)
+}
+
+/// Records the public key of `chain`, valid from the chain's next entry. A chain keeps its first key: a second,
+/// different one is refused (that is what a forged bundle would bring).
+pub fn register(
+    conn: &Connection,
+    chain: &str,
+    public: &str,
+    origin: Origin,
+    at: &LocalTime,
+) -> Result<()> {
+    if unhex::<32>(public).is_none() {
+        bail!("clé publique de {chain} illisible");
+    }
+    if let Some(known) = public_key(conn, chain)? {
+        if known.0 == public {
+            return Ok(());
+        }
+        bail!(
+            "la chaîne {chain} a déjà une clé enregistrée ({}…) : une autre clé ({}…) est refusée",
+            &known.0[..16],
+            &public[..16]
+        );
+    }
+    let next: i64 = conn.query_row(
+        "SELECT COALESCE(MAX(seq), 0) + 1 FROM journal WHERE chain = ?1",
+        [chain],
+        |r| r.get(0),
+    )?;
+    conn.execute(
+        "INSERT INTO chain_keys (chain, public_key, from_seq, registered_at, origin) VALUES (?1, ?2, ?3, ?4, ?5)",
+        params![chain, public, next, at.at_utc, origin.as_str()],
+    )
+    .with_context(|| format!("enregistrement de la clé de {chain}"))?;
+    Ok(())
+}
+
+/// (public key hex, first signed seq) of a chain.
+pub fn public_key(conn: &Connection, chain: &str) -> Result<Option<(String, u64)>> {
+    Ok(conn
+        .prepare_cached("SELECT public_key, from_seq FROM chain_keys WHERE chain = ?1")?
+        .query_row([chain], |r| Ok((r.get(0)?, r.get::<_, i64>(1)? as u64)))
+        .optional()?)
+}
+
+/// The signature of an entry hash by this database, when it signs that chain; empty otherwise.
+pub fn sign(conn: &Connection, chain: &str, hash: &str) -> Result<String> {
+    match own_key(conn)? {
+        Some((own, key)) if own == chain => Ok(hex(&key.sign(hash.as_bytes()).to_bytes())),
+        _ => Ok(String::new()),
+    }
+}
+
+/// Checks one entry's signature against a public key (hex).
+pub fn signature_ok(public: &str, hash: &str, signature: &str) -> bool {
+    let (Some(pk), Some(sig)) = (unhex::<32>(public), unhex::<64>(signature)) else {
+        return false;
+    };
+    let Ok(vk) = VerifyingKey::from_bytes(&pk) else {
+        return false;
+    };
+    vk.verify(hash.as_bytes(), &Signature::from_bytes(&sig))
+        .is_ok()
+}
+
+/// Every registered chain key: chain → (public key, first signed seq).
+pub fn all_public_keys(
+    conn: &Connection,
+) -> Result<std::collections::BTreeMap<String, (String, u64)>> {
+    let mut stmt = conn.prepare("SELECT chain, public_key, from_seq FROM chain_keys")?;
+    let rows = stmt.query_map([], |r| {
+        Ok((
+            r.get::<_, String>(0)?,
+            (r.get::<_, String>(1)?, r.get::<_, i64>(2)? as u64),
+        ))
+    })?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+/// What `verify` finds wrong with the signatures: an entry of a keyed chain unsigned or badly signed.
+pub fn check_signatures(conn: &Connection) -> Result<Vec<String>> {
+    let keys = all_public_keys(conn)?;
+    let mut breaks = Vec::new();
+    let mut stmt =
+        conn.prepare("SELECT chain, seq, hash, signature FROM journal ORDER BY chain, seq")?;
+    let mut rows = stmt.query([])?;
+    while let Some(r) = rows.next()? {
+        let chain: String = r.get(0)?;
+        let seq = r.get::<_, i64>(1)? as u64;
+        let Some((public, from)) = keys.get(&chain) else {
+            continue;
+        };
+        if seq < *from {
+            continue;
+        }
+        let (hash, signature): (String, String) = (r.get(2)?, r.get(3)?);
+        if !signature_ok(public, &hash, &signature) {
+            breaks.push(format!(
+                "journal {chain} n°{seq} : signature {} (entrée réécrite hors de la base qui écrit cette chaîne)",
+                if signature.is_empty() { "absente" } else { "fausse" }
+            ));
+        }
+    }
+    Ok(breaks)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_signature_verifies_only_for_its_hash_and_key() {
+        let key = generate().unwrap();
+        let other = generate().unwrap();
+        let public = hex(key.verifying_key().as_bytes());
+        let sig = hex(&key.sign(b"abc").to_bytes());
+        assert!(signature_ok(&public, "abc", &sig));
+        assert!(!signature_ok(&public, "abd", &sig));
+        assert!(!signature_ok(
+            &hex(other.verifying_key().as_bytes()),
+            "abc",
+            &sig
+        ));
+        assert!(!signature_ok(&public, "abc", ""));
+        assert!(!signature_ok(&public, "abc", "zz"));
+    }
+}
