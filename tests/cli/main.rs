@@ -9,6 +9,6 @@ mod cli_import;
 mod cli_printer;
 mod cli_reports;
 mod files;
+mod import_files;
 mod media;
 mod people;
-mod import_files;
