@@ -1,4 +1,5 @@
 //! Printable documents built from the ledger: the bridge between storage and the print module's contexts.
+pub mod paper;
 pub mod sink;
 use crate::domain::money::round_money;
 use crate::domain::{Collector, PaymentMethod, TicketKind, Unit};

@@ -55,6 +55,8 @@ pub trait ReceiptSink {
     fn receipt_job(&mut self, receipt: &SaleReceipt) -> Result<PrintJob, PrintError>;
     /// Jobs were committed: print them now.
     fn wake(&mut self) -> Result<()>;
+    /// A paper document rendered by the templates at this printer's width.
+    fn print(&mut self, paper: &super::paper::Paper) -> Result<()>;
     /// A report already laid out as text by the till; `subject` names it (shift id, exhibitor code).
     fn report(&mut self, kind: ReportKind, subject: &str, text: &str) -> Result<()>;
     /// Pulses the cash drawer with no sale (already approved and journalled by the till).
@@ -222,6 +224,19 @@ impl ReceiptSink for QueueSink {
     }
 
     fn wake(&mut self) -> Result<()> {
+        self.worker.retry_now();
+        Ok(())
+    }
+
+    /// A document printed before goes out as DUPLICATA.
+    fn print(&mut self, paper: &super::paper::Paper) -> Result<()> {
+        let reprint = print_jobs::printed_before(&self.conn, &paper.subject()).unwrap_or(true);
+        let mut paper = paper.clone();
+        if reprint {
+            paper.set_duplicate();
+        }
+        let job = paper.job(&self.renderer)?;
+        print_jobs::insert(&self.conn, &job.to_row(reprint))?;
         self.worker.retry_now();
         Ok(())
     }

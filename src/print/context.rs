@@ -237,15 +237,23 @@ pub struct ShiftReport {
     pub kind: ReportKind,
     pub market: MarketInfo,
     pub till: String,
+    /// The shift's id (`T01-S0003`).
+    pub shift: String,
     pub cashier: String,
+    /// The supervisor who approved the close.
+    pub approver: Option<String>,
     pub opened: String,
     pub closed: Option<String>,
     #[serde(serialize_with = "ser_dh")]
     pub opening_float: Decimal,
     pub by_method: Vec<MethodTotal>,
+    /// Net of sales and refunds.
     #[serde(serialize_with = "ser_dh")]
     pub takings: Decimal,
     pub tickets: u32,
+    /// The sale tickets' total, before refunds.
+    #[serde(serialize_with = "ser_dh")]
+    pub sales_total: Decimal,
     pub refunds: u32,
     #[serde(serialize_with = "ser_dh")]
     pub refunds_total: Decimal,

@@ -114,7 +114,11 @@ macro_rules! document {
 document!(ShiftReport, "report.j2", "report", |s| format!(
     "{}-{}",
     if s.kind == ReportKind::Z { "Z" } else { "X" },
-    s.till
+    if s.shift.is_empty() {
+        &s.till
+    } else {
+        &s.shift
+    }
 ));
 document!(
     SettlementStatement,

@@ -232,6 +232,14 @@ impl App {
         }
     }
 
+    /// Prints a document through the templates; the outcome shows in the status bar.
+    pub fn print_paper(&mut self, paper: &crate::documents::paper::Paper) {
+        match self.sink.print(paper) {
+            Ok(()) => self.info(self.tr.t("printed")),
+            Err(e) => self.error(self.tr.a("printer-failed", &[("error", &format!("{e:#}"))])),
+        }
+    }
+
     pub fn print_report(&mut self, kind: super::ReportKind, subject: &str, text: &str) {
         match self.sink.report(kind, subject, text) {
             Ok(()) => self.info(self.tr.t("printed")),
