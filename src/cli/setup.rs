@@ -100,6 +100,11 @@ pub fn verify(ctx: &Ctx) -> Result<()> {
     v.breaks.extend(witness.breaks);
     v.breaks
         .extend(crate::storage::keys::check_signatures(db.conn())?);
+    let (changed, notes) = crate::storage::reference::check(db.conn())?;
+    for n in &notes {
+        println!("{n}");
+    }
+    v.breaks.extend(changed);
     let late = crate::storage::late::late_tickets(db.conn())?;
     if !late.is_empty() {
         let ids: Vec<String> = late
@@ -113,7 +118,18 @@ pub fn verify(ctx: &Ctx) -> Result<()> {
         );
     }
     if let Some(first) = v.breaks.first() {
-        bail!("{first} ({} anomalie(s) en tout)", v.breaks.len());
+        let more: Vec<&str> = v
+            .breaks
+            .iter()
+            .skip(1)
+            .take(19)
+            .map(String::as_str)
+            .collect();
+        bail!(
+            "{first} ({} anomalie(s) en tout)\n{}",
+            v.breaks.len(),
+            more.join("\n")
+        );
     }
     println!(
         "journal intègre : {} entrées, {} tickets vérifiés",
@@ -158,14 +174,18 @@ pub fn backup(ctx: &Ctx, out: &Path, force: bool, provision: Option<&str>) -> Re
     let at = Clock::market()?.now()?;
     // The identity is written into the copy before it is checked and named: no copy of the organiser's
     // database ever appears under the till's file name.
+    // The copy gets its own key pair: the organiser's secret does not travel with it.
+    let mut public = String::new();
     let written = db.backup_with(out, &ctx.out_rules(force), |copy| {
-        identity::set_till(copy, till, &at.at_utc)
+        public = identity::set_till(copy, till, &at.at_utc)?;
+        Ok(())
     })?;
     let file = std::path::absolute(&written).unwrap_or(written);
     identity::record_provision(
         &mut db,
         till,
         &file.display().to_string(),
+        &public,
         &cli_actor(),
         &at,
     )?;

@@ -40,6 +40,9 @@ pub fn merge(ctx: &Ctx, files: &[PathBuf]) -> Result<()> {
             b.skipped_entries
         );
     }
+    for n in &s.notes {
+        println!("{n}");
+    }
     println!("fusion terminée : {} tickets ajoutés", s.new_tickets());
     Ok(())
 }

@@ -104,6 +104,7 @@ pub fn create(path: &Path) -> Result<Db> {
     for (name, role, pin) in PEOPLE {
         people::add_person(db.conn(), name, *role, pin)?;
     }
+    crate::storage::reference::record(db.conn(), &now, actor)?;
     history::record_past_sales(&mut db, &clock, now.date(), 400)?;
     // The demo opens the till at once: its database is the copy of till T01 (its past sales on T02 stand
     // for bundles already merged).
@@ -125,15 +126,20 @@ pub fn recreate(path: &Path) -> Result<()> {
     let made = create(&tmp).map(drop);
     let lock = old.into_lock();
     let replaced = made.and_then(|()| {
-        for ext in ["-wal", "-shm"] {
+        for ext in ["-wal", "-shm", ".heads"] {
             remove_if_there(&sibling(path, ext))?;
         }
         std::fs::rename(&tmp, path)?;
+        // The new database's witness of its chain heads goes with it.
+        let heads = sibling(&tmp, ".heads");
+        if heads.exists() {
+            std::fs::rename(&heads, sibling(path, ".heads"))?;
+        }
         crate::files::atomic::sync_folder(path)
     });
     drop(lock);
     if replaced.is_err() {
-        for ext in ["", "-wal", "-shm", "-journal"] {
+        for ext in ["", "-wal", "-shm", "-journal", ".heads"] {
             let _ = std::fs::remove_file(sibling(&tmp, ext));
         }
     }

@@ -198,5 +198,6 @@ fn journal_import(
             ..Default::default()
         },
     )?;
+    crate::storage::reference::record(conn, at, actor)?;
     Ok(())
 }

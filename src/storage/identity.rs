@@ -139,6 +139,7 @@ pub fn record_provision(
     db: &mut Db,
     till: &str,
     file: &str,
+    public_key: &str,
     actor: &str,
     at: &LocalTime,
 ) -> Result<()> {
@@ -146,6 +147,13 @@ pub fn record_provision(
     tx.execute(
         "INSERT INTO provisions (till, at_utc, file) VALUES (?1, ?2, ?3)",
         params![till, at.at_utc, file],
+    )?;
+    super::keys::register(
+        &tx,
+        till,
+        public_key,
+        super::keys::Origin::Provisioned,
+        &at.at_utc,
     )?;
     journal::append(
         &tx,
@@ -155,7 +163,7 @@ pub fn record_provision(
             kind: "provision",
             actor,
             subject: till,
-            detail: &format!("copie {file}"),
+            detail: &format!("copie {file} ; clé {public_key}"),
             ..Default::default()
         },
     )?;
@@ -166,11 +174,12 @@ pub fn record_provision(
 /// Makes the finished copy at `path` the database of `till` (opened, changed and closed here).
 pub fn provision_copy(path: &Path, till: &str, at: &LocalTime) -> Result<()> {
     let db = Db::open(path).with_context(|| format!("préparation de {}", path.display()))?;
-    set_till(db.conn(), till, &at.at_utc)
+    set_till(db.conn(), till, &at.at_utc).map(|_| ())
 }
 
-/// Sets the till identity of a database (provisioning, the demo and test fixtures).
-pub fn set_till(conn: &Connection, till: &str, at_utc: &str) -> Result<()> {
+/// Sets the till identity of a database (provisioning, the demo and test fixtures), with a key pair of its own
+/// for the till's chain; returns its public key.
+pub fn set_till(conn: &Connection, till: &str, at_utc: &str) -> Result<String> {
     if let Some(p) = till_id_problem(till) {
         return Err(anyhow!(p));
     }
@@ -178,5 +187,5 @@ pub fn set_till(conn: &Connection, till: &str, at_utc: &str) -> Result<()> {
         "UPDATE identity SET role = 'till', till = ?1, provisioned_at = ?2 WHERE id = 1",
         params![till, at_utc],
     )?;
-    Ok(())
+    super::keys::new_own_key(conn, till, at_utc)
 }

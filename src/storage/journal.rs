@@ -105,7 +105,7 @@ pub fn append(conn: &Connection, at: &LocalTime, e: &NewEntry) -> Result<Entry> 
     };
     entry.hash = entry_hash(&entry.fields());
     if !super::keys::has_own_key(conn)? {
-        super::keys::new_own_key(conn, e.chain, at)?;
+        super::keys::new_own_key(conn, e.chain, &at.at_utc)?;
     }
     entry.signature = super::keys::sign(conn, e.chain, &entry.hash)?;
     insert(conn, &entry)?;

@@ -1,7 +1,6 @@
 //! Ed25519 keys: each database signs the entries of the chain it writes with its own key, whose secret never
 //! leaves it; the public keys of chains are registered (at creation, at provisioning) so that `verify` and `merge`
 //! can tell a genuine entry from one rewritten with every hash recomputed.
-use super::LocalTime;
 use anyhow::{Context, Result, anyhow, bail};
 use ed25519_dalek::{Signature, Signer, SigningKey, Verifier, VerifyingKey};
 use rusqlite::{Connection, OptionalExtension, params};
@@ -71,15 +70,17 @@ fn own_key(conn: &Connection) -> Result<Option<(String, SigningKey)>> {
 /// Gives this database a new key pair for `chain` (replacing any other: a provisioned copy must not keep the
 /// organiser's secret) and registers its public key from the chain's next entry on. Inside the caller's
 /// transaction.
-pub fn new_own_key(conn: &Connection, chain: &str, at: &LocalTime) -> Result<String> {
+pub fn new_own_key(conn: &Connection, chain: &str, at_utc: &str) -> Result<String> {
     let key = generate()?;
     let public = hex(key.verifying_key().as_bytes());
+    // The old secret (the organiser's, in a copy being provisioned) is overwritten, not just unlinked.
+    conn.pragma_update(None, "secure_delete", "ON")?;
     conn.execute("DELETE FROM signing_key", [])?;
     conn.execute(
         "INSERT INTO signing_key (id, chain, secret, public_key, created_at) VALUES (1, ?1, ?2, ?3, ?4)",
-        params![chain, hex(&key.to_bytes()), public, at.at_utc],
+        params![chain, hex(&key.to_bytes()), public, at_utc],
     )?;
-    register(conn, chain, &public, Origin::Own, at)?;
+    register(conn, chain, &public, Origin::Own, at_utc)?;
     Ok(public)
 }
 
@@ -90,7 +91,7 @@ pub fn register(
     chain: &str,
     public: &str,
     origin: Origin,
-    at: &LocalTime,
+    at_utc: &str,
 ) -> Result<()> {
     if unhex::<32>(public).is_none() {
         bail!("clé publique de {chain} illisible");
@@ -112,7 +113,7 @@ pub fn register(
     )?;
     conn.execute(
         "INSERT INTO chain_keys (chain, public_key, from_seq, registered_at, origin) VALUES (?1, ?2, ?3, ?4, ?5)",
-        params![chain, public, next, at.at_utc, origin.as_str()],
+        params![chain, public, next, at_utc, origin.as_str()],
     )
     .with_context(|| format!("enregistrement de la clé de {chain}"))?;
     Ok(())

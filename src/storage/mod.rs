@@ -15,6 +15,7 @@ pub mod people;
 pub mod phases;
 pub mod preflight;
 pub mod print_jobs;
+pub mod reference;
 pub mod reports;
 pub mod settlement;
 pub mod shifts;

@@ -192,6 +192,7 @@ impl Db {
                 ..Default::default()
             },
         )?;
+        super::reference::record(&tx, at, by)?;
         tx.commit()?;
         Ok(())
     }

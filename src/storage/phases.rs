@@ -101,6 +101,7 @@ impl Db {
              closed_witness = ?6 WHERE number = ?1",
             params![number, at.display_iso(), by, hash, serde_json::to_string(&rows)?, witness],
         )?;
+        super::reference::record(&tx, at, by)?;
         tx.commit()?;
         Ok(Closed {
             phase: number,

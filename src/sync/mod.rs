@@ -15,6 +15,7 @@
 //! `since_last`: ranges already exported are remembered in the `exports` table (bookkeeping, not sales
 //! data); a bundle starting at seq k merges only where entry k−1 is known.
 mod apply;
+mod behind;
 mod canon;
 mod check;
 mod error;
@@ -22,6 +23,7 @@ mod export;
 mod format;
 mod plan;
 mod rows;
+mod signed;
 mod status;
 
 pub use canon::decode_ticket;
@@ -52,6 +54,8 @@ pub struct BundleMerge {
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct MergeSummary {
     pub bundles: Vec<BundleMerge>,
+    /// What the organiser should know (e.g. a till whose entries are not signed).
+    pub notes: Vec<String>,
 }
 
 impl MergeSummary {
@@ -71,6 +75,15 @@ pub fn merge(db: &mut Db, files: &[PathBuf]) -> Result<MergeSummary> {
         .iter()
         .map(|f| check::load(f, &uuid))
         .collect::<Result<Vec<_>>>()?;
+    let mut notes = Vec::new();
+    for b in &bundles {
+        behind::check_bundle(db.conn(), b)?;
+        for n in signed::check_bundle(db.conn(), b)? {
+            if !notes.contains(&n) {
+                notes.push(n);
+            }
+        }
+    }
     let at = Clock::market()?.now()?;
     let tx = db.write_tx()?;
     let plans = plan::plan(&tx, &bundles)?;
@@ -91,5 +104,5 @@ pub fn merge(db: &mut Db, files: &[PathBuf]) -> Result<MergeSummary> {
             org_seq,
         })
         .collect();
-    Ok(MergeSummary { bundles })
+    Ok(MergeSummary { bundles, notes })
 }

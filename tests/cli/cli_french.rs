@@ -50,11 +50,15 @@ fn a_usage_error_is_french_and_exits_2() {
 #[test]
 fn the_till_without_a_terminal_says_so_and_exits_1() {
     let dir = tempfile::TempDir::new().unwrap();
-    let db = sample_market(dir.path(), false);
+    let org = sample_market(dir.path(), false);
+    let db = dir.path().join("t01.db");
+    ok(
+        &org,
+        &["backup", "--out", db.to_str().unwrap(), "--till", "T01"],
+    );
     let out = souk()
         .arg("--db")
         .arg(&db)
-        .args(["--till", "T01"])
         .stdin(Stdio::null())
         .output()
         .unwrap();

@@ -14,12 +14,13 @@ fn hash(p: &Path) -> String {
         .collect()
 }
 
-/// The folder's files, without the -wal/-shm that SQLite keeps beside a database it has open or has read.
+/// The folder's files, without the -wal/-shm that SQLite keeps beside a database it has open or has read, and
+/// the witness of chain heads that souk keeps beside a database it wrote.
 fn listing(dir: &Path) -> Vec<String> {
     let mut names: Vec<String> = std::fs::read_dir(dir)
         .unwrap()
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .filter(|n| !n.ends_with(".db-wal") && !n.ends_with(".db-shm"))
+        .filter(|n| !n.ends_with(".db-wal") && !n.ends_with(".db-shm") && !n.ends_with(".db.heads"))
         .collect();
     names.sort();
     names
@@ -43,7 +44,7 @@ fn out_commands(target: &str) -> Vec<Vec<String>> {
     let cmds: [&[&str]; 5] = [
         &["report", "settlement", "--phase", "1", "--format", "csv"],
         &["report", "totals", "--phase", "1", "--format", "pdf"],
-        &["receipt", "T01-000001", "--text"],
+        &["receipt", "ORG-000001", "--text"],
         &["export"],
         &["backup"],
     ];
@@ -221,7 +222,7 @@ fn read_commands_never_write_into_what_is_not_a_souk_database() {
             &["verify"][..],
             &["report", "settlement", "--phase", "1"],
             &["report", "day", "--date", "2025-08-06"],
-            &["receipt", "T01-000001", "--text"],
+            &["receipt", "ORG-000001", "--text"],
         ] {
             refused(f, args, "n'est pas une base de données souk");
             assert_eq!(hash(f), before, "{f:?} {args:?}");

@@ -34,7 +34,7 @@ fn reading_works(db: &Path) {
     );
     assert!(csv.starts_with("phase,exhibitor_code"));
     ok(db, &["report", "totals", "--phase", "1"]);
-    assert!(ok(db, &["receipt", "T01-000001", "--text"]).contains("T01-000001"));
+    assert!(ok(db, &["receipt", "ORG-000001", "--text"]).contains("ORG-000001"));
 }
 
 #[test]
@@ -106,7 +106,7 @@ fn on_a_read_only_medium_reading_works_and_writing_says_so() {
         &db,
         &[
             "receipt",
-            "T01-000001",
+            "ORG-000001",
             "--text",
             "--out",
             out.to_str().unwrap(),
@@ -115,7 +115,7 @@ fn on_a_read_only_medium_reading_works_and_writing_says_so() {
     assert!(
         std::fs::read_to_string(&out)
             .unwrap()
-            .contains("T01-000001")
+            .contains("ORG-000001")
     );
     assert_eq!(hash(&db), before);
 }

@@ -6,6 +6,7 @@ mod support;
 mod ledger_crash;
 mod ledger_migrations;
 mod ledger_props;
+mod ledger_reference;
 mod ledger_signatures;
 mod ledger_tamper;
 mod ledger_witness;

@@ -6,3 +6,4 @@ mod support;
 mod sync_canon;
 mod sync_merge;
 mod sync_refuse;
+mod sync_signed;
