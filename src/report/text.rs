@@ -14,12 +14,31 @@ pub(crate) const WIDTH: usize = 120;
 /// `Phase 1 « Printemps » du 01/05/2025 au 10/05/2025`
 pub(crate) fn phase_line(p: &PhaseHeader) -> String {
     format!(
-        "Phase {} « {} » du {} au {}",
-        p.number,
-        p.name,
+        "{} du {} au {}",
+        phase_name(p),
         fmt_date_fr(&p.starts),
         fmt_date_fr(&p.ends)
     )
+}
+
+/// `Phase 2 « Printemps »`, or `Phase 2` when the name says nothing more.
+pub(crate) fn phase_name(p: &PhaseHeader) -> String {
+    let plain = format!("Phase {}", p.number);
+    let name = p.name.trim();
+    if name.is_empty() || name.eq_ignore_ascii_case(&plain) {
+        plain
+    } else {
+        format!("{plain} « {name} »")
+    }
+}
+
+/// `PHASE 2 « Printemps »` for titles.
+pub(crate) fn phase_title(p: &PhaseHeader) -> String {
+    let name = phase_name(p);
+    match name.split_once(' ') {
+        Some((word, rest)) => format!("{} {rest}", word.to_uppercase()),
+        None => name,
+    }
 }
 
 /// Closed (when, by whom) or the provisional warning.
@@ -31,9 +50,14 @@ pub(crate) fn status_line(p: &PhaseHeader) -> String {
     }
 }
 
-/// `Salon … — Ifrane`
+/// `Salon … — Ifrane`; the name alone when there is no city or the name already says it.
 pub(crate) fn market_line(m: &MarketHeader) -> String {
-    format!("{} — {}", m.name, m.city)
+    let city = m.city.trim();
+    if city.is_empty() || m.name.contains(city) {
+        m.name.clone()
+    } else {
+        format!("{} — {city}", m.name)
+    }
 }
 
 pub(crate) fn chain_line(chain_head: &str) -> String {
@@ -51,15 +75,17 @@ pub(crate) fn share(part: Decimal, whole: Decimal) -> String {
 }
 
 fn header(title: &str, market: &MarketHeader, phase: &PhaseHeader, generated_at: &str) -> String {
+    let organiser = (!market.organiser.trim().is_empty())
+        .then(|| format!("Organisateur : {}", market.organiser));
     let lines = [
-        title.to_string(),
-        market_line(market),
-        format!("Organisateur : {}", market.organiser),
-        phase_line(phase),
-        status_line(phase),
-        format!("Édité le {}", fmt_datetime_fr(generated_at)),
+        Some(title.to_string()),
+        Some(market_line(market)),
+        organiser,
+        Some(phase_line(phase)),
+        Some(status_line(phase)),
+        Some(format!("Édité le {}", fmt_datetime_fr(generated_at))),
     ];
-    lines.map(|l| l + "\n").concat()
+    lines.into_iter().flatten().map(|l| l + "\n").collect()
 }
 
 /// The settlement of a phase.
