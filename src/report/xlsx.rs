@@ -116,9 +116,20 @@ fn write_table(
     ws.set_freeze_panes(1, 0)?;
     ws.autofilter(0, 0, rows.len().max(1) as u32, last_col)?;
     set_widths(ws, headers, rows)?;
+    print_setup(ws)?;
     if totals && !rows.is_empty() {
         write_totals(ws, f, rows)?;
     }
+    Ok(())
+}
+
+/// On paper: A4 landscape, all columns on one page width, the header row repeated on every page.
+fn print_setup(ws: &mut Worksheet) -> Result<()> {
+    const A4: u8 = 9;
+    ws.set_paper_size(A4)
+        .set_landscape()
+        .set_print_fit_to_pages(1, 0);
+    ws.set_repeat_rows(0, 0)?;
     Ok(())
 }
 
