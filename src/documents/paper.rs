@@ -2,8 +2,10 @@
 //! report a close returned) and rendered by the templates of `receipts/` at the printer profile's width.
 use crate::domain::{Market, PaymentMethod};
 use crate::print::{
-    self, DenominationCount, MarketInfo, MethodTotal, PrintError, PrintJob, ReportKind, ShiftReport,
+    self, DenominationCount, ExhibitorInfo, MarketInfo, MethodTotal, PhaseInfo, PrintError,
+    PrintJob, ReportKind, SettlementFigures, SettlementStatement, ShiftReport,
 };
+use crate::report::SettlementReport;
 use crate::storage::LocalTime;
 use crate::storage::shifts::{Shift, ShiftTotals, ZReport};
 
@@ -12,6 +14,8 @@ use crate::storage::shifts::{Shift, ShiftTotals, ZReport};
 pub enum Paper {
     /// X (so far) or Z (closed) report of a shift.
     Shift(Box<ShiftReport>),
+    /// One exhibitor's settlement statement for a phase.
+    Statement(Box<SettlementStatement>),
 }
 
 impl Paper {
@@ -19,6 +23,7 @@ impl Paper {
     pub fn subject(&self) -> String {
         match self {
             Paper::Shift(r) => print::Document::subject(r.as_ref()),
+            Paper::Statement(r) => print::Document::subject(r.as_ref()),
         }
     }
 
@@ -27,6 +32,7 @@ impl Paper {
         let profile = renderer.profile.clone().without_drawer();
         match self {
             Paper::Shift(r) => print::job(r.as_ref(), &profile, &renderer.templates),
+            Paper::Statement(r) => print::job(r.as_ref(), &profile, &renderer.templates),
         }
     }
 
@@ -34,6 +40,7 @@ impl Paper {
     pub fn set_duplicate(&mut self) {
         match self {
             Paper::Shift(r) => r.duplicate = true,
+            Paper::Statement(r) => r.duplicate = true,
         }
     }
 }
@@ -139,4 +146,47 @@ fn shift_report(p: &ShiftPrint<'_>, t: &ShiftTotals, z: Option<&ZReport>) -> Shi
         printed_at: p.printed_at.display(),
         duplicate: false,
     }
+}
+
+/// The statement of exhibitor `code` in a phase's settlement, as the settlement screen holds it.
+pub fn statement(r: &SettlementReport, code: &str) -> Option<Paper> {
+    let x = r.rows.iter().find(|x| x.exhibitor_code == code)?;
+    let date = |iso: &str| crate::report::numbers::fmt_date_fr(iso);
+    Some(Paper::Statement(Box::new(SettlementStatement {
+        market: MarketInfo {
+            name: r.market.name.clone(),
+            organiser: r.market.organiser.clone(),
+            city: r.market.city.clone(),
+        },
+        phase: PhaseInfo {
+            number: r.phase.number,
+            name: r.phase.name.clone(),
+            starts: date(&r.phase.starts),
+            ends: date(&r.phase.ends),
+        },
+        exhibitor: ExhibitorInfo {
+            code: x.exhibitor_code.clone(),
+            name: x.exhibitor_name.clone(),
+            ice: x.ice.clone(),
+        },
+        figures: SettlementFigures {
+            tickets: x.tickets as u32,
+            gross: x.gross,
+            refunds: x.refunds,
+            net: x.net,
+            cash: x.cash,
+            card: x.card,
+            mobile: x.mobile,
+            other: x.other,
+            commission_rate: x.commission_rate,
+            commission: x.commission,
+            stall_fee: x.stall_fee,
+            collected_by_organiser: x.collected_by_organiser,
+            collected_by_exhibitor: x.collected_by_exhibitor,
+            due_to_exhibitor: x.due_to_exhibitor,
+        },
+        chain_head: r.chain_head.clone(),
+        printed_at: crate::report::numbers::fmt_datetime_fr(&r.generated_at),
+        duplicate: false,
+    })))
 }

@@ -124,7 +124,7 @@ document!(
     SettlementStatement,
     "settlement.j2",
     "settlement",
-    |s| format!("P{}-{}", s.phase.number, s.exhibitor.code)
+    |s| format!("RELEVE-{}-phase-{}", s.exhibitor.code, s.phase.number)
 );
 document!(DaySlip, "day_slip.j2", "day", |s| s.date.clone());
 document!(TestPage, "test_page.j2", "test", |_s| "test".into());
