@@ -121,6 +121,27 @@ pub fn render_settlement(report: &SettlementReport, format: Format) -> Result<Ve
     }
 }
 
+/// What people read for a breakdown's stored code (`cooperative` → `Coopérative`, `oui` → `Coopératives de
+/// femmes`); `group` is the breakdown's machine name from [`PhaseTotals::groups`]. Machine files keep codes.
+pub(crate) fn group_label(group: &str, code: &str) -> String {
+    use crate::domain::labels;
+    match (group, code.trim()) {
+        (_, "") => "Non renseigné".into(),
+        ("kind", c) => labels::kind_label(c),
+        ("sector", c) => labels::sector_label(c),
+        ("women_led", "oui") => "Coopératives de femmes".into(),
+        ("women_led", "non") => "Autres".into(),
+        (_, c) => c.to_string(),
+    }
+}
+
+/// A stored unit code as people write it (`piece` → `pièce`).
+pub(crate) fn unit_label(code: &str) -> String {
+    crate::domain::labels::unit(code)
+        .map(|u| crate::domain::labels::unit_label(u).to_string())
+        .unwrap_or_else(|_| code.to_string())
+}
+
 /// The widest text layout: what goes to a file or a pipe.
 pub const TEXT_WIDTH: usize = text::WIDTH;
 

@@ -235,7 +235,10 @@ fn statement(l: &mut Layout, r: &SettlementReport, x: &SettlementRow) {
     l.text(&x.exhibitor_name, Style::bold(13.0));
     let ice = x.ice.as_deref().unwrap_or("non renseigné");
     l.text(
-        &format!("ICE : {ice} · Forme : {}", x.kind),
+        &format!(
+            "ICE : {ice} · Forme : {}",
+            crate::domain::labels::kind_label(&x.kind)
+        ),
         Style::regular(9.0),
     );
     l.rule();
@@ -391,12 +394,12 @@ pub(crate) fn phase_totals(p: &PhaseTotals) -> Result<Vec<u8>> {
             s,
         );
     }
-    for (title, _, rows) in p.groups() {
+    for (title, group, rows) in p.groups() {
         l.gap(6.0);
         l.text(title, Style::bold(10.0));
         let cells = |g: &GroupRow| {
             vec![
-                g.label.clone(),
+                super::group_label(group, &g.label),
                 fmt_count(g.exhibitors),
                 fmt_count(g.tickets),
                 fmt_fr(g.net),
@@ -425,7 +428,7 @@ pub(crate) fn phase_totals(p: &PhaseTotals) -> Result<Vec<u8>> {
                 ar,
                 t.exhibitor_code.clone(),
                 fmt_qty(t.quantity),
-                t.unit.clone(),
+                super::unit_label(&t.unit),
                 fmt_fr(t.net),
             ]
         })

@@ -291,11 +291,11 @@ pub(crate) fn phase_totals(p: &PhaseTotals, width: usize) -> String {
         methods.row(vec![label.into(), fmt_fr(amount), share(amount, p.net)]);
     }
     out.push_str(&methods.render(width));
-    for (title, _, rows) in p.groups() {
+    for (title, group, rows) in p.groups() {
         out.push('\n');
         out.push_str(title);
         out.push('\n');
-        out.push_str(&group_table(rows, p.net).render(width));
+        out.push_str(&group_table(group, rows, p.net).render(width));
     }
     out.push_str("\nProduits les plus vendus\n");
     out.push_str(&products_table(&p.top_products).render(width));
@@ -305,7 +305,7 @@ pub(crate) fn phase_totals(p: &PhaseTotals, width: usize) -> String {
     out
 }
 
-fn group_table(rows: &[GroupRow], whole: Decimal) -> Table {
+fn group_table(group: &str, rows: &[GroupRow], whole: Decimal) -> Table {
     let mut t = Table::new(vec![
         Column::name("Libellé"),
         Column::right("Exposants"),
@@ -315,7 +315,7 @@ fn group_table(rows: &[GroupRow], whole: Decimal) -> Table {
     ]);
     for g in rows {
         t.row(vec![
-            g.label.clone(),
+            super::group_label(group, &g.label),
             fmt_count(g.exhibitors),
             fmt_count(g.tickets),
             fmt_fr(g.net),
@@ -342,7 +342,7 @@ fn products_table(rows: &[ProductRow]) -> Table {
             p.name_fr.clone(),
             p.exhibitor_code.clone(),
             fmt_qty(p.quantity),
-            p.unit.clone(),
+            super::unit_label(&p.unit),
             fmt_fr(p.net),
         ]);
     }
