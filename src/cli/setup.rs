@@ -105,6 +105,7 @@ pub fn verify(ctx: &Ctx) -> Result<()> {
         println!("{n}");
     }
     v.breaks.extend(changed);
+    v.breaks.extend(crate::storage::derived::check(db.conn())?);
     let late = crate::storage::late::late_tickets(db.conn())?;
     if !late.is_empty() {
         let ids: Vec<String> = late

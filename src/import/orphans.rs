@@ -15,6 +15,8 @@ pub enum Orphan {
     NotInPhase(String, u32),
     /// (product, exhibitor it was sold for): lines of a product now belonging to another exhibitor.
     ProductMoved(String, String),
+    /// A till whose collector changed after it sold (its shares keep who held the money).
+    CollectorChanged(String),
 }
 
 /// What tickets an import of `kind` could orphan, as the database stands.
@@ -34,7 +36,11 @@ pub fn find(conn: &Connection, kind: Kind) -> Result<BTreeSet<Orphan>> {
              (SELECT DISTINCT product_code, exhibitor_code FROM ticket_lines WHERE product_code IS NOT NULL) l
              JOIN products p ON p.code = l.product_code WHERE p.exhibitor_code <> l.exhibitor_code"
         }
-        Kind::Tills | Kind::Sales => return Ok(BTreeSet::new()),
+        Kind::Tills => {
+            "SELECT 0, s.till, '' FROM (SELECT DISTINCT till, collector FROM shares) s
+             JOIN tills t ON t.id = s.till WHERE t.collector <> s.collector"
+        }
+        Kind::Sales => return Ok(BTreeSet::new()),
     };
     let mut stmt = conn.prepare(sql)?;
     let rows = stmt.query_map([], |r| {
@@ -42,6 +48,7 @@ pub fn find(conn: &Connection, kind: Kind) -> Result<BTreeSet<Orphan>> {
         Ok(match kind {
             Kind::Phases => Orphan::OutsidePhase(n),
             Kind::Exhibitors => Orphan::NotInPhase(a, n),
+            Kind::Tills => Orphan::CollectorChanged(a),
             _ => Orphan::ProductMoved(a, b),
         })
     })?;
@@ -82,11 +89,19 @@ fn describe(conn: &Connection, o: &Orphan) -> Result<String> {
              ORDER BY ticket_id",
             format!("le produit {p}, vendu pour l'exposant {ex}, changerait d'exposant"),
         ),
+        Orphan::CollectorChanged(till) => (
+            "SELECT DISTINCT s.ticket_id FROM shares s JOIN tills t ON t.id = s.till
+             WHERE ?1 = ?1 AND s.till = ?2 AND ?3 = ?3 AND s.collector <> t.collector ORDER BY s.ticket_id",
+            format!(
+                "la caisse {till} changerait de qui garde l'argent (collector) alors qu'elle a déjà vendu"
+            ),
+        ),
     };
     let (n, a, b) = match o {
         Orphan::OutsidePhase(n) => (*n, String::new(), String::new()),
         Orphan::NotInPhase(ex, n) => (*n, ex.clone(), String::new()),
         Orphan::ProductMoved(p, ex) => (0, p.clone(), ex.clone()),
+        Orphan::CollectorChanged(till) => (0, till.clone(), String::new()),
     };
     let mut stmt = conn.prepare(sql)?;
     let ids: Vec<String> = stmt

@@ -1,5 +1,5 @@
-//! The head file beside a database (`marche.db.heads`): the newest entry of every chain this database wrote,
-//! rewritten after each commit that journalled something. A chain alone cannot show that its newest entries were
+//! The head file beside a database (`marche.db.heads`): the newest entry of every chain this database wrote or
+//! merged, rewritten after each commit that journalled something. A chain alone cannot show that its newest entries were
 //! removed; this witness outside the database can, and `souk verify` compares the two.
 use anyhow::{Context, Result};
 use rusqlite::{Connection, OptionalExtension};
@@ -27,14 +27,20 @@ pub fn head_path(db: &Path) -> PathBuf {
     PathBuf::from(name)
 }
 
-/// Called by the journal for each appended entry, inside the transaction.
-pub(crate) fn note_append(conn: &Connection, market: &str, chain: &str, seq: u64, hash: &str) {
+/// Called by the journal for each entry written (appended here or brought by a merge), inside the transaction.
+pub(crate) fn note(conn: &Connection, chain: &str, seq: u64, hash: &str) -> Result<()> {
     let mut pending = PENDING.lock().unwrap_or_else(|e| e.into_inner());
-    let slot = pending
-        .entry(key(conn))
-        .or_insert_with(|| (market.to_string(), Heads::new()));
-    slot.0 = market.to_string();
-    slot.1.insert(chain.to_string(), (seq, hash.to_string()));
+    let slot = match pending.entry(key(conn)) {
+        std::collections::btree_map::Entry::Occupied(o) => o.into_mut(),
+        std::collections::btree_map::Entry::Vacant(v) => {
+            v.insert((super::journal::market_uuid(conn)?, Heads::new()))
+        }
+    };
+    let newer = slot.1.get(chain).is_none_or(|(s, _)| *s < seq);
+    if newer {
+        slot.1.insert(chain.to_string(), (seq, hash.to_string()));
+    }
+    Ok(())
 }
 
 /// Registers the hooks that write the head file once a commit is durable (SQLite's WAL hook runs after it),

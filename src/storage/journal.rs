@@ -109,13 +109,6 @@ pub fn append(conn: &Connection, at: &LocalTime, e: &NewEntry) -> Result<Entry> 
     }
     entry.signature = super::keys::sign(conn, e.chain, &entry.hash)?;
     insert(conn, &entry)?;
-    super::heads::note_append(
-        conn,
-        &market_uuid(conn)?,
-        &entry.chain,
-        entry.seq,
-        &entry.hash,
-    );
     Ok(entry)
 }
 
@@ -141,7 +134,7 @@ pub fn insert(conn: &Connection, e: &Entry) -> Result<()> {
         e.hash,
         e.signature
     ])?;
-    Ok(())
+    super::heads::note(conn, &e.chain, e.seq, &e.hash)
 }
 
 pub const SELECT_ENTRY: &str = "SELECT chain, seq, at_utc, utc_offset, kind, actor, approver, subject, detail, \

@@ -3,6 +3,7 @@
 pub mod backup;
 pub mod catalogue;
 pub mod clock;
+pub mod derived;
 pub mod drafts;
 pub mod heads;
 pub mod identity;

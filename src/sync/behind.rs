@@ -16,7 +16,18 @@ pub fn check_bundle(conn: &Connection, b: &Bundle) -> Result<()> {
     let mut stmt = conn.prepare_cached(
         "SELECT MAX(to_seq), file FROM merges WHERE chain = ?1 AND exported_at IS NOT NULL AND exported_at < ?2",
     )?;
+    let mut local =
+        conn.prepare_cached("SELECT hash FROM journal WHERE chain = ?1 AND seq = ?2")?;
     for (chain, head) in heads {
+        // Only a prefix of what is here is a tail cut; a bundle that differs is another till's (reported as such
+        // by the plan).
+        let here: Option<String> = local
+            .query_row(rusqlite::params![chain, head as i64], |r| r.get(0))
+            .optional()?;
+        let bundled = b.entries.iter().find(|e| e.chain == chain && e.seq == head);
+        if here.is_none() || here.as_deref() != bundled.map(|e| e.hash.as_str()) {
+            continue;
+        }
         let known: Option<(Option<i64>, Option<String>)> = stmt
             .query_row(rusqlite::params![chain, b.created_at], |r| {
                 Ok((r.get(0)?, r.get(1)?))

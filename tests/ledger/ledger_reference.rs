@@ -143,3 +143,68 @@ fn a_sale_slipped_into_a_phase_reopened_behind_souk_is_named() {
     assert_eq!(out.status.code(), Some(1), "{err}");
     assert!(err.contains("après la clôture de la phase 1"), "{err}");
 }
+
+#[test]
+fn derived_columns_changed_behind_souk_are_named() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = sample_market(dir.path(), true);
+    let original = std::fs::read(&db).unwrap();
+    let cases = [
+        (
+            "UPDATE shares SET collector = CASE collector WHEN 'organiser' THEN 'exhibitor' ELSE 'organiser' END \
+             WHERE (ticket_id, exhibitor_code) = (SELECT ticket_id, exhibitor_code FROM shares LIMIT 1)",
+            "encaissement",
+        ),
+        (
+            "UPDATE shares SET phase = phase + 1 WHERE (ticket_id, exhibitor_code) = (SELECT ticket_id, exhibitor_code FROM shares LIMIT 1)",
+            "phase",
+        ),
+        (
+            "UPDATE tickets SET local_date = '2025-08-09' WHERE id = (SELECT MIN(id) FROM tickets)",
+            "date locale",
+        ),
+    ];
+    for (sql, expect) in cases {
+        let c = rusqlite::Connection::open(&db).unwrap();
+        for t in ["shares_no_update", "tickets_no_update"] {
+            c.execute_batch(&format!("DROP TRIGGER IF EXISTS {t}"))
+                .unwrap();
+        }
+        assert_eq!(c.execute(sql, []).unwrap(), 1, "{sql}");
+        c.execute_batch("PRAGMA wal_checkpoint(TRUNCATE)").unwrap();
+        drop(c);
+        let out = run(&db, &["verify"]);
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(1), "`{sql}` went unnoticed");
+        assert!(
+            err.contains(expect),
+            "`{sql}`: expected {expect:?} in\n{err}"
+        );
+        std::fs::write(&db, &original).unwrap();
+        let _ = std::fs::remove_file(dir.path().join("m.db-wal"));
+        ok(&db, &["verify"]);
+    }
+}
+
+#[test]
+fn a_till_that_sold_keeps_its_collector() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = sample_market(dir.path(), true);
+    let f = dir.path().join("tills.csv");
+    let text = std::fs::read_to_string(fixtures().join("tills.csv")).unwrap();
+    std::fs::write(
+        &f,
+        text.replacen(
+            "T01,Caisse centrale A,organiser",
+            "T01,Caisse centrale A,exhibitor",
+            1,
+        ),
+    )
+    .unwrap();
+    let before = dump(&db);
+    let out = run(&db, &["import", "tills", f.to_str().unwrap()]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(err.contains("caisse T01"), "{err}");
+    assert_eq!(dump(&db), before);
+}

@@ -66,6 +66,23 @@ fn a_provisioned_till_has_its_own_key_registered_by_the_organiser() {
     let out = ok(&org, &["merge", bundle.to_str().unwrap()]);
     assert!(!out.contains("non signées"), "{out}");
     ok(&org, &["verify"]);
+    // The organiser's head file witnesses the merged chain too: its tail cut here is caught.
+    let heads = std::fs::read_to_string(souk::storage::heads::head_path(&org)).unwrap();
+    assert!(heads.contains("\nT02 "), "{heads}");
+    let c = rusqlite::Connection::open(&org).unwrap();
+    c.execute_batch(
+        "DROP TRIGGER journal_no_delete;
+         DELETE FROM journal WHERE chain = 'T02' AND seq = (SELECT MAX(seq) FROM journal WHERE chain = 'T02')
+           AND kind NOT IN ('sale', 'refund');",
+    )
+    .unwrap();
+    let cut = c.changes();
+    drop(c);
+    if cut == 1 {
+        let out = run(&org, &["verify"]);
+        assert_eq!(out.status.code(), Some(1));
+        assert!(String::from_utf8_lossy(&out.stderr).contains("témoin de têtes"));
+    }
 }
 
 #[test]
