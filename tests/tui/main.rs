@@ -7,6 +7,7 @@ mod disk_full;
 mod till_cashiers;
 mod tui_e2e;
 mod tui_late;
+mod tui_paper;
 mod tui_print;
 mod tui_quit;
 mod tui_refusals;
