@@ -76,7 +76,10 @@ fn cover_line(t: &TillCover) -> String {
         .last_bundle_at
         .as_deref()
         .map_or("aucun lot fusionné".to_string(), |at| {
-            format!("dernier lot exporté le {}", local(at))
+            format!(
+                "dernier lot exporté le {}",
+                crate::storage::clock::local_display(at)
+            )
         });
     let verdict = if t.covered {
         "couvre la fin de la phase"
@@ -109,15 +112,4 @@ fn refusal(p: &Preflight) -> String {
         ));
     }
     why.join(" ; ")
-}
-
-/// A stored UTC instant as people read it, in market time: `11/08/2025 19:05`.
-fn local(at_utc: &str) -> String {
-    let Ok(ts) = at_utc.parse::<jiff::Timestamp>() else {
-        return at_utc.to_string();
-    };
-    match jiff::tz::TimeZone::get(crate::storage::clock::MARKET_TZ) {
-        Ok(tz) => ts.to_zoned(tz).strftime("%d/%m/%Y %H:%M").to_string(),
-        Err(_) => at_utc.to_string(),
-    }
 }

@@ -152,7 +152,10 @@ fn till_line(t: &crate::sync::TillMergeStatus) -> String {
         format!("trous {}", ranges.join(", "))
     };
     let merged = match (&t.last_merge_at, &t.last_merge_file) {
-        (Some(at), Some(file)) => format!(", dernière fusion le {at} ({file})"),
+        (Some(at), Some(file)) => format!(
+            ", dernière fusion le {} ({file})",
+            crate::storage::clock::local_display(at)
+        ),
         _ => String::new(),
     };
     let late = if t.late_tickets > 0 {

@@ -66,6 +66,8 @@ pub struct App {
     pub quit: bool,
     /// The status bar's phase, computed on each tick (drawing runs no query).
     phase: String,
+    /// Why today takes no sale (no open phase, phase closed), as of the last tick; None on a selling day.
+    day_refusal: Option<String>,
 }
 
 impl App {
@@ -114,6 +116,7 @@ impl App {
             last_change: None,
             quit: false,
             phase: String::new(),
+            day_refusal: None,
             db,
         })
         .map(|mut app| {
@@ -185,6 +188,12 @@ impl App {
             Ok(n) => self.tr.a("status-phase", &[("n", &n.to_string())]),
             Err(_) => self.tr.t("status-no-phase"),
         };
+        self.day_refusal = super::screens::sale::day_refusal(self);
+    }
+
+    /// Why today takes no sale, as of the last tick (for the screens: drawing runs no query).
+    pub fn day_refusal(&self) -> Option<&str> {
+        self.day_refusal.as_deref()
     }
 
     /// Commits a sale with its receipt's print job in the same transaction, then lets the printer start.

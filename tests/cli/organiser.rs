@@ -136,9 +136,9 @@ fn paper_sales_at_the_organiser_and_at_the_till_both_merge() {
     ok(&org, &["merge", s(&bundle)]);
     ok(&org, &["merge", s(&bundle)]);
     let v = ok(&org, &["verify"]);
-    assert!(v.contains("organisateur (ORG) : 1 tickets"), "{v}");
+    assert!(v.contains("organisateur (ORG) : 1 ticket,"), "{v}");
     assert!(
-        v.contains("caisse T02 : 1 tickets, dernier T02-000001"),
+        v.contains("caisse T02 : 1 ticket, dernier T02-000001"),
         "{v}"
     );
     let c = rusqlite::Connection::open(&org).unwrap();
@@ -381,11 +381,11 @@ fn phase_close_waits_for_every_till_then_late_sales_go_to_the_complement() {
     );
     let listing = String::from_utf8_lossy(&out.stdout);
     assert!(
-        listing.contains("caisse T02 : 1 tickets de la phase, dernier T02-000001"),
+        listing.contains("caisse T02 : 1 ticket de la phase, dernier T02-000001"),
         "{listing}"
     );
     assert!(
-        listing.contains("caisse T03 : 0 tickets de la phase, dernier aucun, aucun lot fusionné"),
+        listing.contains("caisse T03 : 0 ticket de la phase, dernier aucun, aucun lot fusionné"),
         "{listing}"
     );
     assert_eq!(
@@ -433,7 +433,7 @@ fn phase_close_waits_for_every_till_then_late_sales_go_to_the_complement() {
         "{v}"
     );
     assert!(
-        v.contains("caisse T03 : 1 tickets") && v.contains("1 ticket(s) tardif(s) au complément"),
+        v.contains("caisse T03 : 1 ticket,") && v.contains("1 ticket tardif au complément"),
         "{v}"
     );
     assert_eq!(
