@@ -9,6 +9,14 @@
 //! - pin: one argon2id PIN check (what login and approvals cost) with souk's parameters, against the argon2
 //!   crate's defaults and heavier candidates: the parameters are the strongest that keep a check under 0.5 s.
 //!
+//! Figures of 2026-11-27 (2 cores shared with five other builds, load 10–15: ratios, not times):
+//! - open, 1M lines (400 MB) vs empty: writer 1.00 ms vs 1.01 ms (1.0×), read-only 0.64 ms vs 1.02 ms; the former
+//!   open with quick_check 1.60 s. At 200k lines: 0.89 ms vs 1.00 ms (a first run gave 1.52 vs 0.98: noise).
+//! - backup: 1M lines 14.4 s vs baseline 16.7 s (0.86×); 200k lines 2.62 s vs 2.40 s (1.09×). Peak RSS of
+//!   `souk backup` at 1M: 17 MB.
+//! - pin (under the same load): crate defaults 19 MiB × 2 47 ms, 64 MiB × 3 328 ms, 128 MiB × 3 1.02 s,
+//!   256 MiB × 2 1.36 s: souk takes 64 MiB × 3.
+//!
 //! Database: SOUK_BENCH_LINES sale lines (default 200,000; the settlement bench's 1M if asked), built once
 //! under target/bench-data/.
 use criterion::{Criterion, criterion_group, criterion_main};
