@@ -58,7 +58,7 @@ pub enum Command {
         #[arg(long)]
         force: bool,
     },
-    /// Exporte un lot (bundle) de ce que cette base a enregistré
+    /// Exporte un lot de ce que cette base a enregistré (pour la fusion chez l'organisateur)
     Export {
         /// Fichier du lot à écrire
         #[arg(long)]

@@ -116,6 +116,7 @@ fn value_name(id: &str) -> Option<&'static str> {
         "cash_rounding" => "PAS",
         "date" => "DATE",
         "ticket" => "TICKET",
+        "witness" => "TÉMOIN",
         "role" => "RÔLE",
         "pin" => "CODE",
         _ => return None,

@@ -5,6 +5,7 @@ pub mod catalogue;
 pub mod clock;
 pub mod derived;
 pub mod drafts;
+pub mod duplicates;
 pub mod heads;
 pub mod identity;
 pub mod journal;

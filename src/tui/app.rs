@@ -91,7 +91,7 @@ impl App {
         let shift = shifts::current_shift(db.conn(), &config.till_id)?;
         Ok(App {
             tr: I18n::new(&config.language),
-            till: config.till_id,
+            till: config.till_id.clone(),
             market,
             idle_lock_minutes: config.idle_lock_minutes,
             discount_approval_percent: config.discount_approval_percent,
@@ -107,7 +107,10 @@ impl App {
             basket: Basket::default(),
             screen: Screen::Login(LoginState::default()),
             overlay: None,
-            status: None,
+            status: (!crate::storage::identity::sells_here(&config.till_id)).then(|| Status {
+                text: crate::storage::identity::NOT_A_TILL.to_string(),
+                error: true,
+            }),
             last_change: None,
             quit: false,
             phase: String::new(),
@@ -142,7 +145,7 @@ impl App {
     /// in French with what to do, never as SQLite's English.
     pub fn fail(&mut self, e: anyhow::Error) {
         let text = crate::files::explain::explain(&e, &[self.db.path()])
-            .unwrap_or_else(|| format!("{e:#}"));
+            .unwrap_or_else(|| self.tr.explain(&e));
         self.error(text);
     }
 
@@ -173,6 +176,12 @@ impl App {
     /// "Phase 2" for the status bar, or a warning when today is in no open phase (as of the last tick).
     pub fn phase_label(&self) -> String {
         self.phase.clone()
+    }
+
+    /// Fixes the till's clock (tests, snapshots); the phase label follows at once.
+    pub fn set_now(&mut self, at: LocalTime) {
+        self.fixed_now = Some(at);
+        self.refresh_phase();
     }
 
     /// Recomputes the phase label: at start and on every tick, so a phase closed or a day changed shows.

@@ -122,7 +122,8 @@ fn day(app: &mut App, st: MenuState) -> Screen {
     match reports::day_report(app.db.conn(), &date, None) {
         Ok(r) => text_screen(
             ReportKind::Day,
-            app.tr.a("menu-day-title", &[("date", &date)]),
+            app.tr
+                .a("menu-day-title", &[("date", &super::coop::fr_date(&date))]),
             date,
             slip::day(&r),
         ),
