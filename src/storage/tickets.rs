@@ -371,6 +371,18 @@ pub fn load_lines(conn: &Connection, id: &str) -> Result<Vec<Line>> {
     Ok(rows.collect::<Result<_, _>>()?)
 }
 
+/// Column `i` read as text and parsed: a stored value no version writes is an error, never a default.
+fn parsed<T: std::str::FromStr>(r: &rusqlite::Row, i: usize) -> rusqlite::Result<T>
+where
+    T::Err: std::fmt::Display,
+{
+    let text: String = r.get(i)?;
+    text.parse().map_err(|e: T::Err| {
+        let msg = format!("valeur enregistrée illisible en colonne {i} : {text:?} ({e})");
+        rusqlite::Error::FromSqlConversionFailure(i, rusqlite::types::Type::Text, msg.into())
+    })
+}
+
 /// A line from the first 12 columns of a row, in the order `load_lines` selects them.
 pub fn line_from_row(r: &rusqlite::Row) -> rusqlite::Result<Line> {
     Ok(Line {
@@ -379,14 +391,11 @@ pub fn line_from_row(r: &rusqlite::Row) -> rusqlite::Result<Line> {
         exhibitor_code: r.get(2)?,
         name_fr: r.get(3)?,
         name_ar: r.get(4)?,
-        unit: r
-            .get::<_, String>(5)?
-            .parse()
-            .unwrap_or(crate::domain::Unit::Piece),
+        unit: parsed(r, 5)?,
         quantity: from_milli(r.get(6)?),
         unit_price: from_centimes(r.get(7)?),
         discount: from_centimes(r.get(8)?),
-        vat_rate: r.get::<_, String>(9)?.parse().unwrap_or(Decimal::ZERO),
+        vat_rate: parsed(r, 9)?,
         total: from_centimes(r.get(10)?),
         refund_of_line: r.get(11)?,
     })
@@ -403,10 +412,7 @@ pub fn load_payments(conn: &Connection, id: &str) -> Result<Vec<Payment>> {
 /// A payment from the first 5 columns of a row, in the order `load_payments` selects them.
 pub fn payment_from_row(r: &rusqlite::Row) -> rusqlite::Result<Payment> {
     Ok(Payment {
-        method: r
-            .get::<_, String>(0)?
-            .parse()
-            .unwrap_or(crate::domain::PaymentMethod::Other),
+        method: parsed(r, 0)?,
         amount: from_centimes(r.get(1)?),
         tendered: r.get::<_, Option<i64>>(2)?.map(from_centimes),
         change: from_centimes(r.get(3)?),

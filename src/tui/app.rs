@@ -181,6 +181,12 @@ impl App {
         self.phase.clone()
     }
 
+    /// Fixes the till's clock (tests, snapshots); the phase label follows at once.
+    pub fn set_now(&mut self, at: LocalTime) {
+        self.fixed_now = Some(at);
+        self.refresh_phase();
+    }
+
     /// Recomputes the phase label: at start and on every tick, so a phase closed or a day changed shows.
     pub fn refresh_phase(&mut self) {
         let date = self.now().date().to_string();

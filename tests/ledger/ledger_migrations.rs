@@ -139,6 +139,50 @@ fn a_corrupt_job_state_is_an_error() {
     assert!(e.to_string().contains("inconnu"), "{e}");
 }
 
+/// A payment method, unit or VAT rate no version writes makes reading the ticket an error naming the value,
+/// never a plausible default (`Other`, `piece`, 0 %).
+#[test]
+fn a_corrupt_stored_method_unit_or_rate_is_an_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = crate::support::common::sample_market(dir.path(), true);
+    for (sql, bad) in [
+        ("UPDATE payments SET method = 'cheque'", "cheque"),
+        ("UPDATE ticket_lines SET unit = 'sac'", "sac"),
+        ("UPDATE ticket_lines SET vat_rate = 'vingt'", "vingt"),
+    ] {
+        let db = Db::open(&path).unwrap();
+        let id: String = db
+            .conn()
+            .query_row("SELECT id FROM tickets ORDER BY id LIMIT 1", [], |r| {
+                r.get(0)
+            })
+            .unwrap();
+        // As an editor outside souk would: the append-only triggers go first.
+        let triggers: Vec<String> = db
+            .conn()
+            .prepare("SELECT name FROM sqlite_master WHERE type = 'trigger'")
+            .unwrap()
+            .query_map([], |r| r.get(0))
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap();
+        db.conn()
+            .execute_batch("SAVEPOINT s; PRAGMA ignore_check_constraints = ON;")
+            .unwrap();
+        for t in triggers {
+            db.conn()
+                .execute_batch(&format!("DROP TRIGGER {t}"))
+                .unwrap();
+        }
+        db.conn().execute_batch(sql).unwrap();
+        let e = souk::storage::tickets::load_ticket(db.conn(), &id).unwrap_err();
+        assert!(format!("{e:#}").contains(bad), "{e:#}");
+        db.conn()
+            .execute_batch("ROLLBACK TO s; RELEASE s;")
+            .unwrap();
+    }
+}
+
 /// 005: a database from version 4 becomes the organiser's; its tickets keep their till as their chain.
 #[test]
 fn from_version_4_tickets_get_their_chain_and_the_database_an_identity() {

@@ -256,7 +256,7 @@ fn a_day_outside_every_phase_is_said_at_login_and_refuses_the_first_line() {
     let dir = TempDir::new().unwrap();
     let mut app = till(&dir);
     let local = souk::storage::clock::parse_local("2026-06-10 09:00").unwrap();
-    app.fixed_now = Some(app.clock.at_local(local).unwrap());
+    app.set_now(app.clock.at_local(local).unwrap());
     open_shift(&mut app);
     // The float screen said it at login; the sale screen says it too.
     assert!(matches!(app.screen, Screen::Sale(_)));
@@ -276,9 +276,7 @@ fn the_login_says_the_day_is_closed() {
     let dir = TempDir::new().unwrap();
     let mut app = till(&dir);
     let local = souk::storage::clock::parse_local("2026-06-10 09:00").unwrap();
-    app.fixed_now = Some(app.clock.at_local(local).unwrap());
-    // What a tick does: the status bar and the warnings follow the clock.
-    app.refresh_phase();
+    app.set_now(app.clock.at_local(local).unwrap());
     let before = screen_text(&app, 80, 24);
     assert!(before.contains("Aucune phase ouverte le"), "{before}");
     snap(&app, "login_outside_phase");
