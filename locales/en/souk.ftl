@@ -259,6 +259,7 @@ col-due = Due
 col-till = Till
 col-last-ticket = Last
 late-tickets = { $n } late (complement)
+col-late = Late
 col-gaps = Gaps
 col-last-merge = Last merge
 col-bundle = Bundle

@@ -259,6 +259,7 @@ col-due = Dû expo.
 col-till = Caisse
 col-last-ticket = Dernier
 late-tickets = { $n } tardif(s) (complément)
+col-late = Tardifs
 col-gaps = Trous
 col-last-merge = Dernière fusion
 col-bundle = Lot

@@ -72,6 +72,7 @@ pub fn import(ctx: &Ctx, kind: ImportKind, file: &Path, dry_run: bool) -> Result
 
 pub fn verify(ctx: &Ctx) -> Result<()> {
     let db = ctx.open_read()?;
+    db.quick_check()?;
     let mut v = verify_db(db.conn())?;
     let own = identity::own_chain(db.conn())?;
     if let Some(t) = v
@@ -98,14 +99,15 @@ pub fn verify(ctx: &Ctx) -> Result<()> {
         println!("{n}");
     }
     v.breaks.extend(witness.breaks);
-    v.breaks
-        .extend(crate::storage::keys::check_signatures(db.conn())?);
     let (changed, notes) = crate::storage::reference::check(db.conn())?;
     for n in &notes {
         println!("{n}");
     }
     v.breaks.extend(changed);
     v.breaks.extend(crate::storage::derived::check(db.conn())?);
+    for d in crate::storage::duplicates::paper_duplicates(db.conn())? {
+        println!("{}", crate::storage::duplicates::describe(&d));
+    }
     let late = crate::storage::late::late_tickets(db.conn())?;
     if !late.is_empty() {
         let ids: Vec<String> = late
@@ -150,7 +152,10 @@ fn till_line(t: &crate::sync::TillMergeStatus) -> String {
         format!("trous {}", ranges.join(", "))
     };
     let merged = match (&t.last_merge_at, &t.last_merge_file) {
-        (Some(at), Some(file)) => format!(", dernière fusion le {at} ({file})"),
+        (Some(at), Some(file)) => format!(
+            ", dernière fusion le {} ({file})",
+            crate::storage::clock::local_display(at)
+        ),
         _ => String::new(),
     };
     let late = if t.late_tickets > 0 {

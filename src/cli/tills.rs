@@ -30,6 +30,8 @@ pub fn export(
 
 pub fn merge(ctx: &Ctx, files: &[PathBuf]) -> Result<()> {
     let mut db = ctx.open()?;
+    // Tills' sales go into this file for good: the whole file is checked first.
+    db.quick_check()?;
     let s = crate::sync::merge(&mut db, files)?;
     for b in &s.bundles {
         println!(

@@ -53,6 +53,11 @@ pub fn has_own_key(conn: &Connection) -> Result<bool> {
         .exists([])?)
 }
 
+/// The last key derived from its stored secret: deriving costs as much as signing, so a commit reuses it while
+/// the stored (chain, secret) stays the same.
+static DERIVED: std::sync::Mutex<Option<(String, String, SigningKey)>> =
+    std::sync::Mutex::new(None);
+
 /// This database's key, if it has one: (chain it signs, key).
 fn own_key(conn: &Connection) -> Result<Option<(String, SigningKey)>> {
     let row: Option<(String, String)> = conn
@@ -62,9 +67,18 @@ fn own_key(conn: &Connection) -> Result<Option<(String, SigningKey)>> {
     let Some((chain, secret)) = row else {
         return Ok(None);
     };
+    let mut cache = DERIVED.lock().unwrap_or_else(|e| e.into_inner());
+    if let Some((c, s, key)) = cache.as_ref()
+        && *c == chain
+        && *s == secret
+    {
+        return Ok(Some((chain, key.clone())));
+    }
     let bytes =
         unhex::<32>(&secret).ok_or_else(|| anyhow!("clé de signature de la base illisible"))?;
-    Ok(Some((chain, SigningKey::from_bytes(&bytes))))
+    let key = SigningKey::from_bytes(&bytes);
+    *cache = Some((chain.clone(), secret, key.clone()));
+    Ok(Some((chain, key)))
 }
 
 /// Gives this database a new key pair for `chain` (replacing any other: a provisioned copy must not keep the
@@ -161,29 +175,55 @@ pub fn all_public_keys(
     Ok(rows.collect::<Result<_, _>>()?)
 }
 
+/// The registered chain keys, each parsed once, to check the signature of every entry of a journal.
+pub struct ChainKeys(std::collections::BTreeMap<String, (Option<VerifyingKey>, u64)>);
+
+impl ChainKeys {
+    pub fn load(conn: &Connection) -> Result<ChainKeys> {
+        Ok(ChainKeys(
+            all_public_keys(conn)?
+                .into_iter()
+                .map(|(chain, (public, from))| {
+                    let key =
+                        unhex::<32>(&public).and_then(|pk| VerifyingKey::from_bytes(&pk).ok());
+                    (chain, (key, from))
+                })
+                .collect(),
+        ))
+    }
+
+    /// What is wrong with an entry's signature: unsigned or badly signed in a keyed chain (None: nothing).
+    pub fn problem(&self, chain: &str, seq: u64, hash: &str, signature: &str) -> Option<String> {
+        let (key, from) = self.0.get(chain)?;
+        if seq < *from {
+            return None;
+        }
+        let ok = match (key, unhex::<64>(signature)) {
+            (Some(vk), Some(sig)) => vk
+                .verify(hash.as_bytes(), &Signature::from_bytes(&sig))
+                .is_ok(),
+            _ => false,
+        };
+        (!ok).then(|| {
+            format!(
+                "journal {chain} n°{seq} : signature {} (entrée réécrite hors de la base qui écrit cette chaîne)",
+                if signature.is_empty() { "absente" } else { "fausse" }
+            )
+        })
+    }
+}
+
 /// What `verify` finds wrong with the signatures: an entry of a keyed chain unsigned or badly signed.
 pub fn check_signatures(conn: &Connection) -> Result<Vec<String>> {
-    let keys = all_public_keys(conn)?;
+    let keys = ChainKeys::load(conn)?;
     let mut breaks = Vec::new();
     let mut stmt =
         conn.prepare("SELECT chain, seq, hash, signature FROM journal ORDER BY chain, seq")?;
     let mut rows = stmt.query([])?;
     while let Some(r) = rows.next()? {
-        let chain: String = r.get(0)?;
-        let seq = r.get::<_, i64>(1)? as u64;
-        let Some((public, from)) = keys.get(&chain) else {
-            continue;
-        };
-        if seq < *from {
-            continue;
-        }
+        let (chain, seq): (String, i64) = (r.get(0)?, r.get(1)?);
         let (hash, signature): (String, String) = (r.get(2)?, r.get(3)?);
-        if !signature_ok(public, &hash, &signature) {
-            breaks.push(format!(
-                "journal {chain} n°{seq} : signature {} (entrée réécrite hors de la base qui écrit cette chaîne)",
-                if signature.is_empty() { "absente" } else { "fausse" }
-            ));
-        }
+        breaks.extend(keys.problem(&chain, seq as u64, &hash, &signature));
     }
     Ok(breaks)
 }

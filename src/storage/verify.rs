@@ -1,9 +1,12 @@
-//! `souk verify`: recomputes every journal hash, every ticket's canonical encoding from its rows, every stored
-//! share, and checks per-till numbering. The first break is named. Each table is read once, in key order:
-//! the journal by chain, the tickets with their rows by id, the numbering by till; no query per ticket.
+//! `souk verify`: recomputes every journal hash and signature, every ticket's canonical encoding from its rows,
+//! every stored share, and checks per-till numbering. The first break is named. Each table is read once, in
+//! key order: the journal by chain, the tickets with their rows by id, the numbering by chain; no query per
+//! ticket.
+mod pipeline;
 mod scan;
 
 use super::journal::{self, Entry};
+use super::keys::ChainKeys;
 use crate::domain::canonical::{encode_ticket, entry_hash, genesis, sha256_hex};
 use crate::domain::money::to_centimes;
 use crate::domain::settlement::exhibitor_shares;
@@ -35,16 +38,50 @@ impl Verdict {
 }
 
 pub fn verify(conn: &Connection) -> Result<Verdict> {
+    verify_with(conn, Threads::Two)
+}
+
+/// Whether hashing runs on a second thread while this one reads (the result is the same).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Threads {
+    One,
+    Two,
+}
+
+pub fn verify_with(conn: &Connection, threads: Threads) -> Result<Verdict> {
     let mut v = Verdict::default();
     let uuid = journal::market_uuid(conn)?;
-    verify_chains(conn, &uuid, &mut v)?;
-    verify_tickets(conn, &mut v)?;
+    verify_chains(conn, &uuid, threads, &mut v)?;
+    verify_tickets(conn, threads, &mut v)?;
     verify_numbering(conn, &mut v)?;
     Ok(v)
 }
 
-/// One pass over the journal in chain order; each ticket entry comes with the ticket it names, if any.
-fn verify_chains(conn: &Connection, uuid: &str, v: &mut Verdict) -> Result<()> {
+/// Every item `read` yields goes through `work` (the costly part) then `check`, in order.
+fn drive<T: Send, R: Send>(
+    threads: Threads,
+    mut read: impl FnMut() -> Result<Option<T>>,
+    work: impl Fn(&T) -> R + Send,
+    mut check: impl FnMut(T, R),
+) -> Result<()> {
+    match threads {
+        Threads::Two => pipeline::run(read, work, check),
+        Threads::One => {
+            while let Some(t) = read()? {
+                let r = work(&t);
+                check(t, r);
+            }
+            Ok(())
+        }
+    }
+}
+
+/// A journal entry with the ticket it names (its chain and journal seq), if it is a ticket entry.
+type EntryRow = (Entry, Option<(String, i64)>);
+
+/// One pass over the journal in chain order: links, hashes, grand totals and signatures; each ticket entry
+/// comes with the ticket it names, if any.
+fn verify_chains(conn: &Connection, uuid: &str, threads: Threads, v: &mut Verdict) -> Result<()> {
     let mut stmt = conn.prepare(
         "SELECT j.chain, j.seq, j.at_utc, j.utc_offset, j.kind, j.actor, j.approver, j.subject, j.detail, j.amount,
          j.grand_total, j.prev_hash, j.hash, j.signature, t.chain, t.journal_seq
@@ -52,57 +89,88 @@ fn verify_chains(conn: &Connection, uuid: &str, v: &mut Verdict) -> Result<()> {
          ORDER BY j.chain, j.seq",
     )?;
     let mut rows = stmt.query([])?;
-    let mut prev: Option<Entry> = None;
-    while let Some(r) = rows.next()? {
-        let e = journal::from_row(r)?;
-        v.entries += 1;
-        let same_chain = prev.as_ref().filter(|p| p.chain == e.chain);
-        let genesis_hash;
-        let (want_seq, want_prev, total_before) = match same_chain {
-            Some(p) => (p.seq + 1, p.hash.as_str(), p.grand_total),
-            None => {
-                genesis_hash = genesis(&e.chain, uuid);
-                (1, genesis_hash.as_str(), 0)
-            }
+    let read = || -> Result<Option<EntryRow>> {
+        let Some(r) = rows.next()? else {
+            return Ok(None);
         };
-        let at = format!("journal {} n°{}", e.chain, e.seq);
-        if e.seq != want_seq {
-            v.breaks.push(format!(
-                "{at} : entrée(s) manquante(s) avant (attendu n°{want_seq})"
-            ));
-        } else if e.prev_hash != want_prev {
-            v.breaks.push(format!(
-                "{at} : ne suit pas l'entrée précédente (chaîne rompue)"
-            ));
-        } else if entry_hash(&e.fields()) != e.hash {
-            v.breaks.push(format!(
-                "{at} ({} {}) : empreinte fausse, entrée modifiée",
-                e.kind, e.subject
-            ));
-        } else if total_before.checked_add(e.amount) != Some(e.grand_total) {
-            v.breaks.push(format!("{at} : total perpétuel incohérent"));
+        let ticket = match r.get::<_, Option<String>>(14)? {
+            Some(chain) => Some((chain, r.get(15)?)),
+            None => None,
+        };
+        Ok(Some((journal::from_row(r)?, ticket)))
+    };
+    let keys = ChainKeys::load(conn)?;
+    let mut prev: Option<Entry> = None;
+    drive(
+        threads,
+        read,
+        |(e, _)| {
+            let hash_ok = entry_hash(&e.fields()) == e.hash;
+            (
+                hash_ok,
+                keys.problem(&e.chain, e.seq, &e.hash, &e.signature),
+            )
+        },
+        |(e, ticket), (hash_ok, signature)| {
+            check_entry(&e, prev.as_ref(), uuid, hash_ok, v);
+            v.breaks.extend(signature);
+            if matches!(e.kind.as_str(), "sale" | "refund") {
+                check_ticket_entry(&e, ticket, v);
+            }
+            prev = Some(e);
+        },
+    )
+}
+
+fn at(e: &Entry) -> String {
+    format!("journal {} n°{}", e.chain, e.seq)
+}
+
+/// An entry follows the one before it in its chain (or the chain's genesis) and carries its grand total.
+fn check_entry(e: &Entry, prev: Option<&Entry>, uuid: &str, hash_ok: bool, v: &mut Verdict) {
+    v.entries += 1;
+    let genesis_hash;
+    let (want_seq, want_prev, total_before) = match prev.filter(|p| p.chain == e.chain) {
+        Some(p) => (p.seq + 1, p.hash.as_str(), p.grand_total),
+        None => {
+            genesis_hash = genesis(&e.chain, uuid);
+            (1, genesis_hash.as_str(), 0)
         }
-        if matches!(e.kind.as_str(), "sale" | "refund") {
-            let ticket: Option<(String, i64)> = match r.get::<_, Option<String>>(14)? {
-                Some(till) => Some((till, r.get(15)?)),
-                None => None,
-            };
-            check_ticket_entry(&e, ticket, &at, v);
-        }
-        prev = Some(e);
+    };
+    if e.seq != want_seq {
+        v.breaks.push(format!(
+            "{} : entrée(s) manquante(s) avant (attendu n°{want_seq})",
+            at(e)
+        ));
+    } else if e.prev_hash != want_prev {
+        v.breaks.push(format!(
+            "{} : ne suit pas l'entrée précédente (chaîne rompue)",
+            at(e)
+        ));
+    } else if !hash_ok {
+        v.breaks.push(format!(
+            "{} ({} {}) : empreinte fausse, entrée modifiée",
+            at(e),
+            e.kind,
+            e.subject
+        ));
+    } else if total_before.checked_add(e.amount) != Some(e.grand_total) {
+        v.breaks
+            .push(format!("{} : total perpétuel incohérent", at(e)));
     }
-    Ok(())
 }
 
 /// A journalled ticket must still exist, as it was.
-fn check_ticket_entry(e: &Entry, ticket: Option<(String, i64)>, at: &str, v: &mut Verdict) {
+fn check_ticket_entry(e: &Entry, ticket: Option<(String, i64)>, v: &mut Verdict) {
     match ticket {
         None => v.breaks.push(format!(
-            "{at} : le ticket {} a disparu de la base",
+            "{} : le ticket {} a disparu de la base",
+            at(e),
             e.subject
         )),
         Some((chain, seq)) if chain != e.chain || seq as u64 != e.seq => v.breaks.push(format!(
-            "{at} : le ticket {} ne renvoie plus à cette entrée",
+            "{} : le ticket {} ne renvoie plus à cette entrée",
+            at(e),
             e.subject
         )),
         _ => {}
@@ -110,16 +178,21 @@ fn check_ticket_entry(e: &Entry, ticket: Option<(String, i64)>, at: &str, v: &mu
 }
 
 /// One pass over the tickets in id order, their lines, payments and shares read alongside.
-fn verify_tickets(conn: &Connection, v: &mut Verdict) -> Result<()> {
+fn verify_tickets(conn: &Connection, threads: Threads, v: &mut Verdict) -> Result<()> {
     let mut statements = scan::Statements::prepare(conn)?;
     let mut tickets = statements.scan()?;
     let mut orphans = scan::Orphans::default();
-    while let Some(t) = tickets.next(&mut orphans)? {
-        v.tickets += 1;
-        if let Some(problem) = ticket_problem(&t) {
-            v.breaks.push(format!("ticket {} : {problem}", t.head.id));
-        }
-    }
+    drive(
+        threads,
+        || tickets.next(&mut orphans),
+        ticket_problem,
+        |t, problem| {
+            v.tickets += 1;
+            if let Some(problem) = problem {
+                v.breaks.push(format!("ticket {} : {problem}", t.head.id));
+            }
+        },
+    )?;
     for (what, ids) in [
         ("lignes", &orphans.lines),
         ("paiements", &orphans.payments),

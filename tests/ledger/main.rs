@@ -11,4 +11,6 @@ mod ledger_reference;
 mod ledger_signatures;
 mod ledger_tamper;
 mod ledger_witness;
+mod pins;
 mod reprepare;
+mod verify_threads;

@@ -277,6 +277,8 @@ fn the_login_says_the_day_is_closed() {
     let mut app = till(&dir);
     let local = souk::storage::clock::parse_local("2026-06-10 09:00").unwrap();
     app.fixed_now = Some(app.clock.at_local(local).unwrap());
+    // What a tick does: the status bar and the warnings follow the clock.
+    app.refresh_phase();
     let before = screen_text(&app, 80, 24);
     assert!(before.contains("Aucune phase ouverte le"), "{before}");
     snap(&app, "login_outside_phase");

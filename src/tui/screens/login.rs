@@ -154,7 +154,11 @@ pub fn draw(f: &mut Frame, area: Rect, app: &App, st: &LoginState) {
         pin_area,
     );
     // A day this till cannot sell is said before anyone signs in.
-    if let Some(m) = st.msg.clone().or_else(|| super::sale::day_refusal(app)) {
+    if let Some(m) = st
+        .msg
+        .clone()
+        .or_else(|| app.day_refusal().map(str::to_string))
+    {
         f.render_widget(
             Paragraph::new(m)
                 .wrap(ratatui::widgets::Wrap { trim: true })

@@ -112,6 +112,7 @@ fn text_screen(kind: ReportKind, title: String, subject: String, lines: Vec<Stri
         logout_after: false,
         from_menu: true,
         print_lines: Vec::new(),
+        paper: None,
     })
 }
 
