@@ -6,6 +6,17 @@
 //!   what the sqlite3 shell's `.backup` does (100 pages per step, no pause) followed by `PRAGMA
 //!   integrity_check` on the copy and an fsync, done with rusqlite directly (contract: within 1.5×).
 //!
+//! - pin: one argon2id PIN check (what login and approvals cost) with souk's parameters, against the argon2
+//!   crate's defaults and heavier candidates: the parameters are the strongest that keep a check under 0.5 s.
+//!
+//! Figures of 2026-11-27 (2 cores shared with five other builds, load 10–15: ratios, not times):
+//! - open, 1M lines (400 MB) vs empty: writer 1.00 ms vs 1.01 ms (1.0×), read-only 0.64 ms vs 1.02 ms; the former
+//!   open with quick_check 1.60 s. At 200k lines: 0.89 ms vs 1.00 ms (a first run gave 1.52 vs 0.98: noise).
+//! - backup: 1M lines 14.4 s vs baseline 16.7 s (0.86×); 200k lines 2.62 s vs 2.40 s (1.09×). Peak RSS of
+//!   `souk backup` at 1M: 17 MB.
+//! - pin (under the same load): crate defaults 19 MiB × 2 47 ms, 64 MiB × 3 328 ms, 128 MiB × 3 1.02 s,
+//!   256 MiB × 2 1.36 s: souk takes 64 MiB × 3.
+//!
 //! Database: SOUK_BENCH_LINES sale lines (default 200,000; the settlement bench's 1M if asked), built once
 //! under target/bench-data/.
 use criterion::{Criterion, criterion_group, criterion_main};
@@ -192,7 +203,42 @@ fn bench_backup(c: &mut Criterion, big: &Path, scratch: &Path) {
     clean(&out);
 }
 
+fn bench_pin(c: &mut Criterion) {
+    use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+    use argon2::{Algorithm, Argon2, Params, Version};
+    let salt = SaltString::encode_b64(b"souk-bench-salt!").unwrap();
+    let mut g = c.benchmark_group("pin");
+    g.sample_size(10);
+    let souk_hash = souk::storage::people::hash_pin("482913").unwrap();
+    g.bench_function("souk_pin_check", |b| {
+        let h = PasswordHash::new(&souk_hash).unwrap();
+        b.iter(|| Argon2::default().verify_password(b"482913", &h).unwrap())
+    });
+    for (m, t) in [
+        (19 * 1024, 2),
+        (64 * 1024, 3),
+        (128 * 1024, 3),
+        (256 * 1024, 2),
+    ] {
+        let a = Argon2::new(
+            Algorithm::Argon2id,
+            Version::V0x13,
+            Params::new(m, t, 1, None).unwrap(),
+        );
+        let hash = a.hash_password(b"482913", &salt).unwrap().to_string();
+        g.bench_function(format!("argon2id_m{}MiB_t{t}", m / 1024), |b| {
+            let h = PasswordHash::new(&hash).unwrap();
+            b.iter(|| a.verify_password(b"482913", &h).unwrap())
+        });
+    }
+    g.finish();
+}
+
 fn benches(c: &mut Criterion) {
+    if std::env::var_os("SOUK_BENCH_PIN_ONLY").is_some() {
+        return bench_pin(c);
+    }
+    bench_pin(c);
     let (big, empty, scratch) = databases();
     bench_open(c, &big, &empty);
     bench_backup(c, &big, &scratch);

@@ -1,5 +1,6 @@
 //! Importing 20,000 products and 50,000 paper-sale lines, from CSV and from XLSX, into a market database, against
 //! sqlite3's `.import` of the same CSV into a plain table (a lower bound: no checks, no journal), in the same run.
+//! Also the reading alone (text or workbook to checked rows), without the database.
 //! The sqlite3 command-line shell is needed for the lower bound; without it that part is skipped with a message.
 use criterion::{BatchSize, Criterion, criterion_group, criterion_main};
 use souk::import::{Kind, import_bytes};
@@ -216,6 +217,31 @@ fn bench_import(c: &mut Criterion) {
                 |mut db| import_bytes(&mut db, kind, file, bytes, "bench").unwrap(),
                 BatchSize::PerIteration,
             )
+        });
+    }
+    // Reading and checking the text alone (no database), to tell the reader's cost from the ledger's per ticket.
+    for (name, kind, file, bytes) in [
+        (
+            "read_only_products_20k_csv",
+            Kind::Products,
+            "p.csv",
+            &d.products_csv,
+        ),
+        (
+            "read_only_sales_50k_lines_csv",
+            Kind::Sales,
+            "s.csv",
+            &d.sales_csv,
+        ),
+        (
+            "read_only_sales_50k_lines_xlsx",
+            Kind::Sales,
+            "s.xlsx",
+            &d.sales_xlsx,
+        ),
+    ] {
+        g.bench_function(name, |b| {
+            b.iter(|| souk::import::table(kind, file, bytes).unwrap().rows.len())
         });
     }
     if sqlite3_available() {

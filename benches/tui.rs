@@ -96,9 +96,65 @@ fn keystrokes(c: &mut Criterion) {
     frame_only(c, "Backspace, frame only", "miel", "mie");
 }
 
+/// A keystroke that changes the basket (Suppr on a line, then the frame), with the draft basket written to the
+/// database and without: the difference is what keeping the basket across a crash costs per keystroke.
+fn basket_keystroke(c: &mut Criterion) {
+    use std::time::Instant;
+    for (name, no_draft) in [
+        (
+            "basket keystroke + draft write + frame (20k products, 120x40)",
+            false,
+        ),
+        (
+            "basket keystroke + frame, no draft (20k products, 120x40)",
+            true,
+        ),
+    ] {
+        let dir = tempfile::TempDir::new().unwrap();
+        let mut app = till(&dir, "basket.db", "");
+        app.basket.no_draft = no_draft;
+        let mut term = term();
+        c.bench_function(name, |b| {
+            b.iter_custom(|iters| {
+                let mut spent = Duration::ZERO;
+                for _ in 0..iters {
+                    // Unmeasured: a second line, then the basket focused on it.
+                    fixture::type_text(&mut app, "AMLOU1");
+                    fixture::enter(&mut app);
+                    fixture::press(&mut app, KeyCode::Tab);
+                    let start = Instant::now();
+                    fixture::press(&mut app, KeyCode::Delete);
+                    term.draw(|f| souk::tui::draw(f, &app)).unwrap();
+                    spent += start.elapsed();
+                    fixture::press(&mut app, KeyCode::Esc);
+                }
+                spent
+            })
+        });
+    }
+    // The write alone: a three-line basket replacing the previous draft.
+    let dir = tempfile::TempDir::new().unwrap();
+    let mut app = till(&dir, "draft.db", "");
+    for code in ["AMLOU1", "SAVON1"] {
+        fixture::type_text(&mut app, code);
+        fixture::enter(&mut app);
+    }
+    let lines = app.basket.lines.clone();
+    let mut n = 0u32;
+    c.bench_function("draft write alone (3 lines)", |b| {
+        b.iter(|| {
+            n += 1;
+            let at = format!("2026-05-14T10:{:02}:00Z", n % 60);
+            app.db
+                .save_draft("T01", "Amina", None, &lines, &at)
+                .unwrap();
+        })
+    });
+}
+
 criterion_group! {
     name = benches;
     config = Criterion::default().measurement_time(Duration::from_secs(4));
-    targets = keystrokes
+    targets = keystrokes, basket_keystroke
 }
 criterion_main!(benches);

@@ -8,6 +8,7 @@ pub mod files;
 pub mod i18n;
 pub mod import;
 pub mod print;
+pub mod region;
 pub mod report;
 pub mod storage;
 pub mod sync;

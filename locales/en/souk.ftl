@@ -259,6 +259,7 @@ col-due = Due
 col-till = Till
 col-last-ticket = Last
 late-tickets = { $n } late (complement)
+col-late = Late
 col-gaps = Gaps
 col-last-merge = Last merge
 col-bundle = Bundle
@@ -302,3 +303,33 @@ hint-reference-field = reference
 prompt-weight-kg = Weight in kg (e.g. 0.750)
 prompt-weight-l = Volume in litres (e.g. 1.5)
 coop-total = Total
+err-disk-full = Disk full: nothing was saved. Free some space (old backups, downloads) and try again.
+err-db-busy = The database is busy with another program: wait a few seconds and try again.
+err-read-only = Writing refused (read-only database or folder, write-protected USB stick?): check the rights and try again.
+err-io = Disk read or write error: check the disk or the USB stick and try again.
+err-corrupt = The database is damaged: stop the till and call the organiser (souk verify).
+err-not-found = File or folder not found: check the path.
+count-ticket = { $n ->
+        [one] { $n } ticket
+       *[other] { $n } tickets
+    }
+count-entry = { $n ->
+        [one] { $n } entry
+       *[other] { $n } entries
+    }
+count-anomaly = { $n ->
+        [one] { $n } anomaly
+       *[other] { $n } anomalies
+    }
+count-late = { $n ->
+        [one] { $n } late ticket
+       *[other] { $n } late tickets
+    }
+count-new-ticket = { $n ->
+        [one] { $n } ticket added
+       *[other] { $n } tickets added
+    }
+count-checked-ticket = { $n ->
+        [one] { $n } ticket checked
+       *[other] { $n } tickets checked
+    }

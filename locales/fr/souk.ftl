@@ -83,7 +83,7 @@ no-product = Aucun produit ne correspond à « { $text } »
 piece-fraction = « { $name } » se vend à la pièce : quantité entière
 prompt-quantity = Nouvelle quantité
 prompt-discount = Remise sur la ligne (DH)
-prompt-price = Nouveau prix unitaire (DH) — superviseur requis
+prompt-price = Prix unitaire (DH), accord superviseur
 prompt-weight = Poids en kg ou volume en l (ex. 0,750)
 price-changed = Prix modifié (approuvé par { $approver }).
 basket-abandoned = Panier abandonné (enregistré).
@@ -142,7 +142,7 @@ col-net = Net
 
 ## Verrouillage
 lock-title = Caisse verrouillée
-lock-who = Session de { $name } — tapez votre code pour reprendre
+lock-who = Session de { $name } : tapez votre code
 lock-basket = Panier conservé : { $n ->
         [one] { $n } ligne
        *[other] { $n } lignes
@@ -259,6 +259,7 @@ col-due = Dû expo.
 col-till = Caisse
 col-last-ticket = Dernier
 late-tickets = { $n } tardif(s) (complément)
+col-late = Tardifs
 col-gaps = Trous
 col-last-merge = Dernière fusion
 col-bundle = Lot
@@ -302,3 +303,33 @@ hint-reference-field = référence
 prompt-weight-kg = Poids en kg (ex. 0,750)
 prompt-weight-l = Volume en litres (ex. 1,5)
 coop-total = Total
+err-disk-full = Disque plein : rien n'a été enregistré. Libérez de la place (anciennes sauvegardes, téléchargements) puis recommencez.
+err-db-busy = Base occupée par un autre programme : attendez quelques secondes puis recommencez.
+err-read-only = Écriture refusée (base ou dossier en lecture seule, clé USB protégée ?) : vérifiez les droits puis recommencez.
+err-io = Erreur de lecture ou d'écriture sur le disque : vérifiez le disque ou la clé USB puis recommencez.
+err-corrupt = La base de données est endommagée : arrêtez la caisse et appelez l'organisateur (souk verify).
+err-not-found = Fichier ou dossier introuvable : vérifiez le chemin.
+count-ticket = { $n ->
+        [one] { $n } ticket
+       *[other] { $n } tickets
+    }
+count-entry = { $n ->
+        [one] { $n } entrée
+       *[other] { $n } entrées
+    }
+count-anomaly = { $n ->
+        [one] { $n } anomalie
+       *[other] { $n } anomalies
+    }
+count-late = { $n ->
+        [one] { $n } ticket tardif
+       *[other] { $n } tickets tardifs
+    }
+count-new-ticket = { $n ->
+        [one] { $n } ticket ajouté
+       *[other] { $n } tickets ajoutés
+    }
+count-checked-ticket = { $n ->
+        [one] { $n } ticket vérifié
+       *[other] { $n } tickets vérifiés
+    }

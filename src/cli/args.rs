@@ -58,7 +58,7 @@ pub enum Command {
         #[arg(long)]
         force: bool,
     },
-    /// Exporte un lot (bundle) de ce que cette base a enregistré
+    /// Exporte un lot de ce que cette base a enregistré (pour la fusion chez l'organisateur)
     Export {
         /// Fichier du lot à écrire
         #[arg(long)]
@@ -122,6 +122,43 @@ pub enum Command {
     /// Personnes (caissiers, superviseurs, organisateurs) et leurs codes
     #[command(subcommand)]
     People(PeopleCmd),
+    /// Envoie cette base (marché, journaux, tickets) au serveur PostgreSQL de la région
+    Push {
+        /// postgresql://utilisateur@hôte/base (ou la variable SOUK_PUSH_URL)
+        #[arg(long = "to")]
+        to: Option<String>,
+    },
+    /// Serveur PostgreSQL de la région : création du schéma, rapport sur plusieurs marchés
+    #[command(subcommand)]
+    Region(RegionCmd),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum RegionCmd {
+    /// Crée ou met à jour le schéma souk sur le serveur
+    Init {
+        /// postgresql://utilisateur@hôte/base
+        #[arg(long = "to")]
+        to: Option<String>,
+    },
+    /// Chiffres de plusieurs marchés : par marché et phase, province, secteur, coopérative
+    Report {
+        /// postgresql://utilisateur@hôte/base
+        #[arg(long = "from")]
+        from: Option<String>,
+        /// Seulement les phases commencées cette année
+        #[arg(long)]
+        year: Option<i32>,
+        /// Seulement ce marché (son identifiant)
+        #[arg(long)]
+        market: Option<String>,
+        /// Le règlement de cette phase du marché --market, tel que l'organisateur l'imprime
+        #[arg(long, requires = "market")]
+        phase: Option<u32>,
+        /// Format : text ou csv
+        #[arg(long, default_value = "text")]
+        format: String,
+    },
 }
 
 #[derive(Debug, Args)]

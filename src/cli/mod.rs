@@ -3,6 +3,7 @@ pub mod args;
 mod check;
 mod phase;
 mod pin;
+mod region;
 mod report;
 mod setup;
 mod tills;
@@ -116,6 +117,7 @@ fn value_name(id: &str) -> Option<&'static str> {
         "cash_rounding" => "PAS",
         "date" => "DATE",
         "ticket" => "TICKET",
+        "witness" => "TÉMOIN",
         "role" => "RÔLE",
         "pin" => "CODE",
         _ => return None,
@@ -240,5 +242,7 @@ fn run(cli: Cli) -> Result<()> {
             force,
         }) => tills::receipt(&ctx, &ticket, out.as_deref(), text, force),
         Some(Command::Printer { action, job }) => tills::printer(&ctx, action, job),
+        Some(Command::Push { to }) => region::push(&ctx, to),
+        Some(Command::Region(cmd)) => region::region(cmd),
     }
 }

@@ -47,6 +47,8 @@ pub fn phase(
             }
             let pin = read_pin(&format!("Code de {by}"))?;
             let approver = supervisor(&mut db, &by, &pin, &at)?;
+            // A settlement is frozen for good: the whole file is checked first.
+            db.quick_check()?;
             let note = if note.is_empty() {
                 note
             } else {
@@ -74,7 +76,10 @@ fn cover_line(t: &TillCover) -> String {
         .last_bundle_at
         .as_deref()
         .map_or("aucun lot fusionné".to_string(), |at| {
-            format!("dernier lot exporté le {at}")
+            format!(
+                "dernier lot exporté le {}",
+                crate::storage::clock::local_display(at)
+            )
         });
     let verdict = if t.covered {
         "couvre la fin de la phase"
@@ -82,8 +87,9 @@ fn cover_line(t: &TillCover) -> String {
         "NE COUVRE PAS la fin de la phase"
     };
     format!(
-        "caisse {} : {} tickets de la phase, dernier {last}, {bundle} — {verdict}",
-        t.till, t.tickets
+        "caisse {} : {} de la phase, dernier {last}, {bundle} — {verdict}",
+        t.till,
+        crate::i18n::count_fr("count-ticket", t.tickets)
     )
 }
 
@@ -93,14 +99,15 @@ fn refusal(p: &Preflight) -> String {
     if !p.day_over {
         why.push(format!(
             "le dernier jour de la phase {} ({}) n'est pas terminé",
-            p.phase.number, p.phase.ends
+            p.phase.number,
+            p.phase.ends.strftime("%d/%m/%Y")
         ));
     }
     let missing: Vec<&str> = p.missing().iter().map(|t| t.till.as_str()).collect();
     if !missing.is_empty() {
         why.push(format!(
             "sans lot exporté après le {} : {}",
-            p.phase.ends,
+            p.phase.ends.strftime("%d/%m/%Y"),
             missing.join(", ")
         ));
     }

@@ -24,7 +24,11 @@ pub fn report(ctx: &Ctx, cmd: ReportCmd) -> Result<()> {
             } else {
                 reports::settlement_report_with(conn, phase, f.settlement_parts())?
             };
-            (report::render_settlement(&model, f)?, out, force)
+            let text = report::TextReport::Settlement(&model);
+            let bytes = render(f, out.as_deref(), text, || {
+                report::render_settlement(&model, f)
+            })?;
+            (bytes, out, force)
         }
         ReportCmd::Day {
             date,
@@ -38,11 +42,10 @@ pub fn report(ctx: &Ctx, cmd: ReportCmd) -> Result<()> {
                 Some(d) => check_date(&d)?,
                 None => Clock::market()?.now()?.date().to_string(),
             };
-            (
-                report::render_day(&reports::day_report(conn, &date, till_id.as_deref())?, f)?,
-                out,
-                force,
-            )
+            let model = reports::day_report(conn, &date, till_id.as_deref())?;
+            let text = report::TextReport::Day(&model);
+            let bytes = render(f, out.as_deref(), text, || report::render_day(&model, f))?;
+            (bytes, out, force)
         }
         ReportCmd::Totals {
             phase,
@@ -51,11 +54,12 @@ pub fn report(ctx: &Ctx, cmd: ReportCmd) -> Result<()> {
             force,
         } => {
             let f = format_for(&format, out.as_deref())?;
-            (
-                report::render_phase_totals(&reports::phase_totals(conn, phase)?, f)?,
-                out,
-                force,
-            )
+            let model = reports::phase_totals(conn, phase)?;
+            let text = report::TextReport::PhaseTotals(&model);
+            let bytes = render(f, out.as_deref(), text, || {
+                report::render_phase_totals(&model, f)
+            })?;
+            (bytes, out, force)
         }
     };
     match out {
@@ -66,6 +70,33 @@ pub fn report(ctx: &Ctx, cmd: ReportCmd) -> Result<()> {
         None => std::io::stdout().write_all(&bytes)?,
     }
     Ok(())
+}
+
+/// Text shown in the terminal fits its width; files and other formats as the format says.
+fn render(
+    f: Format,
+    out: Option<&Path>,
+    text: report::TextReport<'_>,
+    other: impl FnOnce() -> report::Result<Vec<u8>>,
+) -> Result<Vec<u8>> {
+    match (f, out) {
+        (Format::Text, None) => Ok(report::render_text(text, terminal_width()).into_bytes()),
+        _ => Ok(other()?),
+    }
+}
+
+/// The terminal's width; when the output is not a terminal, `COLUMNS` if set, else the widest layout.
+fn terminal_width() -> usize {
+    use std::io::IsTerminal;
+    if std::io::stdout().is_terminal()
+        && let Ok((cols, _)) = ratatui::crossterm::terminal::size()
+    {
+        return cols as usize;
+    }
+    std::env::var("COLUMNS")
+        .ok()
+        .and_then(|c| c.parse().ok())
+        .unwrap_or(report::TEXT_WIDTH)
 }
 
 /// Binary formats go to a file, never to the terminal.

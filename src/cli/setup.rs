@@ -72,6 +72,7 @@ pub fn import(ctx: &Ctx, kind: ImportKind, file: &Path, dry_run: bool) -> Result
 
 pub fn verify(ctx: &Ctx) -> Result<()> {
     let db = ctx.open_read()?;
+    db.quick_check()?;
     let mut v = verify_db(db.conn())?;
     let own = identity::own_chain(db.conn())?;
     if let Some(t) = v
@@ -80,8 +81,8 @@ pub fn verify(ctx: &Ctx) -> Result<()> {
         .find(|t| t.till == own && own == crate::storage::ORG_CHAIN)
     {
         println!(
-            "organisateur ({own}) : {} tickets, dernier {}, numérotation {}",
-            t.tickets,
+            "organisateur ({own}) : {}, dernier {}, numérotation {}",
+            crate::i18n::count_fr("count-ticket", t.tickets),
             t.last_ticket.as_deref().unwrap_or("aucun"),
             if t.gaps.is_empty() {
                 "sans trou"
@@ -104,6 +105,9 @@ pub fn verify(ctx: &Ctx) -> Result<()> {
     }
     v.breaks.extend(changed);
     v.breaks.extend(crate::storage::derived::check(db.conn())?);
+    for d in crate::storage::duplicates::paper_duplicates(db.conn())? {
+        println!("{}", crate::storage::duplicates::describe(&d));
+    }
     let late = crate::storage::late::late_tickets(db.conn())?;
     if !late.is_empty() {
         let ids: Vec<String> = late
@@ -111,8 +115,8 @@ pub fn verify(ctx: &Ctx) -> Result<()> {
             .map(|t| format!("{} (phase {}, complément {})", t.id, t.phase, t.complement))
             .collect();
         println!(
-            "ventes tardives (fusionnées après la clôture de leur phase) : {} ticket(s) : {}",
-            late.len(),
+            "ventes tardives (fusionnées après la clôture de leur phase) : {} : {}",
+            crate::i18n::count_fr("count-ticket", late.len()),
             ids.join(", ")
         );
     }
@@ -125,14 +129,15 @@ pub fn verify(ctx: &Ctx) -> Result<()> {
             .map(String::as_str)
             .collect();
         bail!(
-            "{first} ({} anomalie(s) en tout)\n{}",
-            v.breaks.len(),
+            "{first} ({} en tout)\n{}",
+            crate::i18n::count_fr("count-anomaly", v.breaks.len()),
             more.join("\n")
         );
     }
     println!(
-        "journal intègre : {} entrées, {} tickets vérifiés",
-        v.entries, v.tickets
+        "journal intègre : {}, {}",
+        crate::i18n::count_fr("count-entry", v.entries),
+        crate::i18n::count_fr("count-checked-ticket", v.tickets)
     );
     Ok(())
 }
@@ -147,17 +152,24 @@ fn till_line(t: &crate::sync::TillMergeStatus) -> String {
         format!("trous {}", ranges.join(", "))
     };
     let merged = match (&t.last_merge_at, &t.last_merge_file) {
-        (Some(at), Some(file)) => format!(", dernière fusion le {at} ({file})"),
+        (Some(at), Some(file)) => format!(
+            ", dernière fusion le {} ({file})",
+            crate::storage::clock::local_display(at)
+        ),
         _ => String::new(),
     };
     let late = if t.late_tickets > 0 {
-        format!(", {} ticket(s) tardif(s) au complément", t.late_tickets)
+        format!(
+            ", {} au complément",
+            crate::i18n::count_fr("count-late", t.late_tickets)
+        )
     } else {
         String::new()
     };
     format!(
-        "caisse {} : {} tickets, dernier {last}, numérotation {gaps}{merged}{late}",
-        t.till, t.tickets
+        "caisse {} : {}, dernier {last}, numérotation {gaps}{merged}{late}",
+        t.till,
+        crate::i18n::count_fr("count-ticket", t.tickets)
     )
 }
 

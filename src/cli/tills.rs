@@ -18,10 +18,10 @@ pub fn export(
     let db = ctx.open()?;
     let s = crate::sync::export_with(&db, out, till, since_last, &ctx.out_rules(force))?;
     println!(
-        "lot écrit dans {} : {} entrées du journal, {} tickets, {} octets, empreinte {}",
+        "lot écrit dans {} : {} du journal, {}, {} octets, empreinte {}",
         s.file.display(),
-        s.entries,
-        s.tickets,
+        crate::i18n::count_fr("count-entry", s.entries),
+        crate::i18n::count_fr("count-ticket", s.tickets),
         s.bytes,
         &s.sha[..16]
     );
@@ -30,6 +30,8 @@ pub fn export(
 
 pub fn merge(ctx: &Ctx, files: &[PathBuf]) -> Result<()> {
     let mut db = ctx.open()?;
+    // Tills' sales go into this file for good: the whole file is checked first.
+    db.quick_check()?;
     let s = crate::sync::merge(&mut db, files)?;
     for b in &s.bundles {
         println!(
@@ -43,7 +45,10 @@ pub fn merge(ctx: &Ctx, files: &[PathBuf]) -> Result<()> {
     for n in &s.notes {
         println!("{n}");
     }
-    println!("fusion terminée : {} tickets ajoutés", s.new_tickets());
+    println!(
+        "fusion terminée : {}",
+        crate::i18n::count_fr("count-new-ticket", s.new_tickets())
+    );
     Ok(())
 }
 

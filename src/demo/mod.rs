@@ -130,10 +130,11 @@ pub fn recreate(path: &Path) -> Result<()> {
             remove_if_there(&sibling(path, ext))?;
         }
         std::fs::rename(&tmp, path)?;
-        // The new database's witness of its chain heads goes with it.
-        let heads = sibling(&tmp, ".heads");
-        if heads.exists() {
-            std::fs::rename(&heads, sibling(path, ".heads"))?;
+        // The head file witnesses the new demo's chains, not the old one's.
+        let heads = crate::storage::heads::head_path(path);
+        match std::fs::rename(crate::storage::heads::head_path(&tmp), &heads) {
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => remove_if_there(&heads)?,
+            other => other?,
         }
         crate::files::atomic::sync_folder(path)
     });

@@ -1,4 +1,5 @@
 //! Printable documents built from the ledger: the bridge between storage and the print module's contexts.
+pub mod paper;
 pub mod sink;
 use crate::domain::money::round_money;
 use crate::domain::{Collector, PaymentMethod, TicketKind, Unit};
@@ -12,7 +13,8 @@ use rusqlite::Connection;
 use rust_decimal::Decimal;
 use std::collections::BTreeMap;
 
-pub const FOOTER: &str = "Merci de votre visite — Économie sociale et solidaire";
+/// Printed under the thanks of every receipt.
+pub const FOOTER: &str = "Économie sociale et solidaire";
 
 pub fn market_info(conn: &Connection) -> Result<MarketInfo> {
     let m = catalogue::market(conn)?;
@@ -104,6 +106,9 @@ pub fn receipt_of(conn: &Connection, t: &Ticket, duplicate: bool) -> Result<Sale
             till: t.head.till.clone(),
             on_behalf,
             duplicate,
+            manual: t.head.manual,
+            ticket_ref: t.head.ticket_ref.clone(),
+            approver: crate::storage::journal::ticket_approver(conn, &t.head.id)?,
         },
         exhibitors: codes
             .iter()

@@ -11,7 +11,6 @@ use crate::storage::tickets::Ticket;
 use crate::storage::{Db, SideConnection};
 use anyhow::Result;
 use rusqlite::Connection;
-use std::cell::RefCell;
 
 /// What kind of report is handed to the sink.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -56,12 +55,20 @@ pub trait ReceiptSink {
     fn receipt_job(&mut self, receipt: &SaleReceipt) -> Result<PrintJob, PrintError>;
     /// Jobs were committed: print them now.
     fn wake(&mut self) -> Result<()>;
+    /// A paper document rendered by the templates at this printer's width.
+    fn print(&mut self, paper: &super::paper::Paper) -> Result<()>;
     /// A report already laid out as text by the till; `subject` names it (shift id, exhibitor code).
     fn report(&mut self, kind: ReportKind, subject: &str, text: &str) -> Result<()>;
     /// Pulses the cash drawer with no sale (already approved and journalled by the till).
     fn open_drawer(&mut self) -> Result<()>;
-    /// One short word or phrase for the status bar ("prêt", "plus de papier"…).
+    /// One short word or phrase for the status bar ("prêt", "plus de papier"…): a plain read, drawing calls it.
     fn status(&self) -> String;
+    /// What the printer reported since the last call (the till's loop turns each into an `Event::Printer`).
+    fn take_events(&mut self) -> Vec<PrinterEvent> {
+        Vec::new()
+    }
+    /// An event taken from this sink, handed back by `update`: the status changes.
+    fn on_event(&mut self, _ev: &PrinterEvent) {}
 }
 
 /// Inside a ticket's transaction: its receipt, rendered and queued. A receipt that cannot be rendered is
@@ -161,9 +168,9 @@ pub struct QueueSink {
     worker: Worker,
     /// The sink's own connection (reports, drawer pulses, the failed count), sharing the database's lock.
     conn: SideConnection,
-    state: RefCell<String>,
+    state: String,
     /// Jobs given up (state `failed`), shown after the printer state.
-    failed: std::cell::Cell<u64>,
+    failed: u64,
 }
 
 impl QueueSink {
@@ -181,8 +188,8 @@ impl QueueSink {
             renderer,
             worker,
             conn,
-            state: RefCell::new(PrinterStatus::Ready.label().into()),
-            failed: std::cell::Cell::new(failed),
+            state: PrinterStatus::Ready.label().into(),
+            failed,
         })
     }
 
@@ -211,12 +218,25 @@ impl ReceiptSink for QueueSink {
     fn receipt_job(&mut self, receipt: &SaleReceipt) -> Result<PrintJob, PrintError> {
         let job = self.renderer.receipt_job(receipt);
         if job.is_err() {
-            self.failed.set(self.failed.get() + 1);
+            self.failed += 1;
         }
         job
     }
 
     fn wake(&mut self) -> Result<()> {
+        self.worker.retry_now();
+        Ok(())
+    }
+
+    /// A document printed before goes out as DUPLICATA.
+    fn print(&mut self, paper: &super::paper::Paper) -> Result<()> {
+        let reprint = print_jobs::printed_before(&self.conn, &paper.subject()).unwrap_or(true);
+        let mut paper = paper.clone();
+        if reprint {
+            paper.set_duplicate();
+        }
+        let job = paper.job(&self.renderer)?;
+        print_jobs::insert(&self.conn, &job.to_row(reprint))?;
         self.worker.retry_now();
         Ok(())
     }
@@ -253,22 +273,26 @@ impl ReceiptSink for QueueSink {
     }
 
     fn status(&self) -> String {
-        let mut state = self.state.borrow_mut();
-        while let Ok(ev) = self.worker.events.try_recv() {
-            *state = match ev {
-                PrinterEvent::Printed(_) => PrinterStatus::Ready.label().to_string(),
-                PrinterEvent::Sent(_) => print_jobs::JobState::Sent.label().to_string(),
-                PrinterEvent::Status(s) => s.label().to_string(),
-                PrinterEvent::Failed { error, .. } => format!("erreur : {error}"),
-                PrinterEvent::Abandoned { subject, error, .. } => {
-                    self.failed.set(self.failed.get() + 1);
-                    format!("{subject} non imprimé ({error}) : réimprimer")
-                }
-            };
+        match self.failed {
+            0 => self.state.clone(),
+            n => format!("{} · {n} en échec", self.state),
         }
-        match self.failed.get() {
-            0 => state.clone(),
-            n => format!("{state} · {n} en échec"),
-        }
+    }
+
+    fn take_events(&mut self) -> Vec<PrinterEvent> {
+        self.worker.events.try_iter().collect()
+    }
+
+    fn on_event(&mut self, ev: &PrinterEvent) {
+        self.state = match ev {
+            PrinterEvent::Printed(_) => PrinterStatus::Ready.label().to_string(),
+            PrinterEvent::Sent(_) => print_jobs::JobState::Sent.label().to_string(),
+            PrinterEvent::Status(s) => s.label().to_string(),
+            PrinterEvent::Failed { error, .. } => format!("erreur : {error}"),
+            PrinterEvent::Abandoned { subject, error, .. } => {
+                self.failed += 1;
+                format!("{subject} non imprimé ({error}) : réimprimer")
+            }
+        };
     }
 }

@@ -202,9 +202,9 @@ fn exists(dest: &Path) -> anyhow::Error {
     )
 }
 
-/// The database and the files SQLite and souk keep beside it.
+/// The database and the files SQLite and souk keep beside it (WAL, shared memory, journal, lock, head file).
 fn database_files(db: &Path) -> Vec<PathBuf> {
-    ["", "-wal", "-shm", "-journal", ".lock"]
+    ["", "-wal", "-shm", "-journal", ".lock", ".heads"]
         .iter()
         .map(|ext| {
             let mut p = db.as_os_str().to_owned();

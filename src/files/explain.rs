@@ -53,8 +53,7 @@ fn sqlite_trouble(f: &rusqlite::ffi::Error) -> Option<Trouble> {
 
 /// A sentence for the organiser or cashier, naming the folder of the first of `paths` concerned.
 pub fn explain(err: &anyhow::Error, paths: &[&Path]) -> Option<String> {
-    let t = trouble(err)?;
-    let (t, place) = refine(t, paths);
+    let (t, place) = refine(trouble(err)?, paths)?;
     let place = place.map_or_else(String::new, |p| format!(" (dossier {})", p.display()));
     Some(match t {
         Trouble::DiskFull => format!(
@@ -77,25 +76,31 @@ pub fn explain(err: &anyhow::Error, paths: &[&Path]) -> Option<String> {
     })
 }
 
-/// An I/O error is often a full or read-only disk that SQLite did not name: look at the file systems.
-fn refine(t: Trouble, paths: &[&Path]) -> (Trouble, Option<PathBuf>) {
-    let folders: Vec<PathBuf> = paths.iter().map(|p| super::atomic::folder_of(p)).collect();
-    let state: Vec<(PathBuf, Space)> = folders
-        .into_iter()
+/// An I/O error is often a full or read-only disk that SQLite did not name: look at the file systems. None when
+/// the media are fine and the "read-only" came from souk's own reading handle (a fault, reported as it is).
+fn refine(t: Trouble, paths: &[&Path]) -> Option<(Trouble, Option<PathBuf>)> {
+    let state: Vec<(PathBuf, Space)> = paths
+        .iter()
+        .map(|p| super::atomic::folder_of(p))
         .filter_map(|f| space(&f).map(|s| (f, s)))
         .collect();
     let find =
         |want: fn(&Space) -> bool| state.iter().find(|(_, s)| want(s)).map(|(f, _)| f.clone());
     let full = find(|s| s.free < 256 * 1024);
     let ro = find(|s| s.read_only);
-    match t {
-        Trouble::Io | Trouble::DiskFull | Trouble::Denied if ro.is_some() => {
+    let protected = paths
+        .iter()
+        .find(|p| std::fs::metadata(p).is_ok_and(|m| m.permissions().readonly()));
+    Some(match t {
+        Trouble::Io | Trouble::DiskFull | Trouble::Denied | Trouble::ReadOnly if ro.is_some() => {
             (Trouble::ReadOnly, ro)
         }
         Trouble::Io | Trouble::DiskFull if full.is_some() => (Trouble::DiskFull, full),
         Trouble::Io | Trouble::DiskFull => (t, None),
-        _ => (t, state.first().map(|(f, _)| f.clone())),
-    }
+        Trouble::ReadOnly if state.is_empty() => (t, None),
+        Trouble::ReadOnly => (t, Some(super::atomic::folder_of(protected?))),
+        Trouble::Denied => (t, state.first().map(|(f, _)| f.clone())),
+    })
 }
 
 struct Space {

@@ -62,6 +62,26 @@ impl I18n {
             .into_owned()
     }
 
+    /// A count with its noun, plural by the catalogue's rules: `count("count-ticket", 1)` → `1 ticket`.
+    pub fn count(&self, id: &str, n: u64) -> String {
+        self.a(id, &[("n", &n.to_string())])
+    }
+
+    /// An error as a sentence for the cashier: a full disk, a locked or read-only database, a missing file or
+    /// a refused access are said in words with what to do; the contexts above the cause (what was being done)
+    /// are kept in front. Anything else is already one of souk's own French messages.
+    pub fn explain(&self, e: &anyhow::Error) -> String {
+        let mut what: Vec<String> = Vec::new();
+        for cause in e.chain() {
+            if let Some(id) = known_cause(cause) {
+                what.push(self.t(id));
+                return what.join(" : ");
+            }
+            what.push(cause.to_string());
+        }
+        format!("{e:#}")
+    }
+
     /// Every message id of a catalogue (for the consistency test): lines `id = …` at column 0.
     pub fn ids(lang: &str) -> Vec<String> {
         let src = if lang == "en" { EN } else { FR };
@@ -73,6 +93,38 @@ impl I18n {
         ids.sort();
         ids
     }
+}
+
+/// A count in French for the command line's messages (`1 ticket`, `3 tickets`).
+pub fn count_fr(id: &str, n: impl TryInto<u64>) -> String {
+    thread_local! {
+        static FR: I18n = I18n::new("fr");
+    }
+    let n = n.try_into().unwrap_or(0);
+    FR.with(|tr| tr.count(id, n))
+}
+
+/// The message id for an OS or SQLite failure a person can act on.
+fn known_cause(cause: &(dyn std::error::Error + 'static)) -> Option<&'static str> {
+    use rusqlite::ErrorCode as C;
+    use std::io::ErrorKind as K;
+    if let Some(rusqlite::Error::SqliteFailure(f, _)) = cause.downcast_ref::<rusqlite::Error>() {
+        return match f.code {
+            C::DiskFull => Some("err-disk-full"),
+            C::DatabaseBusy | C::DatabaseLocked => Some("err-db-busy"),
+            C::ReadOnly | C::PermissionDenied => Some("err-read-only"),
+            C::SystemIoFailure | C::CannotOpen => Some("err-io"),
+            C::DatabaseCorrupt | C::NotADatabase => Some("err-corrupt"),
+            _ => None,
+        };
+    }
+    let io = cause.downcast_ref::<std::io::Error>()?;
+    Some(match io.kind() {
+        K::NotFound => "err-not-found",
+        K::PermissionDenied | K::ReadOnlyFilesystem => "err-read-only",
+        K::StorageFull | K::QuotaExceeded => "err-disk-full",
+        _ => "err-io",
+    })
 }
 
 #[cfg(test)]
@@ -91,8 +143,36 @@ mod tests {
         let fr = I18n::new("fr");
         assert_eq!(fr.a("sale-basket", &[("n", "1")]), "Panier (1 ligne)");
         assert_eq!(fr.a("sale-basket", &[("n", "3")]), "Panier (3 lignes)");
+        assert_eq!(count_fr("count-ticket", 1u64), "1 ticket");
+        assert_eq!(count_fr("count-ticket", 812u64), "812 tickets");
+        assert_eq!(count_fr("count-entry", 0u64), "0 entrée");
         let en = I18n::new("en");
         assert_eq!(en.a("sale-basket", &[("n", "1")]), "Basket (1 line)");
+    }
+
+    #[test]
+    fn os_and_sqlite_errors_become_sentences() {
+        let tr = I18n::new("fr");
+        let full = rusqlite::Error::SqliteFailure(
+            rusqlite::ffi::Error::new(rusqlite::ffi::SQLITE_FULL),
+            Some("database or disk is full".into()),
+        );
+        let e = anyhow::Error::from(full).context("enregistrement de la vente");
+        let s = tr.explain(&e);
+        assert!(
+            s.starts_with("enregistrement de la vente : Disque plein"),
+            "{s}"
+        );
+        assert!(
+            !s.contains("Error code") && !s.contains("disk is full"),
+            "{s}"
+        );
+        let missing = std::io::Error::from(std::io::ErrorKind::NotFound);
+        let s = tr.explain(&anyhow::Error::from(missing).context("lecture de x.csv"));
+        assert_eq!(s, format!("lecture de x.csv : {}", tr.t("err-not-found")));
+        assert!(!s.contains("os error"), "{s}");
+        let own = anyhow::anyhow!("la phase 2 est clôturée");
+        assert_eq!(tr.explain(&own), "la phase 2 est clôturée");
     }
 
     #[test]

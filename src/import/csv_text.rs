@@ -385,6 +385,21 @@ mod tests {
     }
 
     #[test]
+    fn a_header_cut_by_another_separator_is_said_in_one_line() {
+        let t = parse(
+            "p.csv",
+            b"number|name|starts|ends\n1|Un|2026-11-25|2026-11-29\n",
+        )
+        .unwrap();
+        let e = t
+            .require(&["number", "name", "starts", "ends"])
+            .unwrap_err();
+        assert_eq!(e.issues.len(), 1);
+        assert!(e.issues[0].message.contains("séparé par « | »"), "{e}");
+        assert_eq!(e.position(&e.issues[0]), "p.csv:1");
+    }
+
+    #[test]
     fn width_errors_say_the_likely_cause_once() {
         let e = parse("f.csv", b"a,b,c\nx,12,50,0\ny,1,50,0\n")
             .err()

@@ -157,7 +157,7 @@ fn apply(
     counts: &mut Counts,
 ) -> Result<()> {
     let chain = crate::storage::identity::own_chain(conn)?;
-    let orphans_before = orphans::find(conn, kind)?;
+    let orphans_before = orphans::snapshot(conn, kind)?;
     match kind {
         Kind::Phases => catalogue::phases(conn, table, counts),
         Kind::Tills => catalogue::tills(conn, table, counts),

@@ -1,70 +1,140 @@
 //! Re-imports that would orphan tickets are refused, naming them: a phase shrunk so that tickets fall outside
-//! it, an exhibitor removed from a phase in which it sold, a product moved to another exhibitor after it sold.
-//! Only what the import would newly break counts (a state already there is not the import's doing).
+//! it, an exhibitor removed from a phase in which it sold, a product moved to another exhibitor after it sold, a
+//! till whose collector changed after it sold (its shares keep who held the money).
+//! What the import may change is noted before it is applied; only what changed is then checked against the
+//! tickets, so an import that changes nothing of the kind costs no scan of a million-line market.
 use super::Kind;
 use anyhow::{Result, bail};
 use rusqlite::{Connection, params};
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
-/// One way tickets are orphaned, as a comparable key.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
-pub enum Orphan {
-    /// Tickets of a phase dated outside its dates.
-    OutsidePhase(u32),
-    /// (exhibitor, phase): shares of an exhibitor no longer in the phase.
-    NotInPhase(String, u32),
-    /// (product, exhibitor it was sold for): lines of a product now belonging to another exhibitor.
-    ProductMoved(String, String),
-    /// A till whose collector changed after it sold (its shares keep who held the money).
-    CollectorChanged(String),
+/// What an import of one kind may change, as it was before.
+#[derive(Debug, Default)]
+pub struct Before {
+    /// Phase number → (starts, ends).
+    phases: BTreeMap<u32, (String, String)>,
+    /// (exhibitor, phase) memberships.
+    memberships: BTreeSet<(String, u32)>,
+    /// Product code → exhibitor.
+    products: BTreeMap<String, String>,
+    /// Till id → collector.
+    collectors: BTreeMap<String, String>,
 }
 
-/// What tickets an import of `kind` could orphan, as the database stands.
-pub fn find(conn: &Connection, kind: Kind) -> Result<BTreeSet<Orphan>> {
-    let sql = match kind {
+fn rows<T>(
+    conn: &Connection,
+    sql: &str,
+    f: impl FnMut(&rusqlite::Row) -> rusqlite::Result<T>,
+) -> Result<Vec<T>> {
+    let mut stmt = conn.prepare(sql)?;
+    let out = stmt.query_map([], f)?.collect::<Result<_, _>>()?;
+    Ok(out)
+}
+
+pub fn snapshot(conn: &Connection, kind: Kind) -> Result<Before> {
+    let mut b = Before::default();
+    match kind {
         Kind::Phases => {
-            "SELECT t.phase, '', '' FROM tickets t LEFT JOIN phases p ON p.number = t.phase
-             WHERE p.number IS NULL OR t.local_date < p.starts OR t.local_date > p.ends GROUP BY t.phase"
+            b.phases = rows(conn, "SELECT number, starts, ends FROM phases", |r| {
+                Ok((r.get(0)?, (r.get(1)?, r.get(2)?)))
+            })?
+            .into_iter()
+            .collect();
         }
         Kind::Exhibitors => {
-            "SELECT s.phase, s.exhibitor_code, '' FROM
-             (SELECT DISTINCT phase, exhibitor_code FROM shares) s
-             WHERE NOT EXISTS (SELECT 1 FROM exhibitor_phases e WHERE e.exhibitor_code = s.exhibitor_code AND e.phase = s.phase)"
+            b.memberships = rows(
+                conn,
+                "SELECT exhibitor_code, phase FROM exhibitor_phases",
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )?
+            .into_iter()
+            .collect();
         }
         Kind::Products => {
-            "SELECT 0, l.product_code, l.exhibitor_code FROM
-             (SELECT DISTINCT product_code, exhibitor_code FROM ticket_lines WHERE product_code IS NOT NULL) l
-             JOIN products p ON p.code = l.product_code WHERE p.exhibitor_code <> l.exhibitor_code"
+            b.products = rows(conn, "SELECT code, exhibitor_code FROM products", |r| {
+                Ok((r.get(0)?, r.get(1)?))
+            })?
+            .into_iter()
+            .collect();
         }
         Kind::Tills => {
-            "SELECT 0, s.till, '' FROM (SELECT DISTINCT till, collector FROM shares) s
-             JOIN tills t ON t.id = s.till WHERE t.collector <> s.collector"
+            b.collectors = rows(conn, "SELECT id, collector FROM tills", |r| {
+                Ok((r.get(0)?, r.get(1)?))
+            })?
+            .into_iter()
+            .collect();
         }
-        Kind::Sales => return Ok(BTreeSet::new()),
-    };
-    let mut stmt = conn.prepare(sql)?;
-    let rows = stmt.query_map([], |r| {
-        let (n, a, b): (u32, String, String) = (r.get(0)?, r.get(1)?, r.get(2)?);
-        Ok(match kind {
-            Kind::Phases => Orphan::OutsidePhase(n),
-            Kind::Exhibitors => Orphan::NotInPhase(a, n),
-            Kind::Tills => Orphan::CollectorChanged(a),
-            _ => Orphan::ProductMoved(a, b),
-        })
-    })?;
-    Ok(rows.collect::<Result<_, _>>()?)
+        Kind::Sales => {}
+    }
+    Ok(b)
 }
 
-/// Refuses when the import made orphans that `before` did not have; names them and their tickets.
-pub fn refuse_new(conn: &Connection, kind: Kind, before: &BTreeSet<Orphan>) -> Result<()> {
-    let after = find(conn, kind)?;
-    let new: Vec<&Orphan> = after.difference(before).collect();
-    if new.is_empty() {
-        return Ok(());
-    }
+/// Refuses when what the import changed leaves sold tickets without their phase, exhibitor or product owner.
+pub fn refuse_new(conn: &Connection, kind: Kind, before: &Before) -> Result<()> {
+    let after = snapshot(conn, kind)?;
     let mut why = Vec::new();
-    for o in new {
-        why.push(describe(conn, o)?);
+    for (n, dates) in &before.phases {
+        if after.phases.get(n) != Some(dates) {
+            let ids = tickets(
+                conn,
+                "SELECT t.id FROM tickets t LEFT JOIN phases p ON p.number = t.phase WHERE t.phase = ?1
+                 AND ?2 = ?2 AND (p.number IS NULL OR t.local_date < p.starts OR t.local_date > p.ends)
+                 ORDER BY t.id LIMIT 6",
+                params![n, ""],
+            )?;
+            if !ids.is_empty() {
+                let what = format!("la phase {n} ne contiendrait plus la date de ses tickets");
+                why.push(named(&what, &ids));
+            }
+        }
+    }
+    for (ex, n) in before.memberships.difference(&after.memberships) {
+        let ids = tickets(
+            conn,
+            "SELECT ticket_id FROM shares WHERE phase = ?1 AND exhibitor_code = ?2 ORDER BY ticket_id LIMIT 6",
+            params![n, ex],
+        )?;
+        if !ids.is_empty() {
+            let what = format!("l'exposant {ex} quitterait la phase {n} où il a vendu");
+            why.push(named(&what, &ids));
+        }
+    }
+    for (code, ex) in &before.products {
+        if after.products.get(code).is_some_and(|now| now != ex) {
+            let ids = tickets(
+                conn,
+                "SELECT DISTINCT ticket_id FROM ticket_lines WHERE product_code = ?1 AND exhibitor_code = ?2
+                 ORDER BY ticket_id LIMIT 6",
+                params![code, ex],
+            )?;
+            if !ids.is_empty() {
+                let what =
+                    format!("le produit {code}, vendu pour l'exposant {ex}, changerait d'exposant");
+                why.push(named(&what, &ids));
+            }
+        }
+    }
+    for (till, collector) in &before.collectors {
+        if after
+            .collectors
+            .get(till)
+            .is_some_and(|now| now != collector)
+        {
+            let ids = tickets(
+                conn,
+                "SELECT DISTINCT ticket_id FROM shares WHERE till = ?1 AND collector = ?2 ORDER BY ticket_id LIMIT 6",
+                params![till, collector],
+            )?;
+            if !ids.is_empty() {
+                let what = format!(
+                    "la caisse {till} changerait de qui garde l'argent (collector) alors qu'elle a déjà vendu"
+                );
+                why.push(named(&what, &ids));
+            }
+        }
+    }
+    if why.is_empty() {
+        return Ok(());
     }
     bail!(
         "import refusé, il rendrait des tickets orphelins : {} (rien n'a été modifié ; un ticket vendu ne change \
@@ -73,48 +143,15 @@ pub fn refuse_new(conn: &Connection, kind: Kind, before: &BTreeSet<Orphan>) -> R
     )
 }
 
-fn describe(conn: &Connection, o: &Orphan) -> Result<String> {
-    let (sql, what): (&str, String) = match o {
-        Orphan::OutsidePhase(n) => (
-            "SELECT t.id FROM tickets t LEFT JOIN phases p ON p.number = t.phase WHERE t.phase = ?1 AND ?2 = ?2
-             AND ?3 = ?3 AND (p.number IS NULL OR t.local_date < p.starts OR t.local_date > p.ends) ORDER BY t.id",
-            format!("la phase {n} ne contiendrait plus la date de ses tickets"),
-        ),
-        Orphan::NotInPhase(ex, n) => (
-            "SELECT ticket_id FROM shares WHERE phase = ?1 AND exhibitor_code = ?2 AND ?3 = ?3 ORDER BY ticket_id",
-            format!("l'exposant {ex} quitterait la phase {n} où il a vendu"),
-        ),
-        Orphan::ProductMoved(p, ex) => (
-            "SELECT ticket_id FROM ticket_lines WHERE ?1 = ?1 AND product_code = ?2 AND exhibitor_code = ?3
-             ORDER BY ticket_id",
-            format!("le produit {p}, vendu pour l'exposant {ex}, changerait d'exposant"),
-        ),
-        Orphan::CollectorChanged(till) => (
-            "SELECT DISTINCT s.ticket_id FROM shares s JOIN tills t ON t.id = s.till
-             WHERE ?1 = ?1 AND s.till = ?2 AND ?3 = ?3 AND s.collector <> t.collector ORDER BY s.ticket_id",
-            format!(
-                "la caisse {till} changerait de qui garde l'argent (collector) alors qu'elle a déjà vendu"
-            ),
-        ),
-    };
-    let (n, a, b) = match o {
-        Orphan::OutsidePhase(n) => (*n, String::new(), String::new()),
-        Orphan::NotInPhase(ex, n) => (*n, ex.clone(), String::new()),
-        Orphan::ProductMoved(p, ex) => (0, p.clone(), ex.clone()),
-        Orphan::CollectorChanged(till) => (0, till.clone(), String::new()),
-    };
+fn tickets(conn: &Connection, sql: &str, p: impl rusqlite::Params) -> Result<Vec<String>> {
     let mut stmt = conn.prepare(sql)?;
-    let ids: Vec<String> = stmt
-        .query_map(params![n, a, b], |r| r.get(0))?
-        .collect::<Result<_, _>>()?;
-    let mut ids_dedup = ids.clone();
-    ids_dedup.dedup();
-    let shown: Vec<&str> = ids_dedup.iter().take(5).map(String::as_str).collect();
-    let more = ids_dedup.len().saturating_sub(shown.len());
-    let tail = if more > 0 {
-        format!(" et {more} autre(s)")
-    } else {
-        String::new()
-    };
-    Ok(format!("{what} (tickets {}{tail})", shown.join(", ")))
+    let out = stmt.query_map(p, |r| r.get(0))?.collect::<Result<_, _>>()?;
+    Ok(out)
+}
+
+/// `what (tickets A, B, C, D, E et d'autres)`: at most five named.
+fn named(what: &str, ids: &[String]) -> String {
+    let shown: Vec<&str> = ids.iter().take(5).map(String::as_str).collect();
+    let more = if ids.len() > 5 { " et d'autres" } else { "" };
+    format!("{what} (tickets {}{more})", shown.join(", "))
 }

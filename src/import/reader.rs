@@ -205,6 +205,9 @@ impl Table {
     }
 
     pub fn column(&self, name: &str) -> Option<usize> {
+        if name.is_empty() {
+            return None;
+        }
         self.headers.iter().position(|h| h == name)
     }
 

@@ -117,6 +117,12 @@ pub fn parse(file: &str, bytes: &[u8], kind: &str) -> Result<Table, ImportError>
         );
         return Err(sheet_fail(header_row, i + 1 + col_offset, msg));
     }
+    // ODS keeps no merge in what calamine reads: a merged header shows as a nameless cell between named ones.
+    if let Some(i) = headers.iter().position(|h| h.is_empty()) {
+        let msg = "cellule d'en-tête vide entre deux colonnes (cellules fusionnées ?) : défusionnez-les et nommez \
+                   chaque colonne";
+        return Err(sheet_fail(header_row, i + 1 + col_offset, msg.into()));
+    }
     let mut rows = Vec::new();
     let mut issues = Vec::new();
     for (row_no, cells) in grid {
@@ -144,14 +150,6 @@ pub fn parse(file: &str, bytes: &[u8], kind: &str) -> Result<Table, ImportError>
         numeric.resize(width, false);
         if fields.iter().all(|f| f.is_empty()) {
             continue;
-        }
-        if let Some(i) = headers
-            .iter()
-            .position(|h| h.is_empty())
-            .filter(|i| !fields[*i].is_empty())
-        {
-            let msg = "colonne sans en-tête (cellules d'en-tête fusionnées ?) : donnez-lui un nom ou videz-la";
-            return Err(sheet_fail(header_row, i + 1 + col_offset, msg.into()));
         }
         let mut row = Row::new(row_no, fields);
         row.numeric = numeric;
@@ -189,15 +187,10 @@ fn text(cell: &Data) -> (String, bool) {
         Data::Int(i) => (i.to_string(), true),
         Data::Float(f) => (float_text(*f), true),
         Data::Bool(b) => (if *b { "oui" } else { "non" }.into(), false),
-        Data::DateTime(d) if d.is_datetime() => {
-            let (y, mo, da, h, mi, s, _) = d.to_ymd_hms_milli();
-            let date = format!("{y:04}-{mo:02}-{da:02}");
-            match (h, mi, s) {
-                (0, 0, 0) => (date, false),
-                (h, mi, 0) => (format!("{date} {h:02}:{mi:02}"), false),
-                (h, mi, s) => (format!("{date} {h:02}:{mi:02}:{s:02}"), false),
-            }
-        }
+        Data::DateTime(d) if d.is_datetime() => match date_text(d) {
+            Some(t) => (t, false),
+            None => (float_text(d.as_f64()), true),
+        },
         Data::DateTime(d) => (float_text(d.as_f64()), true),
         Data::DateTimeIso(s) => {
             let s = s.strip_suffix("T00:00:00").unwrap_or(s);
@@ -205,6 +198,24 @@ fn text(cell: &Data) -> (String, bool) {
         }
         Data::DurationIso(s) => (s.clone(), false),
     }
+}
+
+/// A date cell as `2025-08-07` or `2025-08-07 10:00`, the time rounded to the second (a serial of 10:00 may
+/// hold 09:59:59.9999).
+fn date_text(d: &calamine::ExcelDateTime) -> Option<String> {
+    let (y, mo, da, ..) = d.to_ymd_hms_milli();
+    let mut date = jiff::civil::Date::new(y as i16, mo as i8, da as i8).ok()?;
+    let mut secs = (d.as_f64().fract() * 86_400.0).round() as i64;
+    if secs >= 86_400 {
+        date = date.tomorrow().ok()?;
+        secs -= 86_400;
+    }
+    let (h, mi, s) = (secs / 3600, secs / 60 % 60, secs % 60);
+    Some(match (h, mi, s) {
+        (0, 0, 0) => date.to_string(),
+        (h, mi, 0) => format!("{date} {h:02}:{mi:02}"),
+        (h, mi, s) => format!("{date} {h:02}:{mi:02}:{s:02}"),
+    })
 }
 
 /// A number cell as its digits: `12.5`, `7313275406246`; binary noise below 1e-10 (0.1 + 0.2) is not typed.
@@ -228,6 +239,18 @@ mod tests {
         assert_eq!(float_text(7313275406246.0), "7313275406246");
         assert_eq!(float_text(0.05), "0.05");
         assert_eq!(float_text(1500.0), "1500");
+    }
+
+    #[test]
+    fn date_cells_round_to_the_second() {
+        use calamine::{ExcelDateTime, ExcelDateTimeType::DateTime};
+        // 2025-08-07 is serial 45876; 10:00 is 0.41666…, stored a hair short.
+        let d = ExcelDateTime::new(45876.0 + 10.0 / 24.0 - 1e-9, DateTime, false);
+        assert_eq!(date_text(&d).unwrap(), "2025-08-07 10:00");
+        let d = ExcelDateTime::new(45876.0, DateTime, false);
+        assert_eq!(date_text(&d).unwrap(), "2025-08-07");
+        let d = ExcelDateTime::new(45876.0 - 1e-9, DateTime, false);
+        assert_eq!(date_text(&d).unwrap(), "2025-08-07");
     }
 
     #[test]

@@ -141,6 +141,12 @@ fn crop_rows(img: Raster) -> Raster {
     }
 }
 
+/// A letter of the Arabic script (its basic and presentation-form blocks).
+pub fn is_arabic(c: char) -> bool {
+    matches!(c, '\u{0600}'..='\u{06FF}' | '\u{0750}'..='\u{077F}' | '\u{08A0}'..='\u{08FF}'
+        | '\u{FB50}'..='\u{FDFF}' | '\u{FE70}'..='\u{FEFF}')
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -38,6 +38,11 @@ pub struct TicketInfo {
     pub on_behalf: bool,
     /// A reprint, or a retry after a partial print: shows "DUPLICATA".
     pub duplicate: bool,
+    /// A paper sale entered by hand afterwards, with the paper's reference.
+    pub manual: bool,
+    pub ticket_ref: Option<String>,
+    /// The supervisor who approved something on this ticket (a refund, a discount, a price).
+    pub approver: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -71,6 +76,9 @@ struct LineView<'a> {
     unit_price: Decimal,
     #[serde(serialize_with = "ser_dh_nonzero")]
     discount: Decimal,
+    /// Quantity × unit price, before the line's discount.
+    #[serde(serialize_with = "ser_dh")]
+    gross: Decimal,
     #[serde(serialize_with = "ser_dh")]
     total: Decimal,
 }
@@ -85,6 +93,7 @@ impl Serialize for ReceiptLine {
             unit: self.unit,
             unit_price: self.unit_price,
             discount: self.discount,
+            gross: self.total + self.discount,
             total: self.total,
         }
         .serialize(s)
@@ -113,16 +122,53 @@ pub enum PaymentMethod {
     Other,
 }
 
-#[derive(Debug, Clone, Serialize)]
+impl PaymentMethod {
+    /// The code templates decide on (`p.code == "cash"`); `method` is the label they print.
+    pub fn code(self) -> &'static str {
+        match self {
+            PaymentMethod::Cash => "cash",
+            PaymentMethod::Card => "card",
+            PaymentMethod::Mobile => "mobile",
+            PaymentMethod::Other => "other",
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
 pub struct PaymentLine {
     pub method: PaymentMethod,
-    #[serde(serialize_with = "ser_dh")]
     pub amount: Decimal,
-    #[serde(serialize_with = "ser_dh_opt")]
     pub tendered: Option<Decimal>,
-    #[serde(serialize_with = "ser_dh_opt")]
     pub change: Option<Decimal>,
     pub card_ref: Option<String>,
+}
+
+/// What templates see of a payment: its code, its label (`method`), amounts as text.
+#[derive(Serialize)]
+struct PaymentView<'a> {
+    code: &'static str,
+    method: PaymentMethod,
+    #[serde(serialize_with = "ser_dh")]
+    amount: Decimal,
+    #[serde(serialize_with = "ser_dh_opt")]
+    tendered: Option<Decimal>,
+    #[serde(serialize_with = "ser_dh_opt")]
+    change: Option<Decimal>,
+    card_ref: Option<&'a str>,
+}
+
+impl Serialize for PaymentLine {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        PaymentView {
+            code: self.method.code(),
+            method: self.method,
+            amount: self.amount,
+            tendered: self.tendered,
+            change: self.change,
+            card_ref: self.card_ref.as_deref(),
+        }
+        .serialize(s)
+    }
 }
 
 /// A sale or refund receipt (`ticket.kind` tells which template prints it).
@@ -191,15 +237,23 @@ pub struct ShiftReport {
     pub kind: ReportKind,
     pub market: MarketInfo,
     pub till: String,
+    /// The shift's id (`T01-S0003`).
+    pub shift: String,
     pub cashier: String,
+    /// The supervisor who approved the close.
+    pub approver: Option<String>,
     pub opened: String,
     pub closed: Option<String>,
     #[serde(serialize_with = "ser_dh")]
     pub opening_float: Decimal,
     pub by_method: Vec<MethodTotal>,
+    /// Net of sales and refunds.
     #[serde(serialize_with = "ser_dh")]
     pub takings: Decimal,
     pub tickets: u32,
+    /// The sale tickets' total, before refunds.
+    #[serde(serialize_with = "ser_dh")]
+    pub sales_total: Decimal,
     pub refunds: u32,
     #[serde(serialize_with = "ser_dh")]
     pub refunds_total: Decimal,

@@ -114,13 +114,17 @@ macro_rules! document {
 document!(ShiftReport, "report.j2", "report", |s| format!(
     "{}-{}",
     if s.kind == ReportKind::Z { "Z" } else { "X" },
-    s.till
+    if s.shift.is_empty() {
+        &s.till
+    } else {
+        &s.shift
+    }
 ));
 document!(
     SettlementStatement,
     "settlement.j2",
     "settlement",
-    |s| format!("P{}-{}", s.phase.number, s.exhibitor.code)
+    |s| format!("RELEVE-{}-phase-{}", s.exhibitor.code, s.phase.number)
 );
 document!(DaySlip, "day_slip.j2", "day", |s| s.date.clone());
 document!(TestPage, "test_page.j2", "test", |_s| "test".into());

@@ -167,6 +167,11 @@ fn add_helpers(env: &mut Environment<'static>) {
     });
     env.add_function("cut", || safe("@cut".into()));
     env.add_function("drawer", || safe("@drawer".into()));
+    // Text with Arabic letters prints as an image: the printer's code page has none.
+    env.add_test("arabic", |v: Value| {
+        v.as_str()
+            .is_some_and(|s| s.chars().any(super::arabic::is_arabic))
+    });
     env.add_filter("ljust", |v: Value, w: usize| fit(v, w, false));
     env.add_filter("rjust", |v: Value, w: usize| fit(v, w, true));
 }

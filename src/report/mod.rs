@@ -114,17 +114,58 @@ impl Format {
 /// The settlement of a phase in the given format.
 pub fn render_settlement(report: &SettlementReport, format: Format) -> Result<Vec<u8>> {
     match format {
-        Format::Text => Ok(text::settlement(report).into_bytes()),
+        Format::Text => Ok(text::settlement(report, text::WIDTH).into_bytes()),
         Format::Csv => csv::settlement(report),
         Format::Xlsx => xlsx::settlement(report),
         Format::Pdf => pdf::settlement(report),
     }
 }
 
+/// What people read for a breakdown's stored code (`cooperative` → `Coopérative`, `oui` → `Coopératives de
+/// femmes`); `group` is the breakdown's machine name from [`PhaseTotals::groups`]. Machine files keep codes.
+pub(crate) fn group_label(group: &str, code: &str) -> String {
+    use crate::domain::labels;
+    match (group, code.trim()) {
+        (_, "") => "Non renseigné".into(),
+        ("kind", c) => labels::kind_label(c),
+        ("sector", c) => labels::sector_label(c),
+        ("women_led", "oui") => "Coopératives de femmes".into(),
+        ("women_led", "non") => "Autres".into(),
+        (_, c) => c.to_string(),
+    }
+}
+
+/// A stored unit code as people write it (`piece` → `pièce`).
+pub(crate) fn unit_label(code: &str) -> String {
+    crate::domain::labels::unit(code)
+        .map(|u| crate::domain::labels::unit_label(u).to_string())
+        .unwrap_or_else(|_| code.to_string())
+}
+
+/// The widest text layout: what goes to a file or a pipe.
+pub const TEXT_WIDTH: usize = text::WIDTH;
+
+/// A report as text for a terminal `width` columns wide (at most [`TEXT_WIDTH`] are used).
+pub fn render_text(report: TextReport<'_>, width: usize) -> String {
+    let width = width.min(text::WIDTH);
+    match report {
+        TextReport::Settlement(r) => text::settlement(r, width),
+        TextReport::Day(r) => text::day(r, width),
+        TextReport::PhaseTotals(r) => text::phase_totals(r, width),
+    }
+}
+
+/// What [`render_text`] lays out.
+pub enum TextReport<'a> {
+    Settlement(&'a SettlementReport),
+    Day(&'a DayReport),
+    PhaseTotals(&'a PhaseTotals),
+}
+
 /// Takings per exhibitor for one day.
 pub fn render_day(report: &DayReport, format: Format) -> Result<Vec<u8>> {
     match format {
-        Format::Text => Ok(text::day(report).into_bytes()),
+        Format::Text => Ok(text::day(report, text::WIDTH).into_bytes()),
         Format::Csv => csv::day(report),
         Format::Xlsx => xlsx::day(report),
         Format::Pdf => pdf::day(report),
@@ -134,7 +175,7 @@ pub fn render_day(report: &DayReport, format: Format) -> Result<Vec<u8>> {
 /// The phase totals for the region.
 pub fn render_phase_totals(report: &PhaseTotals, format: Format) -> Result<Vec<u8>> {
     match format {
-        Format::Text => Ok(text::phase_totals(report).into_bytes()),
+        Format::Text => Ok(text::phase_totals(report, text::WIDTH).into_bytes()),
         Format::Csv => csv::phase_totals(report),
         Format::Xlsx => xlsx::phase_totals(report),
         Format::Pdf => pdf::phase_totals(report),

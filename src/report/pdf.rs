@@ -10,7 +10,7 @@ use super::Result;
 use super::model::*;
 use super::numbers::{fmt_count, fmt_date_fr, fmt_datetime_fr, fmt_dh, fmt_fr, fmt_qty, fmt_rate};
 use super::pdf_layout::{Col, Fonts, Layout, Style, render};
-use super::text::{chain_line, market_line, phase_line, share, status_line};
+use super::text::{chain_line, market_line, phase_line, phase_title, share, status_line};
 
 const fn col(header: &'static str, width: f32, right: bool) -> Col {
     Col {
@@ -20,7 +20,16 @@ const fn col(header: &'static str, width: f32, right: bool) -> Col {
     }
 }
 
-/// `YYYY-MM-DD HH:MM` as a PDF date; unparsable parts are left out.
+/// The market's UTC offset at a local `YYYY-MM-DD HH:MM`, in minutes.
+fn market_offset_minutes(local: &str) -> Option<i32> {
+    let civil: jiff::civil::DateTime = local.replacen(' ', "T", 1).parse().ok()?;
+    let tz = jiff::tz::TimeZone::get(crate::storage::clock::MARKET_TZ).ok()?;
+    let zoned = civil.to_zoned(tz).ok()?;
+    Some(zoned.offset().seconds() / 60)
+}
+
+/// `YYYY-MM-DD HH:MM` (market time) as a PDF date with the market's UTC offset, so that a reader does not take
+/// local time for UTC; unparsable parts are left out.
 fn pdf_date(local: &str) -> Option<DateTime> {
     let digits: Vec<u16> = local
         .split(['-', ' ', 'T', ':'])
@@ -32,6 +41,11 @@ fn pdf_date(local: &str) -> Option<DateTime> {
     let mut dt = DateTime::new(*y).month(*mo as u8).day(*d as u8);
     if let [h, mi, ..] = rest {
         dt = dt.hour(*h as u8).minute(*mi as u8);
+        if let Some(off) = market_offset_minutes(local) {
+            dt = dt
+                .utc_offset_hour((off / 60) as i8)
+                .utc_offset_minute((off % 60).unsigned_abs() as u8);
+        }
     }
     Some(dt)
 }
@@ -63,10 +77,12 @@ fn head(
         );
     }
     l.text(&market_line(market), Style::bold(10.0));
-    l.text(
-        &format!("Organisateur : {}", market.organiser),
-        Style::regular(9.0),
-    );
+    if !market.organiser.trim().is_empty() {
+        l.text(
+            &format!("Organisateur : {}", market.organiser),
+            Style::regular(9.0),
+        );
+    }
     l.text(&phase_line(phase), Style::regular(9.0));
     if phase.is_closed() {
         l.text(&status_line(phase), Style::regular(9.0));
@@ -106,10 +122,7 @@ fn summary_cells(code: &str, name: &str, r: &SettlementRow) -> Vec<String> {
 
 fn summary(l: &mut Layout, r: &SettlementReport) {
     l.page();
-    let title = format!(
-        "RÈGLEMENT DES EXPOSANTS — PHASE {} « {} »",
-        r.phase.number, r.phase.name
-    );
+    let title = format!("RÈGLEMENT DES EXPOSANTS — {}", phase_title(&r.phase));
     head(l, &title, &r.market, &r.phase, &r.generated_at);
     let rows: Vec<Vec<String>> = r
         .rows
@@ -213,10 +226,7 @@ fn daily_cells(date: String, d: &DailyRow) -> Vec<String> {
 
 fn statement(l: &mut Layout, r: &SettlementReport, x: &SettlementRow) {
     l.page();
-    let title = format!(
-        "RELEVÉ DE RÈGLEMENT — PHASE {} « {} »",
-        r.phase.number, r.phase.name
-    );
+    let title = format!("RELEVÉ DE RÈGLEMENT — {}", phase_title(&r.phase));
     head(l, &title, &r.market, &r.phase, &r.generated_at);
     l.text(
         &format!("Exposant {}", x.exhibitor_code),
@@ -225,7 +235,10 @@ fn statement(l: &mut Layout, r: &SettlementReport, x: &SettlementRow) {
     l.text(&x.exhibitor_name, Style::bold(13.0));
     let ice = x.ice.as_deref().unwrap_or("non renseigné");
     l.text(
-        &format!("ICE : {ice} · Forme : {}", x.kind),
+        &format!(
+            "ICE : {ice} · Forme : {}",
+            crate::domain::labels::kind_label(&x.kind)
+        ),
         Style::regular(9.0),
     );
     l.rule();
@@ -305,10 +318,12 @@ pub(crate) fn day(r: &DayReport) -> Result<Vec<u8>> {
         Style::bold(14.0),
     );
     l.text(&market_line(&r.market), Style::bold(10.0));
-    l.text(
-        &format!("Organisateur : {}", r.market.organiser),
-        Style::regular(9.0),
-    );
+    if !r.market.organiser.trim().is_empty() {
+        l.text(
+            &format!("Organisateur : {}", r.market.organiser),
+            Style::regular(9.0),
+        );
+    }
     l.text(
         &format!("Édité le {}", fmt_datetime_fr(&r.generated_at)),
         Style::regular(9.0),
@@ -365,7 +380,7 @@ pub(crate) fn phase_totals(p: &PhaseTotals) -> Result<Vec<u8>> {
     let fonts = Fonts::load()?;
     let mut l = Layout::new(&fonts);
     l.page();
-    let title = format!("TOTAUX DE LA PHASE {} « {} »", p.phase.number, p.phase.name);
+    let title = format!("TOTAUX DE LA {}", phase_title(&p.phase));
     head(&mut l, &title, &p.market, &p.phase, &p.generated_at);
     let s = Style::regular(10.0);
     l.pair("Exposants", &fmt_count(p.exhibitors), s);
@@ -379,12 +394,12 @@ pub(crate) fn phase_totals(p: &PhaseTotals) -> Result<Vec<u8>> {
             s,
         );
     }
-    for (title, _, rows) in p.groups() {
+    for (title, group, rows) in p.groups() {
         l.gap(6.0);
         l.text(title, Style::bold(10.0));
         let cells = |g: &GroupRow| {
             vec![
-                g.label.clone(),
+                super::group_label(group, &g.label),
                 fmt_count(g.exhibitors),
                 fmt_count(g.tickets),
                 fmt_fr(g.net),
@@ -413,7 +428,7 @@ pub(crate) fn phase_totals(p: &PhaseTotals) -> Result<Vec<u8>> {
                 ar,
                 t.exhibitor_code.clone(),
                 fmt_qty(t.quantity),
-                t.unit.clone(),
+                super::unit_label(&t.unit),
                 fmt_fr(t.net),
             ]
         })

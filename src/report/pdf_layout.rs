@@ -245,9 +245,17 @@ impl<'f> Layout<'f> {
         self.y += 4.0;
     }
 
-    /// A text cell: truncated to `col`, aligned inside it.
-    fn cell(&mut self, x: f32, col: &Col, text: &str, style: Style) {
-        let text = self.fonts.truncate(text, style, col.width - 4.0);
+    /// A text cell aligned inside `col`. Text is cut with `…` to fit; a figure (right-aligned) never is: it is
+    /// set smaller until it fits, so a total always reads whole.
+    fn cell(&mut self, x: f32, col: &Col, text: &str, mut style: Style) {
+        let max = col.width - 4.0;
+        if col.right {
+            let w = self.fonts.width(text, style);
+            if w > max {
+                style.size *= max / w;
+            }
+        }
+        let text = self.fonts.truncate(text, style, max);
         let x = if col.right {
             x + col.width - 2.0 - self.fonts.width(&text, style)
         } else {

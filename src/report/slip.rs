@@ -55,7 +55,9 @@ fn wrapped(text: &str) -> Vec<String> {
 fn header(title: &str, market: &MarketHeader) -> Vec<String> {
     let mut v = vec![title.to_string()];
     v.extend(wrapped(&market_line(market)));
-    v.extend(wrapped(&format!("Organisateur : {}", market.organiser)));
+    if !market.organiser.trim().is_empty() {
+        v.extend(wrapped(&format!("Organisateur : {}", market.organiser)));
+    }
     v
 }
 

@@ -14,12 +14,27 @@ pub(crate) const WIDTH: usize = 120;
 /// `Phase 1 « Printemps » du 01/05/2025 au 10/05/2025`
 pub(crate) fn phase_line(p: &PhaseHeader) -> String {
     format!(
-        "Phase {} « {} » du {} au {}",
-        p.number,
-        p.name,
+        "{} du {} au {}",
+        phase_name(p),
         fmt_date_fr(&p.starts),
         fmt_date_fr(&p.ends)
     )
+}
+
+/// `Phase 2 « Printemps »`, or `Phase 2` when the name says nothing more.
+pub(crate) fn phase_name(p: &PhaseHeader) -> String {
+    let plain = format!("Phase {}", p.number);
+    let name = p.name.trim();
+    if name.is_empty() || name.eq_ignore_ascii_case(&plain) {
+        plain
+    } else {
+        format!("{plain} « {name} »")
+    }
+}
+
+/// `PHASE 2` for titles: the phase's name follows on its own line ([`phase_line`]).
+pub(crate) fn phase_title(p: &PhaseHeader) -> String {
+    format!("PHASE {}", p.number)
 }
 
 /// Closed (when, by whom) or the provisional warning.
@@ -31,9 +46,14 @@ pub(crate) fn status_line(p: &PhaseHeader) -> String {
     }
 }
 
-/// `Salon … — Ifrane`
+/// `Salon … — Ifrane`; the name alone when there is no city or the name already says it.
 pub(crate) fn market_line(m: &MarketHeader) -> String {
-    format!("{} — {}", m.name, m.city)
+    let city = m.city.trim();
+    if city.is_empty() || m.name.contains(city) {
+        m.name.clone()
+    } else {
+        format!("{} — {city}", m.name)
+    }
 }
 
 pub(crate) fn chain_line(chain_head: &str) -> String {
@@ -51,57 +71,98 @@ pub(crate) fn share(part: Decimal, whole: Decimal) -> String {
 }
 
 fn header(title: &str, market: &MarketHeader, phase: &PhaseHeader, generated_at: &str) -> String {
+    let organiser = (!market.organiser.trim().is_empty())
+        .then(|| format!("Organisateur : {}", market.organiser));
     let lines = [
-        title.to_string(),
-        market_line(market),
-        format!("Organisateur : {}", market.organiser),
-        phase_line(phase),
-        status_line(phase),
-        format!("Édité le {}", fmt_datetime_fr(generated_at)),
+        Some(title.to_string()),
+        Some(market_line(market)),
+        organiser,
+        Some(phase_line(phase)),
+        Some(status_line(phase)),
+        Some(format!("Édité le {}", fmt_datetime_fr(generated_at))),
     ];
-    lines.map(|l| l + "\n").concat()
+    lines.into_iter().flatten().map(|l| l + "\n").collect()
 }
 
-/// The settlement of a phase.
-pub(crate) fn settlement(r: &SettlementReport) -> String {
-    let title = format!("RÈGLEMENT DES EXPOSANTS — PHASE {}", r.phase.number);
+/// The journal witness on one line, or its label over the hash when that is too wide.
+fn chain_text(head: &str, width: usize) -> String {
+    let line = chain_line(head);
+    if line.chars().count() <= width {
+        line
+    } else {
+        format!("Empreinte du journal :\n{head}")
+    }
+}
+
+/// `a · b · c` on one line when it fits `width`, else one per line.
+fn joined(parts: &[String], width: usize) -> String {
+    let line = parts.join(" · ");
+    if line.chars().count() <= width {
+        line + "\n"
+    } else {
+        parts.iter().map(|p| format!("{p}\n")).collect()
+    }
+}
+
+/// Below this many columns the wide tables are printed in two narrower ones.
+const SPLIT_BELOW: usize = 110;
+
+/// The settlement of a phase, at most `width` columns wide (the terminal's).
+pub(crate) fn settlement(r: &SettlementReport, width: usize) -> String {
+    let title = format!("RÈGLEMENT DES EXPOSANTS — {}", phase_title(&r.phase));
     let mut out = header(&title, &r.market, &r.phase, &r.generated_at);
     let totals = SettlementRow::totals(&r.rows);
     out.push('\n');
-    out.push_str(&figures_table(&r.rows, &totals).render(WIDTH));
-    out.push_str("Dû expo. : solde dû à l'exposant ; négatif, montant dû par l'exposant à l'organisateur.\n\n");
+    if width >= SPLIT_BELOW {
+        out.push_str(&figures_table(&r.rows, &totals, FIGURES_ALL).render(width));
+    } else {
+        out.push_str("Ventes\n");
+        out.push_str(&figures_table(&r.rows, &totals, FIGURES_SALES).render(width));
+        out.push_str("\nRèglement\n");
+        out.push_str(&figures_table(&r.rows, &totals, FIGURES_DUE).render(width));
+    }
+    out.push_str("Dû expo. : solde dû à l'exposant ; négatif, montant dû par l'exposant\n");
+    out.push_str("à l'organisateur.\n\n");
     out.push_str("Moyens de paiement\n");
-    out.push_str(&methods_table(&r.rows, &totals).render(WIDTH));
+    out.push_str(&methods_table(&r.rows, &totals).render(width));
     out.push('\n');
-    out.push_str(&format!(
-        "Ventes nettes : {} · Commissions : {} · Droits de stand : {}\n",
-        fmt_dh(totals.net),
-        fmt_dh(totals.commission),
-        fmt_dh(totals.stall_fee)
+    out.push_str(&joined(
+        &[
+            format!("Ventes nettes : {}", fmt_dh(totals.net)),
+            format!("Commissions : {}", fmt_dh(totals.commission)),
+            format!("Droits de stand : {}", fmt_dh(totals.stall_fee)),
+        ],
+        width,
     ));
     out.push_str(&format!(
         "Solde dû aux exposants : {}\n",
         fmt_dh(totals.due_to_exhibitor)
     ));
-    out.push_str(&chain_line(&r.chain_head));
+    out.push_str(&chain_text(&r.chain_head, width));
     out.push('\n');
     out
 }
 
-fn figures_table(rows: &[SettlementRow], totals: &SettlementRow) -> Table {
-    let mut t = Table::new(vec![
-        Column::left("Code"),
-        Column::name("Exposant"),
-        Column::right("Tick."),
-        Column::right("Brut"),
-        Column::right("Remb."),
-        Column::right("Net"),
-        Column::right("Comm."),
-        Column::right("Stand"),
-        Column::right("Enc. org."),
-        Column::right("Enc. exp."),
-        Column::right("Dû expo."),
-    ]);
+/// The settlement's figure columns after code and name: tickets (0), then the eight amounts (1..=8).
+const FIGURE_HEADERS: [&str; 9] = [
+    "Tick.",
+    "Brut",
+    "Remb.",
+    "Net",
+    "Comm.",
+    "Stand",
+    "Enc. org.",
+    "Enc. exp.",
+    "Dû expo.",
+];
+const FIGURES_ALL: &[usize] = &[0, 1, 2, 3, 4, 5, 6, 7, 8];
+const FIGURES_SALES: &[usize] = &[0, 1, 2, 3];
+const FIGURES_DUE: &[usize] = &[3, 4, 5, 6, 7, 8];
+
+fn figures_table(rows: &[SettlementRow], totals: &SettlementRow, which: &[usize]) -> Table {
+    let mut cols = vec![Column::left("Code"), Column::name("Exposant")];
+    cols.extend(which.iter().map(|&i| Column::right(FIGURE_HEADERS[i])));
+    let mut t = Table::new(cols);
     let cells = |code: &str, name: &str, r: &SettlementRow| {
         let money = [
             r.gross,
@@ -113,8 +174,10 @@ fn figures_table(rows: &[SettlementRow], totals: &SettlementRow) -> Table {
             r.collected_by_exhibitor,
             r.due_to_exhibitor,
         ];
-        let mut c = vec![code.to_string(), name.to_string(), fmt_count(r.tickets)];
-        c.extend(money.map(fmt_fr));
+        let mut all = vec![fmt_count(r.tickets)];
+        all.extend(money.map(fmt_fr));
+        let mut c = vec![code.to_string(), name.to_string()];
+        c.extend(which.iter().map(|&i| all[i].clone()));
         c
     };
     for r in rows {
@@ -146,61 +209,79 @@ fn methods_table(rows: &[SettlementRow], totals: &SettlementRow) -> Table {
     t
 }
 
-/// Takings per exhibitor for one day.
-pub(crate) fn day(r: &DayReport) -> String {
+/// Takings per exhibitor for one day, at most `width` columns wide.
+pub(crate) fn day(r: &DayReport, width: usize) -> String {
     let till = r
         .till
         .as_deref()
         .map_or("toutes caisses".to_string(), |t| format!("caisse {t}"));
-    let mut out = format!(
-        "RECETTES DU {} — {till}\n{}\nOrganisateur : {}\nÉdité le {}\n\n",
-        fmt_date_fr(&r.date),
-        market_line(&r.market),
-        r.market.organiser,
+    let mut out = format!("RECETTES DU {} — {till}\n", fmt_date_fr(&r.date));
+    out.push_str(&market_line(&r.market));
+    out.push('\n');
+    if !r.market.organiser.trim().is_empty() {
+        out.push_str(&format!("Organisateur : {}\n", r.market.organiser));
+    }
+    out.push_str(&format!(
+        "Édité le {}\n\n",
         fmt_datetime_fr(&r.generated_at)
-    );
-    let mut t = Table::new(vec![
-        Column::left("Code"),
-        Column::name("Exposant"),
-        Column::right("Tick."),
-        Column::right("Brut"),
-        Column::right("Remb."),
-        Column::right("Net"),
-        Column::right("Espèces"),
-        Column::right("Carte"),
-        Column::right("Mobile"),
-        Column::right("Autre"),
-    ]);
+    ));
+    if width >= SPLIT_BELOW {
+        out.push_str(&day_table(r, DAY_ALL).render(width));
+    } else {
+        out.push_str("Ventes\n");
+        out.push_str(&day_table(r, DAY_SALES).render(width));
+        out.push_str("\nMoyens de paiement\n");
+        out.push_str(&day_table(r, DAY_METHODS).render(width));
+    }
+    if !r.chain_head.is_empty() {
+        out.push('\n');
+        out.push_str(&chain_text(&r.chain_head, width));
+        out.push('\n');
+    }
+    out
+}
+
+/// The day's columns after code and name: tickets (0), then seven amounts (1..=7).
+const DAY_HEADERS: [&str; 8] = [
+    "Tick.", "Brut", "Remb.", "Net", "Espèces", "Carte", "Mobile", "Autre",
+];
+const DAY_ALL: &[usize] = &[0, 1, 2, 3, 4, 5, 6, 7];
+const DAY_SALES: &[usize] = &[0, 1, 2, 3];
+const DAY_METHODS: &[usize] = &[4, 5, 6, 7, 3];
+
+fn day_table(r: &DayReport, which: &[usize]) -> Table {
+    let mut cols = vec![Column::left("Code"), Column::name("Exposant")];
+    cols.extend(which.iter().map(|&i| Column::right(DAY_HEADERS[i])));
+    let mut t = Table::new(cols);
     let cells = |code: &str, name: &str, d: &DayReportRow| {
-        let mut c = vec![code.to_string(), name.to_string(), fmt_count(d.tickets)];
-        c.extend([d.gross, d.refunds, d.net, d.cash, d.card, d.mobile, d.other].map(fmt_fr));
+        let mut all = vec![fmt_count(d.tickets)];
+        all.extend([d.gross, d.refunds, d.net, d.cash, d.card, d.mobile, d.other].map(fmt_fr));
+        let mut c = vec![code.to_string(), name.to_string()];
+        c.extend(which.iter().map(|&i| all[i].clone()));
         c
     };
     for d in &r.rows {
         t.row(cells(&d.exhibitor_code, &d.exhibitor_name, d));
     }
     t.footer(cells("TOTAL", "", &DayReportRow::totals(&r.rows)));
-    out.push_str(&t.render(WIDTH));
-    if !r.chain_head.is_empty() {
-        out.push('\n');
-        out.push_str(&chain_line(&r.chain_head));
-        out.push('\n');
-    }
-    out
+    t
 }
 
-/// The phase totals for the region.
-pub(crate) fn phase_totals(p: &PhaseTotals) -> String {
-    let title = format!("TOTAUX DE LA PHASE {}", p.phase.number);
+/// The phase totals for the region, at most `width` columns wide.
+pub(crate) fn phase_totals(p: &PhaseTotals, width: usize) -> String {
+    let title = format!("TOTAUX DE LA {}", phase_title(&p.phase));
     let mut out = header(&title, &p.market, &p.phase, &p.generated_at);
     out.push('\n');
-    out.push_str(&format!(
-        "Exposants : {} · Tickets : {} · Ventes nettes : {} · Panier moyen : {}\n\n",
-        fmt_count(p.exhibitors),
-        fmt_count(p.tickets),
-        fmt_dh(p.net),
-        fmt_dh(p.average_basket)
+    out.push_str(&joined(
+        &[
+            format!("Exposants : {}", fmt_count(p.exhibitors)),
+            format!("Tickets : {}", fmt_count(p.tickets)),
+            format!("Ventes nettes : {}", fmt_dh(p.net)),
+            format!("Panier moyen : {}", fmt_dh(p.average_basket)),
+        ],
+        width,
     ));
+    out.push('\n');
     let mut methods = Table::new(vec![
         Column::left("Moyen de paiement"),
         Column::right("Montant"),
@@ -209,22 +290,22 @@ pub(crate) fn phase_totals(p: &PhaseTotals) -> String {
     for (label, amount) in p.by_method.labelled() {
         methods.row(vec![label.into(), fmt_fr(amount), share(amount, p.net)]);
     }
-    out.push_str(&methods.render(WIDTH));
-    for (title, _, rows) in p.groups() {
+    out.push_str(&methods.render(width));
+    for (title, group, rows) in p.groups() {
         out.push('\n');
         out.push_str(title);
         out.push('\n');
-        out.push_str(&group_table(rows, p.net).render(WIDTH));
+        out.push_str(&group_table(group, rows, p.net).render(width));
     }
     out.push_str("\nProduits les plus vendus\n");
-    out.push_str(&products_table(&p.top_products).render(WIDTH));
+    out.push_str(&products_table(&p.top_products).render(width));
     out.push('\n');
-    out.push_str(&chain_line(&p.chain_head));
+    out.push_str(&chain_text(&p.chain_head, width));
     out.push('\n');
     out
 }
 
-fn group_table(rows: &[GroupRow], whole: Decimal) -> Table {
+fn group_table(group: &str, rows: &[GroupRow], whole: Decimal) -> Table {
     let mut t = Table::new(vec![
         Column::name("Libellé"),
         Column::right("Exposants"),
@@ -234,7 +315,7 @@ fn group_table(rows: &[GroupRow], whole: Decimal) -> Table {
     ]);
     for g in rows {
         t.row(vec![
-            g.label.clone(),
+            super::group_label(group, &g.label),
             fmt_count(g.exhibitors),
             fmt_count(g.tickets),
             fmt_fr(g.net),
@@ -261,7 +342,7 @@ fn products_table(rows: &[ProductRow]) -> Table {
             p.name_fr.clone(),
             p.exhibitor_code.clone(),
             fmt_qty(p.quantity),
-            p.unit.clone(),
+            super::unit_label(&p.unit),
             fmt_fr(p.net),
         ]);
     }

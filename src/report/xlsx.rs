@@ -116,9 +116,20 @@ fn write_table(
     ws.set_freeze_panes(1, 0)?;
     ws.autofilter(0, 0, rows.len().max(1) as u32, last_col)?;
     set_widths(ws, headers, rows)?;
+    print_setup(ws)?;
     if totals && !rows.is_empty() {
         write_totals(ws, f, rows)?;
     }
+    Ok(())
+}
+
+/// On paper: A4 landscape, all columns on one page width, the header row repeated on every page.
+fn print_setup(ws: &mut Worksheet) -> Result<()> {
+    const A4: u8 = 9;
+    ws.set_paper_size(A4)
+        .set_landscape()
+        .set_print_fit_to_pages(1, 0);
+    ws.set_repeat_rows(0, 0)?;
     Ok(())
 }
 
@@ -235,7 +246,7 @@ fn settlement_cells(r: &SettlementRow) -> Vec<Cell> {
         Cell::Text(r.exhibitor_code.clone()),
         Cell::Text(r.exhibitor_name.clone()),
         Cell::Text(r.ice.clone().unwrap_or_default()),
-        Cell::Text(r.kind.clone()),
+        Cell::Text(crate::domain::labels::kind_label(&r.kind)),
         Cell::Count(r.tickets),
     ];
     cells.extend([r.gross, r.refunds, r.net, r.cash, r.card, r.mobile, r.other].map(Cell::Money));
@@ -384,9 +395,10 @@ pub(crate) fn phase_totals(p: &PhaseTotals) -> Result<Vec<u8>> {
     let groups: Vec<Vec<Cell>> = p
         .groups()
         .iter()
-        .flat_map(|(title, _, rows)| {
+        .flat_map(|(title, group, rows)| {
             rows.iter().map(|g| {
-                let (t, l) = (Cell::Text(title.to_string()), Cell::Text(g.label.clone()));
+                let label = super::group_label(group, &g.label);
+                let (t, l) = (Cell::Text(title.to_string()), Cell::Text(label));
                 vec![
                     t,
                     l,
@@ -427,7 +439,7 @@ pub(crate) fn phase_totals(p: &PhaseTotals) -> Result<Vec<u8>> {
             let mut c: Vec<Cell> = texts.map(|s| Cell::Text(s.clone())).into();
             c.extend([
                 Cell::Qty(t.quantity),
-                Cell::Text(t.unit.clone()),
+                Cell::Text(super::unit_label(&t.unit)),
                 Cell::Money(t.net),
             ]);
             c

@@ -78,3 +78,14 @@ pub fn parse_local(text: &str) -> Result<civil::DateTime> {
     civil::DateTime::strptime(fmt, t)
         .with_context(|| format!("« {t} » : date et heure attendues AAAA-MM-JJ HH:MM"))
 }
+
+/// A stored UTC instant as people read it at the market: `27/11/2026 16:18`.
+pub fn local_display(at_utc: &str) -> String {
+    let Ok(ts) = at_utc.parse::<jiff::Timestamp>() else {
+        return at_utc.to_string();
+    };
+    match jiff::tz::TimeZone::get(MARKET_TZ) {
+        Ok(tz) => ts.to_zoned(tz).strftime("%d/%m/%Y %H:%M").to_string(),
+        Err(_) => at_utc.to_string(),
+    }
+}

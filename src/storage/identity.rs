@@ -59,8 +59,9 @@ pub fn till_id_problem(id: &str) -> Option<String> {
     None
 }
 
-/// The till this database sells under. A till's copy sells only under its own id; `requested` (from
-/// `--till` or the configuration) must agree with it. The organiser's database does not sell at a till.
+/// The till this database's screens run as. A till's copy sells only under its own id; `requested` (from
+/// `--till` or the configuration) must agree with it. The organiser's database opens as ORG, for its reports
+/// and the tills' status, and never sells (`sells_here`); asked to sell as a till, it refuses.
 pub fn till_to_sell(conn: &Connection, requested: Option<&str>) -> Result<String> {
     match identity(conn)? {
         Identity::Till { id } => match requested {
@@ -70,12 +71,21 @@ pub fn till_to_sell(conn: &Connection, requested: Option<&str>) -> Result<String
             ),
             _ => Ok(id),
         },
-        Identity::Organiser => bail!(
-            "cette base est celle de l'organisateur : elle ne vend pas. Préparez une copie pour chaque caisse \
-             (souk backup --out caisse-T01.db --till T01) et ouvrez la caisse sur cette copie \
-             (souk --db caisse-T01.db)"
-        ),
+        Identity::Organiser => match requested {
+            Some(r) => bail!("{} (caisse {r} demandée)", NOT_A_TILL),
+            None => Ok(ORG_CHAIN.to_string()),
+        },
     }
+}
+
+/// Why the organiser's database (or a plain copy of it) does not sell.
+pub const NOT_A_TILL: &str = "cette base est celle de l'organisateur : elle ne vend pas. Préparez une copie \
+     pour chaque caisse (souk backup --out caisse-T01.db --till T01) et ouvrez la caisse sur cette copie \
+     (souk --db caisse-T01.db)";
+
+/// Whether the screens of `till` may ring up sales (not the organiser's own chain).
+pub fn sells_here(till: &str) -> bool {
+    till != ORG_CHAIN
 }
 
 /// A provisioning already recorded for a till: when, to which file.
@@ -130,6 +140,17 @@ pub fn check_can_provision(conn: &Connection, till: &str) -> Result<()> {
         .optional()?;
     if known.is_none() {
         bail!("--till : caisse {till} inconnue (importez-la d'abord : souk import tills FICHIER)");
+    }
+    // A chain keeps the key of its first copy: a second copy could never have its sales merged.
+    if super::keys::public_key(conn, till)?.is_some() {
+        let first = provisions(conn, till)?
+            .first()
+            .map(|p| format!(" le {} dans {}", p.at_utc, p.file))
+            .unwrap_or_default();
+        bail!(
+            "la caisse {till} a déjà été préparée{first} : un seul poste vend comme {till}. Si ce poste est \
+             perdu, ajoutez une nouvelle caisse (ex. {till}B) à tills.csv, importez-la et préparez-la"
+        );
     }
     Ok(())
 }

@@ -190,3 +190,15 @@ pub fn witness(conn: &Connection) -> Result<String> {
         joined.join("\n").as_bytes(),
     ))
 }
+
+/// The supervisor who approved something on a ticket (recorded on its journal entry), if any.
+pub fn ticket_approver(conn: &Connection, ticket_id: &str) -> Result<Option<String>> {
+    let approver: Option<String> = conn
+        .prepare_cached(
+            "SELECT j.approver FROM tickets t JOIN journal j ON j.chain = t.till AND j.seq = t.journal_seq
+             WHERE t.id = ?1",
+        )?
+        .query_row([ticket_id], |r| r.get(0))
+        .optional()?;
+    Ok(approver.filter(|a| !a.is_empty()))
+}

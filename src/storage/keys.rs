@@ -53,6 +53,11 @@ pub fn has_own_key(conn: &Connection) -> Result<bool> {
         .exists([])?)
 }
 
+/// The last key derived from its stored secret: deriving costs as much as signing, so a commit reuses it while
+/// the stored (chain, secret) stays the same.
+static DERIVED: std::sync::Mutex<Option<(String, String, SigningKey)>> =
+    std::sync::Mutex::new(None);
+
 /// This database's key, if it has one: (chain it signs, key).
 fn own_key(conn: &Connection) -> Result<Option<(String, SigningKey)>> {
     let row: Option<(String, String)> = conn
@@ -62,9 +67,18 @@ fn own_key(conn: &Connection) -> Result<Option<(String, SigningKey)>> {
     let Some((chain, secret)) = row else {
         return Ok(None);
     };
+    let mut cache = DERIVED.lock().unwrap_or_else(|e| e.into_inner());
+    if let Some((c, s, key)) = cache.as_ref()
+        && *c == chain
+        && *s == secret
+    {
+        return Ok(Some((chain, key.clone())));
+    }
     let bytes =
         unhex::<32>(&secret).ok_or_else(|| anyhow!("clé de signature de la base illisible"))?;
-    Ok(Some((chain, SigningKey::from_bytes(&bytes))))
+    let key = SigningKey::from_bytes(&bytes);
+    *cache = Some((chain.clone(), secret, key.clone()));
+    Ok(Some((chain, key)))
 }
 
 /// Gives this database a new key pair for `chain` (replacing any other: a provisioned copy must not keep the

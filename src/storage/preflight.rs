@@ -1,4 +1,4 @@
-//! Before a phase closes: every till that sold in it (or was provisioned here) has delivered a bundle exported
+//! Before a phase closes: every till that sold in it (or was provisioned before its end) has delivered a bundle exported
 //! after the phase's last day, and that day is over. Otherwise its sales would arrive late.
 use super::identity;
 use super::tickets::ticket_id;
@@ -49,8 +49,11 @@ pub fn preflight(conn: &Connection, number: u32, today: jiff::civil::Date) -> Re
     let phase =
         super::catalogue::phase(conn, number)?.ok_or_else(|| anyhow!("phase {number} inconnue"))?;
     let own = identity::own_chain(conn)?;
+    let end = end_instant(&phase)?;
+    // A till provisioned after the phase ended cannot have sold in it.
     let mut tills: BTreeSet<String> = identity::provisioned_tills(conn)?
         .into_iter()
+        .filter(|p| p.at_utc < end)
         .map(|p| p.till)
         .collect();
     let mut stmt =
@@ -59,7 +62,6 @@ pub fn preflight(conn: &Connection, number: u32, today: jiff::civil::Date) -> Re
         tills.insert(c?);
     }
     tills.remove(&own);
-    let end = end_instant(&phase)?;
     let tills = tills
         .into_iter()
         .map(|t| cover(conn, number, &end, t))

@@ -180,7 +180,7 @@ impl Checker<'_> {
         let id = head.id.clone();
         let entry = index.get(&(head.chain.as_str(), seq)).ok_or_else(|| {
             bad(format!(
-                "ticket {id} : son entrée n°{seq} n'est pas dans le paquet"
+                "ticket {id} : son entrée n°{seq} n'est pas dans le lot"
             ))
         })?;
         let sign = if head.kind == "refund" { -1 } else { 1 };

@@ -22,7 +22,7 @@ pub enum Refusal {
 
 #[derive(Debug, Error)]
 pub enum SyncError {
-    #[error("paquet {file} refusé : {message}")]
+    #[error("lot {file} refusé : {message}")]
     Refused {
         file: String,
         kind: Refusal,
@@ -30,7 +30,7 @@ pub enum SyncError {
     },
     /// Two laptops claimed the same till id: same chain, same position, different entries.
     #[error(
-        "caisse {till}, entrée n°{seq} : le paquet {file} et {other} ont deux journaux différents \
+        "caisse {till}, entrée n°{seq} : le lot {file} et {other} ont deux journaux différents \
          pour la même caisse : deux postes ont vendu comme {till}{hint} — fusion refusée. N'utilisez plus \
          qu'une copie de {till} ; les ventes de l'autre poste se saisissent ici comme ventes papier \
          (souk import sales)"

@@ -129,14 +129,14 @@ pub fn parse_bundle(path: &Path, bytes: &[u8]) -> anyhow::Result<RawBundle> {
         return Err(refuse(
             path,
             Refusal::NotABundle,
-            "ce fichier n'est pas un paquet souk",
+            "ce fichier n'est pas un lot souk",
         ));
     }
     let body_end = trailer_start(bytes).ok_or_else(|| {
         refuse(
             path,
             Refusal::Truncated,
-            "paquet incomplet (tronqué) : la ligne de contrôle finale manque",
+            "lot incomplet (tronqué) : la ligne de contrôle finale manque",
         )
     })?;
     let (body, trailer) = bytes.split_at(body_end);
@@ -181,11 +181,7 @@ fn parse_records(path: &Path, sha: String, body: &[u8]) -> anyhow::Result<RawBun
     let header = match records.first() {
         Some(Record::Bundle(h)) => h.clone(),
         _ => {
-            return Err(refuse(
-                path,
-                Refusal::Malformed,
-                "l'en-tête du paquet manque",
-            ));
+            return Err(refuse(path, Refusal::Malformed, "l'en-tête du lot manque"));
         }
     };
     Ok(RawBundle {

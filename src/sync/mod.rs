@@ -30,9 +30,10 @@ pub use canon::decode_ticket;
 pub use error::{Refusal, SyncError};
 pub use export::{ExportSummary, export, export_with};
 pub use format::{ChainRange, MAGIC};
+pub use rows::{ShareRow, StoredTicket, TicketStream};
 pub use status::{TillMergeStatus, till_status, till_status_quick, till_status_with};
 
-use crate::storage::{Clock, Db, journal};
+use crate::storage::{Clock, Db, duplicates, journal};
 use anyhow::Result;
 use std::path::PathBuf;
 
@@ -87,7 +88,13 @@ pub fn merge(db: &mut Db, files: &[PathBuf]) -> Result<MergeSummary> {
     let at = Clock::market()?.now()?;
     let tx = db.write_tx()?;
     let plans = plan::plan(&tx, &bundles)?;
+    let before = duplicates::paper_duplicates(&tx)?;
     let seqs = apply::apply(&tx, &bundles, &plans, &at)?;
+    for d in duplicates::paper_duplicates(&tx)? {
+        if !before.contains(&d) {
+            notes.push(duplicates::describe(&d));
+        }
+    }
     tx.commit()?;
     let bundles = bundles
         .iter()

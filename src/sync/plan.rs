@@ -136,7 +136,7 @@ fn diverged(chain: &str, seq: u64, b: &Bundle, other: Option<&Bundle>) -> anyhow
         seq,
         file: file_name(&b.file),
         other: other.map_or("cette base".into(), |o| {
-            format!("le paquet {}", file_name(&o.file))
+            format!("le lot {}", file_name(&o.file))
         }),
     }
     .into()
@@ -222,7 +222,7 @@ fn connect(
 fn gap(b: &Bundle, e: &Entry, heads: &Heads) -> anyhow::Error {
     let have = heads.get(&e.chain).map_or(0, |h| h.0);
     let msg = format!(
-        "caisse {} : l'entrée n°{} manque (cette base s'arrête au n°{have}) ; fusionnez d'abord le paquet \
+        "caisse {} : l'entrée n°{} manque (cette base s'arrête au n°{have}) ; fusionnez d'abord le lot \
          précédent de cette caisse, ou un export complet",
         e.chain,
         e.seq - 1
@@ -355,7 +355,7 @@ fn check_refunds(
             .query_row([orig], |r| r.get(0))?;
         if !here && !new_ids.contains(orig) {
             let msg = format!(
-                "le remboursement {} renvoie au ticket {orig}, absent ici et des paquets",
+                "le remboursement {} renvoie au ticket {orig}, absent ici et des lots",
                 t.head.id
             );
             return Err(refuse(&b.file, Refusal::Gap, msg));

@@ -22,6 +22,8 @@ pub enum Event {
     },
     /// SIGTERM/SIGHUP: leave at once (the basket in progress is not a sale: nothing to save).
     Terminate,
+    /// What the print worker reports (printed, failed, the printer's state).
+    Printer(crate::print::PrinterEvent),
 }
 
 /// What `update` asks the loop to do.
@@ -62,6 +64,10 @@ pub struct App {
     /// Change of the last completed sale, shown large until the next basket starts.
     pub last_change: Option<rust_decimal::Decimal>,
     pub quit: bool,
+    /// The status bar's phase, computed on each tick (drawing runs no query).
+    phase: String,
+    /// Why today takes no sale (no open phase, phase closed), as of the last tick; None on a selling day.
+    day_refusal: Option<String>,
 }
 
 impl App {
@@ -87,7 +93,7 @@ impl App {
         let shift = shifts::current_shift(db.conn(), &config.till_id)?;
         Ok(App {
             tr: I18n::new(&config.language),
-            till: config.till_id,
+            till: config.till_id.clone(),
             market,
             idle_lock_minutes: config.idle_lock_minutes,
             discount_approval_percent: config.discount_approval_percent,
@@ -103,10 +109,19 @@ impl App {
             basket: Basket::default(),
             screen: Screen::Login(LoginState::default()),
             overlay: None,
-            status: None,
+            status: (!crate::storage::identity::sells_here(&config.till_id)).then(|| Status {
+                text: crate::storage::identity::NOT_A_TILL.to_string(),
+                error: true,
+            }),
             last_change: None,
             quit: false,
+            phase: String::new(),
+            day_refusal: None,
             db,
+        })
+        .map(|mut app| {
+            app.refresh_phase();
+            app
         })
     }
 
@@ -133,7 +148,7 @@ impl App {
     /// in French with what to do, never as SQLite's English.
     pub fn fail(&mut self, e: anyhow::Error) {
         let text = crate::files::explain::explain(&e, &[self.db.path()])
-            .unwrap_or_else(|| format!("{e:#}"));
+            .unwrap_or_else(|| self.tr.explain(&e));
         self.error(text);
     }
 
@@ -161,13 +176,24 @@ impl App {
         }
     }
 
-    /// "Phase 2" for the status bar, or a warning when today is in no open phase.
+    /// "Phase 2" for the status bar, or a warning when today is in no open phase (as of the last tick).
     pub fn phase_label(&self) -> String {
+        self.phase.clone()
+    }
+
+    /// Recomputes the phase label: at start and on every tick, so a phase closed or a day changed shows.
+    pub fn refresh_phase(&mut self) {
         let date = self.now().date().to_string();
-        match catalogue::phase_for_sale(self.db.conn(), &date) {
+        self.phase = match catalogue::phase_for_sale(self.db.conn(), &date) {
             Ok(n) => self.tr.a("status-phase", &[("n", &n.to_string())]),
             Err(_) => self.tr.t("status-no-phase"),
-        }
+        };
+        self.day_refusal = super::screens::sale::day_refusal(self);
+    }
+
+    /// Why today takes no sale, as of the last tick (for the screens: drawing runs no query).
+    pub fn day_refusal(&self) -> Option<&str> {
+        self.day_refusal.as_deref()
     }
 
     /// Commits a sale with its receipt's print job in the same transaction, then lets the printer start.
@@ -215,6 +241,14 @@ impl App {
             crate::documents::sink::queue_reprint(self.db.conn(), id, self.sink.as_mut())
         {
             self.error(self.tr.a("printer-failed", &[("error", &format!("{e:#}"))]));
+        }
+    }
+
+    /// Prints a document through the templates; the outcome shows in the status bar.
+    pub fn print_paper(&mut self, paper: &crate::documents::paper::Paper) {
+        match self.sink.print(paper) {
+            Ok(()) => self.info(self.tr.t("printed")),
+            Err(e) => self.error(self.tr.a("printer-failed", &[("error", &format!("{e:#}"))])),
         }
     }
 

@@ -10,6 +10,8 @@ pub struct Basket {
     pub approver: Option<String>,
     /// The lines as last written to the till's draft in the database.
     saved: Vec<LineDraft>,
+    /// Keep the basket in memory only, no draft written (the benchmark's comparison).
+    pub no_draft: bool,
 }
 
 impl Basket {
@@ -22,8 +24,10 @@ impl Basket {
     /// Empties the basket; the draft in the database is removed at the next [`Basket::unsaved`] check.
     pub fn clear(&mut self) {
         let saved = std::mem::take(&mut self.saved);
+        let no_draft = self.no_draft;
         *self = Basket::default();
         self.saved = saved;
+        self.no_draft = no_draft;
     }
     pub fn add(&mut self, p: &Product, qty: Decimal) {
         self.lines.push(line_for(p, qty));

@@ -206,6 +206,7 @@ pub fn app(db: Db, lang: &str) -> Result<App> {
     };
     let mut app = App::new(db, config)?;
     app.fixed_now = Some(now());
+    app.refresh_phase();
     app.arabic = super::display::ArabicDisplay::AsIs;
     Ok(app)
 }

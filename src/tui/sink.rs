@@ -1,6 +1,7 @@
 //! Sinks for a till without a printer queue. The till's real sink is [`crate::documents::sink::QueueSink`];
 //! [`FileSink`] writes what the receipt templates render as plain-text files in a directory, [`MemorySink`]
 //! keeps everything in memory (tests).
+use crate::documents::paper::Paper;
 use crate::i18n::I18n;
 use crate::print::{PrintError, PrintJob, PrinterConfig, SaleReceipt};
 use anyhow::{Context, Result, anyhow};
@@ -61,6 +62,11 @@ impl ReceiptSink for FileSink {
         Ok(())
     }
 
+    fn print(&mut self, paper: &Paper) -> Result<()> {
+        let job = paper.job(&self.renderer)?;
+        self.write(&format!("{}.txt", paper.subject()), &job.original.text)
+    }
+
     fn report(&mut self, kind: ReportKind, subject: &str, text: &str) -> Result<()> {
         self.write(&format!("{}-{subject}.txt", kind.as_str()), text)
     }
@@ -92,6 +98,8 @@ impl ReceiptSink for FileSink {
 pub struct MemorySink {
     pub sales: Vec<String>,
     pub reports: Vec<(ReportKind, String, String)>,
+    /// Documents printed by template: subject and paper text.
+    pub papers: Vec<(String, String)>,
     pub drawer_pulses: u32,
     /// When set, every call fails with this message (to test that a sale survives a broken printer).
     pub fail: Option<String>,
@@ -103,6 +111,7 @@ impl Default for MemorySink {
         MemorySink {
             sales: Vec::new(),
             reports: Vec::new(),
+            papers: Vec::new(),
             drawer_pulses: 0,
             fail: None,
             renderer: default_renderer(),
@@ -123,6 +132,14 @@ impl ReceiptSink for MemorySink {
             Some(e) => Err(anyhow!(e.clone())),
             None => Ok(()),
         }
+    }
+    fn print(&mut self, paper: &Paper) -> Result<()> {
+        if let Some(e) = &self.fail {
+            return Err(anyhow!(e.clone()));
+        }
+        let job = paper.job(&self.renderer)?;
+        self.papers.push((paper.subject(), job.original.text));
+        Ok(())
     }
     fn report(&mut self, kind: ReportKind, subject: &str, text: &str) -> Result<()> {
         if let Some(e) = &self.fail {

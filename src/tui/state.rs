@@ -163,6 +163,8 @@ pub struct ReportState {
     pub from_menu: bool,
     /// What F2 prints when the screen's lines are too wide for the roll (empty: the lines themselves).
     pub print_lines: Vec<String>,
+    /// The document F2 prints through the templates, when there is one (X and Z reports).
+    pub paper: Option<crate::documents::paper::Paper>,
 }
 
 /// The reports menu (F10): what this person may see, one line each.

@@ -50,5 +50,10 @@ pub fn run_loop(app: &mut App) -> anyhow::Result<()> {
         if super::update(app, ev) == Effect::Quit {
             return Ok(());
         }
+        for ev in app.sink.take_events() {
+            if super::update(app, Event::Printer(ev)) == Effect::Quit {
+                return Ok(());
+            }
+        }
     }
 }

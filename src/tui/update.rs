@@ -6,10 +6,16 @@ use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 pub fn update(app: &mut App, ev: Event) -> Effect {
     match ev {
         Event::Terminate => app.quit = true,
-        Event::Tick { idle_secs } => idle(app, idle_secs),
+        Event::Tick { idle_secs } => {
+            app.refresh_phase();
+            idle(app, idle_secs)
+        }
+        Event::Printer(ev) => app.sink.on_event(&ev),
         Event::Key(k) if k.kind == KeyEventKind::Press => {
             key(app, k);
             screens::draft::keep(app);
+            // A key may change the day's phase (a phase closed, a clock set): drawing reads the result.
+            app.refresh_phase();
         }
         Event::Key(_) => {}
     }

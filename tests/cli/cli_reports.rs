@@ -198,3 +198,38 @@ fn day_report_and_totals() {
     );
     assert!(String::from_utf8_lossy(&out.stderr).contains("--out"));
 }
+
+/// In an 80-column terminal the day and settlement reports fit: the wide tables come in two narrower ones.
+#[test]
+fn text_reports_fit_an_80_column_terminal() {
+    let dir = tempfile::TempDir::new().unwrap();
+    let db = sample_market(dir.path(), true);
+    for args in [
+        &["report", "settlement", "--phase", "1"][..],
+        &["report", "day", "--date", "2025-08-07"][..],
+        &["report", "totals", "--phase", "1"][..],
+    ] {
+        let out = souk()
+            .env("COLUMNS", "80")
+            .arg("--db")
+            .arg(&db)
+            .args(args)
+            .output()
+            .unwrap();
+        let text = String::from_utf8_lossy(&out.stdout);
+        assert!(out.status.success(), "{args:?}: {text}");
+        for l in text.lines() {
+            assert!(
+                l.chars().count() <= 80,
+                "{args:?}: {} columns: {l}",
+                l.chars().count()
+            );
+        }
+        assert!(text.contains("TOTA"), "{text}");
+    }
+    let wide = ok(&db, &["report", "settlement", "--phase", "1"]);
+    assert!(
+        wide.lines()
+            .any(|l| l.contains("Dû expo.") && l.contains("Brut"))
+    );
+}

@@ -15,7 +15,7 @@ fn hash(p: &Path) -> String {
 }
 
 /// The folder's files, without the -wal/-shm that SQLite keeps beside a database it has open or has read, and
-/// the witness of chain heads that souk keeps beside a database it wrote.
+/// without the head files that witness each database's chains.
 fn listing(dir: &Path) -> Vec<String> {
     let mut names: Vec<String> = std::fs::read_dir(dir)
         .unwrap()
@@ -39,12 +39,23 @@ fn refused(db: &Path, args: &[&str], why: &str) -> String {
     err
 }
 
+/// The first ticket of the sample market.
+pub fn first_ticket(db: &Path) -> String {
+    rusqlite::Connection::open(db)
+        .unwrap()
+        .query_row("SELECT id FROM tickets ORDER BY rowid LIMIT 1", [], |r| {
+            r.get(0)
+        })
+        .unwrap()
+}
+
 /// Every command that writes `--out`, towards `target`.
-fn out_commands(target: &str) -> Vec<Vec<String>> {
+fn out_commands(db: &Path, target: &str) -> Vec<Vec<String>> {
+    let ticket = first_ticket(db);
     let cmds: [&[&str]; 5] = [
         &["report", "settlement", "--phase", "1", "--format", "csv"],
         &["report", "totals", "--phase", "1", "--format", "pdf"],
-        &["receipt", "ORG-000001", "--text"],
+        &["receipt", &ticket, "--text"],
         &["export"],
         &["backup"],
     ];
@@ -69,16 +80,17 @@ fn out_never_replaces_the_database_in_use_even_through_a_link() {
     std::fs::hard_link(&db, &hard).unwrap();
     let sym = dir.path().join("raccourci.db");
     std::os::unix::fs::symlink(&db, &sym).unwrap();
-    let before = hash(&db);
-    for target in [&db, &hard, &sym] {
-        for cmd in out_commands(target.to_str().unwrap()) {
+    let heads = dir.path().join("m.db.heads");
+    let before = (hash(&db), hash(&heads));
+    for target in [&db, &hard, &sym, &heads] {
+        for cmd in out_commands(&db, target.to_str().unwrap()) {
             for force in [false, true] {
                 let mut args = strs(&cmd);
                 if force {
                     args.push("--force");
                 }
                 refused(&db, &args, "base de données en cours d'utilisation");
-                assert_eq!(hash(&db), before, "{args:?}");
+                assert_eq!((hash(&db), hash(&heads)), before, "{args:?}");
             }
         }
     }
@@ -97,7 +109,7 @@ fn out_replaces_an_existing_file_only_with_force() {
     let dir = tempfile::tempdir().unwrap();
     let db = sample_market(dir.path(), true);
     let target = dir.path().join("sortie");
-    for cmd in out_commands(target.to_str().unwrap()) {
+    for cmd in out_commands(&db, target.to_str().unwrap()) {
         std::fs::write(&target, b"ancien contenu").unwrap();
         let err = refused(&db, &strs(&cmd), "existe déjà");
         assert!(err.contains("--force"), "{err}");

@@ -254,6 +254,12 @@ fn malformed_files_are_refused_and_change_nothing() {
         err.contains("produits-fusion.xlsx:Produits!B1") && err.contains("fusionnées"),
         "{err}"
     );
+    // In ODS a merged header leaves a column without a name above its values.
+    let err = refused(&db, "products", &fixture("produits-fusion.ods"), &[]);
+    assert!(
+        err.contains("produits-fusion.ods:Produits!C1") && err.contains("fusionnées"),
+        "{err}"
+    );
     let err = refused(&db, "products", &fixture("vide.ods"), &[]);
     assert!(
         err.contains("vide.ods") && err.contains("est vide"),

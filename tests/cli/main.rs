@@ -11,4 +11,6 @@ mod cli_reports;
 mod files;
 mod import_files;
 mod media;
+mod organiser;
+mod organiser_week;
 mod people;

@@ -3,6 +3,7 @@
 #[path = "../support/mod.rs"]
 mod support;
 
+mod drafts_upgrade;
 mod ledger_crash;
 mod ledger_migrations;
 mod ledger_props;
@@ -10,5 +11,6 @@ mod ledger_reference;
 mod ledger_signatures;
 mod ledger_tamper;
 mod ledger_witness;
+mod pins;
 mod reprepare;
 mod verify_threads;

@@ -21,6 +21,7 @@ fn rendered_docs(p: &Profile) -> Vec<(&'static str, Rendered)> {
         ("sale", render_sale(&sale(false), p, &t).unwrap()),
         ("sale_arabic", render_sale(&sale(true), p, &t).unwrap()),
         ("sale_duplicate", render_sale(&dup, p, &t).unwrap()),
+        ("sale_paper", render_sale(&paper_sale(), p, &t).unwrap()),
         ("refund", render_refund(&refund(), p, &t).unwrap()),
         ("z_report", render_report(&z_report(), p, &t).unwrap()),
         ("x_report", render_report(&x, p, &t).unwrap()),
@@ -203,4 +204,29 @@ fn templates_load_from_a_directory_with_fallback() {
     );
     let missing = Templates::from_dir("/nonexistent/receipts");
     assert!(render_sale(&sale(false), &p, &missing).is_ok());
+}
+
+/// An exhibitor named in Arabic prints as an image, never as `???`; a market without organiser or city
+/// prints no empty line for them; the footer thanks once; a paper sale says so with its reference.
+#[test]
+fn paper_sale_arabic_exhibitor_and_a_bare_market() {
+    for name in WIDTHS {
+        let p = profile(name);
+        let r = render_sale(&paper_sale(), &p, &Templates::embedded()).unwrap();
+        let decoded = text_lines(&r.bytes, p.codepage).join("\n");
+        assert!(!decoded.contains('?'), "{name}: {decoded}");
+        assert!(r.text.contains("تعاونية الأمل"), "{}", r.text);
+        let head: Vec<&str> = r.text.lines().take(3).collect();
+        assert!(
+            head[1].starts_with('-'),
+            "{name}: no blank header lines: {head:?}"
+        );
+        assert_eq!(r.text.matches("Merci").count(), 1, "{}", r.text);
+        assert!(
+            r.text.contains("Ticket papier saisi après coup"),
+            "{}",
+            r.text
+        );
+        assert!(r.text.contains("Carnet 3 p. 12"), "{}", r.text);
+    }
 }

@@ -151,3 +151,59 @@ fn dump() {
     )
     .unwrap();
 }
+
+/// The TOTAL row of the summary is the figure people sign: it prints whole, however large (a figure wider
+/// than its column is set smaller, never cut with "…").
+#[test]
+fn the_total_row_is_never_cut() {
+    let mut report = sample::settlement();
+    let template = report.rows[0].clone();
+    report.rows = (0..40)
+        .map(|i| {
+            let mut r = template.clone();
+            r.figures.exhibitor_code = format!("E{i:03}");
+            r.figures.net = rust_decimal::Decimal::new(998_725, 2);
+            r.figures.collected_by_organiser = rust_decimal::Decimal::new(998_725, 2);
+            r
+        })
+        .collect();
+    report.daily.clear();
+    let bytes = render_settlement(&report, Format::Pdf).unwrap();
+    let summary = squash(&pages_text(&bytes)[..2].concat());
+    assert!(summary.contains("399.490,00"), "{summary}");
+    assert!(!summary.contains("…"), "{summary}");
+}
+
+/// The edition date is market time: the PDF says its offset (+01'00 at Ifrane in May), not UTC.
+#[test]
+fn the_pdf_date_carries_the_market_offset() {
+    let report = sample::settlement();
+    let bytes = render_settlement(&report, Format::Pdf).unwrap();
+    let raw = String::from_utf8_lossy(&bytes);
+    let at = raw.find("/CreationDate").expect("a creation date");
+    let date: String = raw[at..].chars().take(40).collect();
+    assert!(
+        date.contains("+01'00"),
+        "{date} (edited {})",
+        report.generated_at
+    );
+}
+
+/// A market without organiser or city: no empty "Organisateur :", no dangling "—"; a phase named
+/// "Phase 1" is not repeated as « Phase 1 ».
+#[test]
+fn a_bare_market_prints_no_empty_headings() {
+    let mut report = sample::settlement();
+    report.market.organiser = String::new();
+    report.market.city = String::new();
+    report.phase.name = format!("Phase {}", report.phase.number);
+    let pages = pages_text(&render_settlement(&report, Format::Pdf).unwrap());
+    let all = pages.concat();
+    assert!(!all.contains("Organisateur"), "{}", pages[0]);
+    assert!(
+        !squash(&all).contains(&squash(&format!("{} —", report.market.name))),
+        "{}",
+        pages[0]
+    );
+    assert!(!all.contains("« Phase"), "{}", pages[0]);
+}

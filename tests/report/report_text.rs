@@ -58,3 +58,16 @@ fn phase_totals_text() {
     assert_fits(&out);
     insta::assert_snapshot!(out);
 }
+
+/// At 80 columns the settlement and the day come in narrower tables; no line is wider.
+#[test]
+fn settlement_and_day_at_80_columns() {
+    use souk::report::{TextReport, render_text};
+    let settlement = render_text(TextReport::Settlement(&sample::settlement()), 80);
+    let day = render_text(TextReport::Day(&sample::day()), 80);
+    for l in settlement.lines().chain(day.lines()) {
+        assert!(l.chars().count() <= 80, "{l}");
+    }
+    insta::assert_snapshot!("settlement_text_80", settlement);
+    insta::assert_snapshot!("day_text_80", day);
+}

@@ -133,3 +133,25 @@ fn day_and_totals_workbooks_read_back() {
     assert_eq!(string(&products, 1, 2), "زيت أركان");
     assert_eq!(num(&products, 3, 4), 2.5);
 }
+
+/// One part of the workbook's zip, as text.
+fn part(bytes: &[u8], name: &str) -> String {
+    let mut z = zip::ZipArchive::new(Cursor::new(bytes.to_vec())).unwrap();
+    let mut s = String::new();
+    std::io::Read::read_to_string(&mut z.by_name(name).unwrap(), &mut s).unwrap();
+    s
+}
+
+/// Printed from a spreadsheet, each table fits the page width in landscape A4 and repeats its header row
+/// (LibreOffice printed the settlement on 28 pages without it).
+#[test]
+fn tables_print_one_page_wide_with_their_header_on_each_page() {
+    let bytes = render_settlement(&sample::settlement(), Format::Xlsx).unwrap();
+    let sheet = part(&bytes, "xl/worksheets/sheet1.xml");
+    assert!(sheet.contains(r#"<pageSetUpPr fitToPage="1"/>"#), "{sheet}");
+    assert!(sheet.contains(r#"paperSize="9""#), "{sheet}");
+    assert!(sheet.contains(r#"orientation="landscape""#), "{sheet}");
+    assert!(sheet.contains(r#"fitToHeight="0""#), "{sheet}");
+    let book = part(&bytes, "xl/workbook.xml");
+    assert!(book.contains("_xlnm.Print_Titles"), "{book}");
+}

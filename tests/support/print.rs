@@ -102,6 +102,9 @@ pub fn sale(arabic: bool) -> SaleReceipt {
             till: "T01".into(),
             on_behalf: true,
             duplicate: false,
+            manual: false,
+            ticket_ref: None,
+            approver: None,
         },
         exhibitors: vec![
             ExhibitorInfo {
@@ -153,6 +156,25 @@ pub fn refund() -> SaleReceipt {
         card_ref: None,
     }];
     r.hash8 = "a1b2c3d4".into();
+    r.ticket.approver = Some("Karim Benali".into());
+    r
+}
+
+/// A paper sale entered afterwards at a market with no organiser or city given, sold by an exhibitor whose
+/// name is in Arabic.
+pub fn paper_sale() -> SaleReceipt {
+    let mut r = sale(false);
+    r.market.organiser = String::new();
+    r.market.city = String::new();
+    r.ticket.manual = true;
+    r.ticket.ticket_ref = Some("Carnet 3 p. 12".into());
+    r.ticket.on_behalf = false;
+    r.exhibitors.truncate(1);
+    r.exhibitors[0].name = "تعاونية الأمل".into();
+    r.exhibitors[0].ice = None;
+    for l in &mut r.lines {
+        l.exhibitor = r.exhibitors[0].code.clone();
+    }
     r
 }
 
@@ -161,7 +183,9 @@ pub fn z_report() -> ShiftReport {
         kind: ReportKind::Z,
         market: market(),
         till: "T01".into(),
+        shift: "T01-S0003".into(),
         cashier: "Fatima Zahra".into(),
+        approver: Some("Karim Benali".into()),
         opened: "14/05/2025 09:00".into(),
         closed: Some("14/05/2025 19:05".into()),
         opening_float: dec!(500),
@@ -184,6 +208,7 @@ pub fn z_report() -> ShiftReport {
         ],
         takings: dec!(9145.50),
         tickets: 48,
+        sales_total: dec!(9265.50),
         refunds: 1,
         refunds_total: dec!(-120),
         abandoned: 2,

@@ -3,6 +3,7 @@
 #[path = "../support/mod.rs"]
 mod support;
 
+mod interleavings;
 mod sync_canon;
 mod sync_merge;
 mod sync_refuse;

@@ -132,6 +132,10 @@ fn two_laptops_claiming_the_same_till_are_refused() {
         "{e}"
     );
     assert!(e.to_string().contains("T01.bundle"), "{e}");
+    // The refusal names the cause and the remedy.
+    let text = e.to_string();
+    assert!(text.contains("deux postes ont vendu comme T01"), "{text}");
+    assert!(text.contains("souk import sales"), "{text}");
 }
 
 #[test]

@@ -277,6 +277,11 @@ fn the_login_says_the_day_is_closed() {
     let mut app = till(&dir);
     let local = souk::storage::clock::parse_local("2026-06-10 09:00").unwrap();
     app.fixed_now = Some(app.clock.at_local(local).unwrap());
+    // What a tick does: the status bar and the warnings follow the clock.
+    app.refresh_phase();
+    let before = screen_text(&app, 80, 24);
+    assert!(before.contains("Aucune phase ouverte le"), "{before}");
+    snap(&app, "login_outside_phase");
     fixture::login_cashier(&mut app);
     assert!(
         status(&app).contains("Aucune phase ouverte le 10/06/2026"),
@@ -400,4 +405,41 @@ fn the_cooperative_view_uses_the_width_and_counts_distinct_tickets() {
     for word in ["Carte", "Mobile", "Autre", "Coopérative Nahla", "Total"] {
         assert!(wide.contains(word), "{word}\n{wide}");
     }
+}
+
+#[test]
+fn raw_os_and_sqlite_errors_reach_the_cashier_as_sentences() {
+    let dir = TempDir::new().unwrap();
+    let mut app = selling(&dir);
+    let full = rusqlite::Error::SqliteFailure(
+        rusqlite::ffi::Error::new(rusqlite::ffi::SQLITE_FULL),
+        Some("database or disk is full".into()),
+    );
+    app.fail(anyhow::Error::from(full));
+    let s = status(&app);
+    assert!(s.contains("disque est plein"), "{s}");
+    assert!(
+        !s.contains("Error code") && !s.contains("disk is full"),
+        "{s}"
+    );
+    let missing = std::io::Error::from(std::io::ErrorKind::NotFound);
+    app.fail(anyhow::Error::from(missing));
+    assert_eq!(status(&app), app.tr.t("err-not-found"));
+    assert!(!status(&app).contains("os error"), "{}", status(&app));
+}
+
+#[test]
+fn the_receipt_dates_read_like_people_write_them() {
+    let dir = TempDir::new().unwrap();
+    let mut app = selling(&dir);
+    add(&mut app, "ARG1");
+    press(&mut app, KeyCode::F(2));
+    enter(&mut app);
+    enter(&mut app);
+    let mut texts = String::new();
+    for e in std::fs::read_dir(dir.path().join("out")).unwrap() {
+        texts.push_str(&std::fs::read_to_string(e.unwrap().path()).unwrap_or_default());
+    }
+    assert!(texts.contains("14/05/2026 10:30"), "{texts}");
+    assert!(!texts.contains("2026-05-14"), "{texts}");
 }

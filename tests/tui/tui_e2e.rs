@@ -48,7 +48,9 @@ impl Screen {
 const F2: &str = "\x1bOQ";
 const F3: &str = "\x1bOR";
 const F6: &str = "\x1b[17~";
+const F8: &str = "\x1b[19~";
 const DOWN: &str = "\x1b[B";
+const ESC: &str = "\x1b";
 
 type Till = (
     Screen,
@@ -59,6 +61,11 @@ type Till = (
 /// The real binary on the fixture market in a 80×24 pseudo-terminal.
 fn start(db_path: &std::path::Path, out: &std::path::Path) -> Till {
     drop(souk::tui::fixture::create(db_path, 0).unwrap());
+    spawn(db_path, out)
+}
+
+/// The real binary on an existing database.
+fn spawn(db_path: &std::path::Path, out: &std::path::Path) -> Till {
     let pty = native_pty_system()
         .openpty(PtySize {
             rows: 24,
@@ -198,6 +205,142 @@ fn a_day_at_the_till() {
 
     check_database(&db_path);
     check_files(&out);
+}
+
+/// What cashiers found (issue 13) through the real binary: a lower-case divers line, a double scan, two notes
+/// for one cash payment, an already-refunded line, and a basket recovered after the till is killed (SIGKILL).
+#[test]
+fn a_cashier_s_surprises_and_a_power_cut() {
+    let dir = tempfile::TempDir::new().unwrap();
+    let db_path = dir.path().join("market.db");
+    let out = dir.path().join("receipts");
+    let (mut s, mut child, master) = start(&db_path, &out);
+    s.wait_for("Amina");
+    s.type_text("1234");
+    s.enter();
+    s.wait_for("fond de caisse");
+    s.type_text("1");
+    s.enter();
+    s.wait_for("Session T01-S0001 ouverte");
+    s.type_text("e017 45");
+    s.wait_for("Divers de l'exposant E017");
+    s.enter();
+    s.wait_for("Ajouté : Divers");
+    s.type_text("6111234500031");
+    s.enter();
+    s.wait_for("Ajouté : Huile d'argan");
+    s.type_text("6111234500031");
+    s.enter();
+    s.wait_for("quantité 2");
+    s.send(F2);
+    s.wait_for("RESTE À PAYER");
+    s.send(F8);
+    s.send(F8);
+    s.wait_for("remis 400,00 DH");
+    s.enter();
+    s.wait_for("Vente T01-000001 enregistrée");
+
+    s.send(F3);
+    s.wait_for("Historique");
+    s.enter();
+    s.wait_for("Ticket T01-000001");
+    s.send(" "); // the divers line
+    s.send(F3);
+    s.wait_for("Rembourser 45,00 DH");
+    s.type_text("9999");
+    s.enter();
+    s.wait_for("Remboursement T01-000002 enregistré");
+    s.send(DOWN);
+    s.enter();
+    s.wait_for("remb.");
+    s.send(" ");
+    s.wait_for("Déjà remboursée : Divers");
+    s.send(F3);
+    s.wait_for("Déjà remboursée : Divers");
+    s.send(ESC);
+    s.send(ESC);
+    s.wait_for("Rechercher");
+
+    s.type_text("AMLOU1");
+    s.enter();
+    s.wait_for("Ajouté : Amlou");
+    s.type_text("SAVON1");
+    s.enter();
+    s.wait_for("Ajouté : Savon");
+    s.type_text("E031 10");
+    s.enter();
+    s.wait_for("Panier (3 lignes)");
+    let pid = child.process_id().expect("pid").to_string();
+    let killed = std::process::Command::new("kill")
+        .args(["-KILL", &pid])
+        .status();
+    assert!(killed.unwrap().success());
+    child.wait().unwrap();
+    drop((s, master));
+
+    let (mut s, mut child, _master) = spawn(&db_path, &out);
+    s.wait_for("Amina");
+    s.type_text("1234");
+    s.enter();
+    s.wait_for("Panier récupéré : 3 lignes");
+    s.wait_for("Savon beldi");
+    s.send(F2);
+    s.wait_for("RESTE À PAYER");
+    s.enter();
+    s.wait_for("Entrée pour valider");
+    s.enter();
+    s.wait_for("Vente T01-000003 enregistrée");
+    s.send("\x11"); // Ctrl+Q
+    assert!(child.wait().unwrap().success());
+
+    let db = rusqlite_conn(&db_path);
+    let conn = db.conn();
+    let pays: Vec<(String, String, i64, i64, i64)> = conn
+        .prepare(
+            "SELECT ticket_id, method, amount, tendered, change FROM payments WHERE ticket_id = 'T01-000001'",
+        )
+        .unwrap()
+        .query_map([], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
+        })
+        .unwrap()
+        .map(Result::unwrap)
+        .collect();
+    assert_eq!(
+        pays,
+        vec![("T01-000001".into(), "cash".into(), 28500, 40000, 11500)]
+    );
+    let lines: Vec<(i64, String, i64)> = conn
+        .prepare("SELECT line_no, exhibitor_code, quantity FROM ticket_lines WHERE ticket_id = 'T01-000001'")
+        .unwrap()
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect();
+    assert_eq!(
+        lines,
+        vec![(1, "E017".into(), 1000), (2, "E023".into(), 2000)]
+    );
+    let refunds: i64 = conn
+        .query_row(
+            "SELECT COUNT(*) FROM tickets WHERE kind = 'refund'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(refunds, 1, "the refunded line was not refunded twice");
+    let total: i64 = conn
+        .query_row(
+            "SELECT total FROM tickets WHERE id = 'T01-000003'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(total, 11500, "the recovered basket was sold whole");
+    let drafts: i64 = conn
+        .query_row("SELECT COUNT(*) FROM draft_baskets", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(drafts, 0);
 }
 
 fn check_database(path: &std::path::Path) {

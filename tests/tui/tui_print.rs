@@ -91,3 +91,51 @@ fn a_reprint_is_queued_as_a_duplicata() {
     assert!(jobs[0].duplicate, "{jobs:?}");
     assert!(!jobs[1].duplicate, "{jobs:?}");
 }
+
+fn screen(app: &App) -> String {
+    let mut t = ratatui::Terminal::new(ratatui::backend::TestBackend::new(120, 30)).unwrap();
+    t.draw(|f| souk::tui::draw(f, app)).unwrap();
+    t.backend().to_string()
+}
+
+/// Drawing reads the state only: the phase label changes on a tick, not per frame.
+#[test]
+fn the_phase_label_is_computed_on_tick_not_while_drawing() {
+    let dir = TempDir::new().unwrap();
+    let mut app = selling(&dir, MemorySink::default());
+    assert!(screen(&app).contains("Phase 1"));
+    let later = souk::storage::clock::parse_local("2031-01-02 10:00").unwrap();
+    app.fixed_now = Some(app.clock.at_local(later).unwrap());
+    assert!(screen(&app).contains("Phase 1"), "drawing ran no query");
+    souk::tui::update(&mut app, souk::tui::Event::Tick { idle_secs: 0 });
+    assert!(screen(&app).contains("hors phase"), "{}", screen(&app));
+}
+
+/// The print worker's news arrive as `Event::Printer` through `update`; drawing never drains them.
+#[test]
+fn printer_events_reach_the_status_bar_through_update() {
+    use souk::documents::sink::QueueSink;
+    use souk::print::PrinterConfig;
+    let dir = TempDir::new().unwrap();
+    let mut app = selling(&dir, MemorySink::default());
+    let cfg = PrinterConfig {
+        driver: souk::print::driver::DriverKind::Usb,
+        path: Some(dir.path().join("absent-lp0")),
+        ..Default::default()
+    };
+    app.sink = Box::new(QueueSink::start(&app.db, &cfg).unwrap());
+    sell_one(&mut app);
+    assert!(screen(&app).contains("prête"), "{}", screen(&app));
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    let mut events = Vec::new();
+    while events.is_empty() {
+        assert!(std::time::Instant::now() < deadline, "no printer event");
+        std::thread::sleep(std::time::Duration::from_millis(20));
+        events = app.sink.take_events();
+    }
+    assert!(screen(&app).contains("prête"), "drawing drained nothing");
+    for ev in events {
+        souk::tui::update(&mut app, souk::tui::Event::Printer(ev));
+    }
+    assert!(screen(&app).contains("hors ligne"), "{}", screen(&app));
+}

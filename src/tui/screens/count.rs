@@ -120,7 +120,16 @@ pub fn close(app: &mut App, counted: Vec<(Decimal, u32)>, approver: &str) -> Opt
     app.shift = None;
     let lines = super::report::z_lines(app, &z);
     let title = app.tr.a("z-title", &[("shift", &shift.id)]);
-    app.print_report(crate::tui::ReportKind::Z, &shift.id, &lines.join("\n"));
+    let paper = crate::documents::paper::z_report(
+        &crate::documents::paper::ShiftPrint {
+            market: &app.market,
+            shift: &shift,
+            printed_at: &now,
+            approver: Some(approver),
+        },
+        &z,
+    );
+    app.print_paper(&paper);
     Some(Screen::Report(crate::tui::app::ReportState {
         title,
         lines,
@@ -130,6 +139,7 @@ pub fn close(app: &mut App, counted: Vec<(Decimal, u32)>, approver: &str) -> Opt
         logout_after: true,
         from_menu: false,
         print_lines: Vec::new(),
+        paper: Some(paper),
     }))
 }
 

@@ -5,7 +5,7 @@ use crate::tui::app::App;
 
 /// Writes the basket's draft when a key changed it; a failure shows but never stops the sale.
 pub fn keep(app: &mut App) {
-    if !app.basket.unsaved() {
+    if app.basket.no_draft || !app.basket.unsaved() {
         return;
     }
     let (till, who, at) = (app.till.clone(), app.user_name(), app.now().at_utc);
@@ -15,7 +15,7 @@ pub fn keep(app: &mut App) {
         .save_draft(&till, &who, approver.as_deref(), &app.basket.lines, &at)
     {
         Ok(()) => app.basket.mark_saved(),
-        Err(e) => app.error(app.tr.a("draft-failed", &[("error", &format!("{e:#}"))])),
+        Err(e) => app.error(app.tr.a("draft-failed", &[("error", &app.tr.explain(&e))])),
     }
 }
 

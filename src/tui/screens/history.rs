@@ -114,7 +114,7 @@ pub fn draw(f: &mut Frame, area: Rect, app: &App, st: &HistoryState) {
     let widths = [
         Constraint::Length(5),
         Constraint::Length(10),
-        Constraint::Length(12),
+        Constraint::Length(13),
         Constraint::Length(10),
         Constraint::Min(6),
         Constraint::Length(6),

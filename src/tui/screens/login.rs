@@ -153,9 +153,16 @@ pub fn draw(f: &mut Frame, area: Rect, app: &App, st: &LoginState) {
         Paragraph::new(Line::from(format!("{} {masked}▏", app.tr.t("login-pin"))).bold()),
         pin_area,
     );
-    if let Some(m) = &st.msg {
+    // A day this till cannot sell is said before anyone signs in.
+    if let Some(m) = st
+        .msg
+        .clone()
+        .or_else(|| app.day_refusal().map(str::to_string))
+    {
         f.render_widget(
-            Paragraph::new(m.clone()).style(Style::new().red().bold()),
+            Paragraph::new(m)
+                .wrap(ratatui::widgets::Wrap { trim: true })
+                .style(Style::new().red().bold()),
             msg_area,
         );
     }

@@ -112,6 +112,7 @@ fn text_screen(kind: ReportKind, title: String, subject: String, lines: Vec<Stri
         logout_after: false,
         from_menu: true,
         print_lines: Vec::new(),
+        paper: None,
     })
 }
 
@@ -121,7 +122,8 @@ fn day(app: &mut App, st: MenuState) -> Screen {
     match reports::day_report(app.db.conn(), &date, None) {
         Ok(r) => text_screen(
             ReportKind::Day,
-            app.tr.a("menu-day-title", &[("date", &date)]),
+            app.tr
+                .a("menu-day-title", &[("date", &super::coop::fr_date(&date))]),
             date,
             slip::day(&r),
         ),

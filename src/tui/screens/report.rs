@@ -99,11 +99,20 @@ pub fn x_report(app: &mut App) -> Screen {
             title: app.tr.a("x-title", &[("shift", &shift.id)]),
             lines: x_lines(app, &t),
             kind: ReportKind::X,
-            subject: shift.id,
+            subject: shift.id.clone(),
             scroll: 0,
             logout_after: false,
             from_menu: false,
             print_lines: Vec::new(),
+            paper: Some(crate::documents::paper::x_report(
+                &crate::documents::paper::ShiftPrint {
+                    market: &app.market,
+                    shift: &shift,
+                    printed_at: &app.now(),
+                    approver: None,
+                },
+                &t,
+            )),
         }),
         Err(e) => {
             app.fail(e);
@@ -117,6 +126,11 @@ pub fn key(app: &mut App, mut st: ReportState, k: KeyEvent) -> Screen {
         KeyCode::Esc | KeyCode::Enter if st.logout_after => return app.logout(),
         KeyCode::Esc | KeyCode::Enter if st.from_menu => return super::menu::open(app),
         KeyCode::Esc | KeyCode::Enter => return Screen::Sale(SaleState::default()),
+        KeyCode::F(2) if st.paper.is_some() => {
+            if let Some(paper) = &st.paper {
+                app.print_paper(paper);
+            }
+        }
         KeyCode::F(2) => {
             let lines = if st.print_lines.is_empty() {
                 &st.lines

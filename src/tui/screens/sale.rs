@@ -272,6 +272,9 @@ fn added(app: &mut App, st: &mut SaleState, line: crate::domain::LineDraft) {
 /// A line the till must not take: the first of a basket on a day no open phase covers, or beyond the bounds.
 fn refusal(app: &App, line: &crate::domain::LineDraft) -> Option<String> {
     use crate::domain::bounds;
+    if !crate::storage::identity::sells_here(&app.till) {
+        return Some(crate::storage::identity::NOT_A_TILL.to_string());
+    }
     if app.basket.is_empty()
         && let Some(day) = day_refusal(app)
     {

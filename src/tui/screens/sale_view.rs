@@ -41,7 +41,7 @@ fn draw_input(f: &mut Frame, area: Rect, app: &App, st: &SaleState) {
     let refusal = app
         .basket
         .is_empty()
-        .then(|| super::sale::day_refusal(app))
+        .then(|| app.day_refusal().map(str::to_string))
         .flatten();
     let mut b = block(app.tr.t("sale-search"));
     if st.focus == Focus::Search && st.prompt.is_none() {

@@ -78,9 +78,8 @@ fn print_statement(app: &mut App, st: &SettleState) {
     let Some(row) = r.rows.get(st.sel) else {
         return;
     };
-    if let Some(lines) = slip::statement(r, &row.exhibitor_code) {
-        let subject = format!("{}-phase-{}", row.exhibitor_code, r.phase.number);
-        app.print_report(ReportKind::Statement, &subject, &lines.join("\n"));
+    if let Some(paper) = crate::documents::paper::statement(r, &row.exhibitor_code) {
+        app.print_paper(&paper);
     }
 }
 

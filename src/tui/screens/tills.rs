@@ -62,6 +62,15 @@ fn short_time(at: &Option<String>) -> String {
         .unwrap_or_else(|| "—".into())
 }
 
+/// Late tickets (merged after their phase closed, settled in a complement), or a dash.
+fn late(t: &TillMergeStatus) -> String {
+    if t.late_tickets == 0 {
+        "—".into()
+    } else {
+        t.late_tickets.to_string()
+    }
+}
+
 /// Gaps, then late tickets (merged after their phase closed) when there are any.
 fn gaps_and_late(app: &App, t: &TillMergeStatus) -> String {
     if t.late_tickets == 0 {
@@ -121,7 +130,8 @@ pub fn draw(f: &mut Frame, area: Rect, app: &App, st: &TillsState) {
                 Cell::from(t.name.clone().unwrap_or_default()),
                 Cell::from(Line::from(t.tickets.to_string()).right_aligned()),
                 Cell::from(t.last_ticket.clone().unwrap_or_else(|| "—".into())),
-                Cell::from(gaps_and_late(app, t)),
+                Cell::from(gaps(t)),
+                Cell::from(late(t)),
                 Cell::from(short_time(&t.last_merge_at)),
             ];
             if wide {
@@ -141,6 +151,7 @@ pub fn draw(f: &mut Frame, area: Rect, app: &App, st: &TillsState) {
         "col-tickets",
         "col-last-ticket",
         "col-gaps",
+        "col-late",
         "col-last-merge",
     ];
     let mut widths = vec![
@@ -149,6 +160,7 @@ pub fn draw(f: &mut Frame, area: Rect, app: &App, st: &TillsState) {
         Constraint::Length(7),
         Constraint::Length(12),
         Constraint::Length(9),
+        Constraint::Length(8),
         Constraint::Length(16),
     ];
     if wide {

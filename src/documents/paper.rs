@@ -1,0 +1,192 @@
+//! Paper documents other than receipts, built from what the caller already holds (the shift's totals, the Z
+//! report a close returned) and rendered by the templates of `receipts/` at the printer profile's width.
+use crate::domain::{Market, PaymentMethod};
+use crate::print::{
+    self, DenominationCount, ExhibitorInfo, MarketInfo, MethodTotal, PhaseInfo, PrintError,
+    PrintJob, ReportKind, SettlementFigures, SettlementStatement, ShiftReport,
+};
+use crate::report::SettlementReport;
+use crate::storage::LocalTime;
+use crate::storage::shifts::{Shift, ShiftTotals, ZReport};
+
+/// A document the till prints besides receipts.
+#[derive(Debug, Clone)]
+pub enum Paper {
+    /// X (so far) or Z (closed) report of a shift.
+    Shift(Box<ShiftReport>),
+    /// One exhibitor's settlement statement for a phase.
+    Statement(Box<SettlementStatement>),
+}
+
+impl Paper {
+    /// Names the printed file and the queue entry: `Z-T01-S0001`.
+    pub fn subject(&self) -> String {
+        match self {
+            Paper::Shift(r) => print::Document::subject(r.as_ref()),
+            Paper::Statement(r) => print::Document::subject(r.as_ref()),
+        }
+    }
+
+    /// This document rendered for a printer, as a queue job (with its DUPLICATA copy).
+    pub fn job(&self, renderer: &super::sink::Renderer) -> Result<PrintJob, PrintError> {
+        let profile = renderer.profile.clone().without_drawer();
+        match self {
+            Paper::Shift(r) => print::job(r.as_ref(), &profile, &renderer.templates),
+            Paper::Statement(r) => print::job(r.as_ref(), &profile, &renderer.templates),
+        }
+    }
+
+    /// The same document marked DUPLICATA (a reprint).
+    pub fn set_duplicate(&mut self) {
+        match self {
+            Paper::Shift(r) => r.duplicate = true,
+            Paper::Statement(r) => r.duplicate = true,
+        }
+    }
+}
+
+pub fn market_info(m: &Market) -> MarketInfo {
+    MarketInfo {
+        name: m.name.clone(),
+        organiser: m.organiser.clone(),
+        city: m.city.clone(),
+    }
+}
+
+fn method(m: PaymentMethod) -> print::PaymentMethod {
+    match m {
+        PaymentMethod::Cash => print::PaymentMethod::Cash,
+        PaymentMethod::Card => print::PaymentMethod::Card,
+        PaymentMethod::Mobile => print::PaymentMethod::Mobile,
+        PaymentMethod::Other => print::PaymentMethod::Other,
+    }
+}
+
+/// Local `dd/mm/yyyy HH:MM` of a stored UTC instant, in the market's time zone.
+fn local(at_utc: &str) -> String {
+    let Ok(ts) = at_utc.parse::<jiff::Timestamp>() else {
+        return at_utc.to_string();
+    };
+    match jiff::tz::TimeZone::get(crate::storage::clock::MARKET_TZ) {
+        Ok(tz) => ts.to_zoned(tz).strftime("%d/%m/%Y %H:%M").to_string(),
+        Err(_) => at_utc.to_string(),
+    }
+}
+
+/// Who and when a shift report is printed.
+pub struct ShiftPrint<'a> {
+    pub market: &'a Market,
+    pub shift: &'a Shift,
+    pub printed_at: &'a LocalTime,
+    /// The supervisor who approved the close (Z).
+    pub approver: Option<&'a str>,
+}
+
+/// The X report of a shift so far.
+pub fn x_report(p: &ShiftPrint<'_>, t: &ShiftTotals) -> Paper {
+    Paper::Shift(Box::new(shift_report(p, t, None)))
+}
+
+/// The Z report of a closed shift, as its close returned it.
+pub fn z_report(p: &ShiftPrint<'_>, z: &ZReport) -> Paper {
+    Paper::Shift(Box::new(shift_report(p, &z.totals, Some(z))))
+}
+
+fn shift_report(p: &ShiftPrint<'_>, t: &ShiftTotals, z: Option<&ZReport>) -> ShiftReport {
+    let by_method = PaymentMethod::ALL
+        .iter()
+        .zip(t.by_method)
+        .filter(|(_, amount)| !amount.is_zero())
+        .map(|(m, amount)| MethodTotal {
+            method: method(*m),
+            count: 0,
+            amount,
+        })
+        .collect();
+    let counted = z
+        .map(|z| {
+            z.counted
+                .iter()
+                .filter(|(_, n)| *n > 0)
+                .map(|(d, n)| DenominationCount {
+                    denomination: *d,
+                    count: *n,
+                    amount: *d * rust_decimal::Decimal::from(*n),
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    ShiftReport {
+        kind: if z.is_some() {
+            ReportKind::Z
+        } else {
+            ReportKind::X
+        },
+        market: market_info(p.market),
+        till: p.shift.till.clone(),
+        shift: p.shift.id.clone(),
+        cashier: p.shift.cashier.clone(),
+        approver: p.approver.map(String::from),
+        opened: local(&p.shift.opened_at),
+        closed: z.map(|z| z.closed_at.display()),
+        opening_float: t.opening_float,
+        by_method,
+        takings: t.net(),
+        tickets: t.sales_count as u32,
+        sales_total: t.sales_total,
+        refunds: t.refunds_count as u32,
+        refunds_total: -t.refunds_total,
+        abandoned: t.abandoned_count as u32,
+        rounding_total: t.rounding,
+        expected_cash: t.expected_cash,
+        counted,
+        counted_total: z.map(|z| z.counted_cash),
+        difference: z.map(|z| z.difference),
+        chain_head: z.map(|z| z.chain_head.clone()).unwrap_or_default(),
+        printed_at: p.printed_at.display(),
+        duplicate: false,
+    }
+}
+
+/// The statement of exhibitor `code` in a phase's settlement, as the settlement screen holds it.
+pub fn statement(r: &SettlementReport, code: &str) -> Option<Paper> {
+    let x = r.rows.iter().find(|x| x.exhibitor_code == code)?;
+    let date = |iso: &str| crate::report::numbers::fmt_date_fr(iso);
+    Some(Paper::Statement(Box::new(SettlementStatement {
+        market: MarketInfo {
+            name: r.market.name.clone(),
+            organiser: r.market.organiser.clone(),
+            city: r.market.city.clone(),
+        },
+        phase: PhaseInfo {
+            number: r.phase.number,
+            name: r.phase.name.clone(),
+            starts: date(&r.phase.starts),
+            ends: date(&r.phase.ends),
+        },
+        exhibitor: ExhibitorInfo {
+            code: x.exhibitor_code.clone(),
+            name: x.exhibitor_name.clone(),
+            ice: x.ice.clone(),
+        },
+        figures: SettlementFigures {
+            tickets: x.tickets as u32,
+            gross: x.gross,
+            refunds: x.refunds,
+            net: x.net,
+            cash: x.cash,
+            card: x.card,
+            mobile: x.mobile,
+            other: x.other,
+            commission_rate: x.commission_rate,
+            commission: x.commission,
+            stall_fee: x.stall_fee,
+            collected_by_organiser: x.collected_by_organiser,
+            collected_by_exhibitor: x.collected_by_exhibitor,
+            due_to_exhibitor: x.due_to_exhibitor,
+        },
+        chain_head: r.chain_head.clone(),
+        printed_at: crate::report::numbers::fmt_datetime_fr(&r.generated_at),
+        duplicate: false,
+    })))
+}

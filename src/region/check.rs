@@ -1,0 +1,101 @@
+//! The checks a merge makes on a bundle, made on what a push is about to send: each entry hashes its content,
+//! links to the previous one (or to the chain's genesis), carries the perpetual total and, where the chain has a
+//! registered key, its signature; each ticket is the one its entry hashed, with the shares it implies.
+use crate::domain::canonical::{encode_ticket, entry_hash, genesis, sha256_hex};
+use crate::domain::money::to_centimes;
+use crate::domain::settlement::exhibitor_shares;
+use crate::storage::journal::Entry;
+use crate::storage::keys;
+use crate::sync::{ShareRow, StoredTicket};
+
+/// The last entry accepted so far on a chain: what the next one must link to.
+#[derive(Debug, Clone)]
+pub struct Link {
+    pub seq: u64,
+    pub hash: String,
+    pub grand_total: i64,
+}
+
+/// Checks `e` against the previous entry (`None` only for seq 1); a French reason if it fails.
+pub fn entry(
+    e: &Entry,
+    prev: Option<&Link>,
+    market_uuid: &str,
+    key: Option<&(String, u64)>,
+) -> Result<Link, String> {
+    let at = format!("journal {} n°{}", e.chain, e.seq);
+    if entry_hash(&e.fields()) != e.hash {
+        return Err(format!(
+            "{at} ({} {}) : empreinte fausse, entrée modifiée",
+            e.kind, e.subject
+        ));
+    }
+    let linked = match prev {
+        Some(p) => {
+            e.seq == p.seq + 1
+                && e.prev_hash == p.hash
+                && p.grand_total.checked_add(e.amount) == Some(e.grand_total)
+        }
+        None => {
+            e.seq == 1 && e.prev_hash == genesis(&e.chain, market_uuid) && e.grand_total == e.amount
+        }
+    };
+    if !linked {
+        return Err(format!("{at} : ne suit pas l'entrée précédente"));
+    }
+    if let Some((public, from)) = key
+        && e.seq >= *from
+        && !keys::signature_ok(public, &e.hash, &e.signature)
+    {
+        return Err(format!(
+            "{at} : signature absente ou qui n'est pas celle de la clé enregistrée pour {}",
+            e.chain
+        ));
+    }
+    Ok(Link {
+        seq: e.seq,
+        hash: e.hash.clone(),
+        grand_total: e.grand_total,
+    })
+}
+
+/// Checks a ticket against the entry that journalled it.
+pub fn ticket(t: &StoredTicket, e: &Entry) -> Result<(), String> {
+    let id = &t.head.id;
+    let canonical = encode_ticket(&t.head, &t.lines, &t.payments);
+    let sign = if t.head.kind == "refund" { -1 } else { 1 };
+    let amount = to_centimes(t.head.total).ok().map(|c| c * sign);
+    let same = e.kind == t.head.kind
+        && &e.subject == id
+        && e.detail == sha256_hex(canonical.as_bytes())
+        && amount == Some(e.amount);
+    if !same {
+        return Err(format!(
+            "ticket {id} : ne correspond pas à l'entrée {} n°{} du journal (ticket modifié)",
+            e.chain, e.seq
+        ));
+    }
+    if shares(&t.lines, &t.payments, sign) != t.shares {
+        return Err(format!("ticket {id} : répartition par exposant fausse"));
+    }
+    Ok(())
+}
+
+fn shares(
+    lines: &[crate::domain::Line],
+    payments: &[crate::domain::Payment],
+    sign: i64,
+) -> Vec<ShareRow> {
+    exhibitor_shares(lines, payments)
+        .into_iter()
+        .map(|s| {
+            let m = s.by_method.map(|v| v * sign);
+            (s.exhibitor_code, s.net * sign, m[0], m[1], m[2], m[3])
+        })
+        .collect()
+}
+
+/// Whether a journal entry stands for a ticket (which must then travel with it).
+pub fn is_ticket(e: &Entry) -> bool {
+    matches!(e.kind.as_str(), "sale" | "refund")
+}

@@ -1,0 +1,75 @@
+//! Connecting to the region's server, with French errors that never repeat a password.
+use anyhow::{Result, anyhow, bail};
+use postgres::config::{Host, SslMode};
+use postgres::error::SqlState;
+use postgres::{Client, Config, NoTls};
+
+/// `user@host/db` of a URL (never its password), for messages.
+pub fn describe(config: &Config) -> String {
+    let host = config
+        .get_hosts()
+        .first()
+        .map(|h| match h {
+            Host::Tcp(name) => name.clone(),
+            Host::Unix(path) => path.display().to_string(),
+        })
+        .unwrap_or_else(|| "localhost".into());
+    format!(
+        "{}@{}/{}",
+        config.get_user().unwrap_or("?"),
+        host,
+        config.get_dbname().unwrap_or("?")
+    )
+}
+
+pub fn connect(url: &str) -> Result<Client> {
+    if !(url.starts_with("postgresql://") || url.starts_with("postgres://")) {
+        bail!("adresse de serveur invalide : attendu postgresql://utilisateur@hôte/base");
+    }
+    let config: Config = url.parse().map_err(|_| {
+        anyhow!("adresse de serveur invalide : attendu postgresql://utilisateur@hôte/base")
+    })?;
+    let who = describe(&config);
+    if config.get_ssl_mode() == SslMode::Require {
+        bail!(
+            "{who} : TLS demandé (sslmode=require) mais pas encore pris en charge par souk ; \
+             passez par un tunnel (ssh -L) ou un réseau local"
+        );
+    }
+    config.connect(NoTls).map_err(|e| {
+        let why = match e.code() {
+            Some(c) if *c == SqlState::INVALID_PASSWORD => {
+                "connexion refusée : identifiant ou mot de passe incorrect".to_string()
+            }
+            Some(c) if *c == SqlState::INVALID_AUTHORIZATION_SPECIFICATION => {
+                "connexion refusée : cet utilisateur n'est pas admis par le serveur".to_string()
+            }
+            Some(c) if *c == SqlState::INVALID_CATALOG_NAME => {
+                "cette base n'existe pas sur le serveur".to_string()
+            }
+            Some(_) => "connexion refusée par le serveur".to_string(),
+            None => "serveur injoignable (adresse, port ou réseau)".to_string(),
+        };
+        anyhow!("{who} : {why}")
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn error(url: &str) -> String {
+        format!("{:#}", connect(url).err().expect("refused"))
+    }
+
+    #[test]
+    fn a_wrong_address_is_named_without_its_password() {
+        assert!(error("mysql://u:pw@host/db").contains("adresse de serveur invalide"));
+        assert!(
+            error("postgresql://u:pw@host:notaport/db").contains("adresse de serveur invalide")
+        );
+        let tls = error("postgresql://u:s3cret@host/db?sslmode=require");
+        assert!(tls.contains("u@host/db") && tls.contains("TLS"), "{tls}");
+        assert!(!tls.contains("s3cret"), "{tls}");
+    }
+}

@@ -1,0 +1,63 @@
+//! The till refuses the first line of a basket it must not sell: a day in a closed phase, the organiser's own
+//! database, a line beyond the bounds. Nothing enters the basket, nothing is recorded.
+use souk::tui::app::{App, Screen};
+use souk::tui::fixture::{self, enter, open_shift, type_text};
+use tempfile::TempDir;
+
+fn selling(dir: &TempDir) -> App {
+    let db = fixture::create(&dir.path().join("m.db"), 0).unwrap();
+    let mut app = fixture::app(db, "fr").unwrap();
+    open_shift(&mut app);
+    assert!(matches!(app.screen, Screen::Sale(_)), "{:?}", app.status);
+    app
+}
+
+fn add(app: &mut App, text: &str) {
+    type_text(app, text);
+    enter(app);
+}
+
+fn refused(app: &App, needle: &str) {
+    assert!(app.basket.lines.is_empty());
+    let status = app.status.as_ref().expect("a message");
+    assert!(
+        status.error && status.text.contains(needle),
+        "{}",
+        status.text
+    );
+    let tickets: i64 = app
+        .db
+        .conn()
+        .query_row("SELECT COUNT(*) FROM tickets", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(tickets, 0);
+}
+
+#[test]
+fn a_day_in_a_closed_phase_takes_no_line() {
+    let dir = TempDir::new().unwrap();
+    let mut app = selling(&dir);
+    app.db
+        .conn()
+        .execute_batch("UPDATE phases SET closed_at = '2026-05-13 18:00' WHERE number = 1")
+        .unwrap();
+    add(&mut app, "amlou");
+    refused(&app, "phase 1 est clôturée");
+}
+
+#[test]
+fn the_organisers_database_does_not_sell() {
+    let dir = TempDir::new().unwrap();
+    let mut app = selling(&dir);
+    app.till = souk::storage::ORG_CHAIN.into();
+    add(&mut app, "amlou");
+    refused(&app, "celle de l'organisateur");
+}
+
+#[test]
+fn a_quantity_beyond_the_bound_takes_no_line() {
+    let dir = TempDir::new().unwrap();
+    let mut app = selling(&dir);
+    add(&mut app, "10001*amlou");
+    refused(&app, "quantité");
+}
