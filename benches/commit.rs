@@ -158,8 +158,8 @@ fn same_schema_rows(conn: &rusqlite::Connection, k: i64) {
     .execute(params![k, id, hash, k * 31399])
     .unwrap();
     tx.prepare_cached(
-        "INSERT INTO tickets (id, till, number, kind, refund_of, at_utc, utc_offset, local_date, phase, cashier,
-         shift, manual, ticket_ref, total, rounding, journal_seq) VALUES (?1, 'T01', ?2, 'sale', NULL,
+        "INSERT INTO tickets (id, chain, till, number, kind, refund_of, at_utc, utc_offset, local_date, phase,
+         cashier, shift, manual, ticket_ref, total, rounding, journal_seq) VALUES (?1, 'T01', 'T01', ?2, 'sale', NULL,
          '2025-08-07T10:00:00Z', 60, '2025-08-07', 1, 'bench', NULL, 0, NULL, 31399, 0, ?2)",
     )
     .unwrap()
