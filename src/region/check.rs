@@ -3,10 +3,9 @@
 //! registered key, its signature; each ticket is the one its entry hashed, with the shares it implies.
 use crate::domain::canonical::{encode_ticket, entry_hash, genesis, sha256_hex};
 use crate::domain::money::to_centimes;
-use crate::domain::settlement::exhibitor_shares;
 use crate::storage::journal::Entry;
 use crate::storage::keys;
-use crate::sync::{ShareRow, StoredTicket};
+use crate::sync::StoredTicket;
 
 /// The last entry accepted so far on a chain: what the next one must link to.
 #[derive(Debug, Clone)]
@@ -75,24 +74,10 @@ pub fn ticket(t: &StoredTicket, e: &Entry) -> Result<(), String> {
             e.chain, e.seq
         ));
     }
-    if shares(&t.lines, &t.payments, sign) != t.shares {
+    if !crate::sync::accepted_shares(&t.lines, &t.payments, sign).contains(&t.shares) {
         return Err(format!("ticket {id} : répartition par exposant fausse"));
     }
     Ok(())
-}
-
-fn shares(
-    lines: &[crate::domain::Line],
-    payments: &[crate::domain::Payment],
-    sign: i64,
-) -> Vec<ShareRow> {
-    exhibitor_shares(lines, payments)
-        .into_iter()
-        .map(|s| {
-            let m = s.by_method.map(|v| v * sign);
-            (s.exhibitor_code, s.net * sign, m[0], m[1], m[2], m[3])
-        })
-        .collect()
 }
 
 /// Whether a journal entry stands for a ticket (which must then travel with it).

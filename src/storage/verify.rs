@@ -9,7 +9,7 @@ use super::journal::{self, Entry};
 use super::keys::ChainKeys;
 use crate::domain::canonical::{encode_ticket, entry_hash, genesis, sha256_hex};
 use crate::domain::money::to_centimes;
-use crate::domain::settlement::exhibitor_shares;
+use crate::domain::settlement::accepted_shares;
 use anyhow::Result;
 use rusqlite::Connection;
 use scan::{ShareRow, StoredTicket};
@@ -233,17 +233,23 @@ fn ticket_problem(t: &StoredTicket) -> Option<String> {
         return Some("le total ne correspond pas à la somme des lignes".into());
     }
     let sign = if t.head.kind == "refund" { -1 } else { 1 };
-    let want: Vec<ShareRow> = exhibitor_shares(&t.lines, &t.payments)
+    let matches = |split: Vec<crate::domain::settlement::ExhibitorShare>| {
+        let want: Vec<ShareRow> = split
+            .into_iter()
+            .map(|s| {
+                (
+                    s.exhibitor_code,
+                    s.net * sign,
+                    s.by_method.map(|m| m * sign),
+                )
+            })
+            .collect();
+        want == t.shares
+    };
+    if !accepted_shares(&t.lines, &t.payments)
         .into_iter()
-        .map(|s| {
-            (
-                s.exhibitor_code,
-                s.net * sign,
-                s.by_method.map(|m| m * sign),
-            )
-        })
-        .collect();
-    if want != t.shares {
+        .any(matches)
+    {
         return Some("répartition par exposant modifiée".into());
     }
     None

@@ -6,7 +6,6 @@ use super::format::{ChainRange, RawBundle, Record, read_bundle};
 use super::rows::ShareRow;
 use crate::domain::canonical::{TicketHead, encode_ticket, entry_hash, genesis, sha256_hex};
 use crate::domain::money::to_centimes;
-use crate::domain::settlement::exhibitor_shares;
 use crate::domain::{Line, Payment};
 use crate::storage::ORG_CHAIN;
 use crate::storage::journal::Entry;
@@ -196,7 +195,10 @@ impl Checker<'_> {
                 head.chain
             )));
         }
-        if recomputed_shares(&lines, &payments, sign) != shares {
+        if !accepted_shares(&lines, &payments, sign)
+            .iter()
+            .any(|split| split.as_slice() == shares)
+        {
             return Err(bad(format!(
                 "ticket {id} : répartition par exposant fausse"
             )));
@@ -228,13 +230,19 @@ impl Checker<'_> {
     }
 }
 
-/// Shares as `storage::tickets` stores them: signed by the ticket kind, ordered by exhibitor.
-pub fn recomputed_shares(lines: &[Line], payments: &[Payment], sign: i64) -> Vec<ShareRow> {
-    exhibitor_shares(lines, payments)
+/// Shares as `storage::tickets` stores them (signed by the ticket kind, ordered by exhibitor), in every split a
+/// stored ticket may carry.
+pub fn accepted_shares(lines: &[Line], payments: &[Payment], sign: i64) -> Vec<Vec<ShareRow>> {
+    crate::domain::settlement::accepted_shares(lines, payments)
         .into_iter()
-        .map(|s| {
-            let m = s.by_method.map(|v| v * sign);
-            (s.exhibitor_code, s.net * sign, m[0], m[1], m[2], m[3])
+        .map(|split| {
+            split
+                .into_iter()
+                .map(|s| {
+                    let m = s.by_method.map(|v| v * sign);
+                    (s.exhibitor_code, s.net * sign, m[0], m[1], m[2], m[3])
+                })
+                .collect()
         })
         .collect()
 }

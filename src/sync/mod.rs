@@ -27,6 +27,7 @@ mod signed;
 mod status;
 
 pub use canon::decode_ticket;
+pub use check::accepted_shares;
 pub use error::{Refusal, SyncError};
 pub use export::{ExportSummary, export, export_with};
 pub use format::{ChainRange, MAGIC};
