@@ -122,9 +122,9 @@ fn check_receipt(conn: &Connection, id: &str, hash8: &str, total: Decimal) -> Re
     }
     if diffs.is_empty() {
         return Ok(Outcome::ok(format!(
-            "conforme : ticket {id} du {}, total {:.2} DH, entrée {} n°{} du journal",
+            "conforme : ticket {id} du {}, total {} DH, entrée {} n°{} du journal",
             fr_date(&t.local_date),
-            t.head.total,
+            crate::domain::money::format_fr(t.head.total),
             entry.chain,
             entry.seq
         )));
