@@ -41,17 +41,24 @@ pub(super) fn create_private(path: &Path) -> Result<File> {
     lock(file, path)
 }
 
+/// Takes the writer's lock, waiting half a second at most: a process being started holds an inherited copy of
+/// it until it executes, and a till that is closing lets it go a moment later.
 fn lock(file: File, path: &Path) -> Result<File> {
-    match file.try_lock() {
-        Ok(()) => Ok(file),
-        Err(std::fs::TryLockError::WouldBlock) => bail!(
-            "{} est déjà ouverte par un autre souk sur ce poste : fermez-le d'abord",
-            path.display()
-        ),
-        Err(std::fs::TryLockError::Error(e)) => {
-            Err(anyhow::Error::new(e).context("verrou de la base"))
+    for _ in 0..10 {
+        match file.try_lock() {
+            Ok(()) => return Ok(file),
+            Err(std::fs::TryLockError::WouldBlock) => {
+                std::thread::sleep(std::time::Duration::from_millis(50))
+            }
+            Err(std::fs::TryLockError::Error(e)) => {
+                return Err(anyhow::Error::new(e).context("verrou de la base"));
+            }
         }
     }
+    bail!(
+        "{} est déjà ouverte par un autre souk sur ce poste : fermez-le d'abord",
+        path.display()
+    )
 }
 
 /// A WAL with content at open: the last writer did not close cleanly (a clean close checkpoints and removes it).
