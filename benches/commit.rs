@@ -9,68 +9,22 @@
 //! Secondary reference, kept from earlier runs: `raw_rusqlite_5_rows_3_plain_tables`, a ticket, 3 lines and
 //! a payment into three tables without secondary indexes (it writes less than souk does: not a baseline).
 use criterion::{Criterion, criterion_group, criterion_main};
-use rust_decimal::Decimal;
-use souk::domain::sale::build_sale;
-use souk::domain::{LineDraft, PaymentDraft, PaymentMethod, Unit};
-use souk::storage::tickets::SaleContext;
-use souk::storage::{Clock, Db};
+use souk::storage::Db;
+
+#[path = "support/sale.rs"]
+mod sale;
 
 fn sample_db(dir: &std::path::Path) -> std::path::PathBuf {
-    let fx = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/ifrane-small");
     let path = dir.join("bench.db");
-    let mut db = Db::create(&path).unwrap();
-    let m = souk::demo::market();
-    souk::storage::catalogue::insert_market(db.conn(), &m, "2025-08-06T08:00:00Z").unwrap();
-    for k in ["phases", "tills", "exhibitors", "products"] {
-        let kind = k.parse().unwrap();
-        souk::import::import_file(&mut db, kind, &fx.join(format!("{k}.csv")), "bench").unwrap();
-    }
+    sale::sample_market(&path);
     path
-}
-
-fn line(code: &str, ex: &str, qty: Decimal, price: i64) -> LineDraft {
-    LineDraft {
-        product_code: Some(code.into()),
-        exhibitor_code: ex.into(),
-        name_fr: format!("Produit {code}"),
-        name_ar: Some("عسل".into()),
-        unit: Unit::Kg,
-        quantity: qty,
-        unit_price: Decimal::new(price, 2),
-        discount: Decimal::ZERO,
-        vat_rate: Decimal::ZERO,
-    }
 }
 
 fn bench_commit(c: &mut Criterion) {
     let dir = tempfile::tempdir().unwrap();
     let path = sample_db(dir.path());
     let mut db = Db::open(&path).unwrap();
-    let clock = Clock::market().unwrap();
-    let lines = vec![
-        line("E001-01", "E001", Decimal::new(750, 3), 18220),
-        line("E002-04", "E002", Decimal::from(3), 3773),
-        line("E003-01", "E003", Decimal::from(2), 4999),
-    ];
-    let total: Decimal = lines.iter().map(|l| l.total()).sum();
-    let settled = build_sale(
-        &lines,
-        Decimal::ZERO,
-        &[PaymentDraft::new(PaymentMethod::Cash, total)],
-        None,
-    )
-    .unwrap();
-    let ctx = SaleContext {
-        till: "T01".into(),
-        cashier: "bench".into(),
-        shift: None,
-        at: clock
-            .at_local("2025-08-07T11:00:00".parse().unwrap())
-            .unwrap(),
-        manual: false,
-        ticket_ref: None,
-        approver: None,
-    };
+    let (settled, ctx) = sale::three_line_sale();
     let mut g = c.benchmark_group("commit");
     g.bench_function("souk_commit_sale", |b| {
         b.iter(|| db.commit_sale(&ctx, &settled).unwrap())

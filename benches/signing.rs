@@ -6,37 +6,16 @@
 //! key is registered for another chain, so the same rows, indexes, hashing and fsync happen and only the
 //! signature is left out. Also `sign_alone`: one signature with the cached key.
 use criterion::{Criterion, criterion_group, criterion_main};
-use rust_decimal::Decimal;
-use souk::domain::sale::build_sale;
-use souk::domain::{LineDraft, PaymentDraft, PaymentMethod, Unit};
-use souk::storage::tickets::SaleContext;
-use souk::storage::{Clock, Db};
+use souk::storage::Db;
 
+#[path = "support/sale.rs"]
+mod sale;
+
+/// A till's database, as provisioned: it signs the chain T01 with its own key.
 fn market(path: &std::path::Path) {
-    let fx = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/ifrane-small");
-    let mut db = Db::create(path).unwrap();
-    let m = souk::demo::market();
-    souk::storage::catalogue::insert_market(db.conn(), &m, "2025-08-06T08:00:00Z").unwrap();
-    for k in ["phases", "tills", "exhibitors", "products"] {
-        let kind = k.parse().unwrap();
-        souk::import::import_file(&mut db, kind, &fx.join(format!("{k}.csv")), "bench").unwrap();
-    }
-    // A till's database, as provisioned: it signs the chain T01 with its own key.
+    sale::sample_market(path);
+    let db = Db::open(path).unwrap();
     souk::storage::identity::set_till(db.conn(), "T01", "2025-08-06T08:00:00Z").unwrap();
-}
-
-fn line(code: &str, ex: &str, qty: Decimal, price: i64) -> LineDraft {
-    LineDraft {
-        product_code: Some(code.into()),
-        exhibitor_code: ex.into(),
-        name_fr: format!("Produit {code}"),
-        name_ar: Some("عسل".into()),
-        unit: Unit::Kg,
-        quantity: qty,
-        unit_price: Decimal::new(price, 2),
-        discount: Decimal::ZERO,
-        vat_rate: Decimal::ZERO,
-    }
 }
 
 fn bench(c: &mut Criterion) {
@@ -49,31 +28,7 @@ fn bench(c: &mut Criterion) {
         .unwrap()
         .execute("UPDATE signing_key SET chain = 'ZZZ'", [])
         .unwrap();
-    let clock = Clock::market().unwrap();
-    let lines = vec![
-        line("E001-01", "E001", Decimal::new(750, 3), 18220),
-        line("E002-04", "E002", Decimal::from(3), 3773),
-        line("E003-01", "E003", Decimal::from(2), 4999),
-    ];
-    let total: Decimal = lines.iter().map(|l| l.total()).sum();
-    let settled = build_sale(
-        &lines,
-        Decimal::ZERO,
-        &[PaymentDraft::new(PaymentMethod::Cash, total)],
-        None,
-    )
-    .unwrap();
-    let ctx = SaleContext {
-        till: "T01".into(),
-        cashier: "bench".into(),
-        shift: None,
-        at: clock
-            .at_local("2025-08-07T11:00:00".parse().unwrap())
-            .unwrap(),
-        manual: false,
-        ticket_ref: None,
-        approver: None,
-    };
+    let (settled, ctx) = sale::three_line_sale();
     let mut s = Db::open(&signed).unwrap();
     let mut u = Db::open(&unsigned).unwrap();
     let mut g = c.benchmark_group("signing");
