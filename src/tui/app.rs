@@ -26,6 +26,10 @@ pub enum Event {
     Printer(crate::print::PrinterEvent),
     /// A print the loop carried out for `update` failed: why.
     PrintFailed(String),
+    /// The drawer pulse asked by [`Effect::OpenDrawer`] is on its way: journal it.
+    DrawerOpened {
+        approver: String,
+    },
 }
 
 /// What `update` asks the loop to do; the loop does it through the sink (see `effects`), and a failure comes
@@ -39,6 +43,10 @@ pub enum Effect {
     Reprint(String),
     /// Jobs were committed (a sale's receipt): the printer starts on them.
     WakePrinter,
+    /// The cash drawer opened with no sale, as a supervisor allowed (journalled once it is sent).
+    OpenDrawer {
+        approver: String,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

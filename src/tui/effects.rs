@@ -37,14 +37,20 @@ enum Outcome {
 fn execute(app: &mut App, effect: Effect) -> Outcome {
     let res = match effect {
         Effect::Quit => return Outcome::Quit,
-        Effect::Print(paper) => app.sink.print(&paper),
+        Effect::Print(paper) => app.sink.print(&paper).map(|()| None),
         Effect::Reprint(id) => {
             crate::documents::sink::queue_reprint(app.db.conn(), &id, app.sink.as_mut())
+                .map(|()| None)
         }
-        Effect::WakePrinter => app.sink.wake(),
+        Effect::WakePrinter => app.sink.wake().map(|()| None),
+        Effect::OpenDrawer { approver } => app
+            .sink
+            .open_drawer()
+            .map(|()| Some(Event::DrawerOpened { approver })),
     };
     match res {
-        Ok(()) => Outcome::Done,
+        Ok(None) => Outcome::Done,
+        Ok(Some(ev)) => Outcome::Then(ev),
         Err(e) => Outcome::Then(Event::PrintFailed(format!("{e:#}"))),
     }
 }

@@ -16,6 +16,7 @@ pub fn update(app: &mut App, ev: Event) -> Vec<Effect> {
         Event::PrintFailed(error) => {
             app.error(app.tr.a("printer-failed", &[("error", &error)]));
         }
+        Event::DrawerOpened { approver } => screens::approved::drawer_opened(app, &approver),
         Event::Key(k) if k.kind == KeyEventKind::Press => {
             key(app, k);
             screens::draft::keep(app);

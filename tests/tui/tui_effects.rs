@@ -113,3 +113,33 @@ fn a_failed_print_comes_back_as_an_event() {
     assert!(status.error, "{status:?}");
     assert!(status.text.contains("plus de papier"), "{status:?}");
 }
+
+/// Opening the drawer without a sale: once the supervisor's PIN is in, `update` asks for the pulse and
+/// journals nothing yet; the journal entry follows the pulse the loop sent.
+#[test]
+fn the_drawer_opens_as_an_effect_then_is_journalled() {
+    let dir = TempDir::new().unwrap();
+    let mut app = till(dir.path());
+    fixture::ctrl(&mut app, 't');
+    type_text(&mut app, "9999");
+    let effects = key(&mut app, KeyCode::Enter);
+    assert!(
+        matches!(effects.as_slice(), [Effect::OpenDrawer { approver }] if approver == "Youssef"),
+        "{effects:?}"
+    );
+    let journalled = |app: &App| -> i64 {
+        app.db
+            .conn()
+            .query_row(
+                "SELECT COUNT(*) FROM journal WHERE kind = 'drawer'",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap()
+    };
+    assert_eq!(journalled(&app), 0);
+    assert!(!dir.path().join("out/TIROIR-0001.txt").exists());
+    assert!(!carry_out(&mut app, effects));
+    assert_eq!(journalled(&app), 1);
+    assert!(dir.path().join("out/TIROIR-0001.txt").exists());
+}
