@@ -9,6 +9,7 @@ mod render;
 mod report;
 mod schema;
 mod send;
+mod tls;
 
 pub use connect::{connect, describe};
 pub use push::{PushSummary, push};

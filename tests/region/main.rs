@@ -8,3 +8,4 @@ mod cluster;
 mod fixture;
 mod push;
 mod report;
+mod tls;
