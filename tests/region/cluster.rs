@@ -234,6 +234,7 @@ pub fn dump(client: &mut postgres::Client) -> String {
         "payments",
         "shares",
         "late_tickets",
+        "complements",
     ] {
         let rows = client
             .query(&format!("SELECT t::text FROM {table} t ORDER BY 1"), &[])

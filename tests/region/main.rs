@@ -5,6 +5,7 @@
 mod support;
 
 mod cluster;
+mod complement;
 mod fixture;
 mod push;
 mod report;
