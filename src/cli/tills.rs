@@ -2,6 +2,7 @@
 use super::Ctx;
 use super::args::PrinterAction;
 use super::setup::printer_config;
+use crate::domain::JournalKind;
 use crate::print::{self, TestPage};
 use crate::storage::journal::NewEntry;
 use crate::storage::{Clock, ORG_CHAIN};
@@ -90,10 +91,12 @@ pub fn receipt(ctx: &Ctx, ticket: &str, out: Option<&Path>, text: bool, force: b
                 &at,
                 &NewEntry {
                     chain: ORG_CHAIN,
-                    kind: "reprint",
+                    kind: JournalKind::Reprint,
                     actor: &actor,
                     subject: ticket,
-                    ..Default::default()
+                    approver: "",
+                    detail: "",
+                    amount: 0,
                 },
             )?;
             println!("ticket {ticket} réimprimé (DUPLICATA)");
