@@ -333,3 +333,10 @@ count-checked-ticket = { $n ->
         [one] { $n } ticket checked
        *[other] { $n } tickets checked
     }
+scan-reading = Reading QR: { $text }
+scan-preview = Scanned receipt: Enter checks it against the journal (nothing is added to the basket).
+scan-unknown = Ticket { $id } unknown on this till
+scan-unreadable = Unreadable receipt QR ({ $error })
+scan-ok = Receipt matches
+scan-bad = Receipt does NOT match
+hint-scan-receipt = check a scanned receipt

@@ -333,3 +333,10 @@ count-checked-ticket = { $n ->
         [one] { $n } ticket vérifié
        *[other] { $n } tickets vérifiés
     }
+scan-reading = Lecture du QR : { $text }
+scan-preview = Reçu scanné : Entrée le vérifie dans le journal (rien n'est ajouté au panier).
+scan-unknown = Ticket { $id } inconnu sur cette caisse
+scan-unreadable = QR de reçu illisible ({ $error })
+scan-ok = Reçu conforme
+scan-bad = Reçu NON conforme
+hint-scan-receipt = vérifier un reçu scanné

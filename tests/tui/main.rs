@@ -5,6 +5,7 @@ mod support;
 
 mod disk_full;
 mod till_cashiers;
+mod till_scan;
 mod tui_e2e;
 mod tui_late;
 mod tui_paper;

@@ -132,8 +132,11 @@ fn fit_left_right(left: &str, right: &str, width: usize) -> String {
     format!("{out}{}{right}", " ".repeat(room - used))
 }
 
-/// What Entrée will add while a divers entry (`E017 45`) is typed.
+/// What Entrée will add while a divers entry (`E017 45`) is typed, or that it will check a scanned receipt.
 fn divers_preview(app: &App, st: &SaleState) -> Option<String> {
+    if super::scan::is_witness(st.input.value()) {
+        return Some(app.tr.t("scan-preview"));
+    }
     let (_, rest) = crate::tui::basket::split_quantity(st.input.value()).ok()?;
     match super::sale::entry(app, rest) {
         crate::tui::basket::Entry::Quick { exhibitor, price } => Some(app.tr.a(
