@@ -60,6 +60,7 @@ no-shift = No open shift.
 
 ## Sale
 sale-search = Search (code, barcode, name) — 3* for quantity
+sale-search-short = Search — 3* for quantity
 sale-results = Products ({ $n })
 sale-search-help = Name, code or barcode. "E017 45": misc item of 45 DH for E017.
 sale-basket = Basket ({ $n ->

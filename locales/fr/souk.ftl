@@ -60,6 +60,7 @@ no-shift = Aucune session ouverte.
 
 ## Vente
 sale-search = Rechercher (code, code-barres, nom) — 3* pour la quantité
+sale-search-short = Rechercher — 3* pour la quantité
 sale-results = Produits ({ $n })
 sale-search-help = Nom, code ou code-barres. « E017 45 » : divers de 45 DH pour E017.
 sale-basket = Panier ({ $n ->

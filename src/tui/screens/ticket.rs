@@ -357,29 +357,10 @@ fn verdict_banner(
     }
     let lines: Vec<Line> = text
         .iter()
-        .flat_map(|l| wrap_words(l, usize::from(width.max(1))))
+        .flat_map(|l| crate::tui::widgets::wrap_words(l, usize::from(width.max(1))))
         .map(Line::from)
         .collect();
     let rows = lines.len();
     let p = Paragraph::new(lines).style(style.bold());
     (p, rows.min(5) as u16)
-}
-
-/// Greedy word wrap in terminal cells (a word longer than the width is cut).
-fn wrap_words(text: &str, width: usize) -> Vec<String> {
-    use unicode_width::UnicodeWidthStr;
-    let mut out = vec![String::new()];
-    for word in text.split(' ') {
-        let last = out.last_mut().expect("one line");
-        let sep = usize::from(!last.is_empty());
-        if !last.is_empty() && last.width() + sep + word.width() > width {
-            out.push(String::new());
-        }
-        let last = out.last_mut().expect("one line");
-        if !last.is_empty() {
-            last.push(' ');
-        }
-        last.push_str(word);
-    }
-    out
 }
