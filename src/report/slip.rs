@@ -1,7 +1,7 @@
 //! Narrow renderings of the reports for the till's printer (a 48-column 80 mm roll, 40 used, as the X and Z
 //! reports): one label and one amount per line, never a wide table. Pure functions of the [`super::model`] data.
 use super::model::*;
-use super::numbers::{fmt_count, fmt_date_fr, fmt_dh, fmt_rate};
+use super::numbers::{fmt_count, fmt_date_fr, fmt_datetime_fr, fmt_dh, fmt_rate};
 use super::text::{chain_line, market_line, phase_line, status_line};
 use rust_decimal::Decimal;
 
@@ -87,7 +87,7 @@ pub fn statement(r: &SettlementReport, code: &str) -> Option<Vec<String>> {
     }
     v.push(rule());
     v.extend(wrapped(&chain_line(&r.chain_head)));
-    v.push(pair("Édité le", &r.generated_at));
+    v.push(pair("Édité le", &fmt_datetime_fr(&r.generated_at)));
     v.extend(
         [
             "",
@@ -155,7 +155,7 @@ pub fn settlement_summary(r: &SettlementReport) -> Vec<String> {
     v.extend(figures(&t));
     v.push(rule());
     v.extend(wrapped(&chain_line(&r.chain_head)));
-    v.push(pair("Édité le", &r.generated_at));
+    v.push(pair("Édité le", &fmt_datetime_fr(&r.generated_at)));
     v
 }
 
@@ -176,7 +176,7 @@ pub fn day(r: &DayReport) -> Vec<String> {
             &fmt_dh(row.net),
         ));
     }
-    let t = DayReportRow::totals(&r.rows);
+    let t = r.totals();
     v.push(rule());
     v.push(pair("Tickets", &fmt_count(t.tickets)));
     v.push(pair("Ventes brutes", &fmt_dh(t.gross)));
@@ -193,7 +193,7 @@ pub fn day(r: &DayReport) -> Vec<String> {
     if !r.chain_head.is_empty() {
         v.extend(wrapped(&chain_line(&r.chain_head)));
     }
-    v.push(pair("Édité le", &r.generated_at));
+    v.push(pair("Édité le", &fmt_datetime_fr(&r.generated_at)));
     v
 }
 
@@ -210,12 +210,16 @@ pub fn phase_totals(p: &PhaseTotals) -> Vec<String> {
     for (label, amount) in p.by_method.labelled() {
         v.push(pair(&format!("  {label}"), &fmt_dh(amount)));
     }
-    for (title, _, rows) in p.groups() {
+    for (title, group, rows) in p.groups() {
         v.push(rule());
         v.push(format!("{title} :"));
         for g in rows {
             v.push(pair(
-                &format!("  {} ({})", g.label, g.exhibitors),
+                &format!(
+                    "  {} ({})",
+                    super::group_label(group, &g.label),
+                    g.exhibitors
+                ),
                 &fmt_dh(g.net),
             ));
         }
@@ -230,7 +234,7 @@ pub fn phase_totals(p: &PhaseTotals) -> Vec<String> {
     }
     v.push(rule());
     v.extend(wrapped(&chain_line(&p.chain_head)));
-    v.push(pair("Édité le", &p.generated_at));
+    v.push(pair("Édité le", &fmt_datetime_fr(&p.generated_at)));
     v
 }
 

@@ -119,7 +119,12 @@ fn text_screen(kind: ReportKind, title: String, subject: String, lines: Vec<Stri
 /// Today's takings per exhibitor over every till recorded in this database (merged ones included).
 fn day(app: &mut App, st: MenuState) -> Screen {
     let date = app.now().date().to_string();
-    match reports::day_report(app.db.conn(), &date, None) {
+    // Dated by the till's clock, like everything else it prints.
+    let report = reports::day_report(app.db.conn(), &date, None).map(|mut r| {
+        r.generated_at = app.now().display_iso();
+        r
+    });
+    match report {
         Ok(r) => text_screen(
             ReportKind::Day,
             app.tr
@@ -151,7 +156,13 @@ fn totals(app: &mut App, st: MenuState) -> Screen {
         app.error(app.tr.t("menu-no-phase"));
         return Screen::Menu(st);
     };
-    match reports::phase_totals(app.db.conn(), n) {
+    let totals = reports::phase_totals(app.db.conn(), n).map(|mut p| {
+        if p.phase.closed_at.is_none() {
+            p.generated_at = app.now().display_iso();
+        }
+        p
+    });
+    match totals {
         Ok(p) => text_screen(
             ReportKind::Totals,
             app.tr.a("menu-totals-title", &[("n", &n.to_string())]),
