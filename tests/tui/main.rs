@@ -8,6 +8,7 @@ mod till_basket;
 mod till_cashiers;
 mod till_scan;
 mod tui_e2e;
+mod tui_effects;
 mod tui_late;
 mod tui_paper;
 mod tui_print;
