@@ -1,9 +1,9 @@
 //! Figures across a region's markets, read back from the server and settled by the same Rust code as the
 //! organiser's (`domain::settlement`), so that a phase's settlement is the one its organiser printed.
-use crate::domain::Collector;
 use crate::domain::Exhibitor;
 use crate::domain::money::from_centimes;
 use crate::domain::settlement::{SettlementFigures, ShareSums, settle};
+use crate::domain::{ByMethod, Collector};
 use crate::report::model::{MarketHeader, PhaseHeader, SettlementReport, SettlementRow};
 use anyhow::{Result, anyhow};
 use postgres::Client;
@@ -27,8 +27,7 @@ pub struct PhaseLine {
     /// Sale tickets (each counted once, whatever its exhibitors).
     pub tickets: u64,
     pub net: Decimal,
-    /// Cash, card, mobile, other.
-    pub by_method: [Decimal; 4],
+    pub by_method: ByMethod<Decimal>,
     pub exhibitors: u64,
     /// Exhibitors of the phase known to be women-led.
     pub women_led: u64,
@@ -157,7 +156,12 @@ fn phase_line(
         closed: s.phase.is_closed(),
         tickets,
         net: t.net,
-        by_method: [t.cash, t.card, t.mobile, t.other],
+        by_method: ByMethod {
+            cash: t.cash,
+            card: t.card,
+            mobile: t.mobile,
+            other: t.other,
+        },
         exhibitors: s.rows.len() as u64,
         women_led: women as u64,
     }
@@ -267,18 +271,19 @@ fn compute(client: &mut Client, market: &str, phase: u32) -> Result<Vec<Settleme
     let mut sums: BTreeMap<String, ShareSums> = BTreeMap::new();
     for r in rows {
         let is_refund: bool = r.get(1);
-        let collector = if r.get::<_, String>(2) == "exhibitor" {
-            Collector::Exhibitor
-        } else {
-            Collector::Organiser
-        };
+        let collector: Collector = r.get::<_, String>(2).parse().map_err(anyhow::Error::msg)?;
         let s = sums.entry(r.get(0)).or_default();
         let before = s.tickets;
         s.add(
             is_refund,
             collector,
             r.get(4),
-            [r.get(5), r.get(6), r.get(7), r.get(8)],
+            ByMethod {
+                cash: r.get(5),
+                card: r.get(6),
+                mobile: r.get(7),
+                other: r.get(8),
+            },
         );
         // `add` counts one ticket per call; a grouped row stands for COUNT(*) tickets.
         if !is_refund {
