@@ -3,7 +3,7 @@
 use crate::domain::money::{to_centimes, to_milli};
 use crate::domain::{Exhibitor, Market, Till};
 use crate::storage::journal::Entry;
-use crate::storage::outbound::PhaseRow;
+use crate::storage::outbound::{ComplementRow, PhaseRow};
 use crate::sync::StoredTicket;
 use anyhow::Result;
 use postgres::Transaction;
@@ -151,6 +151,32 @@ fn exhibitor_rows(
                $8::text[], $9::text[], $10::bool[]) {on_conflict}"
         ),
         &[u, &codes, &names, &kinds, &ices, &rates, &fees, &provinces, &sectors, &women],
+    )?;
+    Ok(())
+}
+
+/// Closed complements (final once closed: a second push changes nothing).
+pub fn complements(
+    client: &mut postgres::Client,
+    market: &str,
+    cs: &[ComplementRow],
+) -> Result<()> {
+    let phases: Vec<i32> = cs.iter().map(|c| c.phase as i32).collect();
+    let numbers: Vec<i32> = cs.iter().map(|c| c.number as i32).collect();
+    let s = |f: fn(&ComplementRow) -> &String| cs.iter().map(f).cloned().collect::<Vec<String>>();
+    client.execute(
+        "INSERT INTO complements (market, phase, number, closed_at, closed_by, settlement_hash, settlement_json)
+         SELECT $1, * FROM UNNEST($2::int4[], $3::int4[], $4::text[], $5::text[], $6::text[], $7::text[])
+         ON CONFLICT DO NOTHING",
+        &[
+            &market,
+            &phases,
+            &numbers,
+            &s(|c| &c.closed_at),
+            &s(|c| &c.closed_by),
+            &s(|c| &c.settlement_hash),
+            &s(|c| &c.settlement_json),
+        ],
     )?;
     Ok(())
 }

@@ -101,12 +101,16 @@ pub fn override_price(app: &mut App, i: usize, price: Decimal, approver: &str) {
     }
 }
 
-/// Opens the drawer without a sale, journalled with the supervisor who allowed it. A till without a drawer
-/// says so and journals nothing.
+/// Asks for the drawer opened without a sale; [`drawer_opened`] journals it once the pulse is on its way. A
+/// till without a drawer says so and journals nothing.
 pub fn open_drawer(app: &mut App, approver: &str) {
-    if let Err(e) = app.sink.open_drawer() {
-        return app.error(app.tr.a("printer-failed", &[("error", &format!("{e:#}"))]));
-    }
+    app.ask(crate::tui::app::Effect::OpenDrawer {
+        approver: approver.to_string(),
+    });
+}
+
+/// The drawer pulse was queued: journalled with the supervisor who allowed it.
+pub fn drawer_opened(app: &mut App, approver: &str) {
     let shift = app.shift.as_ref().map(|s| s.id.clone()).unwrap_or_default();
     match journal(app, JournalKind::Drawer, approver, &shift, "sans vente") {
         Ok(()) => app.info(app.tr.a("drawer-opened", &[("approver", approver)])),
