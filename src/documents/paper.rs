@@ -171,12 +171,12 @@ pub fn z_report(p: &ShiftPrint<'_>, z: &ZReport) -> Paper {
 }
 
 fn shift_report(p: &ShiftPrint<'_>, t: &ShiftTotals, z: Option<&ZReport>) -> ShiftReport {
-    let by_method = PaymentMethod::ALL
+    let by_method = t
+        .by_method
         .iter()
-        .zip(t.by_method)
         .filter(|(_, amount)| !amount.is_zero())
         .map(|(m, amount)| MethodTotal {
-            method: method(*m),
+            method: method(m),
             count: 0,
             amount,
         })
