@@ -117,7 +117,7 @@ fn xlsx(r: &RegionReport) -> Result<Vec<u8>> {
                 Cell::Count(p.tickets),
                 Cell::Money(p.net),
             ];
-            row.extend(p.by_method.map(Cell::Money));
+            row.extend(p.by_method.iter().map(|(_, v)| Cell::Money(v)));
             row.extend([
                 Cell::Count(p.exhibitors),
                 Cell::Count(p.women_led),
