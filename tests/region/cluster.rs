@@ -1,7 +1,20 @@
-//! A private PostgreSQL cluster for one test: the system's `initdb`/`pg_ctl`, a temporary folder, a Unix socket
-//! only (no TCP), run as `postgres` when the tests run as root; stopped when dropped.
+//! A private PostgreSQL cluster: the system's `initdb`/`pg_ctl`, a temporary folder, a Unix socket only (no TCP),
+//! run as `postgres` when the tests run as root. One cluster serves every test of the binary (each test its own
+//! databases: `initdb` is the slow part), stopped when the binary exits; a TLS cluster is the test's own, stopped
+//! when dropped.
 use std::path::{Path, PathBuf};
 use std::process::Command;
+use std::sync::OnceLock;
+
+static SHARED: OnceLock<Option<Cluster>> = OnceLock::new();
+
+/// Stops the shared cluster and removes its folder when the test binary exits (statics are never dropped).
+extern "C" fn stop_shared() {
+    if let Some(Some(c)) = SHARED.get() {
+        c.stop();
+        let _ = std::fs::remove_dir_all(c.dir.path());
+    }
+}
 
 pub struct Cluster {
     dir: tempfile::TempDir,
@@ -34,9 +47,21 @@ fn bin_dir() -> Option<PathBuf> {
 }
 
 impl Cluster {
-    /// A running cluster, or `None` after saying on stderr why the test is skipped.
-    pub fn start(test: &str) -> Option<Cluster> {
-        Self::start_with(test, None)
+    /// The binary's running cluster (started on first use), or `None` after saying on stderr why the test is
+    /// skipped. Tests sharing it use database names of their own.
+    pub fn start(test: &str) -> Option<&'static Cluster> {
+        let shared = SHARED.get_or_init(|| {
+            let c = Self::start_with(test, None);
+            if c.is_some() {
+                // SAFETY: registers a plain function with no arguments, run once at exit.
+                unsafe { libc::atexit(stop_shared) };
+            }
+            c
+        });
+        if shared.is_none() {
+            eprintln!("{test} : IGNORÉ — pas de PostgreSQL sur cette machine (voir plus haut)");
+        }
+        shared.as_ref()
     }
 
     /// A cluster listening on 127.0.0.1 (a free port) with TLS required there (`hostssl` only), and on its
@@ -201,8 +226,8 @@ impl Cluster {
     }
 }
 
-impl Drop for Cluster {
-    fn drop(&mut self) {
+impl Cluster {
+    fn stop(&self) {
         let data = self.data();
         let exe = self.bin.join("pg_ctl");
         let mut cmd = if self.as_postgres {
@@ -215,6 +240,12 @@ impl Drop for Cluster {
         let _ = cmd
             .args(["-D", &data, "-m", "immediate", "-w", "stop"])
             .output();
+    }
+}
+
+impl Drop for Cluster {
+    fn drop(&mut self) {
+        self.stop();
     }
 }
 

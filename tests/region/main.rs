@@ -1,5 +1,6 @@
 //! Integration tests of the region area: `souk push` and `souk region` against a private PostgreSQL cluster
-//! started by each test (skipped, saying why, where PostgreSQL is not installed).
+//! shared by the binary's tests, each on databases of its own (the TLS test starts its own cluster); skipped,
+//! saying why, where PostgreSQL is not installed.
 #[allow(dead_code, unused_imports)]
 #[path = "../support/mod.rs"]
 mod support;
