@@ -116,8 +116,9 @@ fn check_receipt(conn: &Connection, id: &str, hash8: &str, total: Decimal) -> Re
     }
     if t.head.total != total {
         diffs.push(format!(
-            "total : le reçu porte {total:.2}, la base {:.2}",
-            t.head.total
+            "total : le reçu porte {}, la base {}",
+            crate::domain::money::format_dh(total),
+            crate::domain::money::format_dh(t.head.total)
         ));
     }
     if diffs.is_empty() {

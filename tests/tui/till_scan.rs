@@ -124,7 +124,13 @@ fn a_changed_total_is_non_conforme() {
     scan(&mut app, &qr);
     let v = verdict(&app);
     assert!(!v.conforme);
-    assert!(v.details.iter().any(|d| d.contains("total")), "{v:?}");
+    // Amounts as people read them, as everywhere on the till.
+    assert!(
+        v.details
+            .iter()
+            .any(|d| d.contains("total : le reçu porte 290,00 DH, la base 200,00 DH")),
+        "{v:?}"
+    );
 }
 
 #[test]
