@@ -173,3 +173,14 @@ fn a_receipt_scanned_on_the_history_opens_its_ticket_and_esc_returns_there() {
     assert!(matches!(app.screen, Screen::History(_)));
     basket_untouched(&app);
 }
+
+#[test]
+fn a_receipt_scanned_while_the_basket_has_the_focus_is_checked_too() {
+    let dir = TempDir::new().unwrap();
+    let mut app = sold(&dir);
+    let qr = payload(&app);
+    press(&mut app, KeyCode::Tab);
+    scan(&mut app, &qr);
+    assert!(verdict(&app).conforme);
+    basket_untouched(&app);
+}
