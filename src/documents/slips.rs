@@ -8,7 +8,7 @@ use crate::print::{
     PhaseSummaryRow, PhaseTotalsSlip, ProductLine, StallSlip, TillLine, TillsStatus,
 };
 use crate::report::numbers::{fmt_date_fr, fmt_datetime_fr};
-use crate::report::{DayReport, DayReportRow, PhaseTotals, SettlementReport, SettlementRow};
+use crate::report::{DayReport, PhaseTotals, SettlementReport, SettlementRow};
 use crate::storage::LocalTime;
 use crate::storage::settlement::DaySums;
 use crate::sync::TillMergeStatus;
@@ -59,7 +59,7 @@ pub fn stall_slip(p: &StallPrint<'_>, d: &DaySums) -> Paper {
 
 /// Takings of a day per exhibitor, as the storage's day report gives them.
 pub fn day_slip(r: &DayReport) -> Paper {
-    let t = DayReportRow::totals(&r.rows);
+    let t = r.totals();
     Paper::Day(Box::new(DaySlip {
         market: market_header(&r.market),
         day: r.date.clone(),

@@ -175,6 +175,7 @@ pub fn day_report(conn: &Connection, date: &str, till: Option<&str>) -> Result<D
         date: date.into(),
         till: till.map(String::from),
         rows,
+        tickets: settlement::day_tickets(conn, date, till)?,
         chain_head: journal::witness(conn)?,
         generated_at: Clock::market()?.now()?.display_iso(),
     })

@@ -4,7 +4,9 @@
 mod support;
 
 mod disk_full;
+mod till_basket;
 mod till_cashiers;
+mod till_scan;
 mod tui_e2e;
 mod tui_effects;
 mod tui_late;

@@ -29,7 +29,7 @@ fn totals_lines(app: &App, t: &ShiftTotals) -> Vec<String> {
         ),
         row(
             tr.a("z-refunds", &[("n", &t.refunds_count.to_string())]),
-            format!("-{}", format_dh(t.refunds_total)),
+            format_dh(-t.refunds_total),
         ),
         row(tr.t("z-net"), format_dh(t.net())),
     ];
