@@ -275,3 +275,27 @@ fn run(cli: Cli) -> Result<()> {
         Some(Command::Region(cmd)) => region::region(cmd),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::storage::Error;
+
+    #[test]
+    fn each_refusal_gets_its_own_hint_and_failures_none() {
+        let closed = anyhow::Error::from(Error::PhaseClosed {
+            phase: 1,
+            date: "2025-07-03".into(),
+        })
+        .context("vente");
+        let hint = closed.downcast_ref::<Error>().and_then(refusal_hint);
+        assert!(hint.is_some_and(|h| h.contains("phase ouverte")), "{hint:?}");
+        let locked = Error::Locked {
+            path: "m.db".into(),
+        };
+        assert!(refusal_hint(&locked).is_some_and(|h| h.contains("fermez")));
+        assert_ne!(refusal_hint(&locked), hint);
+        let io: Error = std::io::Error::from_raw_os_error(libc::EIO).into();
+        assert_eq!(refusal_hint(&io), None);
+    }
+}
