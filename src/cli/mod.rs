@@ -289,7 +289,10 @@ mod tests {
         })
         .context("vente");
         let hint = closed.downcast_ref::<Error>().and_then(refusal_hint);
-        assert!(hint.is_some_and(|h| h.contains("phase ouverte")), "{hint:?}");
+        assert!(
+            hint.is_some_and(|h| h.contains("phase ouverte")),
+            "{hint:?}"
+        );
         let locked = Error::Locked {
             path: "m.db".into(),
         };
