@@ -308,6 +308,8 @@ err-read-only = Writing refused (read-only database or folder, write-protected U
 err-io = Disk read or write error: check the disk or the USB stick and try again.
 err-corrupt = The database is damaged: stop the till and call the organiser (souk verify).
 err-not-found = File or folder not found: check the path.
+err-locked = The database is open in another souk on this computer: close it and try again.
+err-ticket-not-found = Ticket { $id } not found.
 count-ticket = { $n ->
         [one] { $n } ticket
        *[other] { $n } tickets

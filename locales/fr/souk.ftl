@@ -308,6 +308,8 @@ err-read-only = Écriture refusée (base ou dossier en lecture seule, clé USB p
 err-io = Erreur de lecture ou d'écriture sur le disque : vérifiez le disque ou la clé USB puis recommencez.
 err-corrupt = La base de données est endommagée : arrêtez la caisse et appelez l'organisateur (souk verify).
 err-not-found = Fichier ou dossier introuvable : vérifiez le chemin.
+err-locked = La base est ouverte par un autre souk sur ce poste : fermez-le puis recommencez.
+err-ticket-not-found = Ticket { $id } introuvable.
 count-ticket = { $n ->
         [one] { $n } ticket
        *[other] { $n } tickets

@@ -14,15 +14,18 @@ pub enum Trouble {
 
 /// The trouble behind an error, if it is one of the file system's.
 pub fn trouble(err: &anyhow::Error) -> Option<Trouble> {
-    err.chain().find_map(|e| {
-        if let Some(io) = e.downcast_ref::<std::io::Error>() {
-            return io_trouble(io);
-        }
-        if let Some(rusqlite::Error::SqliteFailure(f, _)) = e.downcast_ref::<rusqlite::Error>() {
-            return sqlite_trouble(f);
-        }
-        None
-    })
+    crate::storage::error::causes(err)
+        .into_iter()
+        .find_map(|e| {
+            if let Some(io) = e.downcast_ref::<std::io::Error>() {
+                return io_trouble(io);
+            }
+            if let Some(rusqlite::Error::SqliteFailure(f, _)) = e.downcast_ref::<rusqlite::Error>()
+            {
+                return sqlite_trouble(f);
+            }
+            None
+        })
 }
 
 fn io_trouble(e: &std::io::Error) -> Option<Trouble> {

@@ -142,6 +142,10 @@ pub const SELECT_ENTRY: &str = "SELECT chain, seq, at_utc, utc_offset, kind, act
      amount, grand_total, prev_hash, hash, signature FROM journal";
 
 pub fn from_row(r: &rusqlite::Row) -> rusqlite::Result<Entry> {
+    super::error::placed(r, "journal", 12, read_entry)
+}
+
+fn read_entry(r: &rusqlite::Row) -> rusqlite::Result<Entry> {
     Ok(Entry {
         chain: r.get(0)?,
         seq: r.get::<_, i64>(1)? as u64,

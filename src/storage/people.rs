@@ -1,6 +1,6 @@
 //! People who use the tills, their roles and PINs (argon2id hashes, never the PIN itself).
 use super::journal::{self, NewEntry};
-use super::{Db, LocalTime};
+use super::{Db, LocalTime, StorageResult};
 use crate::domain::JournalKind;
 use crate::domain::{Person, Role};
 use anyhow::{Result, anyhow, bail};
@@ -228,8 +228,8 @@ impl Db {
         pin: &str,
         at: &LocalTime,
         purpose: JournalKind,
-    ) -> Result<PinCheck> {
-        self.check_pin_inner(chain, name, pin, at, purpose, false)
+    ) -> StorageResult<PinCheck> {
+        Ok(self.check_pin_inner(chain, name, pin, at, purpose, false)?)
     }
 
     /// An organiser's PIN typed on the organiser's own command line: checked and journalled like any other, but
@@ -242,9 +242,9 @@ impl Db {
         pin: &str,
         at: &LocalTime,
         purpose: JournalKind,
-    ) -> Result<PinCheck> {
+    ) -> StorageResult<PinCheck> {
         let is_organiser = person(self.conn(), name)?.is_some_and(|p| p.role == Role::Organiser);
-        self.check_pin_inner(chain, name, pin, at, purpose, is_organiser)
+        Ok(self.check_pin_inner(chain, name, pin, at, purpose, is_organiser)?)
     }
 
     fn check_pin_inner(

@@ -1,10 +1,10 @@
 //! Shifts of a till (opening float → cash count → Z report), abandoned baskets, and the figures of X/Z reports.
 //! Every event is journalled on the till's chain (chain = till id).
 use super::journal::{self, NewEntry};
-use super::{Db, LocalTime};
+use super::{Db, LocalTime, StorageResult};
 use crate::domain::money::{format_machine, from_centimes, to_centimes};
 use crate::domain::{ByMethod, JournalKind, PaymentMethod, TicketKind};
-use anyhow::{Result, bail};
+use anyhow::Result;
 use rusqlite::{Connection, OptionalExtension, params};
 use rust_decimal::Decimal;
 
@@ -108,10 +108,10 @@ impl Db {
         cashier: &str,
         float: Decimal,
         at: &LocalTime,
-    ) -> Result<Shift> {
+    ) -> StorageResult<Shift> {
         let tx = self.write_tx()?;
         if let Some(open) = current_shift(&tx, till)? {
-            bail!(
+            crate::refuse!(
                 "la session {} est encore ouverte sur {till} : clôturez-la d'abord",
                 open.id
             );
@@ -152,7 +152,7 @@ impl Db {
         lines: u32,
         total: Decimal,
         at: &LocalTime,
-    ) -> Result<()> {
+    ) -> StorageResult<()> {
         let tx = self.write_tx()?;
         tx.execute(
             "INSERT INTO abandoned_baskets (till, shift, at_utc, cashier, lines, total) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
@@ -185,12 +185,12 @@ impl Db {
         actor: &str,
         approver: &str,
         at: &LocalTime,
-    ) -> Result<ZReport> {
+    ) -> StorageResult<ZReport> {
         let tx = self.write_tx()?;
         let s = shift(&tx, shift_id)?
             .ok_or_else(|| anyhow::anyhow!("session inconnue : {shift_id}"))?;
         if s.closed_at.is_some() {
-            bail!("la session {shift_id} est déjà clôturée");
+            crate::refuse!("la session {shift_id} est déjà clôturée");
         }
         let totals = shift_totals(&tx, shift_id)?;
         let counted_cash = count_total(counted);

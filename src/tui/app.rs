@@ -163,12 +163,35 @@ impl App {
         self.status = Some(Status { text, error: true });
     }
 
-    /// Shows a storage error in the status bar; the screen stays as it was. A full or read-only disk is said
-    /// in French with what to do, never as SQLite's English.
-    pub fn fail(&mut self, e: anyhow::Error) {
-        let text = crate::files::explain::explain(&e, &[self.db.path()])
-            .unwrap_or_else(|| self.tr.explain(&e));
+    /// Shows a storage error in the status bar; the screen stays as it was. A refusal (closed phase, date
+    /// outside every phase) says what to do; a full or read-only disk is said in French with what to do, never
+    /// as SQLite's English.
+    pub fn fail(&mut self, e: impl Into<crate::storage::Error>) {
+        let text = self.failure_text(e.into());
         self.error(text);
+    }
+
+    pub fn failure_text(&self, e: crate::storage::Error) -> String {
+        use crate::report::numbers::fmt_date_fr;
+        use crate::storage::Error as E;
+        match e {
+            E::PhaseClosed { phase, date } => self.tr.a(
+                "day-phase-closed",
+                &[("phase", &phase.to_string()), ("date", &fmt_date_fr(&date))],
+            ),
+            E::NoPhase { date } => self.tr.a("day-no-phase", &[("date", &fmt_date_fr(&date))]),
+            E::Locked { .. } => self.tr.t("err-locked"),
+            E::NotFound {
+                what: "ticket",
+                key,
+            } => self.tr.a("err-ticket-not-found", &[("id", &key)]),
+            E::DiskFull(e) | E::ReadOnly(e) | E::Other(e) => {
+                crate::files::explain::explain(&e, &[self.db.path()])
+                    .unwrap_or_else(|| self.tr.explain(&e))
+            }
+            E::Corrupt { .. } => format!("{} ({e})", self.tr.t("err-corrupt")),
+            own => own.to_string(),
+        }
     }
 
     pub fn user_name(&self) -> String {

@@ -3,6 +3,7 @@
 #[path = "../support/mod.rs"]
 mod support;
 
+mod corrupt_values;
 mod drafts_upgrade;
 mod ledger_crash;
 mod ledger_migrations;
