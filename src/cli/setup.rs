@@ -181,7 +181,7 @@ pub fn backup(ctx: &Ctx, out: &Path, force: bool, provision: Option<&str>) -> Re
         return Ok(());
     };
     identity::check_can_provision(db.conn(), till)?;
-    let earlier = identity::provisions(db.conn(), till)?;
+    let earlier = identity::earlier_copies(db.conn(), till)?;
     let at = Clock::market()?.now()?;
     // The identity is written into the copy before it is checked and named: no copy of the organiser's
     // database ever appears under the till's file name.
@@ -200,11 +200,15 @@ pub fn backup(ctx: &Ctx, out: &Path, force: bool, provision: Option<&str>) -> Re
         &cli_actor(),
         &at,
     )?;
-    for p in &earlier {
+    if !earlier.is_empty() {
+        let last = identity::last_ticket_before(db.conn(), till, u64::MAX)?
+            .map(|t| format!("après {t}"))
+            .unwrap_or_else(|| "à partir de maintenant".into());
         eprintln!(
-            "attention : la caisse {till} avait déjà été préparée le {} dans {} ; si cette copie sert encore, \
-             n'utilisez que l'une des deux (deux postes ne doivent jamais vendre comme la même caisse)",
-            p.at_utc, p.file
+            "attention : la caisse {till} avait déjà été préparée : {}. Cette nouvelle copie la remplace : les \
+             ventes de l'ancienne copie {last} ne pourront pas être fusionnées (saisissez-les comme ventes \
+             papier) ; n'utilisez plus l'ancienne copie",
+            earlier.join(" ; ")
         );
     }
     println!(
@@ -324,7 +328,10 @@ pub fn demo(ctx: &Ctx, a: &DemoArgs, db_given: bool) -> Result<()> {
                 db_path.display()
             );
         }
-        if identity::identity(db.conn())? == identity::Identity::Organiser {
+        if !matches!(
+            identity::identity(db.conn())?,
+            identity::Identity::Till { .. }
+        ) {
             // A demo made before tills had identities: it is the demo's own till T01.
             let at = Clock::market()?.now()?;
             identity::set_till(db.conn(), "T01", &at.at_utc)?;

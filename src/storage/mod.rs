@@ -7,6 +7,7 @@ pub mod derived;
 pub mod drafts;
 pub mod duplicates;
 pub mod heads;
+pub mod identify;
 pub mod identity;
 pub mod journal;
 pub mod keys;

@@ -12,5 +12,6 @@ mod files;
 mod import_files;
 mod media;
 mod organiser;
+mod organiser_reprovision;
 mod organiser_week;
 mod people;

@@ -4,6 +4,7 @@
 mod support;
 
 mod drafts_upgrade;
+mod identity_upgrade;
 mod ledger_crash;
 mod ledger_migrations;
 mod ledger_props;
