@@ -376,7 +376,14 @@ pub fn demo(ctx: &Ctx, a: &DemoArgs, db_given: bool) -> Result<()> {
 
 /// Opens the till; `demo_codes` (the demo's people and PINs) are shown on the login screen.
 pub fn open_till(ctx: &Ctx, demo_codes: Option<String>) -> Result<()> {
-    let db = ctx.open()?;
+    let mut db = ctx.open()?;
+    if crate::storage::identify::needs_identity(db.conn())? {
+        let asked = ctx.config.till.as_deref();
+        if crate::tui::identify(db, &ctx.config.language, asked)?.is_none() {
+            return Ok(());
+        }
+        db = ctx.open()?;
+    }
     let till_id = identity::till_to_sell(db.conn(), ctx.config.till.as_deref())?;
     let printer = printer_config(ctx)?;
     let sink = crate::documents::sink::QueueSink::start(&db, &printer)?;

@@ -70,7 +70,9 @@ pub fn till_problem(conn: &Connection, till: &str) -> Result<Option<String>> {
             super::clock::local_display(&at)
         )));
     }
-    if let Some(k) = super::keys::key_ranges(conn, till)?.first() {
+    if let Some(k) = super::keys::key_ranges(conn, till)?.first()
+        && !own_chain_key(conn, till)?
+    {
         return Ok(Some(format!(
             "la caisse {till} a déjà été préparée pour un autre poste (clé enregistrée le {}) : un seul poste \
              vend comme {till} ; choisissez une autre caisse",
@@ -78,6 +80,13 @@ pub fn till_problem(conn: &Connection, till: &str) -> Result<Option<String>> {
         )));
     }
     Ok(None)
+}
+
+/// Whether this database holds the current key of `till` (a till's copy that lost its identity row).
+fn own_chain_key(conn: &Connection, till: &str) -> Result<bool> {
+    let own = super::keys::own_public(conn)?;
+    let current = super::keys::public_key(conn, till)?;
+    Ok(matches!((own, current), (Some((c, k)), Some((cur, _))) if c == till && k == cur))
 }
 
 /// The outcome of identifying this laptop.
@@ -118,8 +127,20 @@ impl Db {
             }
             other => return Ok(Identified::Pin(other)),
         }
+        let keep = own_chain_key(self.conn(), till)?;
         let tx = self.write_tx()?;
-        let public = identity::set_till(&tx, till, &at.at_utc)?;
+        let public = if keep {
+            // Its own chain already: the key the organiser knows stays.
+            tx.execute(
+                "INSERT OR REPLACE INTO identity (id, role, till, provisioned_at) VALUES (1, 'till', ?1, ?2)",
+                rusqlite::params![till, at.at_utc],
+            )?;
+            super::keys::public_key(&tx, till)?
+                .map(|k| k.0)
+                .unwrap_or_default()
+        } else {
+            identity::set_till(&tx, till, &at.at_utc)?
+        };
         journal::append(
             &tx,
             at,

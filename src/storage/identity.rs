@@ -41,8 +41,14 @@ pub fn identity(conn: &Connection) -> Result<Identity> {
 }
 
 /// The chain this database writes its own events on (imports, merges, paper sales, people).
+/// A database without identity writes the chain its key signs (ORG when it has none yet, as before identities).
 pub fn own_chain(conn: &Connection) -> Result<String> {
-    Ok(identity(conn)?.chain().to_string())
+    match identity(conn)? {
+        Identity::Unset => Ok(super::keys::own_public(conn)?
+            .map(|(chain, _)| chain)
+            .unwrap_or_else(|| ORG_CHAIN.to_string())),
+        id => Ok(id.chain().to_string()),
+    }
 }
 
 /// Chain names the program uses itself, refused as till ids (compared without case).

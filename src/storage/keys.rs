@@ -53,6 +53,14 @@ pub fn has_own_key(conn: &Connection) -> Result<bool> {
         .exists([])?)
 }
 
+/// This database's own key: (chain it signs, public key hex).
+pub fn own_public(conn: &Connection) -> Result<Option<(String, String)>> {
+    Ok(conn
+        .prepare_cached("SELECT chain, public_key FROM signing_key WHERE id = 1")?
+        .query_row([], |r| Ok((r.get(0)?, r.get(1)?)))
+        .optional()?)
+}
+
 /// The last key derived from its stored secret: deriving costs as much as signing, so a commit reuses it while
 /// the stored (chain, secret) stays the same.
 static DERIVED: std::sync::Mutex<Option<(String, String, SigningKey)>> =

@@ -10,6 +10,7 @@ pub mod display;
 pub mod draw;
 #[doc(hidden)]
 pub mod fixture;
+pub mod identify;
 pub mod keys;
 mod screens;
 pub mod sink;
@@ -44,6 +45,12 @@ pub struct TillConfig {
 /// Runs the till until the cashier quits (Ctrl+Q) or the process gets SIGTERM/SIGHUP. The terminal is restored
 /// on every way out, panics included.
 pub fn run(db: Db, config: TillConfig) -> anyhow::Result<()> {
+    need_terminal()?;
+    let mut app = App::new(db, config)?;
+    terminal::run_loop(&mut app)
+}
+
+fn need_terminal() -> anyhow::Result<()> {
     use std::io::IsTerminal;
     if !std::io::stdin().is_terminal() || !std::io::stdout().is_terminal() {
         anyhow::bail!(
@@ -51,6 +58,17 @@ pub fn run(db: Db, config: TillConfig) -> anyhow::Result<()> {
              (les commandes sans écran sont dans « souk --help »)"
         );
     }
-    let mut app = App::new(db, config)?;
-    terminal::run_loop(&mut app)
+    Ok(())
+}
+
+/// Asks, on the identity start screen, which till this laptop is; `Some(till)` once an organiser said so (the
+/// database is then that till's), `None` if they left. Without an organiser in the database, says what to do
+/// and stops.
+pub fn identify(db: Db, language: &str, requested: Option<&str>) -> anyhow::Result<Option<String>> {
+    if crate::storage::identify::organisers(db.conn())?.is_empty() {
+        anyhow::bail!("{}", crate::storage::identify::NO_ORGANISER);
+    }
+    need_terminal()?;
+    let mut st = identify::IdentifyState::new(db, language, requested)?;
+    terminal::identify_loop(&mut st)
 }

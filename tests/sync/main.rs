@@ -5,6 +5,7 @@ mod support;
 
 mod interleavings;
 mod sync_canon;
+mod sync_identify;
 mod sync_merge;
 mod sync_refuse;
 mod sync_signed;

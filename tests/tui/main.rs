@@ -4,6 +4,7 @@
 mod support;
 
 mod disk_full;
+mod identify;
 mod till_cashiers;
 mod tui_e2e;
 mod tui_late;
