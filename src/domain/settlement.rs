@@ -1,7 +1,7 @@
 //! The settlement of DESIGN.md: per exhibitor and phase, from the per-ticket shares stored with each ticket.
 use super::allocation::largest_remainder;
 use super::catalogue::{Collector, Exhibitor};
-use super::money::{from_centimes, round_money, to_centimes};
+use super::money::{round_money, to_centimes};
 use super::ticket::{Line, Payment, PaymentMethod};
 use rust_decimal::Decimal;
 use std::collections::BTreeMap;
@@ -83,19 +83,22 @@ pub fn accepted_shares(lines: &[Line], payments: &[Payment]) -> Vec<Vec<Exhibito
 
 /// Sums over a phase for one exhibitor, as read from storage (signed: refunds negative).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
+/// Centimes summed in 128 bits: rows stored before the bounds existed may add up beyond 64 bits, and a phase is
+/// still settled.
 pub struct ShareSums {
     pub tickets: u64,
-    pub gross: i64,
+    pub gross: i128,
     /// Positive magnitude of refunded line totals.
-    pub refunds: i64,
-    pub by_method: [i64; 4],
-    pub collected_by_organiser: i64,
-    pub collected_by_exhibitor: i64,
+    pub refunds: i128,
+    pub by_method: [i128; 4],
+    pub collected_by_organiser: i128,
+    pub collected_by_exhibitor: i128,
 }
 
 impl ShareSums {
     /// Adds one stored share row (`net` signed by ticket kind).
     pub fn add(&mut self, is_refund: bool, collector: Collector, net: i64, by_method: [i64; 4]) {
+        let (net, by_method) = (net as i128, by_method.map(i128::from));
         if is_refund {
             self.refunds -= net;
         } else {
@@ -134,8 +137,19 @@ pub struct SettlementFigures {
     pub due_to_exhibitor: Decimal,
 }
 
+/// Centimes summed in 128 bits as an amount (a decimal holds 28 digits: far beyond any sum of 64-bit rows
+/// that a file could hold).
+fn wide_centimes(c: i128) -> Decimal {
+    Decimal::try_from_i128_with_scale(c, 2).unwrap_or(if c < 0 {
+        Decimal::MIN
+    } else {
+        Decimal::MAX
+    })
+}
+
 /// commission = round(net × rate, 2); due = collected_by_organiser − commission − stall_fee.
 pub fn settle(ex: &Exhibitor, s: &ShareSums) -> SettlementFigures {
+    let from_centimes = wide_centimes;
     let net = from_centimes(s.gross - s.refunds);
     let commission = round_money(net * ex.commission_rate);
     let collected_by_organiser = from_centimes(s.collected_by_organiser);

@@ -15,4 +15,5 @@ mod organiser;
 mod organiser_identify;
 mod organiser_reprovision;
 mod organiser_week;
+mod overflow;
 mod people;

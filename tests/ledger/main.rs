@@ -12,6 +12,7 @@ mod ledger_reference;
 mod ledger_signatures;
 mod ledger_tamper;
 mod ledger_witness;
+mod overflow;
 mod pins;
 mod reprepare;
 mod verify_threads;
