@@ -12,6 +12,7 @@ pub mod draw;
 pub mod fixture;
 pub mod identify;
 pub mod keys;
+pub mod read_only;
 mod screens;
 pub mod sink;
 pub mod state;
@@ -47,6 +48,16 @@ pub struct TillConfig {
 pub fn run(db: Db, config: TillConfig) -> anyhow::Result<()> {
     need_terminal()?;
     let mut app = App::new(db, config)?;
+    terminal::run_loop(&mut app)
+}
+
+/// Runs the till read-only (full disk, read-only medium): the reports screens only, under `banner`.
+pub fn run_read_only(db: Db, config: TillConfig, banner: String) -> anyhow::Result<()> {
+    need_terminal()?;
+    let mut app = App::new(db, config)?;
+    app.read_only = Some(banner);
+    // The idle lock journals its unlock: nothing is sold here, the screens only read.
+    app.idle_lock_minutes = 0;
     terminal::run_loop(&mut app)
 }
 
