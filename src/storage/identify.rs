@@ -6,12 +6,12 @@ use super::identity::{self, Identity};
 use super::journal::{self, NewEntry};
 use super::people::{self, PinCheck};
 use super::{Db, LocalTime};
-use crate::domain::Role;
+use crate::domain::{JournalKind, Role};
 use anyhow::{Result, bail};
 use rusqlite::{Connection, OptionalExtension};
 
 /// The journal kind of the entry that announces a till's key, written where the till was identified.
-pub const IDENTITY_KIND: &str = "identity";
+pub const IDENTITY_KIND: JournalKind = JournalKind::Identity;
 
 /// What the organiser runs when no organiser could identify this laptop here.
 pub const NO_ORGANISER: &str = "aucun organisateur n'est enregistré dans cette base : elle ne peut pas dire quelle \
@@ -117,7 +117,7 @@ impl Db {
             return Ok(Identified::Refused(why));
         }
         let chain = identity::own_chain(self.conn())?;
-        match self.check_pin(&chain, organiser, pin, at, "identify")? {
+        match self.check_pin(&chain, organiser, pin, at, JournalKind::Identify)? {
             PinCheck::Ok(p) if p.role == Role::Organiser => {}
             PinCheck::Ok(p) => {
                 return Ok(Identified::Refused(format!(
@@ -150,7 +150,8 @@ impl Db {
                 actor: organiser,
                 subject: till,
                 detail: &detail(&public),
-                ..Default::default()
+                approver: "",
+                amount: 0,
             },
         )?;
         tx.commit()?;

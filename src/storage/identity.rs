@@ -3,6 +3,7 @@
 //! phase close, paper sales entered there).
 use super::journal::{self, NewEntry};
 use super::{Db, LocalTime, ORG_CHAIN};
+use crate::domain::JournalKind;
 use anyhow::{Context, Result, anyhow, bail};
 use rusqlite::{Connection, OptionalExtension, params};
 use std::path::Path;
@@ -226,11 +227,16 @@ pub fn record_provision(
         at,
         &NewEntry {
             chain: ORG_CHAIN,
-            kind: if again { "reprovision" } else { "provision" },
+            kind: if again {
+                JournalKind::Reprovision
+            } else {
+                JournalKind::Provision
+            },
             actor,
             subject: till,
             detail: &detail,
-            ..Default::default()
+            approver: "",
+            amount: 0,
         },
     )?;
     tx.commit()?;

@@ -182,9 +182,9 @@ impl Checker<'_> {
                 "ticket {id} : son entrée n°{seq} n'est pas dans le lot"
             ))
         })?;
-        let sign = if head.kind == "refund" { -1 } else { 1 };
+        let sign = head.kind.sign();
         let amount = to_centimes(head.total).ok().map(|c| c * sign);
-        let same = entry.kind == head.kind
+        let same = entry.kind.ticket() == Some(head.kind)
             && entry.subject == id
             && entry.detail == sha256_hex(canonical.as_bytes())
             && amount == Some(entry.amount)
@@ -217,7 +217,7 @@ impl Checker<'_> {
     /// Every sale or refund journalled in the bundle comes with its ticket.
     fn complete(&self, entries: &[Entry], matched: &HashSet<(String, u64)>) -> Result<()> {
         for e in entries {
-            let is_ticket = matches!(e.kind.as_str(), "sale" | "refund");
+            let is_ticket = e.kind.ticket().is_some();
             if is_ticket && !matched.contains(&(e.chain.clone(), e.seq)) {
                 let msg = format!(
                     "journal {} n°{} : le ticket {} manque",

@@ -4,6 +4,7 @@
 //! for what it wrote after its replacement.
 use super::check::Bundle;
 use super::error::{Refusal, refuse};
+use crate::domain::JournalKind;
 use crate::storage::journal::{Entry, NewEntry};
 use crate::storage::keys::{self, KeyRange, Origin};
 use crate::storage::{LocalTime, clock, identify, identity, journal};
@@ -193,10 +194,12 @@ pub fn register_first_use(conn: &Connection, found: &[FirstUse], at: &LocalTime)
             at,
             &NewEntry {
                 chain: &chain,
-                kind: "key_first_use",
+                kind: JournalKind::KeyFirstUse,
+                actor: "",
+                approver: "",
                 subject: &f.chain,
                 detail: &detail,
-                ..Default::default()
+                amount: 0,
             },
         )?;
     }

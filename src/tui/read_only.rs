@@ -5,7 +5,7 @@
 use crate::documents::paper::Paper;
 use crate::files::explain::Trouble;
 use crate::print::{PrintError, PrintJob, SaleReceipt};
-use crate::tui::sink::{ReceiptSink, ReportKind};
+use crate::tui::sink::ReceiptSink;
 use anyhow::{Result, anyhow};
 
 /// The banner over every screen of a read-only till.
@@ -34,9 +34,6 @@ impl ReceiptSink for ReadOnlySink {
         Ok(())
     }
     fn print(&mut self, _paper: &Paper) -> Result<()> {
-        Err(anyhow!(NO_PRINT))
-    }
-    fn report(&mut self, _kind: ReportKind, _subject: &str, _text: &str) -> Result<()> {
         Err(anyhow!(NO_PRINT))
     }
     fn open_drawer(&mut self) -> Result<()> {

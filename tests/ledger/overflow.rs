@@ -14,11 +14,12 @@ fn a_pinned_perpetual_total_is_carried_over_and_the_till_sells_on() {
     let (_, _, total) = journal::head(&tx, "T01").unwrap().unwrap();
     let pin = NewEntry {
         chain: "T01",
-        kind: "import",
+        kind: souk::domain::JournalKind::Import,
         actor: "Amina",
+        approver: "",
+        subject: "",
         detail: "ventes d'avant les bornes",
         amount: i64::MAX - total,
-        ..Default::default()
     };
     journal::append(&tx, &at(2, 18, 0), &pin).unwrap();
     tx.commit().unwrap();
