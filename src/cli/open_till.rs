@@ -11,14 +11,16 @@ pub fn open_till(ctx: &Ctx, demo_codes: Option<String>) -> Result<()> {
         Ok(db) => db,
         Err(e) => return open_till_read_only(ctx, e),
     };
+    let mut requested = ctx.config.till.clone();
     if crate::storage::identify::needs_identity(db.conn())? {
-        let asked = ctx.config.till.as_deref();
-        if crate::tui::identify(db, &ctx.config.language, asked)?.is_none() {
-            return Ok(());
+        // The organiser's answer on the start screen wins over a --till given before it.
+        match crate::tui::identify(db, &ctx.config.language, requested.as_deref())? {
+            Some(till) => requested = Some(till),
+            None => return Ok(()),
         }
         db = ctx.open()?;
     }
-    let till_id = identity::till_to_sell(db.conn(), ctx.config.till.as_deref())?;
+    let till_id = identity::till_to_sell(db.conn(), requested.as_deref())?;
     let printer = printer_config(ctx)?;
     let sink = crate::documents::sink::QueueSink::start(&db, &printer)?;
     let config = crate::tui::TillConfig {
