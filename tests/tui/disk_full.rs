@@ -97,6 +97,22 @@ fn a_read_only_till_shows_the_reports_under_a_banner_and_writes_nothing() {
 /// reports after the PIN, where it used to refuse to start.
 #[test]
 fn the_till_starts_on_a_full_disk_to_show_reports() {
+    till_on_troubled_disk(
+        TinyDisk::fill,
+        "disque plein : consultation seulement, libérez de la place pour vendre",
+    );
+}
+
+/// The same on a read-only medium (a write-protected USB stick).
+#[test]
+fn the_till_starts_on_a_read_only_medium_to_show_reports() {
+    till_on_troubled_disk(
+        TinyDisk::read_only,
+        "support en lecture seule : consultation seulement",
+    );
+}
+
+fn till_on_troubled_disk(trouble: fn(&TinyDisk), banner: &str) {
     use portable_pty::{CommandBuilder, PtySize, native_pty_system};
     use std::io::{Read, Write};
     use std::sync::{Arc, Mutex};
@@ -106,7 +122,7 @@ fn the_till_starts_on_a_full_disk_to_show_reports() {
     };
     let db_path = disk.path("m.db");
     drop(fixture::create(&db_path, 0).unwrap());
-    disk.fill();
+    trouble(&disk);
     let pty = native_pty_system()
         .openpty(PtySize {
             rows: 24,
@@ -149,7 +165,7 @@ fn the_till_starts_on_a_full_disk_to_show_reports() {
             std::thread::sleep(Duration::from_millis(50));
         }
     };
-    wait_for("disque plein : consultation seulement, libérez de la place pour vendre");
+    wait_for(banner);
     for c in format!("{}\r", fixture::CASHIER.1).chars() {
         writer.write_all(c.to_string().as_bytes()).unwrap();
         writer.flush().unwrap();
