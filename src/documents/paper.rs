@@ -62,6 +62,19 @@ impl Paper {
         each!(self, d => print::job(d.as_ref(), profile, templates))
     }
 
+    /// A reading of figures that may still change (an X report, a stall's or a day's takings, the tills, a
+    /// phase not closed): each print is an original stamped with its time. Final figures (a Z report, a
+    /// closed phase) print as DUPLICATA once printed before.
+    pub fn is_reading(&self) -> bool {
+        match self {
+            Paper::Shift(r) => r.kind == ReportKind::X,
+            Paper::Statement(s) => s.phase.closed_at.is_none(),
+            Paper::Phase(s) => s.phase.closed_at.is_none(),
+            Paper::Totals(s) => s.phase.closed_at.is_none(),
+            Paper::Stall(_) | Paper::Day(_) | Paper::Tills(_) => true,
+        }
+    }
+
     /// The same document marked DUPLICATA (a reprint).
     pub fn set_duplicate(&mut self) {
         each!(self, d => print::Document::set_duplicate(d.as_mut(), true))
@@ -157,12 +170,12 @@ pub fn z_report(p: &ShiftPrint<'_>, z: &ZReport) -> Paper {
 }
 
 fn shift_report(p: &ShiftPrint<'_>, t: &ShiftTotals, z: Option<&ZReport>) -> ShiftReport {
-    let by_method = PaymentMethod::ALL
+    let by_method = t
+        .by_method
         .iter()
-        .zip(t.by_method)
         .filter(|(_, amount)| !amount.is_zero())
         .map(|(m, amount)| MethodTotal {
-            method: method(*m),
+            method: method(m),
             count: 0,
             amount,
         })

@@ -3,7 +3,7 @@
 use super::journal::{self, NewEntry};
 use super::{Db, LocalTime};
 use crate::domain::money::{format_machine, from_centimes, to_centimes};
-use crate::domain::{JournalKind, PaymentMethod, TicketKind};
+use crate::domain::{ByMethod, JournalKind, PaymentMethod, TicketKind};
 use anyhow::{Result, bail};
 use rusqlite::{Connection, OptionalExtension, params};
 use rust_decimal::Decimal;
@@ -27,8 +27,8 @@ pub struct ShiftTotals {
     pub sales_total: Decimal,
     pub refunds_count: u64,
     pub refunds_total: Decimal,
-    /// Net per method (sales − refunds), in `PaymentMethod::ALL` order.
-    pub by_method: [Decimal; 4],
+    /// Net per method (sales − refunds).
+    pub by_method: ByMethod<Decimal>,
     /// Cash rounding ("Arrondi") collected over the shift.
     pub rounding: Decimal,
     pub abandoned_count: u64,
@@ -248,10 +248,10 @@ fn z_detail(t: &ShiftTotals, counted: &[(Decimal, u32)], cash: Decimal, diff: De
         m(t.sales_total),
         t.refunds_count,
         m(t.refunds_total),
-        m(t.by_method[0]),
-        m(t.by_method[1]),
-        m(t.by_method[2]),
-        m(t.by_method[3]),
+        m(t.by_method.cash),
+        m(t.by_method.card),
+        m(t.by_method.mobile),
+        m(t.by_method.other),
         m(t.rounding),
         t.abandoned_count,
         m(t.opening_float),
@@ -296,7 +296,7 @@ pub fn shift_totals(conn: &Connection, shift_id: &str) -> Result<ShiftTotals> {
         t.abandoned_count += 1;
         t.abandoned_total += from_centimes(r.get(0)?);
     }
-    t.expected_cash = t.opening_float + t.by_method[0] + t.rounding;
+    t.expected_cash = t.opening_float + t.by_method.cash + t.rounding;
     Ok(t)
 }
 
@@ -308,11 +308,7 @@ fn method_sums(conn: &Connection, shift_id: &str, t: &mut ShiftTotals) -> Result
     let mut rows = stmt.query([shift_id])?;
     while let Some(r) = rows.next()? {
         let method: PaymentMethod = r.get(0)?;
-        let i = PaymentMethod::ALL
-            .iter()
-            .position(|m| *m == method)
-            .unwrap_or(3);
-        t.by_method[i] += from_centimes(r.get(1)?);
+        t.by_method[method] += from_centimes(r.get(1)?);
     }
     Ok(())
 }

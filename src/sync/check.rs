@@ -2,7 +2,7 @@
 //! hash, link and perpetual total, and every ticket against the entry that hashed it.
 use super::canon::decode_ticket;
 use super::error::{Refusal, refuse};
-use super::format::{ChainRange, RawBundle, Record, read_bundle};
+use super::format::{ChainRange, RawBundle, Record, read_bundle, share_from_wire};
 use super::rows::ShareRow;
 use crate::domain::canonical::{TicketHead, encode_ticket, entry_hash, genesis, sha256_hex};
 use crate::domain::money::to_centimes;
@@ -88,7 +88,8 @@ impl Checker<'_> {
             .collect();
         let mut matched = HashSet::new();
         for t in wire_tickets {
-            let ticket = self.ticket(&t.canonical, t.seq, &t.shares, &index)?;
+            let shares: Vec<ShareRow> = t.shares.iter().map(share_from_wire).collect();
+            let ticket = self.ticket(&t.canonical, t.seq, &shares, &index)?;
             if !matched.insert((ticket.head.chain.clone(), t.seq)) {
                 self.fail(
                     Refusal::TicketMismatch,
@@ -235,15 +236,7 @@ impl Checker<'_> {
 pub fn accepted_shares(lines: &[Line], payments: &[Payment], sign: i64) -> Vec<Vec<ShareRow>> {
     crate::domain::settlement::accepted_shares(lines, payments)
         .into_iter()
-        .map(|split| {
-            split
-                .into_iter()
-                .map(|s| {
-                    let m = s.by_method.map(|v| v * sign);
-                    (s.exhibitor_code, s.net * sign, m[0], m[1], m[2], m[3])
-                })
-                .collect()
-        })
+        .map(|split| split.into_iter().map(|s| s.signed(sign)).collect())
         .collect()
 }
 

@@ -12,9 +12,9 @@ use rust_decimal::Decimal;
 pub fn draw(f: &mut Frame, area: Rect, app: &App, st: &SaleState) {
     let results_rows = (app.catalog.results.len() as u16).clamp(1, 6) + 2;
     let (input, results, basket, total) = if area.width >= 100 {
-        // The basket gets the larger share: its names are read whole, its numbers always in view.
+        // The basket wraps its names whole beside its numbers; the list keeps room for names and prices.
         let [left, right] =
-            Layout::horizontal([Constraint::Percentage(40), Constraint::Percentage(60)])
+            Layout::horizontal([Constraint::Percentage(45), Constraint::Percentage(55)])
                 .areas(area);
         let [i, r] = Layout::vertical([Constraint::Length(3), Constraint::Min(3)]).areas(left);
         let [b, t] = Layout::vertical([Constraint::Min(3), Constraint::Length(6)]).areas(right);
@@ -265,7 +265,7 @@ impl NumberWidths {
 }
 
 /// A basket line's name in `width` cells: French and Arabic side by side when they fit, else each wrapped on
-/// its own rows (at most four in all, the French first); the price and total stay in view beside it.
+/// its own rows (at most three for the French, two for the Arabic); the price and total stay in view beside it.
 fn basket_name(app: &App, l: &crate::domain::LineDraft, width: usize) -> Vec<String> {
     use unicode_width::UnicodeWidthStr;
     let mut rows = wrap_at_most(&l.name_fr, width, 3);
@@ -277,7 +277,7 @@ fn basket_name(app: &App, l: &crate::domain::LineDraft, width: usize) -> Vec<Str
             last.push_str(&whole);
         } else {
             // Wrapped in reading order, each row then shaped for the terminal.
-            let room = 4usize.saturating_sub(rows.len()).max(1);
+            let room = 5usize.saturating_sub(rows.len()).min(2);
             rows.extend(
                 wrap_at_most(ar, width, room)
                     .iter()
