@@ -147,7 +147,6 @@ z-chain-head = Journal chain head (no. { $seq }):
 
 ## Exhibitors
 coop-title = Takings of { $date } per exhibitor — till { $till }
-coop-slip-title = Takings of { $date }
 col-tickets = Tickets
 col-gross = Gross
 col-refunds = Refunds
@@ -271,7 +270,6 @@ col-stall-fee = Stall
 col-due = Due
 col-till = Till
 col-last-ticket = Last
-late-tickets = { $n } late (complement)
 col-late = Late
 col-gaps = Gaps
 col-last-merge = Last merge

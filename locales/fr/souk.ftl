@@ -147,7 +147,6 @@ z-chain-head = Tête de chaîne du journal (n° { $seq }) :
 
 ## Exposants
 coop-title = Recettes du { $date } par exposant — caisse { $till }
-coop-slip-title = Recettes du { $date }
 col-tickets = Tickets
 col-gross = Brut
 col-refunds = Remb.
@@ -271,7 +270,6 @@ col-stall-fee = Stand
 col-due = Dû expo.
 col-till = Caisse
 col-last-ticket = Dernier
-late-tickets = { $n } tardif(s) (complément)
 col-late = Tardifs
 col-gaps = Trous
 col-last-merge = Dernière fusion

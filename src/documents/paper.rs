@@ -82,8 +82,9 @@ impl Paper {
 
     /// What the paper will show, line by line, as an 80 mm roll prints it: the till shows it before printing.
     pub fn preview(&self) -> Vec<String> {
-        let profile = Profile::embedded("generic-80").expect("the embedded 80 mm profile");
-        match self.job_for(&profile, &super::sink::local_templates()) {
+        let job = Profile::embedded("generic-80")
+            .and_then(|profile| self.job_for(&profile, &super::sink::local_templates()));
+        match job {
             Ok(job) => job
                 .original
                 .text
