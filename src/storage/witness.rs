@@ -197,7 +197,7 @@ fn entry_problems(conn: &Connection, e: &Entry) -> Result<Vec<String>> {
             .query_row(rusqlite::params![e.chain, e.seq as i64 - 1], |r| r.get(0))
             .optional()?
     };
-    if let Some((public, from)) = super::keys::public_key(conn, &e.chain)?
+    if let Some((public, from)) = super::keys::key_for(conn, &e.chain, e.seq)?
         && e.seq >= from
         && !super::keys::signature_ok(&public, &e.hash, &e.signature)
     {
