@@ -60,6 +60,7 @@ no-shift = Aucune session ouverte.
 
 ## Vente
 sale-search = Rechercher (code, code-barres, nom) — 3* pour la quantité
+sale-search-short = Rechercher — 3* pour la quantité
 sale-results = Produits ({ $n })
 sale-search-help = Nom, code ou code-barres. « E017 45 » : divers de 45 DH pour E017.
 sale-basket = Panier ({ $n ->
@@ -333,3 +334,10 @@ count-checked-ticket = { $n ->
         [one] { $n } ticket vérifié
        *[other] { $n } tickets vérifiés
     }
+scan-reading = Lecture du QR : { $text }
+scan-preview = Reçu scanné : Entrée le vérifie dans le journal (rien n'est ajouté au panier).
+scan-unknown = Ticket { $id } inconnu sur cette caisse
+scan-unreadable = QR de reçu illisible ({ $error })
+scan-ok = Reçu conforme
+scan-bad = Reçu NON conforme
+hint-scan-receipt = vérifier un reçu scanné

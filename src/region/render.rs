@@ -50,10 +50,10 @@ fn csv(r: &RegionReport) -> String {
             cell(&p.phase_name),
             p.tickets,
             fmt_machine(p.net),
-            m[0],
-            m[1],
-            m[2],
-            m[3],
+            m.cash,
+            m.card,
+            m.mobile,
+            m.other,
             p.exhibitors,
             p.women_led
         );
@@ -216,10 +216,10 @@ fn text(r: &RegionReport) -> String {
             p.phase,
             p.tickets,
             fmt_fr(p.net),
-            fmt_fr(p.by_method[0]),
-            fmt_fr(p.by_method[1]),
-            fmt_fr(p.by_method[2]),
-            fmt_fr(p.by_method[3]),
+            fmt_fr(p.by_method.cash),
+            fmt_fr(p.by_method.card),
+            fmt_fr(p.by_method.mobile),
+            fmt_fr(p.by_method.other),
             p.exhibitors,
             women
         );

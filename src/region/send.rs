@@ -190,6 +190,7 @@ pub fn entries(tx: &mut Transaction, market: &str, chain: &str, es: &[Entry]) ->
     let amounts: Vec<i64> = es.iter().map(|e| e.amount).collect();
     let totals: Vec<i64> = es.iter().map(|e| e.grand_total).collect();
     let hashes = s(|e| &e.hash);
+    let kinds: Vec<&str> = es.iter().map(|e| e.kind.as_str()).collect();
     tx.execute(
         "INSERT INTO journal (market, chain, seq, at_utc, utc_offset, kind, actor, approver, subject, detail, amount,
            grand_total, prev_hash, hash, signature)
@@ -202,7 +203,7 @@ pub fn entries(tx: &mut Transaction, market: &str, chain: &str, es: &[Entry]) ->
             &seqs,
             &s(|e| &e.at_utc),
             &offsets,
-            &s(|e| &e.kind),
+            &kinds,
             &s(|e| &e.actor),
             &s(|e| &e.approver),
             &s(|e| &e.subject),
@@ -258,7 +259,7 @@ pub fn tickets(
             &h(|t| t.head.chain.clone()),
             &h(|t| t.head.till.clone()),
             &numbers,
-            &h(|t| t.head.kind.clone()),
+            &h(|t| t.head.kind.as_str().to_string()),
             &o(|t| t.head.refund_of.clone()),
             &h(|t| t.head.at_utc.clone()),
             &offsets,
@@ -345,13 +346,14 @@ fn shares(tx: &mut Transaction, market: &str, ts: &[(StoredTicket, String, Strin
     for (t, local_date, collector) in ts {
         for s in &t.shares {
             id.push(t.head.id.clone());
-            code.push(s.0.clone());
+            code.push(s.exhibitor_code.clone());
             phase.push(t.head.phase as i32);
             date.push(local_date.clone());
             till.push(t.head.till.clone());
             coll.push(collector.clone());
-            refund.push(t.head.kind == "refund");
-            for (v, x) in m.iter_mut().zip([s.1, s.2, s.3, s.4, s.5]) {
+            refund.push(t.head.kind.is_refund());
+            let b = s.by_method;
+            for (v, x) in m.iter_mut().zip([s.net, b.cash, b.card, b.mobile, b.other]) {
                 v.push(x);
             }
         }
