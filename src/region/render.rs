@@ -117,7 +117,7 @@ fn xlsx(r: &RegionReport) -> Result<Vec<u8>> {
                 Cell::Count(p.tickets),
                 Cell::Money(p.net),
             ];
-            row.extend(p.by_method.map(Cell::Money));
+            row.extend(p.by_method.iter().map(|(_, d)| Cell::Money(d)));
             row.extend([
                 Cell::Count(p.exhibitors),
                 Cell::Count(p.women_led),
@@ -279,6 +279,7 @@ fn clip(s: &str, n: usize) -> String {
 mod tests {
     use super::super::report::{PhaseLine, RegionReport};
     use super::*;
+    use crate::domain::ByMethod;
     use rust_decimal::dec;
 
     fn line(complement: Option<u32>, net: Decimal) -> PhaseLine {
@@ -291,7 +292,10 @@ mod tests {
             closed: complement.is_none(),
             tickets: 3,
             net,
-            by_method: [net, Decimal::ZERO, Decimal::ZERO, Decimal::ZERO],
+            by_method: ByMethod {
+                cash: net,
+                ..Default::default()
+            },
             exhibitors: 2,
             women_led: 1,
         }
