@@ -11,6 +11,7 @@ mod ledger_reference;
 mod ledger_signatures;
 mod ledger_tamper;
 mod ledger_witness;
+mod paper_batch;
 mod pins;
 mod reprepare;
 mod verify_threads;
