@@ -60,6 +60,7 @@ no-shift = No open shift.
 
 ## Sale
 sale-search = Search (code, barcode, name) — 3* for quantity
+sale-search-short = Search — 3* for quantity
 sale-results = Products ({ $n })
 sale-search-help = Name, code or barcode. "E017 45": misc item of 45 DH for E017.
 sale-basket = Basket ({ $n ->
@@ -134,7 +135,6 @@ z-chain-head = Journal chain head (no. { $seq }):
 
 ## Exhibitors
 coop-title = Takings of { $date } per exhibitor — till { $till }
-coop-slip-title = Takings of { $date }
 col-tickets = Tickets
 col-gross = Gross
 col-refunds = Refunds
@@ -258,7 +258,6 @@ col-stall-fee = Stall
 col-due = Due
 col-till = Till
 col-last-ticket = Last
-late-tickets = { $n } late (complement)
 col-late = Late
 col-gaps = Gaps
 col-last-merge = Last merge
@@ -333,3 +332,10 @@ count-checked-ticket = { $n ->
         [one] { $n } ticket checked
        *[other] { $n } tickets checked
     }
+scan-reading = Reading QR: { $text }
+scan-preview = Scanned receipt: Enter checks it against the journal (nothing is added to the basket).
+scan-unknown = Ticket { $id } unknown on this till
+scan-unreadable = Unreadable receipt QR ({ $error })
+scan-ok = Receipt matches
+scan-bad = Receipt does NOT match
+hint-scan-receipt = check a scanned receipt

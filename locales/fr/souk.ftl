@@ -60,6 +60,7 @@ no-shift = Aucune session ouverte.
 
 ## Vente
 sale-search = Rechercher (code, code-barres, nom) — 3* pour la quantité
+sale-search-short = Rechercher — 3* pour la quantité
 sale-results = Produits ({ $n })
 sale-search-help = Nom, code ou code-barres. « E017 45 » : divers de 45 DH pour E017.
 sale-basket = Panier ({ $n ->
@@ -134,7 +135,6 @@ z-chain-head = Tête de chaîne du journal (n° { $seq }) :
 
 ## Exposants
 coop-title = Recettes du { $date } par exposant — caisse { $till }
-coop-slip-title = Recettes du { $date }
 col-tickets = Tickets
 col-gross = Brut
 col-refunds = Remb.
@@ -258,7 +258,6 @@ col-stall-fee = Stand
 col-due = Dû expo.
 col-till = Caisse
 col-last-ticket = Dernier
-late-tickets = { $n } tardif(s) (complément)
 col-late = Tardifs
 col-gaps = Trous
 col-last-merge = Dernière fusion
@@ -333,3 +332,10 @@ count-checked-ticket = { $n ->
         [one] { $n } ticket vérifié
        *[other] { $n } tickets vérifiés
     }
+scan-reading = Lecture du QR : { $text }
+scan-preview = Reçu scanné : Entrée le vérifie dans le journal (rien n'est ajouté au panier).
+scan-unknown = Ticket { $id } inconnu sur cette caisse
+scan-unreadable = QR de reçu illisible ({ $error })
+scan-ok = Reçu conforme
+scan-bad = Reçu NON conforme
+hint-scan-receipt = vérifier un reçu scanné

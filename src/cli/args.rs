@@ -155,7 +155,10 @@ pub enum RegionCmd {
         /// Le règlement de cette phase du marché --market, tel que l'organisateur l'imprime
         #[arg(long, requires = "market")]
         phase: Option<u32>,
-        /// Format : text ou csv
+        /// Avec --phase : le complément de la phase (ses ventes tardives), comme `report settlement --complement`
+        #[arg(long, requires = "phase")]
+        complement: bool,
+        /// Format : text, csv ou xlsx
         #[arg(long, default_value = "text")]
         format: String,
     },

@@ -14,7 +14,6 @@ pub mod numbers;
 mod pdf;
 mod pdf_layout;
 pub mod sample;
-pub mod slip;
 mod table;
 mod text;
 mod xlsx;
@@ -23,6 +22,8 @@ use std::fmt;
 use std::str::FromStr;
 
 pub use model::*;
+/// Workbooks of plain tables in the house style (the region report).
+pub use xlsx::{Cell as XlsxCell, Sheet as XlsxSheet, tables as xlsx_tables};
 
 /// Output format of a report.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

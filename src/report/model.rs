@@ -163,9 +163,21 @@ pub struct DayReport {
     pub date: String,
     pub till: Option<String>,
     pub rows: Vec<DayReportRow>,
+    /// Distinct sale tickets of the day (a ticket of three exhibitors is one ticket).
+    pub tickets: u64,
     /// Empty when not known (then not printed).
     pub chain_head: String,
     pub generated_at: String,
+}
+
+impl DayReport {
+    /// Every money column summed over the exhibitors; tickets counted once each.
+    pub fn totals(&self) -> DayReportRow {
+        DayReportRow {
+            tickets: self.tickets,
+            ..DayReportRow::totals(&self.rows)
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Default)]

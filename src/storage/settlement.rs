@@ -1,6 +1,6 @@
 //! Reading what a settlement needs: sums of the stored per-ticket shares, an index-only scan.
-use crate::domain::Collector;
 use crate::domain::settlement::ShareSums;
+use crate::domain::{ByMethod, Collector};
 use anyhow::Result;
 use rusqlite::Connection;
 use std::collections::BTreeMap;
@@ -63,11 +63,7 @@ pub fn scope_sums(
     while let Some(r) = rows.next().map_err(overflow)? {
         let code: String = r.get(0)?;
         let is_refund: bool = r.get(1)?;
-        let collector = if r.get::<_, String>(2)? == "exhibitor" {
-            Collector::Exhibitor
-        } else {
-            Collector::Organiser
-        };
+        let collector: Collector = r.get(2)?;
         let count: i64 = r.get(3)?;
         let sums = out.entry(code).or_default();
         let before = sums.tickets;
@@ -75,7 +71,7 @@ pub fn scope_sums(
             is_refund,
             collector,
             r.get(4)?,
-            [r.get(5)?, r.get(6)?, r.get(7)?, r.get(8)?],
+            ByMethod::try_from_fn(|m| r.get(5 + m as usize))?,
         );
         // `add` counts one ticket per call; a grouped row stands for `count` tickets.
         if !is_refund {
@@ -93,7 +89,7 @@ pub struct DaySums {
     pub tickets: u64,
     pub gross: i64,
     pub refunds: i64,
-    pub by_method: [i64; 4],
+    pub by_method: ByMethod<i64>,
 }
 
 impl DaySums {
@@ -126,9 +122,7 @@ fn day_rows(conn: &Connection, sql: &str, params: &[&dyn rusqlite::ToSql]) -> Re
             d.tickets += count as u64;
             d.gross += net;
         }
-        for (i, m) in d.by_method.iter_mut().enumerate() {
-            *m += r.get::<_, i64>(5 + i)?;
-        }
+        d.by_method += ByMethod::try_from_fn(|m| r.get(5 + m as usize))?;
     }
     Ok(out)
 }

@@ -2,8 +2,8 @@
 //! Every event is journalled on the till's chain (chain = till id).
 use super::journal::{self, NewEntry};
 use super::{Db, LocalTime};
-use crate::domain::PaymentMethod;
 use crate::domain::money::{format_machine, from_centimes, to_centimes};
+use crate::domain::{ByMethod, JournalKind, PaymentMethod, TicketKind};
 use anyhow::{Result, bail};
 use rusqlite::{Connection, OptionalExtension, params};
 use rust_decimal::Decimal;
@@ -27,8 +27,8 @@ pub struct ShiftTotals {
     pub sales_total: Decimal,
     pub refunds_count: u64,
     pub refunds_total: Decimal,
-    /// Net per method (sales − refunds), in `PaymentMethod::ALL` order.
-    pub by_method: [Decimal; 4],
+    /// Net per method (sales − refunds).
+    pub by_method: ByMethod<Decimal>,
     /// Cash rounding ("Arrondi") collected over the shift.
     pub rounding: Decimal,
     pub abandoned_count: u64,
@@ -130,11 +130,12 @@ impl Db {
             at,
             &NewEntry {
                 chain: till,
-                kind: "shift_open",
+                kind: JournalKind::ShiftOpen,
                 actor: cashier,
                 subject: &id,
                 detail: &detail,
-                ..Default::default()
+                approver: "",
+                amount: 0,
             },
         )?;
         let s = shift(&tx, &id)?.expect("just inserted");
@@ -163,11 +164,12 @@ impl Db {
             at,
             &NewEntry {
                 chain: till,
-                kind: "abandon",
+                kind: JournalKind::Abandon,
                 actor: cashier,
                 subject: shift.unwrap_or(""),
                 detail: &detail,
-                ..Default::default()
+                approver: "",
+                amount: 0,
             },
         )?;
         tx.commit()?;
@@ -215,12 +217,12 @@ impl Db {
             at,
             &NewEntry {
                 chain: &s.till,
-                kind: "shift_close",
+                kind: JournalKind::ShiftClose,
                 actor,
                 approver,
                 subject: shift_id,
                 detail: &detail,
-                ..Default::default()
+                amount: 0,
             },
         )?;
         tx.commit()?;
@@ -246,10 +248,10 @@ fn z_detail(t: &ShiftTotals, counted: &[(Decimal, u32)], cash: Decimal, diff: De
         m(t.sales_total),
         t.refunds_count,
         m(t.refunds_total),
-        m(t.by_method[0]),
-        m(t.by_method[1]),
-        m(t.by_method[2]),
-        m(t.by_method[3]),
+        m(t.by_method.cash),
+        m(t.by_method.card),
+        m(t.by_method.mobile),
+        m(t.by_method.other),
         m(t.rounding),
         t.abandoned_count,
         m(t.opening_float),
@@ -275,12 +277,13 @@ pub fn shift_totals(conn: &Connection, shift_id: &str) -> Result<ShiftTotals> {
     )?;
     let mut rows = stmt.query([shift_id])?;
     while let Some(r) = rows.next()? {
-        let (kind, n, total, rounding): (String, i64, i64, i64) =
+        let (kind, n, total, rounding): (TicketKind, i64, i64, i64) =
             (r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?);
-        if kind == "refund" {
-            (t.refunds_count, t.refunds_total) = (n as u64, from_centimes(total));
-        } else {
-            (t.sales_count, t.sales_total) = (n as u64, from_centimes(total));
+        match kind {
+            TicketKind::Refund => {
+                (t.refunds_count, t.refunds_total) = (n as u64, from_centimes(total))
+            }
+            TicketKind::Sale => (t.sales_count, t.sales_total) = (n as u64, from_centimes(total)),
         }
         t.rounding += from_centimes(rounding);
     }
@@ -291,7 +294,7 @@ pub fn shift_totals(conn: &Connection, shift_id: &str) -> Result<ShiftTotals> {
         )?
         .query_row([shift_id], |r| Ok((r.get(0)?, r.get(1)?)))?;
     (t.abandoned_count, t.abandoned_total) = (n as u64, from_centimes(total));
-    t.expected_cash = t.opening_float + t.by_method[0] + t.rounding;
+    t.expected_cash = t.opening_float + t.by_method.cash + t.rounding;
     Ok(t)
 }
 
@@ -302,15 +305,8 @@ fn method_sums(conn: &Connection, shift_id: &str, t: &mut ShiftTotals) -> Result
     )?;
     let mut rows = stmt.query([shift_id])?;
     while let Some(r) = rows.next()? {
-        let method: PaymentMethod = r
-            .get::<_, String>(0)?
-            .parse()
-            .unwrap_or(PaymentMethod::Other);
-        let i = PaymentMethod::ALL
-            .iter()
-            .position(|m| *m == method)
-            .unwrap_or(3);
-        t.by_method[i] += from_centimes(r.get(1)?);
+        let method: PaymentMethod = r.get(0)?;
+        t.by_method[method] += from_centimes(r.get(1)?);
     }
     Ok(())
 }
@@ -319,7 +315,7 @@ fn method_sums(conn: &Connection, shift_id: &str, t: &mut ShiftTotals) -> Result
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TicketSummary {
     pub id: String,
-    pub kind: String,
+    pub kind: TicketKind,
     pub refund_of: Option<String>,
     pub at_utc: String,
     pub utc_offset: i32,

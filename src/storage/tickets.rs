@@ -4,8 +4,8 @@ use super::journal::{self, NewEntry};
 use super::{Db, LocalTime};
 use crate::domain::canonical::{TicketHead, encode_ticket, sha256_hex};
 use crate::domain::money::{from_centimes, from_milli, to_centimes, to_milli};
-use crate::domain::settlement::exhibitor_shares;
-use crate::domain::{Line, Payment, Settled, TicketKind};
+use crate::domain::settlement::{ExhibitorShare, exhibitor_shares};
+use crate::domain::{ByMethod, Line, Payment, Settled, TicketKind};
 use anyhow::{Context, Result, anyhow, bail};
 use rusqlite::{Connection, OptionalExtension, params};
 use rust_decimal::Decimal;
@@ -35,11 +35,7 @@ pub struct Ticket {
 
 impl Ticket {
     pub fn kind(&self) -> TicketKind {
-        if self.head.kind == "refund" {
-            TicketKind::Refund
-        } else {
-            TicketKind::Sale
-        }
+        self.head.kind
     }
     pub fn short_hash(&self) -> &str {
         &self.journal_hash[..8.min(self.journal_hash.len())]
@@ -167,7 +163,7 @@ impl Batch {
             chain: chain.to_string(),
             till: ctx.till.clone(),
             number,
-            kind: kind.as_str().into(),
+            kind,
             refund_of: refund_of.map(String::from),
             at_utc: ctx.at.at_utc.clone(),
             utc_offset: ctx.at.utc_offset,
@@ -186,7 +182,7 @@ impl Batch {
             &ctx.at,
             &NewEntry {
                 chain,
-                kind: kind.as_str(),
+                kind: kind.into(),
                 actor: &ctx.cashier,
                 approver: ctx.approver.as_deref().unwrap_or(""),
                 subject: &head.id,
@@ -253,14 +249,14 @@ fn till_collector(conn: &Connection, till: &str) -> Result<String> {
 }
 
 fn check_refund_target(conn: &Connection, orig: &str) -> Result<()> {
-    let kind: Option<String> = conn
+    let kind: Option<TicketKind> = conn
         .prepare_cached("SELECT kind FROM tickets WHERE id = ?1")?
         .query_row([orig], |r| r.get(0))
         .optional()?;
-    match kind.as_deref() {
+    match kind {
         None => bail!("ticket {orig} introuvable"),
-        Some("refund") => bail!("{orig} est déjà un remboursement"),
-        _ => Ok(()),
+        Some(TicketKind::Refund) => bail!("{orig} est déjà un remboursement"),
+        Some(TicketKind::Sale) => Ok(()),
     }
 }
 
@@ -344,14 +340,9 @@ pub fn insert_shares(
         "INSERT INTO shares (ticket_id, exhibitor_code, phase, local_date, till, collector, is_refund, net,
          cash, card, mobile, other) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
     )?;
-    let kind = if h.kind == "refund" {
-        TicketKind::Refund
-    } else {
-        TicketKind::Sale
-    };
+    let kind = h.kind;
     let sign = kind.sign();
     for sh in exhibitor_shares(lines, payments) {
-        let m = sh.by_method;
         stmt.execute(params![
             h.id,
             sh.exhibitor_code,
@@ -361,10 +352,10 @@ pub fn insert_shares(
             collector,
             kind == TicketKind::Refund,
             sh.net * sign,
-            m[0] * sign,
-            m[1] * sign,
-            m[2] * sign,
-            m[3] * sign
+            sh.by_method.cash * sign,
+            sh.by_method.card * sign,
+            sh.by_method.mobile * sign,
+            sh.by_method.other * sign
         ])?;
     }
     Ok(())
@@ -424,11 +415,14 @@ pub fn load_ticket(conn: &Connection, id: &str) -> Result<Option<Ticket>> {
     }))
 }
 
+/// The line columns `line_from_row` reads, in order (prefix `l.`).
+pub const LINE_COLUMNS: &str = "l.line_no, l.product_code, l.exhibitor_code, l.name_fr, l.name_ar, l.unit, \
+     l.quantity, l.unit_price, l.discount, l.vat_rate, l.total, l.refund_of_line";
+
 pub fn load_lines(conn: &Connection, id: &str) -> Result<Vec<Line>> {
-    let mut stmt = conn.prepare_cached(
-        "SELECT line_no, product_code, exhibitor_code, name_fr, name_ar, unit, quantity, unit_price, discount,
-         vat_rate, total, refund_of_line FROM ticket_lines WHERE ticket_id = ?1 ORDER BY line_no",
-    )?;
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT {LINE_COLUMNS} FROM ticket_lines l WHERE l.ticket_id = ?1 ORDER BY l.line_no"
+    ))?;
     let rows = stmt.query_map([id], line_from_row)?;
     Ok(rows.collect::<Result<_, _>>()?)
 }
@@ -445,7 +439,7 @@ where
     })
 }
 
-/// A line from the first 12 columns of a row, in the order `load_lines` selects them.
+/// A line from the first 12 columns of a row, as in `LINE_COLUMNS`.
 pub fn line_from_row(r: &rusqlite::Row) -> rusqlite::Result<Line> {
     Ok(Line {
         line_no: r.get(0)?,
@@ -463,15 +457,18 @@ pub fn line_from_row(r: &rusqlite::Row) -> rusqlite::Result<Line> {
     })
 }
 
+/// The payment columns `payment_from_row` reads, in order (prefix `p.`).
+pub const PAYMENT_COLUMNS: &str = "p.method, p.amount, p.tendered, p.change, p.reference";
+
 pub fn load_payments(conn: &Connection, id: &str) -> Result<Vec<Payment>> {
-    let mut stmt = conn.prepare_cached(
-        "SELECT method, amount, tendered, change, reference FROM payments WHERE ticket_id = ?1 ORDER BY pos",
-    )?;
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT {PAYMENT_COLUMNS} FROM payments p WHERE p.ticket_id = ?1 ORDER BY p.pos"
+    ))?;
     let rows = stmt.query_map([id], payment_from_row)?;
     Ok(rows.collect::<Result<_, _>>()?)
 }
 
-/// A payment from the first 5 columns of a row, in the order `load_payments` selects them.
+/// A payment from the first 5 columns of a row, as in `PAYMENT_COLUMNS`.
 pub fn payment_from_row(r: &rusqlite::Row) -> rusqlite::Result<Payment> {
     Ok(Payment {
         method: parsed(r, 0)?,
@@ -479,6 +476,18 @@ pub fn payment_from_row(r: &rusqlite::Row) -> rusqlite::Result<Payment> {
         tendered: r.get::<_, Option<i64>>(2)?.map(from_centimes),
         change: from_centimes(r.get(3)?),
         reference: r.get(4)?,
+    })
+}
+
+/// The share columns `share_from_row` reads, in order (prefix `s.`).
+pub const SHARE_COLUMNS: &str = "s.exhibitor_code, s.net, s.cash, s.card, s.mobile, s.other";
+
+/// A stored share (signed by its ticket's kind) from the first 6 columns of a row, as in `SHARE_COLUMNS`.
+pub fn share_from_row(r: &rusqlite::Row) -> rusqlite::Result<ExhibitorShare> {
+    Ok(ExhibitorShare {
+        exhibitor_code: r.get(0)?,
+        net: r.get(1)?,
+        by_method: ByMethod::try_from_fn(|m| r.get(2 + m as usize))?,
     })
 }
 

@@ -2,6 +2,7 @@
 //! from their canonical text, shares recomputed with this database's till collectors.
 use super::check::{Bundle, BundleTicket};
 use super::plan::BundlePlan;
+use crate::domain::JournalKind;
 use crate::storage::journal::{self, Entry, NewEntry};
 use crate::storage::tickets;
 use crate::storage::{LocalTime, ORG_CHAIN};
@@ -26,7 +27,7 @@ pub fn apply(
     for refunds in [false, true] {
         for (b, p) in bundles.iter().zip(plans) {
             for t in p.tickets.iter().map(|&i| &b.tickets[i]) {
-                if (t.head.kind == "refund") == refunds {
+                if t.head.kind.is_refund() == refunds {
                     insert_ticket(conn, t, &collectors)?;
                 }
             }
@@ -127,10 +128,12 @@ fn record_merge(
         at,
         &NewEntry {
             chain,
-            kind: "merge",
+            kind: JournalKind::Merge,
             subject: &b.sha,
             detail: &detail,
-            ..Default::default()
+            actor: "",
+            approver: "",
+            amount: 0,
         },
     )?;
     Ok(Some(entry.seq))

@@ -2,7 +2,7 @@
 //! hash, link and perpetual total, and every ticket against the entry that hashed it.
 use super::canon::decode_ticket;
 use super::error::{Refusal, refuse};
-use super::format::{ChainRange, RawBundle, Record, read_bundle};
+use super::format::{ChainRange, RawBundle, Record, read_bundle, share_from_wire};
 use super::rows::ShareRow;
 use crate::domain::canonical::{TicketHead, encode_ticket, entry_hash, genesis, sha256_hex};
 use crate::domain::money::to_centimes;
@@ -88,7 +88,8 @@ impl Checker<'_> {
             .collect();
         let mut matched = HashSet::new();
         for t in wire_tickets {
-            let ticket = self.ticket(&t.canonical, t.seq, &t.shares, &index)?;
+            let shares: Vec<ShareRow> = t.shares.iter().map(share_from_wire).collect();
+            let ticket = self.ticket(&t.canonical, t.seq, &shares, &index)?;
             if !matched.insert((ticket.head.chain.clone(), t.seq)) {
                 self.fail(
                     Refusal::TicketMismatch,
@@ -182,9 +183,9 @@ impl Checker<'_> {
                 "ticket {id} : son entrée n°{seq} n'est pas dans le lot"
             ))
         })?;
-        let sign = if head.kind == "refund" { -1 } else { 1 };
+        let sign = head.kind.sign();
         let amount = to_centimes(head.total).ok().map(|c| c * sign);
-        let same = entry.kind == head.kind
+        let same = entry.kind.ticket() == Some(head.kind)
             && entry.subject == id
             && entry.detail == sha256_hex(canonical.as_bytes())
             && amount == Some(entry.amount)
@@ -217,7 +218,7 @@ impl Checker<'_> {
     /// Every sale or refund journalled in the bundle comes with its ticket.
     fn complete(&self, entries: &[Entry], matched: &HashSet<(String, u64)>) -> Result<()> {
         for e in entries {
-            let is_ticket = matches!(e.kind.as_str(), "sale" | "refund");
+            let is_ticket = e.kind.ticket().is_some();
             if is_ticket && !matched.contains(&(e.chain.clone(), e.seq)) {
                 let msg = format!(
                     "journal {} n°{} : le ticket {} manque",
@@ -235,15 +236,7 @@ impl Checker<'_> {
 pub fn accepted_shares(lines: &[Line], payments: &[Payment], sign: i64) -> Vec<Vec<ShareRow>> {
     crate::domain::settlement::accepted_shares(lines, payments)
         .into_iter()
-        .map(|split| {
-            split
-                .into_iter()
-                .map(|s| {
-                    let m = s.by_method.map(|v| v * sign);
-                    (s.exhibitor_code, s.net * sign, m[0], m[1], m[2], m[3])
-                })
-                .collect()
-        })
+        .map(|split| split.into_iter().map(|s| s.signed(sign)).collect())
         .collect()
 }
 

@@ -169,7 +169,11 @@ fn write_tickets<W: Write>(
         w.record(&Record::Ticket(WireTicket {
             seq: t.journal_seq,
             canonical,
-            shares: t.shares,
+            shares: t
+                .shares
+                .into_iter()
+                .map(super::format::share_to_wire)
+                .collect(),
         }))?;
         n += 1;
         Ok(())

@@ -134,9 +134,12 @@ impl Default for PayState {
     }
 }
 
+#[derive(Default)]
 pub struct HistoryState {
     pub tickets: Vec<TicketSummary>,
     pub sel: usize,
+    /// What a 2D scanner is typing (a receipt's QR payload), read on Enter.
+    pub scan: String,
 }
 
 pub struct TicketState {
@@ -149,21 +152,31 @@ pub struct TicketState {
     /// How a refund is paid back: the sale's own method when it was paid one way, else cash; `m` changes it.
     pub refund_method: crate::domain::PaymentMethod,
     pub back: HistoryState,
+    /// Opened by scanning its receipt: whether the receipt matches the journal, and what differs.
+    pub verdict: Option<Verdict>,
+    /// Opened from the sale screen (a scan): Esc goes back to the basket.
+    pub from_sale: bool,
+    /// What a 2D scanner is typing on this screen (another receipt), read on Enter.
+    pub scan: String,
+}
+
+/// A scanned receipt checked against the journal (`souk check`, at the till).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Verdict {
+    pub conforme: bool,
+    /// What was checked, or what differs.
+    pub details: Vec<String>,
 }
 
 pub struct ReportState {
     pub title: String,
     pub lines: Vec<String>,
-    pub kind: super::ReportKind,
-    pub subject: String,
     pub scroll: u16,
     /// Where Esc leads: back to the sale, or to the login after a Z report.
     pub logout_after: bool,
     /// Opened from the reports menu: Esc goes back to it.
     pub from_menu: bool,
-    /// What F2 prints when the screen's lines are too wide for the roll (empty: the lines themselves).
-    pub print_lines: Vec<String>,
-    /// The document F2 prints through the templates, when there is one (X and Z reports).
+    /// The document F2 prints through the templates at the printer's width.
     pub paper: Option<crate::documents::paper::Paper>,
 }
 

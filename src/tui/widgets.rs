@@ -171,3 +171,33 @@ pub fn key_label(app: &App, key: &str) -> String {
         key.to_string()
     }
 }
+
+/// Greedy word wrap in terminal cells; a word wider than the width is cut at the width.
+pub fn wrap_words(text: &str, width: usize) -> Vec<String> {
+    use unicode_width::UnicodeWidthStr;
+    let width = width.max(1);
+    let mut out = vec![String::new()];
+    for word in text.split(' ').filter(|w| !w.is_empty()) {
+        let last = out.last().expect("one line");
+        if !last.is_empty() && last.width() + 1 + word.width() > width {
+            out.push(String::new());
+        }
+        let last = out.last_mut().expect("one line");
+        if !last.is_empty() {
+            last.push(' ');
+        }
+        last.push_str(&cut_to(word, width.saturating_sub(last.width())));
+    }
+    out
+}
+
+/// The start of `text` that fits in `width` cells.
+pub fn cut_to(text: &str, width: usize) -> String {
+    let mut used = 0;
+    text.chars()
+        .take_while(|c| {
+            used += unicode_width::UnicodeWidthChar::width(*c).unwrap_or(0);
+            used <= width
+        })
+        .collect()
+}

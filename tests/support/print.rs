@@ -249,9 +249,11 @@ pub fn settlement() -> SettlementStatement {
         market: market(),
         phase: PhaseInfo {
             number: 2,
-            name: "Phase 2".into(),
+            name: None,
             starts: "12/05/2025".into(),
             ends: "18/05/2025".into(),
+            closed_at: Some("18/05/2025 20:02".into()),
+            closed_by: Some("Karim Alaoui".into()),
         },
         exhibitor: ExhibitorInfo {
             code: "E017".into(),
@@ -272,42 +274,10 @@ pub fn settlement() -> SettlementStatement {
             stall_fee: dec!(500),
             collected_by_organiser: dec!(38210),
             collected_by_exhibitor: dec!(0),
-            due_to_exhibitor: dec!(35799.50),
+            due: Due::of(dec!(35799.50)),
         },
         chain_head: "9c1e4b7a0d3f2e6b8a5c4d3e2f1a0b9c8d7e6f5a4b3c2d1e0f9a8b7c6d5e4f3a".into(),
         printed_at: "18/05/2025 20:10".into(),
-        duplicate: false,
-    }
-}
-
-pub fn day_slip() -> DaySlip {
-    DaySlip {
-        market: market(),
-        date: "14/05/2025".into(),
-        till: None,
-        rows: vec![
-            DaySlipRow {
-                code: "E017".into(),
-                name: "Coopérative Tighanimine".into(),
-                tickets: 31,
-                net: dec!(5480),
-            },
-            DaySlipRow {
-                code: "E023".into(),
-                name: "Coopérative Amlou Souss".into(),
-                tickets: 1,
-                net: dec!(125),
-            },
-            DaySlipRow {
-                code: "E031".into(),
-                name: "Association Tapis Zemmour".into(),
-                tickets: 2,
-                net: dec!(3540.50),
-            },
-        ],
-        tickets: 34,
-        net: dec!(9145.50),
-        printed_at: "14/05/2025 19:10".into(),
         duplicate: false,
     }
 }

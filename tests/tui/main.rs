@@ -4,8 +4,11 @@
 mod support;
 
 mod disk_full;
+mod till_basket;
 mod till_cashiers;
+mod till_scan;
 mod tui_e2e;
+mod tui_effects;
 mod tui_late;
 mod tui_paper;
 mod tui_print;

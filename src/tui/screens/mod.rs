@@ -13,6 +13,7 @@ pub mod payment;
 pub mod report;
 pub mod sale;
 pub mod sale_view;
+pub mod scan;
 pub mod settle;
 pub mod ticket;
 pub mod tills;

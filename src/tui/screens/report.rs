@@ -1,8 +1,6 @@
-//! X report (the shift so far), Z report (the closed shift): laid out as text, shown, and sent to the sink.
-use crate::domain::PaymentMethod;
+//! A report on screen (X, Z, the day, the phase totals); F2 prints its paper document.
 use crate::domain::money::format_dh;
 use crate::storage::shifts::{ShiftTotals, ZReport, shift_totals};
-use crate::tui::ReportKind;
 use crate::tui::app::{App, ReportState, SaleState, Screen};
 use crate::tui::keys::Hint;
 use crate::tui::widgets::block;
@@ -31,11 +29,11 @@ fn totals_lines(app: &App, t: &ShiftTotals) -> Vec<String> {
         ),
         row(
             tr.a("z-refunds", &[("n", &t.refunds_count.to_string())]),
-            format!("-{}", format_dh(t.refunds_total)),
+            format_dh(-t.refunds_total),
         ),
         row(tr.t("z-net"), format_dh(t.net())),
     ];
-    for (m, amount) in PaymentMethod::ALL.iter().zip(t.by_method) {
+    for (m, amount) in t.by_method.iter() {
         v.push(row(
             format!("  {}", tr.t(&format!("method-{}", m.as_str()))),
             format_dh(amount),
@@ -98,12 +96,9 @@ pub fn x_report(app: &mut App) -> Screen {
         Ok(t) => Screen::Report(ReportState {
             title: app.tr.a("x-title", &[("shift", &shift.id)]),
             lines: x_lines(app, &t),
-            kind: ReportKind::X,
-            subject: shift.id.clone(),
             scroll: 0,
             logout_after: false,
             from_menu: false,
-            print_lines: Vec::new(),
             paper: Some(crate::documents::paper::x_report(
                 &crate::documents::paper::ShiftPrint {
                     market: &app.market,
@@ -126,19 +121,10 @@ pub fn key(app: &mut App, mut st: ReportState, k: KeyEvent) -> Screen {
         KeyCode::Esc | KeyCode::Enter if st.logout_after => return app.logout(),
         KeyCode::Esc | KeyCode::Enter if st.from_menu => return super::menu::open(app),
         KeyCode::Esc | KeyCode::Enter => return Screen::Sale(SaleState::default()),
-        KeyCode::F(2) if st.paper.is_some() => {
+        KeyCode::F(2) => {
             if let Some(paper) = &st.paper {
                 app.print_paper(paper);
             }
-        }
-        KeyCode::F(2) => {
-            let lines = if st.print_lines.is_empty() {
-                &st.lines
-            } else {
-                &st.print_lines
-            };
-            let text = lines.join("\n");
-            app.print_report(st.kind, &st.subject.clone(), &text);
         }
         KeyCode::PageDown => st.scroll = st.scroll.saturating_add(10).min(st.lines.len() as u16),
         KeyCode::PageUp => st.scroll = st.scroll.saturating_sub(10),

@@ -19,6 +19,15 @@ pub fn key(app: &mut App, mut st: SaleState, k: KeyEvent) -> Screen {
     if let Some(next) = function_key(app, &mut st, k) {
         return next;
     }
+    // A scanned receipt QR is checked, never read as a product or a divers line.
+    if st.focus == Focus::Search
+        && k.code == KeyCode::Enter
+        && super::scan::is_witness(st.input.value())
+    {
+        let text = st.input.value().to_string();
+        clear_field(app, &mut st);
+        return super::scan::open(app, &text, true).unwrap_or(Screen::Sale(st));
+    }
     match st.focus {
         Focus::Search => search_key(app, &mut st, k),
         Focus::Basket => basket_key(app, &mut st, k),
@@ -82,6 +91,7 @@ fn search_key(app: &mut App, st: &mut SaleState, k: KeyEvent) {
                 let rest = rest.unwrap_or_default();
                 // A divers entry being typed shows what it will add, never a product Entrée would take.
                 match entry(app, &rest) {
+                    _ if super::scan::is_witness(st.input.value()) => app.catalog.search(""),
                     Entry::Quick { .. } => app.catalog.search(""),
                     _ => app.catalog.search(&rest),
                 }
@@ -398,6 +408,7 @@ pub fn hints(st: &SaleState) -> Vec<Hint> {
         ("F8", "hint-abandon"),
         ("F9", "hint-arabic"),
         ("F10", "hint-reports"),
+        ("QR", "hint-scan-receipt"),
         ("Ctrl+T", "hint-drawer"),
         ("F1", "hint-help"),
         ("Ctrl+Q", "hint-quit"),

@@ -1,9 +1,8 @@
 //! A phase's settlement at the till: the same figures as `souk report settlement`, one row per exhibitor.
 //! F2 prints the chosen exhibitor's statement (with signature lines), F3 the whole phase; ←/→ change phase.
 use crate::domain::money::format_fr;
-use crate::report::{SettlementRow, slip};
+use crate::report::SettlementRow;
 use crate::storage::{catalogue, reports};
-use crate::tui::ReportKind;
 use crate::tui::app::{App, Screen, SettleState};
 use crate::tui::keys::{self, Hint};
 use crate::tui::widgets::{block, selected};
@@ -38,7 +37,13 @@ fn load(app: &mut App, st: &mut SettleState) {
         return;
     };
     match reports::settlement_report(app.db.conn(), n) {
-        Ok(r) => st.report = Some(r),
+        Ok(mut r) => {
+            // A provisional statement is dated by the till's clock, like everything else it prints.
+            if r.phase.closed_at.is_none() {
+                r.generated_at = app.now().display_iso();
+            }
+            st.report = Some(r);
+        }
         Err(e) => app.fail(e),
     }
 }
@@ -58,12 +63,7 @@ pub fn key(app: &mut App, mut st: SettleState, k: KeyEvent) -> Screen {
         KeyCode::F(2) | KeyCode::Enter => print_statement(app, &st),
         KeyCode::F(3) => {
             if let Some(r) = &st.report {
-                let text = slip::settlement_summary(r).join("\n");
-                app.print_report(
-                    ReportKind::Settlement,
-                    &format!("phase-{}", r.phase.number),
-                    &text,
-                );
+                app.print_paper(&crate::documents::slips::phase_summary(r));
             }
         }
         _ => {
@@ -128,7 +128,12 @@ pub fn draw(f: &mut Frame, area: Rect, app: &App, st: &SettleState) {
         head.extend(["method-cash", "col-other-methods"]);
     }
     head.extend(["col-commission", "col-stall-fee", "col-due"]);
-    let header = Row::new(head.iter().map(|id| app.tr.t(id))).bold();
+    // Numbers' headers sit over their right-aligned values.
+    let header = Row::new(head.iter().enumerate().map(|(i, id)| {
+        let line = Line::from(app.tr.t(id));
+        Cell::from(if i >= 2 { line.right_aligned() } else { line })
+    }))
+    .bold();
     let mut widths = vec![
         Constraint::Length(5),
         Constraint::Min(14),
@@ -136,7 +141,7 @@ pub fn draw(f: &mut Frame, area: Rect, app: &App, st: &SettleState) {
         Constraint::Length(11),
     ];
     if wide {
-        widths.extend([Constraint::Length(11), Constraint::Length(11)]);
+        widths.extend([Constraint::Length(11), Constraint::Length(12)]);
     }
     widths.extend([
         Constraint::Length(9),
