@@ -51,6 +51,7 @@ fn submit(app: &mut App, mut st: LoginState) -> Screen {
     // Read-only (full disk): checked without writing; the wait after a failure is kept here only.
     let checked = if app.read_only.is_some() {
         crate::storage::people::check_pin_read_only(app.db.conn(), &person.name, &pin)
+            .map_err(crate::storage::Error::from)
     } else {
         app.db
             .check_pin(&app.till, &person.name, &pin, &now, JournalKind::Login)
