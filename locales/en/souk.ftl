@@ -43,6 +43,18 @@ login-locked = Account locked: ask a supervisor
 login-locked-mark = [locked]
 unlocked = { $name } is unlocked.
 
+## Laptop identity (database without identity)
+identify-title = This laptop has no identity yet
+identify-intro = Which till is this laptop? An organiser says so with their PIN; the laptop then sells under that id only.
+identify-market = Market: { $market }
+identify-tills = Tills of the market: { $tills }
+identify-till = Till:
+identify-organiser = Organiser:
+identify-pin = PIN:
+identify-no-organiser = Choose the organiser who types their PIN.
+hint-next-field = next field
+hint-identify = confirm
+
 ## Opening and closing
 open-title = Open shift — cash float
 close-title = Close shift — cash count

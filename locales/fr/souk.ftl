@@ -43,6 +43,18 @@ login-locked = Compte verrouillé : demander à un superviseur
 login-locked-mark = [verrouillé]
 unlocked = { $name } est déverrouillé·e.
 
+## Identité du poste (base sans identité)
+identify-title = Ce poste n'a pas encore d'identité
+identify-intro = Quelle caisse est ce poste ? Un organisateur le dit avec son code ; le poste vendra ensuite sous cet identifiant seulement.
+identify-market = Marché : { $market }
+identify-tills = Caisses du marché : { $tills }
+identify-till = Caisse :
+identify-organiser = Organisateur :
+identify-pin = Code :
+identify-no-organiser = Choisissez l'organisateur qui donne son code.
+hint-next-field = champ suivant
+hint-identify = valider
+
 ## Ouverture et clôture
 open-title = Ouverture de session — fond de caisse
 close-title = Clôture de session — comptage de la caisse

@@ -1,6 +1,7 @@
 //! Dispatch of the command line. Exit 0 ok, 1 error (one-line reason first on stderr), 2 usage.
 pub mod args;
 mod check;
+mod open_till;
 mod phase;
 mod pin;
 mod region;

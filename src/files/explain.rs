@@ -79,6 +79,12 @@ pub fn explain(err: &anyhow::Error, paths: &[&Path]) -> Option<String> {
     })
 }
 
+/// The trouble behind an error, once the file systems of `paths` were looked at (a full disk that SQLite called
+/// an I/O error is a full disk).
+pub fn media_trouble(err: &anyhow::Error, paths: &[&Path]) -> Option<Trouble> {
+    refine(trouble(err)?, paths).map(|(t, _)| t)
+}
+
 /// An I/O error is often a full or read-only disk that SQLite did not name: look at the file systems. None when
 /// the media are fine and the "read-only" came from souk's own reading handle (a fault, reported as it is).
 fn refine(t: Trouble, paths: &[&Path]) -> Option<(Trouble, Option<PathBuf>)> {

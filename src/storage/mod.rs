@@ -9,6 +9,7 @@ pub mod drafts;
 pub mod duplicates;
 pub mod error;
 pub mod heads;
+pub mod identify;
 pub mod identity;
 pub mod journal;
 pub mod keys;

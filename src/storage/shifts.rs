@@ -271,37 +271,39 @@ pub fn shift_totals(conn: &Connection, shift_id: &str) -> Result<ShiftTotals> {
         opening_float: s.opening_float,
         ..Default::default()
     };
-    let mut stmt = conn.prepare_cached(
-        "SELECT kind, COUNT(*), COALESCE(SUM(total), 0), COALESCE(SUM(rounding), 0) FROM tickets
-         WHERE shift = ?1 GROUP BY kind",
-    )?;
+    // Summed here as decimals, not by SQLite: a shift holding amounts from before the bounds must still close.
+    let mut stmt =
+        conn.prepare_cached("SELECT kind, total, rounding FROM tickets WHERE shift = ?1")?;
     let mut rows = stmt.query([shift_id])?;
     while let Some(r) = rows.next()? {
-        let (kind, n, total, rounding): (TicketKind, i64, i64, i64) =
-            (r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?);
+        let (kind, total, rounding): (TicketKind, i64, i64) = (r.get(0)?, r.get(1)?, r.get(2)?);
         match kind {
             TicketKind::Refund => {
-                (t.refunds_count, t.refunds_total) = (n as u64, from_centimes(total))
+                t.refunds_count += 1;
+                t.refunds_total += from_centimes(total);
             }
-            TicketKind::Sale => (t.sales_count, t.sales_total) = (n as u64, from_centimes(total)),
+            TicketKind::Sale => {
+                t.sales_count += 1;
+                t.sales_total += from_centimes(total);
+            }
         }
         t.rounding += from_centimes(rounding);
     }
     method_sums(conn, shift_id, &mut t)?;
-    let (n, total): (i64, i64) = conn
-        .prepare_cached(
-            "SELECT COUNT(*), COALESCE(SUM(total), 0) FROM abandoned_baskets WHERE shift = ?1",
-        )?
-        .query_row([shift_id], |r| Ok((r.get(0)?, r.get(1)?)))?;
-    (t.abandoned_count, t.abandoned_total) = (n as u64, from_centimes(total));
+    let mut stmt = conn.prepare_cached("SELECT total FROM abandoned_baskets WHERE shift = ?1")?;
+    let mut rows = stmt.query([shift_id])?;
+    while let Some(r) = rows.next()? {
+        t.abandoned_count += 1;
+        t.abandoned_total += from_centimes(r.get(0)?);
+    }
     t.expected_cash = t.opening_float + t.by_method.cash + t.rounding;
     Ok(t)
 }
 
 fn method_sums(conn: &Connection, shift_id: &str, t: &mut ShiftTotals) -> Result<()> {
     let mut stmt = conn.prepare_cached(
-        "SELECT p.method, SUM(CASE WHEN t.kind = 'refund' THEN -p.amount ELSE p.amount END)
-         FROM tickets t JOIN payments p ON p.ticket_id = t.id WHERE t.shift = ?1 GROUP BY p.method",
+        "SELECT p.method, CASE WHEN t.kind = 'refund' THEN -p.amount ELSE p.amount END
+         FROM tickets t JOIN payments p ON p.ticket_id = t.id WHERE t.shift = ?1",
     )?;
     let mut rows = stmt.query([shift_id])?;
     while let Some(r) = rows.next()? {

@@ -84,6 +84,8 @@ pub struct App {
     phase: String,
     /// Why today takes no sale (no open phase, phase closed), as of the last tick; None on a selling day.
     day_refusal: Option<String>,
+    /// Opened read-only (full disk, read-only medium): the banner shown; only the reports screens.
+    pub read_only: Option<String>,
     /// What the screens asked of the outside world during this update; `update` returns them.
     effects: Vec<Effect>,
 }
@@ -135,6 +137,7 @@ impl App {
             quit: false,
             phase: String::new(),
             day_refusal: None,
+            read_only: None,
             effects: Vec::new(),
             db,
         })
@@ -304,6 +307,9 @@ impl App {
 
     /// Where a logged-in cashier lands: the sale screen, or opening a shift first.
     pub fn home(&mut self) -> Screen {
+        if self.read_only.is_some() {
+            return Screen::Menu(MenuState::default());
+        }
         self.shift = shifts::current_shift(self.db.conn(), &self.till).unwrap_or(None);
         if self.shift.is_some() {
             Screen::Sale(SaleState::default())
