@@ -43,6 +43,18 @@ login-locked = Account locked: ask a supervisor
 login-locked-mark = [locked]
 unlocked = { $name } is unlocked.
 
+## Laptop identity (database without identity)
+identify-title = This laptop has no identity yet
+identify-intro = Which till is this laptop? An organiser says so with their PIN; the laptop then sells under that id only.
+identify-market = Market: { $market }
+identify-tills = Tills of the market: { $tills }
+identify-till = Till:
+identify-organiser = Organiser:
+identify-pin = PIN:
+identify-no-organiser = Choose the organiser who types their PIN.
+hint-next-field = next field
+hint-identify = confirm
+
 ## Opening and closing
 open-title = Open shift — cash float
 close-title = Close shift — cash count
@@ -308,6 +320,8 @@ err-read-only = Writing refused (read-only database or folder, write-protected U
 err-io = Disk read or write error: check the disk or the USB stick and try again.
 err-corrupt = The database is damaged: stop the till and call the organiser (souk verify).
 err-not-found = File or folder not found: check the path.
+err-locked = The database is open in another souk on this computer: close it and try again.
+err-ticket-not-found = Ticket { $id } not found.
 count-ticket = { $n ->
         [one] { $n } ticket
        *[other] { $n } tickets

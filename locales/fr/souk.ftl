@@ -43,6 +43,18 @@ login-locked = Compte verrouillé : demander à un superviseur
 login-locked-mark = [verrouillé]
 unlocked = { $name } est déverrouillé·e.
 
+## Identité du poste (base sans identité)
+identify-title = Ce poste n'a pas encore d'identité
+identify-intro = Quelle caisse est ce poste ? Un organisateur le dit avec son code ; le poste vendra ensuite sous cet identifiant seulement.
+identify-market = Marché : { $market }
+identify-tills = Caisses du marché : { $tills }
+identify-till = Caisse :
+identify-organiser = Organisateur :
+identify-pin = Code :
+identify-no-organiser = Choisissez l'organisateur qui donne son code.
+hint-next-field = champ suivant
+hint-identify = valider
+
 ## Ouverture et clôture
 open-title = Ouverture de session — fond de caisse
 close-title = Clôture de session — comptage de la caisse
@@ -308,6 +320,8 @@ err-read-only = Écriture refusée (base ou dossier en lecture seule, clé USB p
 err-io = Erreur de lecture ou d'écriture sur le disque : vérifiez le disque ou la clé USB puis recommencez.
 err-corrupt = La base de données est endommagée : arrêtez la caisse et appelez l'organisateur (souk verify).
 err-not-found = Fichier ou dossier introuvable : vérifiez le chemin.
+err-locked = La base est ouverte par un autre souk sur ce poste : fermez-le puis recommencez.
+err-ticket-not-found = Ticket { $id } introuvable.
 count-ticket = { $n ->
         [one] { $n } ticket
        *[other] { $n } tickets

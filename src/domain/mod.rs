@@ -8,6 +8,7 @@ pub mod journal_kind;
 pub mod labels;
 pub mod money;
 pub mod parse;
+pub mod report;
 pub mod sale;
 pub mod settlement;
 pub mod ticket;

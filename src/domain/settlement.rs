@@ -2,7 +2,7 @@
 use super::allocation::largest_remainder;
 use super::by_method::ByMethod;
 use super::catalogue::{Collector, Exhibitor};
-use super::money::{from_centimes, round_money, to_centimes};
+use super::money::{round_money, to_centimes};
 use super::ticket::{Line, Payment};
 use rust_decimal::Decimal;
 use std::collections::BTreeMap;
@@ -88,16 +88,17 @@ pub fn accepted_shares(lines: &[Line], payments: &[Payment]) -> Vec<Vec<Exhibito
     }
 }
 
-/// Sums over a phase for one exhibitor, as read from storage (signed: refunds negative).
+/// Sums over a phase for one exhibitor, as read from storage (signed: refunds negative). Centimes summed in 128
+/// bits: rows stored before the bounds existed may add up beyond 64 bits, and the phase is still settled.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ShareSums {
     pub tickets: u64,
-    pub gross: i64,
+    pub gross: i128,
     /// Positive magnitude of refunded line totals.
-    pub refunds: i64,
-    pub by_method: ByMethod<i64>,
-    pub collected_by_organiser: i64,
-    pub collected_by_exhibitor: i64,
+    pub refunds: i128,
+    pub by_method: ByMethod<i128>,
+    pub collected_by_organiser: i128,
+    pub collected_by_exhibitor: i128,
 }
 
 impl ShareSums {
@@ -109,6 +110,7 @@ impl ShareSums {
         net: i64,
         by_method: ByMethod<i64>,
     ) {
+        let (net, by_method) = (net as i128, by_method.map(i128::from));
         if is_refund {
             self.refunds -= net;
         } else {
@@ -145,8 +147,19 @@ pub struct SettlementFigures {
     pub due_to_exhibitor: Decimal,
 }
 
+/// Centimes summed in 128 bits as an amount (a decimal holds 28 digits: far beyond any sum of 64-bit rows
+/// that a file could hold).
+fn wide_centimes(c: i128) -> Decimal {
+    Decimal::try_from_i128_with_scale(c, 2).unwrap_or(if c < 0 {
+        Decimal::MIN
+    } else {
+        Decimal::MAX
+    })
+}
+
 /// commission = round(net × rate, 2); due = collected_by_organiser − commission − stall_fee.
 pub fn settle(ex: &Exhibitor, s: &ShareSums) -> SettlementFigures {
+    let from_centimes = wide_centimes;
     let net = from_centimes(s.gross - s.refunds);
     let commission = round_money(net * ex.commission_rate);
     let collected_by_organiser = from_centimes(s.collected_by_organiser);

@@ -117,7 +117,7 @@ fn xlsx(r: &RegionReport) -> Result<Vec<u8>> {
                 Cell::Count(p.tickets),
                 Cell::Money(p.net),
             ];
-            row.extend(p.by_method.iter().map(|(_, v)| Cell::Money(v)));
+            row.extend(p.by_method.iter().map(|(_, d)| Cell::Money(d)));
             row.extend([
                 Cell::Count(p.exhibitors),
                 Cell::Count(p.women_led),
@@ -277,7 +277,54 @@ fn clip(s: &str, n: usize) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::cell;
+    use super::super::report::{PhaseLine, RegionReport};
+    use super::*;
+    use crate::domain::ByMethod;
+    use rust_decimal::dec;
+
+    fn line(complement: Option<u32>, net: Decimal) -> PhaseLine {
+        PhaseLine {
+            market_uuid: "m1".into(),
+            market: "Ifrane".into(),
+            phase: 1,
+            complement,
+            phase_name: "Phase 1".into(),
+            closed: complement.is_none(),
+            tickets: 3,
+            net,
+            by_method: ByMethod {
+                cash: net,
+                ..Default::default()
+            },
+            exhibitors: 2,
+            women_led: 1,
+        }
+    }
+
+    #[test]
+    fn complements_get_their_own_line_and_count_in_the_total() {
+        let r = RegionReport {
+            phases: vec![line(None, dec!(1000.50)), line(Some(1), dec!(20))],
+            ..Default::default()
+        };
+        let text = String::from_utf8(render(&r, Format::Text).unwrap()).unwrap();
+        assert!(text.contains("  complément 1 (ventes tardives)"), "{text}");
+        assert!(
+            text.contains("DH, dont compléments (ventes tardives) : 20,00 DH"),
+            "{text}"
+        );
+        let csv = String::from_utf8(render(&r, Format::Csv).unwrap()).unwrap();
+        let rows: Vec<&str> = csv.lines().collect();
+        assert!(
+            rows[1].starts_with("phase,m1,Ifrane,1,,Phase 1,3,1000.50,"),
+            "{csv}"
+        );
+        assert!(
+            rows[2].starts_with("complement,m1,Ifrane,1,1,Phase 1,3,20.00,"),
+            "{csv}"
+        );
+        assert!(render(&r, Format::Pdf).is_err());
+    }
 
     #[test]
     fn csv_cells_are_never_formulas_and_stay_one_field() {

@@ -9,7 +9,8 @@
 //! ```
 
 mod csv;
-pub mod model;
+/// The data the renderers consume lives in the domain (storage fills it, and storage never imports report).
+pub use crate::domain::report as model;
 pub mod numbers;
 mod pdf;
 mod pdf_layout;

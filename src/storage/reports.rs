@@ -2,8 +2,8 @@
 //! (figures, witness, time), so its reports are byte-identical on every run.
 use super::{Clock, catalogue, journal, settlement};
 use crate::domain::money::{from_centimes, from_milli, round_money};
+use crate::domain::report::*;
 use crate::domain::settlement::SettlementFigures;
-use crate::report::model::*;
 use anyhow::{Result, anyhow};
 use rusqlite::{Connection, OptionalExtension};
 use rust_decimal::Decimal;

@@ -1,7 +1,7 @@
 //! Committing tickets: one transaction holds the ticket, its lines, payments, settlement shares, its gapless
 //! per-till number and its journal entry.
 use super::journal::{self, NewEntry};
-use super::{Db, LocalTime};
+use super::{Db, LocalTime, StorageResult};
 use crate::domain::canonical::{TicketHead, encode_ticket, sha256_hex};
 use crate::domain::money::{from_centimes, from_milli, to_centimes, to_milli};
 use crate::domain::settlement::{ExhibitorShare, exhibitor_shares};
@@ -53,7 +53,7 @@ fn nothing(_: &Connection, _: &Ticket) -> Result<()> {
 }
 
 impl Db {
-    pub fn commit_sale(&mut self, ctx: &SaleContext, settled: &Settled) -> Result<Ticket> {
+    pub fn commit_sale(&mut self, ctx: &SaleContext, settled: &Settled) -> StorageResult<Ticket> {
         self.commit_sale_with(ctx, settled, nothing)
     }
 
@@ -63,8 +63,8 @@ impl Db {
         ctx: &SaleContext,
         settled: &Settled,
         with: impl FnOnce(&Connection, &Ticket) -> Result<()>,
-    ) -> Result<Ticket> {
-        self.commit(ctx, settled, TicketKind::Sale, None, with)
+    ) -> StorageResult<Ticket> {
+        Ok(self.commit(ctx, settled, TicketKind::Sale, None, with)?)
     }
 
     pub fn commit_refund(
@@ -72,8 +72,8 @@ impl Db {
         ctx: &SaleContext,
         original: &str,
         settled: &Settled,
-    ) -> Result<Ticket> {
-        self.commit(ctx, settled, TicketKind::Refund, Some(original), nothing)
+    ) -> StorageResult<Ticket> {
+        Ok(self.commit(ctx, settled, TicketKind::Refund, Some(original), nothing)?)
     }
 
     fn commit(
@@ -144,7 +144,7 @@ impl Batch {
         kind: TicketKind,
         refund_of: Option<&str>,
     ) -> Result<Ticket> {
-        crate::domain::bounds::check_settled(s).map_err(|e| anyhow!(e))?;
+        crate::domain::bounds::check_settled(s).map_err(super::Error::OutOfBounds)?;
         let collector = self.collector(conn, &ctx.till)?;
         let local_date = ctx.at.date().to_string();
         let phase = self.phase(conn, &local_date)?;
@@ -254,7 +254,10 @@ fn check_refund_target(conn: &Connection, orig: &str) -> Result<()> {
         .query_row([orig], |r| r.get(0))
         .optional()?;
     match kind {
-        None => bail!("ticket {orig} introuvable"),
+        None => Err(super::Error::NotFound {
+            what: "ticket",
+            key: orig.into(),
+        })?,
         Some(TicketKind::Refund) => bail!("{orig} est déjà un remboursement"),
         Some(TicketKind::Sale) => Ok(()),
     }
@@ -367,6 +370,10 @@ pub const HEAD_COLUMNS: &str = "t.id, t.chain, t.till, t.number, t.kind, t.refun
 
 /// A ticket header from the first 15 columns of a row, as listed in `HEAD_COLUMNS`.
 pub fn head_from_row(r: &rusqlite::Row) -> rusqlite::Result<TicketHead> {
+    super::error::placed(r, "tickets", 0, read_head)
+}
+
+fn read_head(r: &rusqlite::Row) -> rusqlite::Result<TicketHead> {
     Ok(TicketHead {
         id: r.get(0)?,
         chain: r.get(1)?,
@@ -421,9 +428,11 @@ pub const LINE_COLUMNS: &str = "l.line_no, l.product_code, l.exhibitor_code, l.n
 
 pub fn load_lines(conn: &Connection, id: &str) -> Result<Vec<Line>> {
     let mut stmt = conn.prepare_cached(&format!(
-        "SELECT {LINE_COLUMNS} FROM ticket_lines l WHERE l.ticket_id = ?1 ORDER BY l.line_no"
+        "SELECT {LINE_COLUMNS}, l.ticket_id FROM ticket_lines l WHERE l.ticket_id = ?1 ORDER BY l.line_no"
     ))?;
-    let rows = stmt.query_map([id], line_from_row)?;
+    let rows = stmt.query_map([id], |r| {
+        super::error::placed(r, "ticket_lines", 12, line_from_row)
+    })?;
     Ok(rows.collect::<Result<_, _>>()?)
 }
 
@@ -462,9 +471,11 @@ pub const PAYMENT_COLUMNS: &str = "p.method, p.amount, p.tendered, p.change, p.r
 
 pub fn load_payments(conn: &Connection, id: &str) -> Result<Vec<Payment>> {
     let mut stmt = conn.prepare_cached(&format!(
-        "SELECT {PAYMENT_COLUMNS} FROM payments p WHERE p.ticket_id = ?1 ORDER BY p.pos"
+        "SELECT {PAYMENT_COLUMNS}, p.ticket_id FROM payments p WHERE p.ticket_id = ?1 ORDER BY p.pos"
     ))?;
-    let rows = stmt.query_map([id], payment_from_row)?;
+    let rows = stmt.query_map([id], |r| {
+        super::error::placed(r, "payments", 5, payment_from_row)
+    })?;
     Ok(rows.collect::<Result<_, _>>()?)
 }
 
@@ -518,7 +529,7 @@ impl Db {
         original: &str,
         request: &[(u32, Decimal)],
         payouts: &[crate::domain::PaymentDraft],
-    ) -> Result<Ticket> {
+    ) -> StorageResult<Ticket> {
         self.refund_with(ctx, original, request, payouts, nothing)
     }
 
@@ -530,12 +541,14 @@ impl Db {
         request: &[(u32, Decimal)],
         payouts: &[crate::domain::PaymentDraft],
         with: impl FnOnce(&Connection, &Ticket) -> Result<()>,
-    ) -> Result<Ticket> {
+    ) -> StorageResult<Ticket> {
         let tx = self.write_tx()?;
-        let orig =
-            load_ticket(&tx, original)?.ok_or_else(|| anyhow!("ticket {original} introuvable"))?;
+        let orig = load_ticket(&tx, original)?.ok_or_else(|| super::Error::NotFound {
+            what: "ticket",
+            key: original.into(),
+        })?;
         if orig.kind() == TicketKind::Refund {
-            bail!("{original} est déjà un remboursement");
+            crate::refuse!("{original} est déjà un remboursement");
         }
         let already = refunded_so_far(&tx, original)?;
         let lines = crate::domain::sale::build_refund_lines(&orig.lines, &already, request)?;

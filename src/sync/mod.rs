@@ -77,18 +77,16 @@ pub fn merge(db: &mut Db, files: &[PathBuf]) -> Result<MergeSummary> {
         .iter()
         .map(|f| check::load(f, &uuid))
         .collect::<Result<Vec<_>>>()?;
-    let mut notes = Vec::new();
+    let mut keys = signed::KeyCheck::default();
     for b in &bundles {
         behind::check_bundle(db.conn(), b)?;
-        for n in signed::check_bundle(db.conn(), b)? {
-            if !notes.contains(&n) {
-                notes.push(n);
-            }
-        }
+        signed::check_bundle(db.conn(), b, &mut keys)?;
     }
+    let mut notes = keys.notes;
     let at = Clock::market()?.now()?;
     let tx = db.write_tx()?;
     let plans = plan::plan(&tx, &bundles)?;
+    signed::register_first_use(&tx, &keys.first_use, &at)?;
     let before = duplicates::paper_duplicates(&tx)?;
     let seqs = apply::apply(&tx, &bundles, &plans, &at)?;
     for d in duplicates::paper_duplicates(&tx)? {

@@ -2,6 +2,7 @@
 //! (ordered by ticket number), rather than three queries per ticket.
 use crate::domain::canonical::TicketHead;
 use crate::domain::{Line, Payment};
+use crate::storage::error::placed;
 use crate::storage::tickets::{
     LINE_COLUMNS, PAYMENT_COLUMNS, SHARE_COLUMNS, line_from_row, payment_from_row, share_from_row,
 };
@@ -64,15 +65,15 @@ impl<'c> TicketStream<'c> {
         let p = params![till, from, to];
         let mut lines = self
             .lines
-            .query_map(p, |r| with_id(r, 12, line_from_row))?
+            .query_map(p, |r| with_id(r, "ticket_lines", 12, line_from_row))?
             .peekable();
         let mut payments = self
             .payments
-            .query_map(p, |r| with_id(r, 5, payment_from_row))?
+            .query_map(p, |r| with_id(r, "payments", 5, payment_from_row))?
             .peekable();
         let mut shares = self
             .shares
-            .query_map(p, |r| with_id(r, 6, share_from_row))?
+            .query_map(p, |r| with_id(r, "shares", 6, share_from_row))?
             .peekable();
         let mut heads = self.heads.query(p)?;
         while let Some(r) = heads.next()? {
@@ -119,8 +120,9 @@ fn head_row(r: &Row) -> rusqlite::Result<(TicketHead, u64)> {
 /// A row read by the shared mapper of its table, with the ticket id in column `id_col` after its columns.
 fn with_id<T>(
     r: &Row,
+    table: &'static str,
     id_col: usize,
     map: fn(&Row) -> rusqlite::Result<T>,
 ) -> rusqlite::Result<(String, T)> {
-    Ok((r.get(id_col)?, map(r)?))
+    Ok((r.get(id_col)?, placed(r, table, id_col, map)?))
 }

@@ -135,7 +135,11 @@ pub fn status_bar(f: &mut Frame, area: Rect, app: &App) {
 
 /// The message line: the last info or error.
 pub fn message_line(f: &mut Frame, area: Rect, app: &App) {
-    if let Some(s) = &app.status {
+    let banner = app.read_only.as_ref().map(|text| super::app::Status {
+        text: text.clone(),
+        error: true,
+    });
+    if let Some(s) = app.status.as_ref().or(banner.as_ref()) {
         let style = if s.error {
             Style::new().fg(Color::White).bg(Color::Red).bold()
         } else {

@@ -4,6 +4,7 @@
 mod support;
 
 mod disk_full;
+mod identify;
 mod till_basket;
 mod till_cashiers;
 mod till_scan;

@@ -124,7 +124,13 @@ fn a_changed_total_is_non_conforme() {
     scan(&mut app, &qr);
     let v = verdict(&app);
     assert!(!v.conforme);
-    assert!(v.details.iter().any(|d| d.contains("total")), "{v:?}");
+    // Amounts as people read them, as everywhere on the till.
+    assert!(
+        v.details
+            .iter()
+            .any(|d| d.contains("total : le reçu porte 290,00 DH, la base 200,00 DH")),
+        "{v:?}"
+    );
 }
 
 #[test]
@@ -165,5 +171,16 @@ fn a_receipt_scanned_on_the_history_opens_its_ticket_and_esc_returns_there() {
     assert_eq!(status(&app), "Ticket T09-000001 inconnu sur cette caisse");
     press(&mut app, KeyCode::Esc);
     assert!(matches!(app.screen, Screen::History(_)));
+    basket_untouched(&app);
+}
+
+#[test]
+fn a_receipt_scanned_while_the_basket_has_the_focus_is_checked_too() {
+    let dir = TempDir::new().unwrap();
+    let mut app = sold(&dir);
+    let qr = payload(&app);
+    press(&mut app, KeyCode::Tab);
+    scan(&mut app, &qr);
+    assert!(verdict(&app).conforme);
     basket_untouched(&app);
 }

@@ -12,6 +12,7 @@ pub mod overlays;
 pub mod payment;
 pub mod report;
 pub mod sale;
+pub mod sale_rules;
 pub mod sale_view;
 pub mod scan;
 pub mod settle;

@@ -1,5 +1,5 @@
-//! Plain data the report renderers consume. The storage layer fills these;
-//! renderers never query anything, so every output is a pure function of
+//! Plain data the report renderers consume (`report`, re-exported there as `report::model`). The storage layer
+//! fills these (it never imports `report`); renderers never query anything, so every output is a pure function of
 //! its input (that is what makes closed-phase outputs byte-reproducible).
 //!
 //! Money is `Decimal` with 2 decimal places; quantities are `Decimal` too.
