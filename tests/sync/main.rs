@@ -8,3 +8,4 @@ mod sync_canon;
 mod sync_merge;
 mod sync_refuse;
 mod sync_signed;
+mod sync_stream;
