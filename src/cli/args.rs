@@ -155,6 +155,9 @@ pub enum RegionCmd {
         /// Le règlement de cette phase du marché --market, tel que l'organisateur l'imprime
         #[arg(long, requires = "market")]
         phase: Option<u32>,
+        /// Avec --phase : le complément de la phase (ses ventes tardives), comme `report settlement --complement`
+        #[arg(long, requires = "phase")]
+        complement: bool,
         /// Format : text ou csv
         #[arg(long, default_value = "text")]
         format: String,

@@ -69,6 +69,7 @@ pub fn region(cmd: RegionCmd) -> Result<()> {
             year,
             market,
             phase,
+            complement,
             format,
         } => {
             let f: Format = format.parse()?;
@@ -78,7 +79,12 @@ pub fn region(cmd: RegionCmd) -> Result<()> {
             let mut client = region::connect(&url(from, "--from")?)?;
             let bytes = match (phase, &market) {
                 (Some(n), Some(m)) => {
-                    report::render_settlement(&region::phase_settlement(&mut client, m, n)?, f)?
+                    let s = if complement {
+                        region::complement_settlement(&mut client, m, n)?
+                    } else {
+                        region::phase_settlement(&mut client, m, n)?
+                    };
+                    report::render_settlement(&s, f)?
                 }
                 _ => {
                     let filter = RegionFilter { year, market };

@@ -2,6 +2,7 @@
 use super::args::{DemoArgs, ImportKind, InitArgs, PeopleCmd};
 use super::pin::{read_by_pin, read_pin};
 use super::{Ctx, cli_actor};
+use crate::domain::JournalKind;
 use crate::domain::Market;
 use crate::domain::money::parse_amount;
 use crate::import::{self, Kind};
@@ -270,7 +271,7 @@ pub fn people(ctx: &Ctx, cmd: PeopleCmd) -> Result<()> {
 /// on the command line.
 fn organiser(db: &mut Db, name: &str, pin: &str, at: &crate::storage::LocalTime) -> Result<String> {
     let chain = identity::own_chain(db.conn())?;
-    match db.check_organiser_pin(&chain, name, pin, at, "approval")? {
+    match db.check_organiser_pin(&chain, name, pin, at, JournalKind::Approval)? {
         people::PinCheck::Ok(p) if p.role == crate::domain::Role::Organiser => Ok(p.name),
         people::PinCheck::Ok(p) => bail!(
             "{} n'est pas organisateur(rice) : --by attend un organisateur",
@@ -293,7 +294,7 @@ pub fn supervisor(
     at: &crate::storage::LocalTime,
 ) -> Result<String> {
     let chain = identity::own_chain(db.conn())?;
-    match db.check_pin(&chain, name, pin, at, "approval")? {
+    match db.check_pin(&chain, name, pin, at, JournalKind::Approval)? {
         people::PinCheck::Ok(p) if p.role.can_approve() => Ok(p.name),
         people::PinCheck::Ok(p) => bail!("{} n'est pas superviseur ni organisateur", p.name),
         people::PinCheck::Wrong { failures, .. } => {

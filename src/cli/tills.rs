@@ -2,7 +2,8 @@
 use super::Ctx;
 use super::args::PrinterAction;
 use super::setup::printer_config;
-use crate::print::{self, Templates, TestPage};
+use crate::domain::JournalKind;
+use crate::print::{self, TestPage};
 use crate::storage::journal::NewEntry;
 use crate::storage::{Clock, ORG_CHAIN};
 use anyhow::{Result, bail};
@@ -62,7 +63,7 @@ pub fn receipt(ctx: &Ctx, ticket: &str, out: Option<&Path>, text: bool, force: b
     };
     let config = printer_config(ctx)?;
     let profile = config.load_profile()?.without_drawer();
-    let templates = templates();
+    let templates = crate::documents::sink::local_templates();
     let receipt = crate::documents::sale_receipt(db.conn(), ticket, true)?;
     let rendered = print::render(&receipt, &profile, &templates)?;
     match out {
@@ -90,24 +91,18 @@ pub fn receipt(ctx: &Ctx, ticket: &str, out: Option<&Path>, text: bool, force: b
                 &at,
                 &NewEntry {
                     chain: ORG_CHAIN,
-                    kind: "reprint",
+                    kind: JournalKind::Reprint,
                     actor: &actor,
                     subject: ticket,
-                    ..Default::default()
+                    approver: "",
+                    detail: "",
+                    amount: 0,
                 },
             )?;
             println!("ticket {ticket} réimprimé (DUPLICATA)");
         }
     }
     Ok(())
-}
-
-fn templates() -> Templates {
-    if Path::new("receipts").is_dir() {
-        Templates::from_dir("receipts")
-    } else {
-        Templates::embedded()
-    }
 }
 
 pub fn printer(ctx: &Ctx, action: PrinterAction, job: Option<i64>) -> Result<()> {
@@ -193,7 +188,11 @@ fn test_page(ctx: &Ctx) -> Result<()> {
         printed_at: Clock::market()?.now()?.display(),
         duplicate: false,
     };
-    let rendered = print::render_test_page(&page, &config.load_profile()?, &templates())?;
+    let rendered = print::render_test_page(
+        &page,
+        &config.load_profile()?,
+        &crate::documents::sink::local_templates(),
+    )?;
     send(driver.as_mut(), "test", "test", &rendered)?;
     println!("page de test envoyée ({} octets)", rendered.bytes.len());
     Ok(())

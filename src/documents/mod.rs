@@ -1,6 +1,7 @@
 //! Printable documents built from the ledger: the bridge between storage and the print module's contexts.
 pub mod paper;
 pub mod sink;
+pub mod slips;
 use crate::domain::money::round_money;
 use crate::domain::{Collector, PaymentMethod, TicketKind, Unit};
 use crate::print::{

@@ -2,10 +2,11 @@
 //! report a close returned) and rendered by the templates of `receipts/` at the printer profile's width.
 use crate::domain::{Market, PaymentMethod};
 use crate::print::{
-    self, DenominationCount, ExhibitorInfo, MarketInfo, MethodTotal, PhaseInfo, PrintError,
-    PrintJob, ReportKind, SettlementFigures, SettlementStatement, ShiftReport,
+    self, DaySlip, DenominationCount, Due, ExhibitorInfo, MarketInfo, MethodTotal, PhaseInfo,
+    PhaseSummary, PhaseTotalsSlip, PrintError, PrintJob, Profile, ReportKind, SettlementFigures,
+    SettlementStatement, ShiftReport, StallSlip, Templates, TillsStatus,
 };
-use crate::report::SettlementReport;
+use crate::report::{MarketHeader, PhaseHeader, SettlementReport};
 use crate::storage::LocalTime;
 use crate::storage::shifts::{Shift, ShiftTotals, ZReport};
 
@@ -16,31 +17,68 @@ pub enum Paper {
     Shift(Box<ShiftReport>),
     /// One exhibitor's settlement statement for a phase.
     Statement(Box<SettlementStatement>),
+    /// One stall's takings of the day at this till.
+    Stall(Box<StallSlip>),
+    /// Takings of a day per exhibitor.
+    Day(Box<DaySlip>),
+    /// A phase's settlement, all exhibitors.
+    Phase(Box<PhaseSummary>),
+    /// The phase's figures for the region.
+    Totals(Box<PhaseTotalsSlip>),
+    /// The market's tills: tickets, gaps, merges.
+    Tills(Box<TillsStatus>),
+}
+
+/// Runs `$body` with `$d` bound to the document inside any [`Paper`].
+macro_rules! each {
+    ($paper:expr, $d:ident => $body:expr) => {
+        match $paper {
+            Paper::Shift($d) => $body,
+            Paper::Statement($d) => $body,
+            Paper::Stall($d) => $body,
+            Paper::Day($d) => $body,
+            Paper::Phase($d) => $body,
+            Paper::Totals($d) => $body,
+            Paper::Tills($d) => $body,
+        }
+    };
 }
 
 impl Paper {
-    /// Names the printed file and the queue entry: `Z-T01-S0001`.
+    /// Names the printed file and the queue entry: `Z-T01-S0001`, `EXPO-E017-2026-05-14`.
     pub fn subject(&self) -> String {
-        match self {
-            Paper::Shift(r) => print::Document::subject(r.as_ref()),
-            Paper::Statement(r) => print::Document::subject(r.as_ref()),
-        }
+        each!(self, d => print::Document::subject(d.as_ref()))
     }
 
     /// This document rendered for a printer, as a queue job (with its DUPLICATA copy).
     pub fn job(&self, renderer: &super::sink::Renderer) -> Result<PrintJob, PrintError> {
-        let profile = renderer.profile.clone().without_drawer();
-        match self {
-            Paper::Shift(r) => print::job(r.as_ref(), &profile, &renderer.templates),
-            Paper::Statement(r) => print::job(r.as_ref(), &profile, &renderer.templates),
-        }
+        self.job_for(
+            &renderer.profile.clone().without_drawer(),
+            &renderer.templates,
+        )
+    }
+
+    fn job_for(&self, profile: &Profile, templates: &Templates) -> Result<PrintJob, PrintError> {
+        each!(self, d => print::job(d.as_ref(), profile, templates))
     }
 
     /// The same document marked DUPLICATA (a reprint).
     pub fn set_duplicate(&mut self) {
-        match self {
-            Paper::Shift(r) => r.duplicate = true,
-            Paper::Statement(r) => r.duplicate = true,
+        each!(self, d => print::Document::set_duplicate(d.as_mut(), true))
+    }
+
+    /// What the paper will show, line by line, as an 80 mm roll prints it: the till shows it before printing.
+    pub fn preview(&self) -> Vec<String> {
+        let profile = Profile::embedded("generic-80").expect("the embedded 80 mm profile");
+        match self.job_for(&profile, &super::sink::local_templates()) {
+            Ok(job) => job
+                .original
+                .text
+                .lines()
+                .filter(|l| !l.starts_with('✂'))
+                .map(String::from)
+                .collect(),
+            Err(e) => vec![e.to_string()],
         }
     }
 }
@@ -53,7 +91,33 @@ pub fn market_info(m: &Market) -> MarketInfo {
     }
 }
 
-fn method(m: PaymentMethod) -> print::PaymentMethod {
+pub(super) fn market_header(m: &MarketHeader) -> MarketInfo {
+    MarketInfo {
+        name: m.name.clone(),
+        organiser: m.organiser.clone(),
+        city: m.city.clone(),
+    }
+}
+
+/// The phase as printed: its name only when it says more than `Phase 1`, dates as people read them.
+pub(super) fn phase_info(p: &PhaseHeader) -> PhaseInfo {
+    let date = crate::report::numbers::fmt_date_fr;
+    let name = p.name.trim();
+    let plain = name.is_empty() || name.eq_ignore_ascii_case(&format!("phase {}", p.number));
+    PhaseInfo {
+        number: p.number,
+        name: (!plain).then(|| name.to_string()),
+        starts: date(&p.starts),
+        ends: date(&p.ends),
+        closed_at: p
+            .closed_at
+            .as_deref()
+            .map(crate::report::numbers::fmt_datetime_fr),
+        closed_by: p.closed_by.clone(),
+    }
+}
+
+pub(super) fn method(m: PaymentMethod) -> print::PaymentMethod {
     match m {
         PaymentMethod::Cash => print::PaymentMethod::Cash,
         PaymentMethod::Card => print::PaymentMethod::Card,
@@ -63,7 +127,7 @@ fn method(m: PaymentMethod) -> print::PaymentMethod {
 }
 
 /// Local `dd/mm/yyyy HH:MM` of a stored UTC instant, in the market's time zone.
-fn local(at_utc: &str) -> String {
+pub(super) fn local(at_utc: &str) -> String {
     let Ok(ts) = at_utc.parse::<jiff::Timestamp>() else {
         return at_utc.to_string();
     };
@@ -151,42 +215,37 @@ fn shift_report(p: &ShiftPrint<'_>, t: &ShiftTotals, z: Option<&ZReport>) -> Shi
 /// The statement of exhibitor `code` in a phase's settlement, as the settlement screen holds it.
 pub fn statement(r: &SettlementReport, code: &str) -> Option<Paper> {
     let x = r.rows.iter().find(|x| x.exhibitor_code == code)?;
-    let date = |iso: &str| crate::report::numbers::fmt_date_fr(iso);
     Some(Paper::Statement(Box::new(SettlementStatement {
-        market: MarketInfo {
-            name: r.market.name.clone(),
-            organiser: r.market.organiser.clone(),
-            city: r.market.city.clone(),
-        },
-        phase: PhaseInfo {
-            number: r.phase.number,
-            name: r.phase.name.clone(),
-            starts: date(&r.phase.starts),
-            ends: date(&r.phase.ends),
-        },
+        market: market_header(&r.market),
+        phase: phase_info(&r.phase),
         exhibitor: ExhibitorInfo {
             code: x.exhibitor_code.clone(),
             name: x.exhibitor_name.clone(),
             ice: x.ice.clone(),
         },
-        figures: SettlementFigures {
-            tickets: x.tickets as u32,
-            gross: x.gross,
-            refunds: x.refunds,
-            net: x.net,
-            cash: x.cash,
-            card: x.card,
-            mobile: x.mobile,
-            other: x.other,
-            commission_rate: x.commission_rate,
-            commission: x.commission,
-            stall_fee: x.stall_fee,
-            collected_by_organiser: x.collected_by_organiser,
-            collected_by_exhibitor: x.collected_by_exhibitor,
-            due_to_exhibitor: x.due_to_exhibitor,
-        },
+        figures: figures(x),
         chain_head: r.chain_head.clone(),
         printed_at: crate::report::numbers::fmt_datetime_fr(&r.generated_at),
         duplicate: false,
     })))
+}
+
+/// A settlement row's figures as printed (a totals row included).
+pub(super) fn figures(x: &crate::domain::settlement::SettlementFigures) -> SettlementFigures {
+    SettlementFigures {
+        tickets: x.tickets as u32,
+        gross: x.gross,
+        refunds: x.refunds,
+        net: x.net,
+        cash: x.cash,
+        card: x.card,
+        mobile: x.mobile,
+        other: x.other,
+        commission_rate: x.commission_rate,
+        commission: x.commission,
+        stall_fee: x.stall_fee,
+        collected_by_organiser: x.collected_by_organiser,
+        collected_by_exhibitor: x.collected_by_exhibitor,
+        due: Due::of(x.due_to_exhibitor),
+    }
 }

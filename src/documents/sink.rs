@@ -3,50 +3,14 @@
 //!
 //! [`QueueSink`] is the till's: jobs in the persisted print queue, printed by a worker thread through the
 //! configured driver (the file printer by default).
+use crate::print::SaleReceipt;
 use crate::print::queue::{self, PrintJob, PrinterEvent, Worker, WorkerOptions};
 use crate::print::{self, PrintError, PrinterConfig, PrinterStatus, Profile, Rendered, Templates};
-use crate::print::{PrintOp, SaleReceipt};
 use crate::storage::print_jobs;
 use crate::storage::tickets::Ticket;
 use crate::storage::{Db, SideConnection};
 use anyhow::Result;
 use rusqlite::Connection;
-
-/// What kind of report is handed to the sink.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ReportKind {
-    /// X report: the shift so far.
-    X,
-    /// Z report: the closed shift.
-    Z,
-    /// A cooperative's takings of the day (short slip).
-    Exhibitor,
-    /// Takings of a day per exhibitor, all tills of this database.
-    Day,
-    /// A phase's settlement, all exhibitors.
-    Settlement,
-    /// One exhibitor's settlement statement.
-    Statement,
-    /// The phase figures for the region.
-    Totals,
-    /// The market's tills: merges and gaps.
-    Tills,
-}
-
-impl ReportKind {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ReportKind::X => "X",
-            ReportKind::Z => "Z",
-            ReportKind::Exhibitor => "EXPO",
-            ReportKind::Day => "JOUR",
-            ReportKind::Settlement => "REGLEMENT",
-            ReportKind::Statement => "RELEVE",
-            ReportKind::Totals => "TOTAUX",
-            ReportKind::Tills => "CAISSES",
-        }
-    }
-}
 
 /// The till's only link to printing.
 pub trait ReceiptSink {
@@ -57,8 +21,6 @@ pub trait ReceiptSink {
     fn wake(&mut self) -> Result<()>;
     /// A paper document rendered by the templates at this printer's width.
     fn print(&mut self, paper: &super::paper::Paper) -> Result<()>;
-    /// A report already laid out as text by the till; `subject` names it (shift id, exhibitor code).
-    fn report(&mut self, kind: ReportKind, subject: &str, text: &str) -> Result<()>;
     /// Pulses the cash drawer with no sale (already approved and journalled by the till).
     fn open_drawer(&mut self) -> Result<()>;
     /// One short word or phrase for the status bar ("prêt", "plus de papier"…): a plain read, drawing calls it.
@@ -130,29 +92,6 @@ impl Renderer {
         };
         print::job(receipt, &profile, &self.templates)
     }
-
-    /// A report laid out as text by the till, on this profile.
-    pub fn text_job(&self, kind: &str, subject: &str, text: &str) -> Result<PrintJob, PrintError> {
-        let mut ops: Vec<PrintOp> = print::ops::parse_markup(&escape_markup(text), &self.profile)?;
-        ops.push(PrintOp::Feed(3));
-        ops.push(PrintOp::Cut);
-        let render = |ops: &[PrintOp]| Rendered {
-            bytes: print::encode::encode(ops, &self.profile),
-            text: print::text::render_text(ops, &self.profile),
-        };
-        let original = render(&ops);
-        let mut dup = vec![PrintOp::Line {
-            text: "DUPLICATA".into(),
-            style: Default::default(),
-        }];
-        dup.extend(ops);
-        Ok(PrintJob {
-            kind: kind.into(),
-            subject: subject.into(),
-            original,
-            duplicate: render(&dup),
-        })
-    }
 }
 
 pub fn local_templates() -> Templates {
@@ -200,20 +139,6 @@ impl QueueSink {
     }
 }
 
-/// Report text from the till is plain: a leading '@' must not be read as a layout directive.
-fn escape_markup(text: &str) -> String {
-    text.lines()
-        .map(|l| {
-            if l.starts_with('@') {
-                format!(" {l}")
-            } else {
-                l.to_string()
-            }
-        })
-        .collect::<Vec<_>>()
-        .join("\n")
-}
-
 impl ReceiptSink for QueueSink {
     fn receipt_job(&mut self, receipt: &SaleReceipt) -> Result<PrintJob, PrintError> {
         let job = self.renderer.receipt_job(receipt);
@@ -239,11 +164,6 @@ impl ReceiptSink for QueueSink {
         print_jobs::insert(&self.conn, &job.to_row(reprint))?;
         self.worker.retry_now();
         Ok(())
-    }
-
-    fn report(&mut self, kind: ReportKind, subject: &str, text: &str) -> Result<()> {
-        let job = self.renderer.text_job(kind.as_str(), subject, text)?;
-        self.enqueue(&job)
     }
 
     /// The profile's drawer pulse as a job of its own (queued like a receipt, so an offline printer delays

@@ -58,7 +58,7 @@ pub struct TicketHead {
     /// The till that collected the money (its collector settles it).
     pub till: String,
     pub number: u64,
-    pub kind: String,
+    pub kind: super::TicketKind,
     pub refund_of: Option<String>,
     pub at_utc: String,
     pub utc_offset: i32,

@@ -3,6 +3,7 @@ pub mod allocation;
 pub mod bounds;
 pub mod canonical;
 pub mod catalogue;
+pub mod journal_kind;
 pub mod labels;
 pub mod money;
 pub mod parse;
@@ -11,4 +12,5 @@ pub mod settlement;
 pub mod ticket;
 
 pub use catalogue::*;
+pub use journal_kind::JournalKind;
 pub use ticket::*;

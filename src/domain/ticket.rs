@@ -55,7 +55,7 @@ impl fmt::Display for PaymentMethod {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum TicketKind {
     Sale,
     Refund,
@@ -74,6 +74,28 @@ impl TicketKind {
             Self::Sale => 1,
             Self::Refund => -1,
         }
+    }
+    pub fn is_refund(self) -> bool {
+        self == Self::Refund
+    }
+}
+
+impl FromStr for TicketKind {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        match s {
+            "sale" => Ok(Self::Sale),
+            "refund" => Ok(Self::Refund),
+            other => Err(format!(
+                "« {other} » : type de ticket attendu sale ou refund"
+            )),
+        }
+    }
+}
+
+impl fmt::Display for TicketKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
     }
 }
 

@@ -15,6 +15,7 @@ mod summary;
 pub use reader::{ImportError, Issue, Source, column_letters};
 pub use summary::{Counts, ImportSummary};
 
+use crate::domain::JournalKind;
 use crate::storage::journal::{self, NewEntry};
 use crate::storage::{Clock, Db};
 use anyhow::Result;
@@ -191,11 +192,12 @@ fn journal_import(
         at,
         &NewEntry {
             chain: &crate::storage::identity::own_chain(conn)?,
-            kind: "import",
+            kind: JournalKind::Import,
             actor,
             subject: &s.file,
             detail: &detail,
-            ..Default::default()
+            approver: "",
+            amount: 0,
         },
     )?;
     crate::storage::reference::record(conn, at, actor)?;

@@ -2,6 +2,7 @@
 use super::catalogue::{code, unique};
 use super::reader::{Cursor, Table, finish, refused_lines};
 use super::summary::Counts;
+use crate::domain::JournalKind;
 use crate::domain::Product;
 use crate::domain::labels;
 use crate::domain::parse::{amount, rate};
@@ -113,11 +114,12 @@ fn journal_price_changes(conn: &Connection, file: &str, changes: &[String]) -> R
     let chain = crate::storage::identity::own_chain(conn)?;
     let entry = crate::storage::journal::NewEntry {
         chain: &chain,
-        kind: "price_change",
+        kind: JournalKind::PriceChange,
         actor: "import",
         subject: file,
         detail: &detail,
-        ..Default::default()
+        approver: "",
+        amount: 0,
     };
     crate::storage::journal::append(conn, &at, &entry)?;
     Ok(())

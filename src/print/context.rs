@@ -277,9 +277,13 @@ pub struct ShiftReport {
 #[derive(Debug, Clone, Serialize)]
 pub struct PhaseInfo {
     pub number: u32,
-    pub name: String,
+    /// Its name when it says more than its number (`Printemps`, not `Phase 1`).
+    pub name: Option<String>,
     pub starts: String,
     pub ends: String,
+    /// `18/05/2025 20:10` once closed; `None` while its figures are provisional.
+    pub closed_at: Option<String>,
+    pub closed_by: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -309,8 +313,7 @@ pub struct SettlementFigures {
     pub collected_by_organiser: Decimal,
     #[serde(serialize_with = "ser_dh")]
     pub collected_by_exhibitor: Decimal,
-    #[serde(serialize_with = "ser_dh")]
-    pub due_to_exhibitor: Decimal,
+    pub due: super::slips::Due,
 }
 
 /// Settlement statement of one exhibitor for one phase.
@@ -321,29 +324,6 @@ pub struct SettlementStatement {
     pub exhibitor: ExhibitorInfo,
     pub figures: SettlementFigures,
     pub chain_head: String,
-    pub printed_at: String,
-    pub duplicate: bool,
-}
-
-#[derive(Debug, Clone, Serialize)]
-pub struct DaySlipRow {
-    pub code: String,
-    pub name: String,
-    pub tickets: u32,
-    #[serde(serialize_with = "ser_dh")]
-    pub net: Decimal,
-}
-
-/// Daily takings per exhibitor (one till or all).
-#[derive(Debug, Clone, Serialize)]
-pub struct DaySlip {
-    pub market: MarketInfo,
-    pub date: String,
-    pub till: Option<String>,
-    pub rows: Vec<DaySlipRow>,
-    pub tickets: u32,
-    #[serde(serialize_with = "ser_dh")]
-    pub net: Decimal,
     pub printed_at: String,
     pub duplicate: bool,
 }

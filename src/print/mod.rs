@@ -19,6 +19,7 @@ pub mod ops;
 pub mod profile;
 pub mod queue;
 pub mod queue_worker;
+pub mod slips;
 pub mod templates;
 pub mod text;
 
@@ -31,6 +32,7 @@ pub use money::{Unit, format_dh, format_qty};
 pub use ops::PrintOp;
 pub use profile::Profile;
 pub use queue::{PrintJob, PrinterEvent};
+pub use slips::*;
 pub use templates::Templates;
 
 #[derive(Debug, thiserror::Error)]
@@ -126,7 +128,26 @@ document!(
     "settlement",
     |s| format!("RELEVE-{}-phase-{}", s.exhibitor.code, s.phase.number)
 );
-document!(DaySlip, "day_slip.j2", "day", |s| s.date.clone());
+document!(StallSlip, "stall_slip.j2", "stall", |s| format!(
+    "EXPO-{}-{}",
+    s.exhibitor.code, s.day
+));
+document!(DaySlip, "day_slip.j2", "day", |s| match &s.till {
+    Some(t) => format!("JOUR-{t}-{}", s.day),
+    None => format!("JOUR-{}", s.day),
+});
+document!(PhaseSummary, "phase_summary.j2", "phase", |s| format!(
+    "REGLEMENT-phase-{}",
+    s.phase.number
+));
+document!(PhaseTotalsSlip, "phase_totals.j2", "totals", |s| format!(
+    "TOTAUX-phase-{}",
+    s.phase.number
+));
+document!(TillsStatus, "tills.j2", "tills", |s| format!(
+    "CAISSES-{}",
+    s.day
+));
 document!(TestPage, "test_page.j2", "test", |_s| "test".into());
 
 /// Renders any document for a profile.
@@ -181,10 +202,6 @@ pub fn render_settlement(
     t: &Templates,
 ) -> Result<Rendered, PrintError> {
     render(s, p, t)
-}
-
-pub fn render_day_slip(d: &DaySlip, p: &Profile, t: &Templates) -> Result<Rendered, PrintError> {
-    render(d, p, t)
 }
 
 pub fn render_test_page(d: &TestPage, p: &Profile, t: &Templates) -> Result<Rendered, PrintError> {

@@ -29,6 +29,20 @@ const EMBEDDED: &[(&str, &str)] = &[
         include_str!("../../receipts/settlement.j2"),
     ),
     ("day_slip.j2", include_str!("../../receipts/day_slip.j2")),
+    (
+        "stall_slip.j2",
+        include_str!("../../receipts/stall_slip.j2"),
+    ),
+    (
+        "phase_summary.j2",
+        include_str!("../../receipts/phase_summary.j2"),
+    ),
+    (
+        "phase_totals.j2",
+        include_str!("../../receipts/phase_totals.j2"),
+    ),
+    ("tills.j2", include_str!("../../receipts/tills.j2")),
+    ("_phase.j2", include_str!("../../receipts/_phase.j2")),
     ("test_page.j2", include_str!("../../receipts/test_page.j2")),
 ];
 

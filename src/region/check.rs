@@ -62,9 +62,9 @@ pub fn entry(
 pub fn ticket(t: &StoredTicket, e: &Entry) -> Result<(), String> {
     let id = &t.head.id;
     let canonical = encode_ticket(&t.head, &t.lines, &t.payments);
-    let sign = if t.head.kind == "refund" { -1 } else { 1 };
+    let sign = t.head.kind.sign();
     let amount = to_centimes(t.head.total).ok().map(|c| c * sign);
-    let same = e.kind == t.head.kind
+    let same = e.kind.ticket() == Some(t.head.kind)
         && &e.subject == id
         && e.detail == sha256_hex(canonical.as_bytes())
         && amount == Some(e.amount);
@@ -82,5 +82,5 @@ pub fn ticket(t: &StoredTicket, e: &Entry) -> Result<(), String> {
 
 /// Whether a journal entry stands for a ticket (which must then travel with it).
 pub fn is_ticket(e: &Entry) -> bool {
-    matches!(e.kind.as_str(), "sale" | "refund")
+    e.kind.ticket().is_some()
 }

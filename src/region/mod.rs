@@ -9,11 +9,12 @@ mod render;
 mod report;
 mod schema;
 mod send;
+mod settle;
+mod tls;
 
 pub use connect::{connect, describe};
 pub use push::{PushSummary, push};
 pub use render::render;
-pub use report::{
-    GroupLine, PhaseLine, RegionFilter, RegionReport, phase_settlement, region_report,
-};
+pub use report::{GroupLine, PhaseLine, RegionFilter, RegionReport, region_report};
 pub use schema::{SCHEMA_MAJOR, init};
+pub use settle::{complement_settlement, phase_settlement};

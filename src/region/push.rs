@@ -68,6 +68,11 @@ pub fn push(db: &Db, url: &str, progress: &mut dyn FnMut(&str, u64, u64)) -> Res
     }
     if organiser {
         pusher.late_tickets()?;
+        send::complements(
+            pusher.client,
+            &market.uuid,
+            &outbound::complement_rows(conn)?,
+        )?;
     }
     Ok(pusher.summary)
 }

@@ -1,5 +1,6 @@
 //! The region report as terminal text (French numbers) or machine CSV (long format, one row per figure group:
-//! `section` is `phase`, `province`, `sector` or `cooperative`).
+//! `section` is `phase`, `complement` (a phase's late tickets, `key` = the complement's number), `province`,
+//! `sector` or `cooperative`). The `net` of the phase and complement rows adds up to the region's total.
 use super::report::{GroupLine, RegionReport};
 use crate::report::Format;
 use crate::report::numbers::{fmt_fr, fmt_machine};
@@ -34,9 +35,13 @@ fn csv(r: &RegionReport) -> String {
     let mut out = format!("{CSV_HEADER}\n");
     for p in &r.phases {
         let m = p.by_method.map(fmt_machine);
+        let (section, key) = match p.complement {
+            None => ("phase", String::new()),
+            Some(n) => ("complement", n.to_string()),
+        };
         let _ = writeln!(
             out,
-            "phase,{},{},{},,{},{},{},{},{},{},{},{},{},",
+            "{section},{},{},{},{key},{},{},{},{},{},{},{},{},{},",
             cell(&p.market_uuid),
             cell(&p.market),
             p.phase,
@@ -92,10 +97,14 @@ fn text(r: &RegionReport) -> String {
             .checked_div(p.exhibitors)
             .map_or_else(|| "—".to_string(), |pct| format!("{pct} %"));
         let state = if p.closed { "" } else { " (provisoire)" };
+        let label = match p.complement {
+            None => clip(&p.market, 28),
+            Some(n) => format!("  complément {n} (ventes tardives)"),
+        };
         let _ = writeln!(
             out,
             "{:<28} {:>5} {:>8} {:>14} {:>14} {:>14} {:>14} {:>14} {:>10} {:>8}{state}",
-            clip(&p.market, 28),
+            label,
             p.phase,
             p.tickets,
             fmt_fr(p.net),
@@ -107,7 +116,17 @@ fn text(r: &RegionReport) -> String {
             women
         );
     }
-    let _ = writeln!(out, "Total net : {} DH", fmt_fr(r.net()));
+    let late = r.complements_net();
+    if r.phases.iter().any(|p| p.complement.is_some()) {
+        let _ = writeln!(
+            out,
+            "Total net : {} DH, dont compléments (ventes tardives) : {} DH",
+            fmt_fr(r.net()),
+            fmt_fr(late)
+        );
+    } else {
+        let _ = writeln!(out, "Total net : {} DH", fmt_fr(r.net()));
+    }
     group(&mut out, "Par province", &r.provinces, false);
     group(&mut out, "Par secteur", &r.sectors, false);
     group(

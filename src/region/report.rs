@@ -1,10 +1,8 @@
 //! Figures across a region's markets, read back from the server and settled by the same Rust code as the
 //! organiser's (`domain::settlement`), so that a phase's settlement is the one its organiser printed.
-use crate::domain::Collector;
+use super::settle::{exhibitors, phase_reports};
 use crate::domain::Exhibitor;
-use crate::domain::money::from_centimes;
-use crate::domain::settlement::{SettlementFigures, ShareSums, settle};
-use crate::report::model::{MarketHeader, PhaseHeader, SettlementReport, SettlementRow};
+use crate::report::model::{SettlementReport, SettlementRow};
 use anyhow::{Result, anyhow};
 use postgres::Client;
 use rust_decimal::Decimal;
@@ -22,6 +20,8 @@ pub struct PhaseLine {
     pub market_uuid: String,
     pub market: String,
     pub phase: u32,
+    /// `Some(n)`: complement n of the phase (its late tickets), shown apart and counted in the totals.
+    pub complement: Option<u32>,
     pub phase_name: String,
     pub closed: bool,
     /// Sale tickets (each counted once, whatever its exhibitors).
@@ -54,8 +54,17 @@ pub struct RegionReport {
 }
 
 impl RegionReport {
+    /// Every phase's own settlement and every complement's.
     pub fn net(&self) -> Decimal {
         self.phases.iter().map(|p| p.net).sum()
+    }
+
+    pub fn complements_net(&self) -> Decimal {
+        self.phases
+            .iter()
+            .filter(|p| p.complement.is_some())
+            .map(|p| p.net)
+            .sum()
     }
 }
 
@@ -89,31 +98,29 @@ pub fn region_report(client: &mut Client, filter: &RegionFilter) -> Result<Regio
             exhibitors_of.insert(market.clone(), exhibitors(client, &market)?);
         }
         let ex = &exhibitors_of[&market];
-        let s = phase_settlement(client, &market, phase as u32)?;
-        let tickets: i64 = client
-            .query_one(
-                "SELECT COUNT(*) FROM tickets t WHERE t.market = $1 AND t.phase = $2 AND t.kind = 'sale'
-                 AND NOT EXISTS (SELECT 1 FROM late_tickets l WHERE l.market = t.market AND l.ticket_id = t.id)",
-                &[&market, &phase],
-            )?
-            .get(0);
-        out.phases.push(phase_line(&market, &s, tickets as u64, ex));
-        for f in s.rows.iter().map(|r| &r.figures) {
-            let e = ex.get(&f.exhibitor_code);
-            let province = e.and_then(|e| e.province.clone()).unwrap_or_default();
-            let sector = e.and_then(|e| e.sector.clone()).unwrap_or_default();
-            let coop = match f.ice.as_deref().filter(|i| !i.is_empty()) {
-                Some(ice) => format!("ICE {ice}"),
-                None => format!("{market}/{}/{}", f.exhibitor_code, f.exhibitor_name),
-            };
-            for (g, key) in groups.iter_mut().zip([province, sector, coop]) {
-                let entry = g.entry(key).or_default();
-                entry.name = f.exhibitor_name.clone();
-                entry.markets.insert(market.clone());
-                entry
-                    .exhibitors
-                    .insert((market.clone(), f.exhibitor_code.clone()));
-                entry.net += f.net;
+        let r = phase_reports(client, &market, phase as u32, ex)?;
+        let mut reports = vec![(None, &r.phase, r.tickets)];
+        reports.extend(r.complements.iter().map(|(n, s, t)| (Some(*n), s, *t)));
+        for (complement, s, tickets) in reports {
+            out.phases
+                .push(phase_line(&market, s, complement, tickets, ex));
+            for f in s.rows.iter().map(|r| &r.figures) {
+                let e = ex.get(&f.exhibitor_code);
+                let province = e.and_then(|e| e.province.clone()).unwrap_or_default();
+                let sector = e.and_then(|e| e.sector.clone()).unwrap_or_default();
+                let coop = match f.ice.as_deref().filter(|i| !i.is_empty()) {
+                    Some(ice) => format!("ICE {ice}"),
+                    None => format!("{market}/{}/{}", f.exhibitor_code, f.exhibitor_name),
+                };
+                for (g, key) in groups.iter_mut().zip([province, sector, coop]) {
+                    let entry = g.entry(key).or_default();
+                    entry.name = f.exhibitor_name.clone();
+                    entry.markets.insert(market.clone());
+                    entry
+                        .exhibitors
+                        .insert((market.clone(), f.exhibitor_code.clone()));
+                    entry.net += f.net;
+                }
             }
         }
     }
@@ -140,6 +147,7 @@ fn lines(groups: BTreeMap<String, Group>, named: bool) -> Vec<GroupLine> {
 fn phase_line(
     market: &str,
     s: &SettlementReport,
+    complement: Option<u32>,
     tickets: u64,
     ex: &BTreeMap<String, Exhibitor>,
 ) -> PhaseLine {
@@ -153,6 +161,7 @@ fn phase_line(
         market_uuid: market.to_string(),
         market: s.market.name.clone(),
         phase: s.phase.number,
+        complement,
         phase_name: s.phase.name.clone(),
         closed: s.phase.is_closed(),
         tickets,
@@ -161,154 +170,4 @@ fn phase_line(
         exhibitors: s.rows.len() as u64,
         women_led: women as u64,
     }
-}
-
-fn exhibitors(client: &mut Client, market: &str) -> Result<BTreeMap<String, Exhibitor>> {
-    let phases = client.query(
-        "SELECT exhibitor_code, phase FROM exhibitor_phases WHERE market = $1 ORDER BY 1, 2",
-        &[&market],
-    )?;
-    let mut member: BTreeMap<String, Vec<u32>> = BTreeMap::new();
-    for r in phases {
-        member
-            .entry(r.get(0))
-            .or_default()
-            .push(r.get::<_, i32>(1) as u32);
-    }
-    let rows = client.query(
-        "SELECT code, name, kind, ice, commission_rate, stall_fee, province, sector, women_led
-         FROM exhibitors WHERE market = $1",
-        &[&market],
-    )?;
-    rows.into_iter()
-        .map(|r| {
-            let code: String = r.get(0);
-            let rate: String = r.get(4);
-            let e = Exhibitor {
-                name: r.get(1),
-                kind: r.get(2),
-                ice: r.get(3),
-                phone: None,
-                commission_rate: rate.parse().map_err(|_| {
-                    anyhow!("exposant {code} : taux de commission illisible « {rate} »")
-                })?,
-                stall_fee: from_centimes(r.get(5)),
-                phases: member.remove(&code).unwrap_or_default(),
-                province: r.get(6),
-                sector: r.get(7),
-                women_led: r.get(8),
-                code: code.clone(),
-            };
-            Ok((code, e))
-        })
-        .collect()
-}
-
-/// A market's phase settlement as its organiser's database reports it (the same rows, header and, once
-/// closed, the figures and witness frozen at the close).
-pub fn phase_settlement(client: &mut Client, market: &str, phase: u32) -> Result<SettlementReport> {
-    let m = client
-        .query_opt(
-            "SELECT name, organiser, city FROM markets WHERE uuid = $1",
-            &[&market],
-        )?
-        .ok_or_else(|| anyhow!("marché {market} absent du serveur"))?;
-    let p = client
-        .query_opt(
-            "SELECT number, name, starts, ends, closed_at, closed_by, settlement_json, closed_witness
-             FROM phases WHERE market = $1 AND number = $2",
-            &[&market, &(phase as i32)],
-        )?
-        .ok_or_else(|| anyhow!("phase {phase} inconnue pour le marché {market}"))?;
-    let header = PhaseHeader {
-        number: p.get::<_, i32>(0) as u32,
-        name: p.get(1),
-        starts: p.get(2),
-        ends: p.get(3),
-        closed_at: p.get(4),
-        closed_by: p.get(5),
-    };
-    let frozen: Option<String> = p.get(6);
-    let figures = match (&header.closed_at, frozen) {
-        (Some(_), Some(json)) => serde_json::from_str(&json)?,
-        _ => compute(client, market, phase)?,
-    };
-    let (chain_head, generated_at) = match (&header.closed_at, p.get::<_, Option<String>>(7)) {
-        (Some(at), Some(w)) => (w, at.clone()),
-        _ => (String::new(), String::new()),
-    };
-    Ok(SettlementReport {
-        market: MarketHeader {
-            name: m.get(0),
-            organiser: m.get(1),
-            city: m.get(2),
-        },
-        phase: header,
-        rows: figures
-            .into_iter()
-            .map(|figures| SettlementRow { phase, figures })
-            .collect(),
-        daily: Vec::new(),
-        chain_head,
-        generated_at,
-    })
-}
-
-/// The open phase's settlement from the shares on the server (late tickets left to their complement).
-fn compute(client: &mut Client, market: &str, phase: u32) -> Result<Vec<SettlementFigures>> {
-    let rows = client.query(
-        "SELECT exhibitor_code, is_refund, collector, COUNT(*), SUM(net)::int8, SUM(cash)::int8, SUM(card)::int8,
-           SUM(mobile)::int8, SUM(other)::int8
-         FROM shares s WHERE market = $1 AND phase = $2
-           AND NOT EXISTS (SELECT 1 FROM late_tickets l WHERE l.market = s.market AND l.ticket_id = s.ticket_id)
-         GROUP BY exhibitor_code, is_refund, collector",
-        &[&market, &(phase as i32)],
-    )?;
-    let mut sums: BTreeMap<String, ShareSums> = BTreeMap::new();
-    for r in rows {
-        let is_refund: bool = r.get(1);
-        let collector = if r.get::<_, String>(2) == "exhibitor" {
-            Collector::Exhibitor
-        } else {
-            Collector::Organiser
-        };
-        let s = sums.entry(r.get(0)).or_default();
-        let before = s.tickets;
-        s.add(
-            is_refund,
-            collector,
-            r.get(4),
-            [r.get(5), r.get(6), r.get(7), r.get(8)],
-        );
-        // `add` counts one ticket per call; a grouped row stands for COUNT(*) tickets.
-        if !is_refund {
-            s.tickets = before + r.get::<_, i64>(3) as u64;
-        }
-    }
-    let exhibitors = exhibitors(client, market)?;
-    let mut codes: BTreeSet<String> = exhibitors
-        .values()
-        .filter(|e| e.phases.contains(&phase))
-        .map(|e| e.code.clone())
-        .collect();
-    codes.extend(sums.keys().cloned());
-    Ok(codes
-        .into_iter()
-        .map(|code| {
-            let ex = exhibitors.get(&code).cloned().unwrap_or_else(|| Exhibitor {
-                code: code.clone(),
-                name: code.clone(),
-                kind: String::new(),
-                ice: None,
-                phone: None,
-                commission_rate: Decimal::ZERO,
-                stall_fee: Decimal::ZERO,
-                phases: vec![],
-                province: None,
-                sector: None,
-                women_led: None,
-            });
-            settle(&ex, &sums.get(&code).cloned().unwrap_or_default())
-        })
-        .collect())
 }

@@ -6,7 +6,10 @@ use postgres::Client;
 /// Bumped only for a change an older souk could not read or write safely.
 pub const SCHEMA_MAJOR: i32 = 1;
 
-const MIGRATIONS: &[(i32, &str)] = &[(1, include_str!("migrations/001_region.sql"))];
+const MIGRATIONS: &[(i32, &str)] = &[
+    (1, include_str!("migrations/001_region.sql")),
+    (2, include_str!("migrations/002_complements.sql")),
+];
 
 const LOCK: i64 = 0x50_55_4b_52_45_47; // arbitrary, fixed
 

@@ -3,7 +3,7 @@
 use crate::domain::money::{to_centimes, to_milli};
 use crate::domain::{Exhibitor, Market, Till};
 use crate::storage::journal::Entry;
-use crate::storage::outbound::PhaseRow;
+use crate::storage::outbound::{ComplementRow, PhaseRow};
 use crate::sync::StoredTicket;
 use anyhow::Result;
 use postgres::Transaction;
@@ -155,6 +155,32 @@ fn exhibitor_rows(
     Ok(())
 }
 
+/// Closed complements (final once closed: a second push changes nothing).
+pub fn complements(
+    client: &mut postgres::Client,
+    market: &str,
+    cs: &[ComplementRow],
+) -> Result<()> {
+    let phases: Vec<i32> = cs.iter().map(|c| c.phase as i32).collect();
+    let numbers: Vec<i32> = cs.iter().map(|c| c.number as i32).collect();
+    let s = |f: fn(&ComplementRow) -> &String| cs.iter().map(f).cloned().collect::<Vec<String>>();
+    client.execute(
+        "INSERT INTO complements (market, phase, number, closed_at, closed_by, settlement_hash, settlement_json)
+         SELECT $1, * FROM UNNEST($2::int4[], $3::int4[], $4::text[], $5::text[], $6::text[], $7::text[])
+         ON CONFLICT DO NOTHING",
+        &[
+            &market,
+            &phases,
+            &numbers,
+            &s(|c| &c.closed_at),
+            &s(|c| &c.closed_by),
+            &s(|c| &c.settlement_hash),
+            &s(|c| &c.settlement_json),
+        ],
+    )?;
+    Ok(())
+}
+
 /// A batch of one chain's entries; returns how many of them the server now holds with the same hash (all of
 /// them, unless the server's copy of the chain diverges).
 pub fn entries(tx: &mut Transaction, market: &str, chain: &str, es: &[Entry]) -> Result<i64> {
@@ -164,6 +190,7 @@ pub fn entries(tx: &mut Transaction, market: &str, chain: &str, es: &[Entry]) ->
     let amounts: Vec<i64> = es.iter().map(|e| e.amount).collect();
     let totals: Vec<i64> = es.iter().map(|e| e.grand_total).collect();
     let hashes = s(|e| &e.hash);
+    let kinds: Vec<&str> = es.iter().map(|e| e.kind.as_str()).collect();
     tx.execute(
         "INSERT INTO journal (market, chain, seq, at_utc, utc_offset, kind, actor, approver, subject, detail, amount,
            grand_total, prev_hash, hash, signature)
@@ -176,7 +203,7 @@ pub fn entries(tx: &mut Transaction, market: &str, chain: &str, es: &[Entry]) ->
             &seqs,
             &s(|e| &e.at_utc),
             &offsets,
-            &s(|e| &e.kind),
+            &kinds,
             &s(|e| &e.actor),
             &s(|e| &e.approver),
             &s(|e| &e.subject),
@@ -232,7 +259,7 @@ pub fn tickets(
             &h(|t| t.head.chain.clone()),
             &h(|t| t.head.till.clone()),
             &numbers,
-            &h(|t| t.head.kind.clone()),
+            &h(|t| t.head.kind.as_str().to_string()),
             &o(|t| t.head.refund_of.clone()),
             &h(|t| t.head.at_utc.clone()),
             &offsets,
@@ -324,7 +351,7 @@ fn shares(tx: &mut Transaction, market: &str, ts: &[(StoredTicket, String, Strin
             date.push(local_date.clone());
             till.push(t.head.till.clone());
             coll.push(collector.clone());
-            refund.push(t.head.kind == "refund");
+            refund.push(t.head.kind.is_refund());
             for (v, x) in m.iter_mut().zip([s.1, s.2, s.3, s.4, s.5]) {
                 v.push(x);
             }

@@ -14,7 +14,6 @@ pub mod numbers;
 mod pdf;
 mod pdf_layout;
 pub mod sample;
-pub mod slip;
 mod table;
 mod text;
 mod xlsx;

@@ -3,6 +3,7 @@
 //! phase close, paper sales entered there).
 use super::journal::{self, NewEntry};
 use super::{Db, LocalTime, ORG_CHAIN};
+use crate::domain::JournalKind;
 use anyhow::{Context, Result, anyhow, bail};
 use rusqlite::{Connection, OptionalExtension, params};
 use std::path::Path;
@@ -181,11 +182,12 @@ pub fn record_provision(
         at,
         &NewEntry {
             chain: ORG_CHAIN,
-            kind: "provision",
+            kind: JournalKind::Provision,
             actor,
             subject: till,
             detail: &format!("copie {file} ; clé {public_key}"),
-            ..Default::default()
+            approver: "",
+            amount: 0,
         },
     )?;
     tx.commit()?;

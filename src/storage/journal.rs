@@ -1,15 +1,16 @@
 //! The append-only, hash-chained journal: one chain per till, each entry hashing the previous one and carrying
 //! the chain's perpetual grand total.
+use crate::domain::JournalKind;
 use crate::domain::canonical::{EntryFields, entry_hash, genesis};
 use crate::storage::LocalTime;
 use anyhow::Result;
 use rusqlite::{Connection, OptionalExtension, params};
 
 /// What a caller journals; the chain position, grand total and hashes are computed here.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct NewEntry<'a> {
     pub chain: &'a str,
-    pub kind: &'a str,
+    pub kind: JournalKind,
     pub actor: &'a str,
     pub approver: &'a str,
     pub subject: &'a str,
@@ -24,7 +25,7 @@ pub struct Entry {
     pub seq: u64,
     pub at_utc: String,
     pub utc_offset: i32,
-    pub kind: String,
+    pub kind: JournalKind,
     pub actor: String,
     pub approver: String,
     pub subject: String,
@@ -45,7 +46,7 @@ impl Entry {
             seq: self.seq,
             at_utc: &self.at_utc,
             utc_offset: self.utc_offset,
-            kind: &self.kind,
+            kind: self.kind.as_str(),
             actor: &self.actor,
             approver: &self.approver,
             subject: &self.subject,
@@ -92,7 +93,7 @@ pub fn append(conn: &Connection, at: &LocalTime, e: &NewEntry) -> Result<Entry> 
         seq,
         at_utc: at.at_utc.clone(),
         utc_offset: at.utc_offset,
-        kind: e.kind.into(),
+        kind: e.kind,
         actor: e.actor.into(),
         approver: e.approver.into(),
         subject: e.subject.into(),
@@ -160,12 +161,12 @@ pub fn from_row(r: &rusqlite::Row) -> rusqlite::Result<Entry> {
 }
 
 /// The entry that journals a given subject (e.g. a ticket id) with a given kind.
-pub fn entry_for(conn: &Connection, subject: &str, kind: &str) -> Result<Option<Entry>> {
+pub fn entry_for(conn: &Connection, subject: &str, kind: JournalKind) -> Result<Option<Entry>> {
     Ok(conn
         .prepare_cached(&format!(
             "{SELECT_ENTRY} WHERE subject = ?1 AND kind = ?2 ORDER BY chain, seq LIMIT 1"
         ))?
-        .query_row([subject, kind], from_row)
+        .query_row(params![subject, kind], from_row)
         .optional()?)
 }
 

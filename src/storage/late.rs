@@ -4,6 +4,7 @@
 use super::journal::{self, NewEntry};
 use super::settlement::{Scope, compute_scope};
 use super::{Db, LocalTime};
+use crate::domain::JournalKind;
 use crate::domain::canonical::{TicketHead, settlement_hash};
 use crate::domain::settlement::SettlementFigures;
 use anyhow::{Result, anyhow, bail};
@@ -125,12 +126,12 @@ impl Db {
             at,
             &NewEntry {
                 chain: &chain,
-                kind: "complement_close",
+                kind: JournalKind::ComplementClose,
                 actor: by,
                 approver,
                 subject: &subject,
                 detail: &format!("règlement {hash} ; {} exposants", rows.len()),
-                ..Default::default()
+                amount: 0,
             },
         )?;
         tx.execute(

@@ -3,6 +3,7 @@
 pub mod backup;
 pub mod catalogue;
 pub mod clock;
+mod codes;
 pub mod derived;
 pub mod drafts;
 pub mod duplicates;

@@ -63,3 +63,32 @@ pub fn entry_hash(conn: &Connection, chain: &str, seq: u64) -> Result<Option<Str
         .query_row(params![chain, seq as i64], |r| r.get(0))
         .optional()?)
 }
+
+/// A closed complement as stored: the settlement of a phase's late tickets frozen at its close.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ComplementRow {
+    pub phase: u32,
+    pub number: u32,
+    pub closed_at: String,
+    pub closed_by: String,
+    pub settlement_hash: String,
+    pub settlement_json: String,
+}
+
+pub fn complement_rows(conn: &Connection) -> Result<Vec<ComplementRow>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT phase, number, closed_at, closed_by, settlement_hash, settlement_json
+         FROM complements ORDER BY phase, number",
+    )?;
+    let rows = stmt.query_map([], |r| {
+        Ok(ComplementRow {
+            phase: r.get(0)?,
+            number: r.get(1)?,
+            closed_at: r.get(2)?,
+            closed_by: r.get(3)?,
+            settlement_hash: r.get(4)?,
+            settlement_json: r.get(5)?,
+        })
+    })?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}

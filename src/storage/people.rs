@@ -1,6 +1,7 @@
 //! People who use the tills, their roles and PINs (argon2id hashes, never the PIN itself).
 use super::journal::{self, NewEntry};
 use super::{Db, LocalTime};
+use crate::domain::JournalKind;
 use crate::domain::{Person, Role};
 use anyhow::{Result, anyhow, bail};
 use argon2::Argon2;
@@ -206,11 +207,12 @@ impl Db {
             at,
             &NewEntry {
                 chain,
-                kind: "person",
+                kind: JournalKind::Person,
                 actor: by,
                 subject: name,
                 detail: &detail,
-                ..Default::default()
+                approver: "",
+                amount: 0,
             },
         )?;
         super::reference::record(&tx, at, by)?;
@@ -225,7 +227,7 @@ impl Db {
         name: &str,
         pin: &str,
         at: &LocalTime,
-        purpose: &str,
+        purpose: JournalKind,
     ) -> Result<PinCheck> {
         self.check_pin_inner(chain, name, pin, at, purpose, false)
     }
@@ -239,7 +241,7 @@ impl Db {
         name: &str,
         pin: &str,
         at: &LocalTime,
-        purpose: &str,
+        purpose: JournalKind,
     ) -> Result<PinCheck> {
         let is_organiser = person(self.conn(), name)?.is_some_and(|p| p.role == Role::Organiser);
         self.check_pin_inner(chain, name, pin, at, purpose, is_organiser)
@@ -251,7 +253,7 @@ impl Db {
         name: &str,
         pin: &str,
         at: &LocalTime,
-        purpose: &str,
+        purpose: JournalKind,
         past_lock: bool,
     ) -> Result<PinCheck> {
         let tx = self.write_tx()?;
@@ -291,7 +293,10 @@ impl Db {
                     chain,
                     kind: purpose,
                     actor: name,
-                    ..Default::default()
+                    approver: "",
+                    subject: "",
+                    detail: "",
+                    amount: 0,
                 },
             )?;
             PinCheck::Ok(person(&tx, name)?.ok_or_else(|| anyhow!("personne inconnue : {name}"))?)
@@ -308,10 +313,12 @@ impl Db {
                 at,
                 &NewEntry {
                     chain,
-                    kind: "pin_failed",
+                    kind: JournalKind::PinFailed,
                     actor: name,
                     detail: &detail,
-                    ..Default::default()
+                    approver: "",
+                    subject: "",
+                    amount: 0,
                 },
             )?;
             if lock && !past_lock {
@@ -348,10 +355,12 @@ impl Db {
             at,
             &NewEntry {
                 chain,
-                kind: "unlock",
+                kind: JournalKind::Unlock,
                 actor: name,
                 approver: supervisor,
-                ..Default::default()
+                subject: "",
+                detail: "",
+                amount: 0,
             },
         )?;
         tx.commit()?;

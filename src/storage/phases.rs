@@ -1,6 +1,7 @@
 //! Opening and closing phases. A closed phase is immutable: its settlement and its hash are in the journal.
 use super::journal::{self, NewEntry};
 use super::{Db, LocalTime, catalogue, settlement};
+use crate::domain::JournalKind;
 use crate::domain::canonical::settlement_hash;
 use anyhow::{Result, anyhow, bail};
 use rusqlite::params;
@@ -29,11 +30,12 @@ impl Db {
             at,
             &NewEntry {
                 chain: &chain,
-                kind: "phase_open",
+                kind: JournalKind::PhaseOpen,
                 actor: by,
                 subject: &subject,
                 detail: &detail,
-                ..Default::default()
+                approver: "",
+                amount: 0,
             },
         )?;
         tx.commit()?;
@@ -88,12 +90,12 @@ impl Db {
             at,
             &NewEntry {
                 chain: &chain,
-                kind: "phase_close",
+                kind: JournalKind::PhaseClose,
                 actor: by,
                 approver,
                 subject: &subject,
                 detail: &detail,
-                ..Default::default()
+                amount: 0,
             },
         )?;
         tx.execute(

@@ -5,6 +5,7 @@
 use super::LocalTime;
 use super::identity::own_chain;
 use super::journal::{self, NewEntry};
+use crate::domain::JournalKind;
 use crate::domain::canonical::sha256_hex;
 use anyhow::Result;
 use rusqlite::{Connection, OptionalExtension};
@@ -111,11 +112,12 @@ pub fn record(conn: &Connection, at: &LocalTime, actor: &str) -> Result<()> {
         at,
         &NewEntry {
             chain: &own_chain(conn)?,
-            kind: "reference",
+            kind: JournalKind::Reference,
             actor,
             subject: "réglages (phases, caisses, exposants, personnes)",
             detail: &now,
-            ..Default::default()
+            approver: "",
+            amount: 0,
         },
     )?;
     Ok(())

@@ -2,8 +2,8 @@
 //! Every event is journalled on the till's chain (chain = till id).
 use super::journal::{self, NewEntry};
 use super::{Db, LocalTime};
-use crate::domain::PaymentMethod;
 use crate::domain::money::{format_machine, from_centimes, to_centimes};
+use crate::domain::{JournalKind, PaymentMethod, TicketKind};
 use anyhow::{Result, bail};
 use rusqlite::{Connection, OptionalExtension, params};
 use rust_decimal::Decimal;
@@ -130,11 +130,12 @@ impl Db {
             at,
             &NewEntry {
                 chain: till,
-                kind: "shift_open",
+                kind: JournalKind::ShiftOpen,
                 actor: cashier,
                 subject: &id,
                 detail: &detail,
-                ..Default::default()
+                approver: "",
+                amount: 0,
             },
         )?;
         let s = shift(&tx, &id)?.expect("just inserted");
@@ -163,11 +164,12 @@ impl Db {
             at,
             &NewEntry {
                 chain: till,
-                kind: "abandon",
+                kind: JournalKind::Abandon,
                 actor: cashier,
                 subject: shift.unwrap_or(""),
                 detail: &detail,
-                ..Default::default()
+                approver: "",
+                amount: 0,
             },
         )?;
         tx.commit()?;
@@ -215,12 +217,12 @@ impl Db {
             at,
             &NewEntry {
                 chain: &s.till,
-                kind: "shift_close",
+                kind: JournalKind::ShiftClose,
                 actor,
                 approver,
                 subject: shift_id,
                 detail: &detail,
-                ..Default::default()
+                amount: 0,
             },
         )?;
         tx.commit()?;
@@ -275,12 +277,13 @@ pub fn shift_totals(conn: &Connection, shift_id: &str) -> Result<ShiftTotals> {
     )?;
     let mut rows = stmt.query([shift_id])?;
     while let Some(r) = rows.next()? {
-        let (kind, n, total, rounding): (String, i64, i64, i64) =
+        let (kind, n, total, rounding): (TicketKind, i64, i64, i64) =
             (r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?);
-        if kind == "refund" {
-            (t.refunds_count, t.refunds_total) = (n as u64, from_centimes(total));
-        } else {
-            (t.sales_count, t.sales_total) = (n as u64, from_centimes(total));
+        match kind {
+            TicketKind::Refund => {
+                (t.refunds_count, t.refunds_total) = (n as u64, from_centimes(total))
+            }
+            TicketKind::Sale => (t.sales_count, t.sales_total) = (n as u64, from_centimes(total)),
         }
         t.rounding += from_centimes(rounding);
     }
@@ -302,10 +305,7 @@ fn method_sums(conn: &Connection, shift_id: &str, t: &mut ShiftTotals) -> Result
     )?;
     let mut rows = stmt.query([shift_id])?;
     while let Some(r) = rows.next()? {
-        let method: PaymentMethod = r
-            .get::<_, String>(0)?
-            .parse()
-            .unwrap_or(PaymentMethod::Other);
+        let method: PaymentMethod = r.get(0)?;
         let i = PaymentMethod::ALL
             .iter()
             .position(|m| *m == method)
@@ -319,7 +319,7 @@ fn method_sums(conn: &Connection, shift_id: &str, t: &mut ShiftTotals) -> Result
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TicketSummary {
     pub id: String,
-    pub kind: String,
+    pub kind: TicketKind,
     pub refund_of: Option<String>,
     pub at_utc: String,
     pub utc_offset: i32,

@@ -34,11 +34,7 @@ pub struct Ticket {
 
 impl Ticket {
     pub fn kind(&self) -> TicketKind {
-        if self.head.kind == "refund" {
-            TicketKind::Refund
-        } else {
-            TicketKind::Sale
-        }
+        self.head.kind
     }
     pub fn short_hash(&self) -> &str {
         &self.journal_hash[..8.min(self.journal_hash.len())]
@@ -138,7 +134,7 @@ pub fn insert_ticket_on(
         chain: chain.to_string(),
         till: ctx.till.clone(),
         number,
-        kind: kind.as_str().into(),
+        kind,
         refund_of: refund_of.map(String::from),
         at_utc: ctx.at.at_utc.clone(),
         utc_offset: ctx.at.utc_offset,
@@ -157,7 +153,7 @@ pub fn insert_ticket_on(
         &ctx.at,
         &NewEntry {
             chain,
-            kind: kind.as_str(),
+            kind: kind.into(),
             actor: &ctx.cashier,
             approver: ctx.approver.as_deref().unwrap_or(""),
             subject: &head.id,
@@ -191,14 +187,14 @@ fn till_collector(conn: &Connection, till: &str) -> Result<String> {
 }
 
 fn check_refund_target(conn: &Connection, orig: &str) -> Result<()> {
-    let kind: Option<String> = conn
+    let kind: Option<TicketKind> = conn
         .prepare_cached("SELECT kind FROM tickets WHERE id = ?1")?
         .query_row([orig], |r| r.get(0))
         .optional()?;
-    match kind.as_deref() {
+    match kind {
         None => bail!("ticket {orig} introuvable"),
-        Some("refund") => bail!("{orig} est déjà un remboursement"),
-        _ => Ok(()),
+        Some(TicketKind::Refund) => bail!("{orig} est déjà un remboursement"),
+        Some(TicketKind::Sale) => Ok(()),
     }
 }
 
@@ -282,11 +278,7 @@ pub fn insert_shares(
         "INSERT INTO shares (ticket_id, exhibitor_code, phase, local_date, till, collector, is_refund, net,
          cash, card, mobile, other) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
     )?;
-    let kind = if h.kind == "refund" {
-        TicketKind::Refund
-    } else {
-        TicketKind::Sale
-    };
+    let kind = h.kind;
     let sign = kind.sign();
     for sh in exhibitor_shares(lines, payments) {
         let m = sh.by_method;

@@ -115,7 +115,7 @@ fn verify_chains(conn: &Connection, uuid: &str, threads: Threads, v: &mut Verdic
         |(e, ticket), (hash_ok, signature)| {
             check_entry(&e, prev.as_ref(), uuid, hash_ok, v);
             v.breaks.extend(signature);
-            if matches!(e.kind.as_str(), "sale" | "refund") {
+            if e.kind.ticket().is_some() {
                 check_ticket_entry(&e, ticket, v);
             }
             prev = Some(e);
@@ -211,7 +211,7 @@ fn ticket_problem(t: &StoredTicket) -> Option<String> {
     let Some(entry) = &t.link else {
         return Some("absent du journal".into());
     };
-    if entry.subject != t.head.id || entry.kind != t.head.kind {
+    if entry.subject != t.head.id || entry.kind.ticket() != Some(t.head.kind) {
         return Some(format!(
             "ne renvoie plus à son entrée du journal ({} n°{} journalise {} {})",
             entry.chain, entry.seq, entry.kind, entry.subject
@@ -232,7 +232,7 @@ fn ticket_problem(t: &StoredTicket) -> Option<String> {
     if Some(sum) != to_centimes(t.head.total).ok() {
         return Some("le total ne correspond pas à la somme des lignes".into());
     }
-    let sign = if t.head.kind == "refund" { -1 } else { 1 };
+    let sign = t.head.kind.sign();
     let matches = |split: Vec<crate::domain::settlement::ExhibitorShare>| {
         let want: Vec<ShareRow> = split
             .into_iter()

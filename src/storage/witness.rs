@@ -96,7 +96,7 @@ fn check_receipt(conn: &Connection, id: &str, hash8: &str, total: Decimal) -> Re
             "ticket {id} inconnu de cette base (fusionnez d'abord le lot de sa caisse)"
         )]));
     };
-    let Some(entry) = journal::entry_for(conn, &t.head.id, &t.head.kind)? else {
+    let Some(entry) = journal::entry_for(conn, &t.head.id, t.head.kind.into())? else {
         return Ok(Outcome::bad(vec![format!(
             "ticket {id} : absent du journal"
         )]));

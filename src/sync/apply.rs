@@ -3,6 +3,7 @@
 //! bookkeeping of each merge.
 use super::check::BundleTicket;
 use super::stream::Outcome;
+use crate::domain::JournalKind;
 use crate::storage::journal::{self, Entry, NewEntry};
 use crate::storage::tickets;
 use crate::storage::{LocalTime, ORG_CHAIN};
@@ -74,10 +75,12 @@ pub fn record_merge(
         at,
         &NewEntry {
             chain,
-            kind: "merge",
+            kind: JournalKind::Merge,
             subject: &o.sha,
             detail: &detail,
-            ..Default::default()
+            actor: "",
+            approver: "",
+            amount: 0,
         },
     )?;
     Ok(Some(entry.seq))

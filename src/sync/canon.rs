@@ -93,7 +93,7 @@ fn decode_head(line: &str, v2: bool) -> Result<TicketHead, String> {
         chain: if v2 { f.s(14) } else { f.s(1) },
         till: f.s(1),
         number: f.int(2)?,
-        kind: f.s(3),
+        kind: f.s(3).parse()?,
         refund_of: f.opt(4),
         at_utc: f.s(5),
         utc_offset: f.int(6)?,

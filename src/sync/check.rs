@@ -8,7 +8,7 @@ use super::format::{ChainRange, WireTicket};
 use super::rows::ShareRow;
 use crate::domain::canonical::{TicketHead, encode_ticket, entry_hash, genesis, sha256_hex};
 use crate::domain::money::to_centimes;
-use crate::domain::{Line, Payment};
+use crate::domain::{Line, Payment, TicketKind};
 use crate::storage::journal::Entry;
 use anyhow::Result;
 use std::collections::HashMap;
@@ -118,7 +118,7 @@ impl ChainCheck {
 /// What a ticket must match in its entry.
 #[derive(Debug)]
 struct Awaited {
-    kind: String,
+    kind: TicketKind,
     subject: String,
     detail: String,
     amount: i64,
@@ -131,9 +131,9 @@ pub struct Awaiting(HashMap<(String, u64), Awaited>);
 
 impl Awaiting {
     pub fn entry(&mut self, e: &Entry, fresh: bool) {
-        if matches!(e.kind.as_str(), "sale" | "refund") {
+        if let Some(kind) = e.kind.ticket() {
             let a = Awaited {
-                kind: e.kind.clone(),
+                kind,
                 subject: e.subject.clone(),
                 detail: e.detail.clone(),
                 amount: e.amount,
@@ -175,7 +175,7 @@ impl Awaiting {
                 format!("ticket {id} : son entrée n°{seq} n'est pas dans le lot")
             }));
         };
-        let sign = if head.kind == "refund" { -1 } else { 1 };
+        let sign = head.kind.sign();
         let amount = to_centimes(head.total).ok().map(|c| c * sign);
         let same = entry.kind == head.kind
             && entry.subject == id

@@ -285,7 +285,7 @@ impl<'a, 'c> One<'a, 'c> {
             let msg = format!("ticket {} : {problem}", t.head.id);
             return Err(refuse(&self.path, Refusal::Catalogue, msg));
         }
-        if t.head.kind == "refund" {
+        if t.head.kind.is_refund() {
             self.refunds.push(t);
             return Ok(());
         }

@@ -24,13 +24,29 @@ pub enum Event {
     Terminate,
     /// What the print worker reports (printed, failed, the printer's state).
     Printer(crate::print::PrinterEvent),
+    /// A print the loop carried out for `update` failed: why.
+    PrintFailed(String),
+    /// The drawer pulse asked by [`Effect::OpenDrawer`] is on its way: journal it.
+    DrawerOpened {
+        approver: String,
+    },
 }
 
-/// What `update` asks the loop to do.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// What `update` asks the loop to do; the loop does it through the sink (see `effects`), and a failure comes
+/// back as [`Event::PrintFailed`].
+#[derive(Debug, Clone)]
 pub enum Effect {
-    None,
     Quit,
+    /// A paper document printed through the templates at the printer's width.
+    Print(Box<crate::documents::paper::Paper>),
+    /// A stored ticket printed again (a DUPLICATA once any copy may have printed).
+    Reprint(String),
+    /// Jobs were committed (a sale's receipt): the printer starts on them.
+    WakePrinter,
+    /// The cash drawer opened with no sale, as a supervisor allowed (journalled once it is sent).
+    OpenDrawer {
+        approver: String,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -68,6 +84,8 @@ pub struct App {
     phase: String,
     /// Why today takes no sale (no open phase, phase closed), as of the last tick; None on a selling day.
     day_refusal: Option<String>,
+    /// What the screens asked of the outside world during this update; `update` returns them.
+    effects: Vec<Effect>,
 }
 
 impl App {
@@ -117,6 +135,7 @@ impl App {
             quit: false,
             phase: String::new(),
             day_refusal: None,
+            effects: Vec::new(),
             db,
         })
         .map(|mut app| {
@@ -236,33 +255,28 @@ impl App {
 
     /// The printer starts on what was committed; a failure only shows in the status bar.
     fn wake_printer(&mut self) {
-        if let Err(e) = self.sink.wake() {
-            self.error(self.tr.a("printer-failed", &[("error", &format!("{e:#}"))]));
-        }
+        self.ask(Effect::WakePrinter);
     }
 
-    /// Queues a stored ticket again (a reprint: DUPLICATA); a failure only shows in the status bar.
+    /// Asks the loop for an effect, returned by this `update`.
+    pub fn ask(&mut self, effect: Effect) {
+        self.effects.push(effect);
+    }
+
+    /// The effects asked since the last call.
+    pub(crate) fn take_effects(&mut self) -> Vec<Effect> {
+        std::mem::take(&mut self.effects)
+    }
+
+    /// Asks for a stored ticket printed again (a reprint: DUPLICATA); a failure shows in the status bar.
     pub fn print_ticket(&mut self, id: &str) {
-        if let Err(e) =
-            crate::documents::sink::queue_reprint(self.db.conn(), id, self.sink.as_mut())
-        {
-            self.error(self.tr.a("printer-failed", &[("error", &format!("{e:#}"))]));
-        }
+        self.ask(Effect::Reprint(id.to_string()));
     }
 
-    /// Prints a document through the templates; the outcome shows in the status bar.
+    /// Asks for a document printed through the templates; a failure replaces "printed" in the status bar.
     pub fn print_paper(&mut self, paper: &crate::documents::paper::Paper) {
-        match self.sink.print(paper) {
-            Ok(()) => self.info(self.tr.t("printed")),
-            Err(e) => self.error(self.tr.a("printer-failed", &[("error", &format!("{e:#}"))])),
-        }
-    }
-
-    pub fn print_report(&mut self, kind: super::ReportKind, subject: &str, text: &str) {
-        match self.sink.report(kind, subject, text) {
-            Ok(()) => self.info(self.tr.t("printed")),
-            Err(e) => self.error(self.tr.a("printer-failed", &[("error", &format!("{e:#}"))])),
-        }
+        self.info(self.tr.t("printed"));
+        self.ask(Effect::Print(Box::new(paper.clone())));
     }
 
     /// Where a logged-in cashier lands: the sale screen, or opening a shift first.

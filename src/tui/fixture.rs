@@ -211,10 +211,10 @@ pub fn app(db: Db, lang: &str) -> Result<App> {
     Ok(app)
 }
 
-/// Test driving: one key press through `update`.
+/// Test driving: one key press through `update`, its effects carried out as the till's loop does.
 pub fn press(app: &mut App, code: ratatui::crossterm::event::KeyCode) {
     use ratatui::crossterm::event::{KeyEvent, KeyModifiers};
-    super::update(
+    super::effects::step(
         app,
         super::Event::Key(KeyEvent::new(code, KeyModifiers::NONE)),
     );
@@ -222,7 +222,7 @@ pub fn press(app: &mut App, code: ratatui::crossterm::event::KeyCode) {
 
 pub fn ctrl(app: &mut App, c: char) {
     use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-    super::update(
+    super::effects::step(
         app,
         super::Event::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL)),
     );

@@ -1,13 +1,14 @@
 //! The till: a keyboard-driven cashier screen, from login to the Z report.
 //!
 //! Architecture (as in ratatui templates, gitui, television): one [`App`] state, an [`Event`] enum,
-//! [`update`]`(&mut App, Event) -> Effect`, and a pure [`draw`]`(frame, &App)`. Screens live one per file
+//! [`update`]`(&mut App, Event) -> Vec<Effect>` (carried out by [`effects::step`]), and a pure [`draw`]`(frame, &App)`. Screens live one per file
 //! under `screens/`. All SQL is in `crate::storage`; all user-facing strings in `locales/*.ftl`.
 pub mod app;
 pub mod basket;
 pub mod catalog;
 pub mod display;
 pub mod draw;
+pub mod effects;
 #[doc(hidden)]
 pub mod fixture;
 pub mod keys;
@@ -20,7 +21,7 @@ pub mod widgets;
 
 pub use app::{App, Effect, Event};
 pub use draw::draw;
-pub use sink::{FileSink, MemorySink, ReceiptSink, ReportKind};
+pub use sink::{FileSink, MemorySink, ReceiptSink};
 pub use update::update;
 
 use crate::storage::Db;

@@ -7,7 +7,7 @@ use crate::print::{PrintError, PrintJob, PrinterConfig, SaleReceipt};
 use anyhow::{Context, Result, anyhow};
 use std::path::PathBuf;
 
-pub use crate::documents::sink::{ReceiptSink, Renderer, ReportKind};
+pub use crate::documents::sink::{ReceiptSink, Renderer};
 
 fn default_renderer() -> Renderer {
     Renderer::for_config(&PrinterConfig::default()).expect("the embedded default profile loads")
@@ -67,10 +67,6 @@ impl ReceiptSink for FileSink {
         self.write(&format!("{}.txt", paper.subject()), &job.original.text)
     }
 
-    fn report(&mut self, kind: ReportKind, subject: &str, text: &str) -> Result<()> {
-        self.write(&format!("{}-{subject}.txt", kind.as_str()), text)
-    }
-
     /// No drawer on a file printer: the pulse is written down, one file per opening.
     fn open_drawer(&mut self) -> Result<()> {
         let n = std::fs::read_dir(&self.dir)
@@ -97,7 +93,6 @@ impl ReceiptSink for FileSink {
 /// A sink that keeps everything in memory (tests, and a till without printer).
 pub struct MemorySink {
     pub sales: Vec<String>,
-    pub reports: Vec<(ReportKind, String, String)>,
     /// Documents printed by template: subject and paper text.
     pub papers: Vec<(String, String)>,
     pub drawer_pulses: u32,
@@ -110,7 +105,6 @@ impl Default for MemorySink {
     fn default() -> Self {
         MemorySink {
             sales: Vec::new(),
-            reports: Vec::new(),
             papers: Vec::new(),
             drawer_pulses: 0,
             fail: None,
@@ -139,13 +133,6 @@ impl ReceiptSink for MemorySink {
         }
         let job = paper.job(&self.renderer)?;
         self.papers.push((paper.subject(), job.original.text));
-        Ok(())
-    }
-    fn report(&mut self, kind: ReportKind, subject: &str, text: &str) -> Result<()> {
-        if let Some(e) = &self.fail {
-            return Err(anyhow!(e.clone()));
-        }
-        self.reports.push((kind, subject.into(), text.into()));
         Ok(())
     }
     fn open_drawer(&mut self) -> Result<()> {

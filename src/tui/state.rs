@@ -154,16 +154,12 @@ pub struct TicketState {
 pub struct ReportState {
     pub title: String,
     pub lines: Vec<String>,
-    pub kind: super::ReportKind,
-    pub subject: String,
     pub scroll: u16,
     /// Where Esc leads: back to the sale, or to the login after a Z report.
     pub logout_after: bool,
     /// Opened from the reports menu: Esc goes back to it.
     pub from_menu: bool,
-    /// What F2 prints when the screen's lines are too wide for the roll (empty: the lines themselves).
-    pub print_lines: Vec<String>,
-    /// The document F2 prints through the templates, when there is one (X and Z reports).
+    /// The document F2 prints through the templates at the printer's width.
     pub paper: Option<crate::documents::paper::Paper>,
 }
 

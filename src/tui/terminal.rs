@@ -1,6 +1,6 @@
 //! Owning the real terminal: raw mode and alternate screen via `ratatui::init` (whose panic hook restores
 //! them), a guard that restores on every other exit, and SIGTERM/SIGHUP turned into a clean leave.
-use super::app::{App, Effect, Event};
+use super::app::{App, Event};
 use ratatui::crossterm::event::{self, Event as CtEvent};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -47,11 +47,11 @@ pub fn run_loop(app: &mut App) -> anyhow::Result<()> {
                 idle_secs: last_key.elapsed().as_secs(),
             }
         };
-        if super::update(app, ev) == Effect::Quit {
+        if super::effects::step(app, ev) {
             return Ok(());
         }
         for ev in app.sink.take_events() {
-            if super::update(app, Event::Printer(ev)) == Effect::Quit {
+            if super::effects::step(app, Event::Printer(ev)) {
                 return Ok(());
             }
         }

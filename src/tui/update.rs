@@ -3,7 +3,9 @@ use super::app::{App, Effect, Event, Overlay, Screen};
 use super::screens;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 
-pub fn update(app: &mut App, ev: Event) -> Effect {
+/// Changes the state for one event and returns what the outside world must do (print, quit): the sink is
+/// never called from here, the loop carries the effects out (see [`super::effects`]).
+pub fn update(app: &mut App, ev: Event) -> Vec<Effect> {
     match ev {
         Event::Terminate => app.quit = true,
         Event::Tick { idle_secs } => {
@@ -11,6 +13,10 @@ pub fn update(app: &mut App, ev: Event) -> Effect {
             idle(app, idle_secs)
         }
         Event::Printer(ev) => app.sink.on_event(&ev),
+        Event::PrintFailed(error) => {
+            app.error(app.tr.a("printer-failed", &[("error", &error)]));
+        }
+        Event::DrawerOpened { approver } => screens::approved::drawer_opened(app, &approver),
         Event::Key(k) if k.kind == KeyEventKind::Press => {
             key(app, k);
             screens::draft::keep(app);
@@ -19,7 +25,11 @@ pub fn update(app: &mut App, ev: Event) -> Effect {
         }
         Event::Key(_) => {}
     }
-    if app.quit { Effect::Quit } else { Effect::None }
+    let mut effects = app.take_effects();
+    if app.quit {
+        effects.push(Effect::Quit);
+    }
+    effects
 }
 
 fn is_quit(k: &KeyEvent) -> bool {

@@ -1,4 +1,5 @@
 //! PIN checks: an approval dialog gets the login's growing delay, per person, enforced by the database.
+use souk::domain::JournalKind;
 use souk::domain::Role;
 use souk::storage::people::{PinCheck, SLOW_AFTER, add_person};
 use souk::storage::{Clock, Db, LocalTime};
@@ -25,7 +26,7 @@ fn approvals_wait_like_logins_and_a_try_during_the_wait_is_not_checked() {
     add_person(db.conn(), "Khadija", Role::Supervisor, "482913").unwrap();
     for i in 1..SLOW_AFTER {
         let r = db
-            .check_pin("T01", "Khadija", "000000", &at(0), "approval")
+            .check_pin("T01", "Khadija", "000000", &at(0), JournalKind::Approval)
             .unwrap();
         assert_eq!(
             r,
@@ -36,7 +37,7 @@ fn approvals_wait_like_logins_and_a_try_during_the_wait_is_not_checked() {
         );
     }
     let r = db
-        .check_pin("T01", "Khadija", "000000", &at(0), "approval")
+        .check_pin("T01", "Khadija", "000000", &at(0), JournalKind::Approval)
         .unwrap();
     assert_eq!(
         r,
@@ -47,7 +48,7 @@ fn approvals_wait_like_logins_and_a_try_during_the_wait_is_not_checked() {
     );
     // The right PIN, too early: refused, not counted, not journalled.
     let r = db
-        .check_pin("T01", "Khadija", "482913", &at(1), "approval")
+        .check_pin("T01", "Khadija", "482913", &at(1), JournalKind::Approval)
         .unwrap();
     assert_eq!(
         r,
@@ -66,7 +67,7 @@ fn approvals_wait_like_logins_and_a_try_during_the_wait_is_not_checked() {
         .unwrap();
     assert_eq!(failed, i64::from(SLOW_AFTER));
     let r = db
-        .check_pin("T01", "Khadija", "482913", &at(2), "approval")
+        .check_pin("T01", "Khadija", "482913", &at(2), JournalKind::Approval)
         .unwrap();
     assert!(matches!(r, PinCheck::Ok(_)), "{r:?}");
 }

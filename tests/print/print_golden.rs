@@ -2,8 +2,12 @@
 //! transcript of the ESC/POS bytes; plus encoding checks on the bytes.
 
 use crate::support::print::*;
+use souk::documents::paper::Paper;
+use souk::documents::sink::Renderer;
+use souk::documents::slips;
 use souk::print::decode::{text_lines, text_runs, transcript};
 use souk::print::*;
+use souk::report::sample;
 
 const WIDTHS: [&str; 2] = ["generic-58", "generic-80"];
 
@@ -29,9 +33,35 @@ fn rendered_docs(p: &Profile) -> Vec<(&'static str, Rendered)> {
             "settlement",
             render_settlement(&settlement(), p, &t).unwrap(),
         ),
-        ("day_slip", render_day_slip(&day_slip(), p, &t).unwrap()),
+        (
+            "settlement_owed",
+            render_settlement(&settlement_owed(), p, &t).unwrap(),
+        ),
+        ("day_slip", render(&day_slip(), p, &t).unwrap()),
+        ("stall_slip", render(&stall_slip(), p, &t).unwrap()),
+        ("tills", render(&tills_status(), p, &t).unwrap()),
         ("test_page", render_test_page(&test_page(), p, &t).unwrap()),
+        // Built by the till's own builders from the report module's sample market.
+        ("day_report", paper(slips::day_slip(&sample::day()), p)),
+        (
+            "phase_summary",
+            paper(slips::phase_summary(&sample::settlement()), p),
+        ),
+        (
+            "phase_totals",
+            paper(slips::phase_totals(&sample::phase_totals()), p),
+        ),
     ]
+}
+
+/// A typed document as the till's sink renders it for this profile.
+fn paper(doc: Paper, p: &Profile) -> Rendered {
+    let renderer = Renderer {
+        profile: p.clone(),
+        templates: Templates::embedded(),
+        drawer: false,
+    };
+    doc.job(&renderer).unwrap().original
 }
 
 #[test]

@@ -7,6 +7,13 @@ pub struct Cluster {
     dir: tempfile::TempDir,
     bin: PathBuf,
     as_postgres: bool,
+    port: u16,
+}
+
+/// A server certificate and its key (PEM), for a cluster that takes TCP connections on 127.0.0.1 with TLS only.
+pub struct ServerTls {
+    pub cert: String,
+    pub key: String,
 }
 
 /// Where `initdb` lives: Debian's versioned folders first, then the PATH.
@@ -29,6 +36,16 @@ fn bin_dir() -> Option<PathBuf> {
 impl Cluster {
     /// A running cluster, or `None` after saying on stderr why the test is skipped.
     pub fn start(test: &str) -> Option<Cluster> {
+        Self::start_with(test, None)
+    }
+
+    /// A cluster listening on 127.0.0.1 (a free port) with TLS required there (`hostssl` only), and on its
+    /// Unix socket without.
+    pub fn start_tls(test: &str, tls: &ServerTls) -> Option<Cluster> {
+        Self::start_with(test, Some(tls))
+    }
+
+    fn start_with(test: &str, tls: Option<&ServerTls>) -> Option<Cluster> {
         let Some(bin) = bin_dir() else {
             eprintln!(
                 "{test} : IGNORÉ — pas de PostgreSQL sur cette machine (initdb introuvable dans /usr/lib/postgresql/*/bin \
@@ -41,10 +58,18 @@ impl Cluster {
             .prefix("souk-pg")
             .tempdir_in("/tmp")
             .unwrap();
+        let port = match tls {
+            Some(_) => std::net::TcpListener::bind("127.0.0.1:0")
+                .and_then(|l| l.local_addr())
+                .unwrap()
+                .port(),
+            None => 5432,
+        };
         let c = Cluster {
             dir,
             bin,
             as_postgres,
+            port,
         };
         if as_postgres {
             // initdb refuses root: the cluster belongs to `postgres`, who must reach the folder.
@@ -70,16 +95,54 @@ impl Cluster {
                 "--no-sync",
             ],
         );
-        let opts = format!(
-            "-c listen_addresses='' -k {} -c fsync=off -c full_page_writes=off",
+        let mut opts = format!(
+            "-c listen_addresses='' -k {} -p {port} -c fsync=off -c full_page_writes=off",
             c.socket_dir()
         );
+        if let Some(tls) = tls {
+            opts = c.serve_tls(tls, &opts);
+        }
         let log = c.dir.path().join("log").display().to_string();
         c.run(
             "pg_ctl",
             &["-D", &data, "-o", &opts, "-l", &log, "-w", "start"],
         );
         Some(c)
+    }
+
+    /// Writes the certificate, key and a `pg_hba.conf` admitting TCP clients over TLS only; the options to start with.
+    fn serve_tls(&self, tls: &ServerTls, opts: &str) -> String {
+        let data = self.dir.path().join("data");
+        let (cert, key) = (data.join("server.crt"), data.join("server.key"));
+        std::fs::write(&cert, &tls.cert).unwrap();
+        std::fs::write(&key, &tls.key).unwrap();
+        std::fs::write(
+            data.join("pg_hba.conf"),
+            "local all all trust\nhostssl all all 127.0.0.1/32 trust\n",
+        )
+        .unwrap();
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&key, std::fs::Permissions::from_mode(0o600)).unwrap();
+        if self.as_postgres {
+            // The server reads its key only when it owns it.
+            let out = Command::new("chown")
+                .arg("postgres:postgres")
+                .args([&cert, &key])
+                .output()
+                .unwrap();
+            assert!(out.status.success(), "chown: {out:?}");
+        }
+        format!(
+            "{} -c listen_addresses=127.0.0.1 -c ssl=on -c ssl_cert_file={} -c ssl_key_file={}",
+            opts.replace("-c listen_addresses='' ", ""),
+            cert.display(),
+            key.display()
+        )
+    }
+
+    /// The TCP port (the Unix socket's name carries it too).
+    pub fn port(&self) -> u16 {
+        self.port
     }
 
     fn data(&self) -> String {
@@ -120,7 +183,11 @@ impl Cluster {
                 .batch_execute(&format!("CREATE DATABASE {db}"))
                 .unwrap();
         }
-        format!("postgresql:///{db}?user=souk&host={}", self.socket_dir())
+        format!(
+            "postgresql:///{db}?user=souk&host={}&port={}",
+            self.socket_dir(),
+            self.port
+        )
     }
 
     pub fn client(&self, db: &str) -> postgres::Client {
@@ -128,6 +195,7 @@ impl Cluster {
             .user("souk")
             .dbname(db)
             .host_path(Path::new(&self.socket_dir()))
+            .port(self.port)
             .connect(postgres::NoTls)
             .unwrap()
     }
@@ -166,6 +234,7 @@ pub fn dump(client: &mut postgres::Client) -> String {
         "payments",
         "shares",
         "late_tickets",
+        "complements",
     ] {
         let rows = client
             .query(&format!("SELECT t::text FROM {table} t ORDER BY 1"), &[])

@@ -5,6 +5,8 @@
 mod support;
 
 mod cluster;
+mod complement;
 mod fixture;
 mod push;
 mod report;
+mod tls;

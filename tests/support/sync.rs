@@ -3,6 +3,7 @@
 use rusqlite::types::Value;
 use rust_decimal::Decimal;
 use rust_decimal::dec;
+use souk::domain::JournalKind;
 use souk::domain::sale::build_sale;
 use souk::domain::{
     Collector, Exhibitor, LineDraft, Market, PaymentDraft, PaymentMethod, Phase, Product, Till,
@@ -87,10 +88,12 @@ pub fn market(path: &Path, uuid: &str, name: &str) -> Db {
     }
     let e = NewEntry {
         chain: ORG_CHAIN,
-        kind: "import",
+        kind: JournalKind::Import,
         actor: "organisateur",
         detail: "exposants.csv",
-        ..Default::default()
+        approver: "",
+        subject: "",
+        amount: 0,
     };
     journal::append(&tx, &at(1, 8, 0), &e).unwrap();
     tx.commit().unwrap();
@@ -135,9 +138,12 @@ pub fn ctx(till: &str, at: LocalTime) -> SaleContext {
 pub fn sell(db: &mut Db, till: &str, day: u8, n: usize, seed: usize) {
     let login = NewEntry {
         chain: till,
-        kind: "login",
+        kind: JournalKind::Login,
         actor: "Amina",
-        ..Default::default()
+        approver: "",
+        subject: "",
+        detail: "",
+        amount: 0,
     };
     db.journal_event(&at(day, 9, 0), &login).unwrap();
     let products = catalogue::products(db.conn()).unwrap();
@@ -278,10 +284,12 @@ pub fn three_tills() -> Fixture {
         if till == "T03" {
             let e = NewEntry {
                 chain: ORG_CHAIN,
-                kind: "import",
+                kind: JournalKind::Import,
                 actor: "Amina",
                 detail: "ventes-papier.csv",
-                ..Default::default()
+                approver: "",
+                subject: "",
+                amount: 0,
             };
             db.journal_event(&at(4, 19, 0), &e).unwrap();
         }

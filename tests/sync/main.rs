@@ -3,6 +3,7 @@
 #[path = "../support/mod.rs"]
 mod support;
 
+mod bundle_fixture;
 mod interleavings;
 mod sync_canon;
 mod sync_merge;

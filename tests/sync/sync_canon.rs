@@ -11,7 +11,7 @@ fn decode_then_encode_is_the_identity() {
         chain: "T01".into(),
         till: "T01".into(),
         number: 42,
-        kind: "refund".into(),
+        kind: souk::domain::TicketKind::Refund,
         refund_of: Some("T01-000007".into()),
         at_utc: "2025-07-02T10:15:00Z".into(),
         utc_offset: 3600,

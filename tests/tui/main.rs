@@ -6,6 +6,7 @@ mod support;
 mod disk_full;
 mod till_cashiers;
 mod tui_e2e;
+mod tui_effects;
 mod tui_late;
 mod tui_paper;
 mod tui_print;

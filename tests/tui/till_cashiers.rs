@@ -240,7 +240,7 @@ fn a_refunded_line_says_so_and_cannot_be_refunded_again() {
     let Screen::Ticket(t) = &app.screen else {
         panic!("ticket")
     };
-    assert_eq!(t.ticket.head.kind, "sale");
+    assert_eq!(t.ticket.head.kind, souk::domain::TicketKind::Sale);
     assert_eq!(t.refunded[0], dec!(1));
     snap(&app, "ticket_refunded_line");
     press(&mut app, KeyCode::Char(' '));

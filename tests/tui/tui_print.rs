@@ -85,7 +85,10 @@ fn a_reprint_is_queued_as_a_duplicata() {
     let dir = TempDir::new().unwrap();
     let mut app = selling(&dir, MemorySink::default());
     sell_one(&mut app);
-    app.print_ticket("T01-000001");
+    press(&mut app, KeyCode::F(3));
+    enter(&mut app);
+    assert!(matches!(app.screen, Screen::Ticket(_)), "{:?}", app.status);
+    press(&mut app, KeyCode::F(2));
     let jobs = jobs(&app);
     assert_eq!(jobs.len(), 2, "{jobs:?}");
     assert!(jobs[0].duplicate, "{jobs:?}");

@@ -173,13 +173,15 @@ fn reports_menu_settlement_and_tills() {
     type_text(&mut app, "3");
     press(&mut app, KeyCode::F(2));
     let day = std::fs::read_to_string(out.join("JOUR-2026-05-14.txt")).unwrap();
-    assert!(day.contains("RECETTES DU 14/05/2026"), "{day}");
+    assert!(day.contains("RECETTES DU JOUR"), "{day}");
+    assert!(day.contains("toutes caisses"), "{day}");
     assert!(day.contains("E031 Association Zanafi"), "{day}");
     press(&mut app, KeyCode::Esc);
     type_text(&mut app, "5");
     press(&mut app, KeyCode::F(2));
     let totals = std::fs::read_to_string(out.join("TOTAUX-phase-1.txt")).unwrap();
-    assert!(totals.contains("TOTAUX DE LA PHASE 1"), "{totals}");
+    assert!(totals.contains("TOTAUX"), "{totals}");
+    assert!(totals.contains("Phase 1"), "{totals}");
     press(&mut app, KeyCode::Esc);
     press(&mut app, KeyCode::Esc);
     assert!(matches!(app.screen, souk::tui::app::Screen::Sale(_)));

@@ -13,7 +13,7 @@ pub struct Link {
     pub chain: String,
     pub seq: u64,
     pub subject: String,
-    pub kind: String,
+    pub kind: crate::domain::JournalKind,
     pub detail: String,
 }
 

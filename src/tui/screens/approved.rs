@@ -1,5 +1,6 @@
 //! What a supervisor's PIN unlocks on the sale screen — a price override, a discount over the threshold, the
 //! drawer without a sale — each applied and journalled with both names.
+use crate::domain::JournalKind;
 use crate::storage::journal::NewEntry;
 use crate::tui::app::{App, ApprovalState, Overlay, Pending};
 use rust_decimal::Decimal;
@@ -28,7 +29,7 @@ pub fn needs_approval(app: &App, line: usize, discount: Decimal) -> bool {
 /// One journal entry on this till's chain naming the cashier and the supervisor who approved.
 fn journal(
     app: &mut App,
-    kind: &str,
+    kind: JournalKind,
     approver: &str,
     subject: &str,
     detail: &str,
@@ -68,7 +69,7 @@ pub fn approve_discount(app: &mut App, i: usize, amount: Decimal, approver: &str
     }
     match journal(
         app,
-        "approval",
+        JournalKind::Approval,
         approver,
         &subject,
         &format!("remise {amount}"),
@@ -90,7 +91,7 @@ pub fn override_price(app: &mut App, i: usize, price: Decimal, approver: &str) {
         return;
     };
     let detail = format!("{} -> {}", app.basket.lines[i].unit_price, price);
-    match journal(app, "price_override", approver, &subject, &detail) {
+    match journal(app, JournalKind::PriceOverride, approver, &subject, &detail) {
         Ok(()) => {
             app.basket.lines[i].unit_price = price;
             app.basket.approver = Some(approver.to_string());
@@ -100,14 +101,18 @@ pub fn override_price(app: &mut App, i: usize, price: Decimal, approver: &str) {
     }
 }
 
-/// Opens the drawer without a sale, journalled with the supervisor who allowed it. A till without a drawer
-/// says so and journals nothing.
+/// Asks for the drawer opened without a sale; [`drawer_opened`] journals it once the pulse is on its way. A
+/// till without a drawer says so and journals nothing.
 pub fn open_drawer(app: &mut App, approver: &str) {
-    if let Err(e) = app.sink.open_drawer() {
-        return app.error(app.tr.a("printer-failed", &[("error", &format!("{e:#}"))]));
-    }
+    app.ask(crate::tui::app::Effect::OpenDrawer {
+        approver: approver.to_string(),
+    });
+}
+
+/// The drawer pulse was queued: journalled with the supervisor who allowed it.
+pub fn drawer_opened(app: &mut App, approver: &str) {
     let shift = app.shift.as_ref().map(|s| s.id.clone()).unwrap_or_default();
-    match journal(app, "drawer", approver, &shift, "sans vente") {
+    match journal(app, JournalKind::Drawer, approver, &shift, "sans vente") {
         Ok(()) => app.info(app.tr.a("drawer-opened", &[("approver", approver)])),
         Err(e) => app.fail(e),
     }

@@ -1,7 +1,6 @@
 //! A cooperative's view: today's takings per exhibitor at this till, printable as a short slip.
 use crate::domain::money::{format_dh, from_centimes};
 use crate::storage::settlement::{DaySums, day, day_tickets};
-use crate::tui::ReportKind;
 use crate::tui::app::{App, CoopState, Screen};
 use crate::tui::keys::{self, Hint};
 use crate::tui::widgets::{block, selected};
@@ -44,44 +43,23 @@ pub fn fr_date(iso: &str) -> String {
     }
 }
 
-/// The short slip handed to a cooperative.
-pub fn slip(app: &App, date: &str, d: &DaySums) -> Vec<String> {
-    let name = crate::storage::catalogue::exhibitors(app.db.conn())
-        .ok()
-        .and_then(|v| v.into_iter().find(|e| e.code == d.exhibitor_code))
-        .map(|e| e.name)
-        .unwrap_or_default();
-    let date = &fr_date(date);
-    let m = |c: i64| format_dh(from_centimes(c));
-    let tr = &app.tr;
-    let mut v = vec![
-        app.market.name.clone(),
-        tr.a("coop-slip-title", &[("date", date)]),
-        format!("{} {name}", d.exhibitor_code),
-        format!("{} {}", tr.t("status-till"), app.till),
-        format!("{} {}", tr.t("col-tickets"), d.tickets),
-        format!("{} {}", tr.t("col-gross"), m(d.gross)),
-        format!("{} -{}", tr.t("col-refunds"), m(d.refunds)),
-        format!("{} {}", tr.t("col-net"), m(d.net())),
-    ];
-    for (i, method) in ["cash", "card", "mobile", "other"].iter().enumerate() {
-        v.push(format!(
-            "  {} {}",
-            tr.t(&format!("method-{method}")),
-            m(d.by_method[i])
-        ));
-    }
-    v
-}
-
 pub fn key(app: &mut App, mut st: CoopState, k: KeyEvent) -> Screen {
     match k.code {
         KeyCode::Esc => return app.home(),
         KeyCode::F(2) | KeyCode::Enter => {
             if let Some(d) = st.rows.get(st.sel) {
-                let text = slip(app, &st.date, d).join("\n");
-                let subject = format!("{}-{}", d.exhibitor_code, st.date);
-                app.print_report(ReportKind::Exhibitor, &subject, &text);
+                let now = app.now();
+                let name = st.names.get(&d.exhibitor_code).cloned().unwrap_or_default();
+                let paper = crate::documents::slips::stall_slip(
+                    &crate::documents::slips::StallPrint {
+                        market: &app.market,
+                        till: &app.till,
+                        name: &name,
+                        printed_at: &now,
+                    },
+                    d,
+                );
+                app.print_paper(&paper);
             }
         }
         _ => {

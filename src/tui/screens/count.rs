@@ -133,12 +133,9 @@ pub fn close(app: &mut App, counted: Vec<(Decimal, u32)>, approver: &str) -> Opt
     Some(Screen::Report(crate::tui::app::ReportState {
         title,
         lines,
-        kind: crate::tui::ReportKind::Z,
-        subject: shift.id,
         scroll: 0,
         logout_after: true,
         from_menu: false,
-        print_lines: Vec::new(),
         paper: Some(paper),
     }))
 }

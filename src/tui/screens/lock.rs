@@ -1,4 +1,5 @@
 //! The idle lock: the screen underneath and the basket are kept; the cashier's PIN unlocks.
+use crate::domain::JournalKind;
 use crate::storage::people::PinCheck;
 use crate::tui::app::{App, LockState, Screen};
 use crate::tui::keys::{self, Hint};
@@ -25,7 +26,10 @@ pub fn key(app: &mut App, mut st: LockState, k: KeyEvent) -> Screen {
     }
     let pin = std::mem::take(&mut st.pin);
     let (till, name, now) = (app.till.clone(), app.user_name(), app.now());
-    match app.db.check_pin(&till, &name, &pin, &now, "unlock") {
+    match app
+        .db
+        .check_pin(&till, &name, &pin, &now, JournalKind::Unlock)
+    {
         Ok(PinCheck::Ok(_)) => *st.prev,
         Ok(PinCheck::Wrong { .. }) => {
             st.msg = Some(app.tr.t("lock-wrong"));

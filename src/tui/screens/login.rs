@@ -1,4 +1,5 @@
 //! Login: pick a person with the arrows, type the PIN (masked), Enter.
+use crate::domain::JournalKind;
 use crate::storage::people::{LOCK_AFTER, PinCheck};
 use crate::tui::app::{App, ApprovalState, LoginState, Overlay, Pending, Screen};
 use crate::tui::keys::{self, Hint};
@@ -49,7 +50,7 @@ fn submit(app: &mut App, mut st: LoginState) -> Screen {
     let now = app.now();
     match app
         .db
-        .check_pin(&app.till, &person.name, &pin, &now, "login")
+        .check_pin(&app.till, &person.name, &pin, &now, JournalKind::Login)
     {
         Ok(PinCheck::Ok(p)) => {
             st.wait_until.remove(&p.name);

@@ -1,8 +1,7 @@
 //! The reports menu (F10): the shift's X report, the cooperatives' takings, and for a supervisor or the
 //! organiser the day over all tills, a phase's settlement, the region's phase totals and the tills' status.
-use crate::report::slip;
+use crate::documents::{paper::Paper, slips};
 use crate::storage::{catalogue, reports};
-use crate::tui::ReportKind;
 use crate::tui::app::{App, MenuState, ReportState, Screen};
 use crate::tui::keys::{self, Hint};
 use crate::tui::widgets::{block, selected};
@@ -102,17 +101,15 @@ fn choose(app: &mut App, st: MenuState, item: Item) -> Screen {
     }
 }
 
-fn text_screen(kind: ReportKind, title: String, subject: String, lines: Vec<String>) -> Screen {
+/// A report shown as its paper will print it (80 mm), F2 printing it.
+fn paper_screen(title: String, paper: Paper) -> Screen {
     Screen::Report(ReportState {
         title,
-        lines,
-        kind,
-        subject,
+        lines: paper.preview(),
         scroll: 0,
         logout_after: false,
         from_menu: true,
-        print_lines: Vec::new(),
-        paper: None,
+        paper: Some(paper),
     })
 }
 
@@ -120,12 +117,10 @@ fn text_screen(kind: ReportKind, title: String, subject: String, lines: Vec<Stri
 fn day(app: &mut App, st: MenuState) -> Screen {
     let date = app.now().date().to_string();
     match reports::day_report(app.db.conn(), &date, None) {
-        Ok(r) => text_screen(
-            ReportKind::Day,
+        Ok(r) => paper_screen(
             app.tr
                 .a("menu-day-title", &[("date", &super::coop::fr_date(&date))]),
-            date,
-            slip::day(&r),
+            slips::day_slip(&r),
         ),
         Err(e) => {
             app.fail(e);
@@ -152,11 +147,9 @@ fn totals(app: &mut App, st: MenuState) -> Screen {
         return Screen::Menu(st);
     };
     match reports::phase_totals(app.db.conn(), n) {
-        Ok(p) => text_screen(
-            ReportKind::Totals,
+        Ok(p) => paper_screen(
             app.tr.a("menu-totals-title", &[("n", &n.to_string())]),
-            format!("phase-{n}"),
-            slip::phase_totals(&p),
+            slips::phase_totals(&p),
         ),
         Err(e) => {
             app.fail(e);

@@ -1,4 +1,5 @@
 //! Modal layers: help (F1), quit and abandon confirmations, and a supervisor's approval (person + PIN).
+use crate::domain::JournalKind;
 use crate::storage::people::PinCheck;
 use crate::tui::app::{App, ApprovalState, Overlay, Pending};
 use crate::tui::keys::{self, Hint};
@@ -70,7 +71,10 @@ fn check(app: &mut App, mut st: ApprovalState) -> Option<ApprovalState> {
     let name = app.supervisors().get(st.sel).map(|p| p.name.clone())?;
     let pin = std::mem::take(&mut st.pin);
     let (till, now) = (app.till.clone(), app.now());
-    match app.db.check_pin(&till, &name, &pin, &now, "approval") {
+    match app
+        .db
+        .check_pin(&till, &name, &pin, &now, JournalKind::Approval)
+    {
         Ok(PinCheck::Ok(_)) => {
             run(app, st.pending, &name);
             None

@@ -1,8 +1,7 @@
-//! X report (the shift so far), Z report (the closed shift): laid out as text, shown, and sent to the sink.
+//! A report on screen (X, Z, the day, the phase totals); F2 prints its paper document.
 use crate::domain::PaymentMethod;
 use crate::domain::money::format_dh;
 use crate::storage::shifts::{ShiftTotals, ZReport, shift_totals};
-use crate::tui::ReportKind;
 use crate::tui::app::{App, ReportState, SaleState, Screen};
 use crate::tui::keys::Hint;
 use crate::tui::widgets::block;
@@ -98,12 +97,9 @@ pub fn x_report(app: &mut App) -> Screen {
         Ok(t) => Screen::Report(ReportState {
             title: app.tr.a("x-title", &[("shift", &shift.id)]),
             lines: x_lines(app, &t),
-            kind: ReportKind::X,
-            subject: shift.id.clone(),
             scroll: 0,
             logout_after: false,
             from_menu: false,
-            print_lines: Vec::new(),
             paper: Some(crate::documents::paper::x_report(
                 &crate::documents::paper::ShiftPrint {
                     market: &app.market,
@@ -126,19 +122,10 @@ pub fn key(app: &mut App, mut st: ReportState, k: KeyEvent) -> Screen {
         KeyCode::Esc | KeyCode::Enter if st.logout_after => return app.logout(),
         KeyCode::Esc | KeyCode::Enter if st.from_menu => return super::menu::open(app),
         KeyCode::Esc | KeyCode::Enter => return Screen::Sale(SaleState::default()),
-        KeyCode::F(2) if st.paper.is_some() => {
+        KeyCode::F(2) => {
             if let Some(paper) = &st.paper {
                 app.print_paper(paper);
             }
-        }
-        KeyCode::F(2) => {
-            let lines = if st.print_lines.is_empty() {
-                &st.lines
-            } else {
-                &st.print_lines
-            };
-            let text = lines.join("\n");
-            app.print_report(st.kind, &st.subject.clone(), &text);
         }
         KeyCode::PageDown => st.scroll = st.scroll.saturating_add(10).min(st.lines.len() as u16),
         KeyCode::PageUp => st.scroll = st.scroll.saturating_sub(10),

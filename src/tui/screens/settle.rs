@@ -1,9 +1,8 @@
 //! A phase's settlement at the till: the same figures as `souk report settlement`, one row per exhibitor.
 //! F2 prints the chosen exhibitor's statement (with signature lines), F3 the whole phase; ←/→ change phase.
 use crate::domain::money::format_fr;
-use crate::report::{SettlementRow, slip};
+use crate::report::SettlementRow;
 use crate::storage::{catalogue, reports};
-use crate::tui::ReportKind;
 use crate::tui::app::{App, Screen, SettleState};
 use crate::tui::keys::{self, Hint};
 use crate::tui::widgets::{block, selected};
@@ -58,12 +57,7 @@ pub fn key(app: &mut App, mut st: SettleState, k: KeyEvent) -> Screen {
         KeyCode::F(2) | KeyCode::Enter => print_statement(app, &st),
         KeyCode::F(3) => {
             if let Some(r) = &st.report {
-                let text = slip::settlement_summary(r).join("\n");
-                app.print_report(
-                    ReportKind::Settlement,
-                    &format!("phase-{}", r.phase.number),
-                    &text,
-                );
+                app.print_paper(&crate::documents::slips::phase_summary(r));
             }
         }
         _ => {

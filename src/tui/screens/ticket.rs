@@ -1,6 +1,7 @@
 //! One ticket of the history: reprint it (journalled "reprint"), or refund chosen lines with a supervisor PIN.
+use crate::domain::JournalKind;
 use crate::domain::money::{format_dh, format_fr, format_qty};
-use crate::domain::{PaymentDraft, PaymentMethod};
+use crate::domain::{PaymentDraft, PaymentMethod, TicketKind};
 use crate::storage::journal::NewEntry;
 use crate::storage::tickets::{SaleContext, refunded_so_far};
 use crate::tui::app::{App, Pending, Screen, TicketState};
@@ -18,7 +19,7 @@ pub fn key(app: &mut App, mut st: TicketState, k: KeyEvent) -> Screen {
     match k.code {
         KeyCode::Esc => return super::history::open_at(app, st.back.sel),
         KeyCode::F(2) => reprint(app, &st.ticket.head.id),
-        KeyCode::Char(' ') if st.ticket.head.kind == "sale" => {
+        KeyCode::Char(' ') if st.ticket.head.kind == TicketKind::Sale => {
             if fully_refunded(&st, st.sel) {
                 let name = st.ticket.lines[st.sel].name_fr.clone();
                 app.error(app.tr.a("refund-already", &[("name", &name)]));
@@ -26,8 +27,10 @@ pub fn key(app: &mut App, mut st: TicketState, k: KeyEvent) -> Screen {
                 *m = !*m;
             }
         }
-        KeyCode::F(3) | KeyCode::Enter if st.ticket.head.kind == "sale" => ask_refund(app, &st),
-        KeyCode::Char('m') if st.ticket.head.kind == "sale" => {
+        KeyCode::F(3) | KeyCode::Enter if st.ticket.head.kind == TicketKind::Sale => {
+            ask_refund(app, &st)
+        }
+        KeyCode::Char('m') if st.ticket.head.kind == TicketKind::Sale => {
             let all = PaymentMethod::ALL;
             let i = all.iter().position(|m| *m == st.refund_method).unwrap_or(0);
             st.refund_method = all[(i + 1) % all.len()];
@@ -43,10 +46,12 @@ fn reprint(app: &mut App, id: &str) {
     let (till, actor, now) = (app.till.clone(), app.user_name(), app.now());
     let e = NewEntry {
         chain: &till,
-        kind: "reprint",
+        kind: JournalKind::Reprint,
         actor: &actor,
         subject: id,
-        ..Default::default()
+        approver: "",
+        detail: "",
+        amount: 0,
     };
     match app.db.journal_event(&now, &e) {
         Ok(_) => {
@@ -164,7 +169,7 @@ fn preview_total(app: &App, ticket: &str, lines: &[(u32, Decimal)]) -> Decimal {
 
 pub fn hints(st: &TicketState) -> Vec<Hint> {
     let mut h = Vec::new();
-    if st.ticket.head.kind == "sale" {
+    if st.ticket.head.kind == TicketKind::Sale {
         h.extend([
             ("F3", "hint-refund"),
             ("key-space", "hint-mark-line"),
@@ -281,7 +286,7 @@ pub fn draw(f: &mut Frame, area: Rect, app: &App, st: &TicketState) {
         app.tr.t("rcpt-check"),
         t.short_hash()
     );
-    if t.head.kind == "sale" {
+    if t.head.kind == TicketKind::Sale {
         let method = app.tr.t(&format!("method-{}", st.refund_method.as_str()));
         text.push('\n');
         text.push_str(&app.tr.a("refund-method", &[("method", &method)]));

@@ -2,7 +2,6 @@
 //! bundles), the last one, gaps in numbering, and the last merge and export. Numbering only: the full hash
 //! check stays with `souk verify`, which can take a while on a whole market.
 use crate::sync::{TillMergeStatus, till_status_quick};
-use crate::tui::ReportKind;
 use crate::tui::app::{App, Screen, TillsState};
 use crate::tui::keys::{self, Hint};
 use crate::tui::widgets::{block, selected};
@@ -26,9 +25,8 @@ pub fn key(app: &mut App, mut st: TillsState, k: KeyEvent) -> Screen {
         KeyCode::Esc => return super::menu::open(app),
         KeyCode::F(5) => return open(app),
         KeyCode::F(2) => {
-            let text = slip_lines(app, &st.rows).join("\n");
-            let date = app.now().date().to_string();
-            app.print_report(ReportKind::Tills, &date, &text);
+            let paper = crate::documents::slips::tills_status(&app.market, &st.rows, &app.now());
+            app.print_paper(&paper);
         }
         _ => {
             keys::nav(&mut st.sel, st.rows.len(), k);
@@ -69,44 +67,6 @@ fn late(t: &TillMergeStatus) -> String {
     } else {
         t.late_tickets.to_string()
     }
-}
-
-/// Gaps, then late tickets (merged after their phase closed) when there are any.
-fn gaps_and_late(app: &App, t: &TillMergeStatus) -> String {
-    if t.late_tickets == 0 {
-        return gaps(t);
-    }
-    let late = app
-        .tr
-        .a("late-tickets", &[("n", &t.late_tickets.to_string())]);
-    format!("{} · {late}", gaps(t))
-}
-
-fn slip_lines(app: &App, rows: &[TillMergeStatus]) -> Vec<String> {
-    let tr = &app.tr;
-    let mut v = vec![
-        app.market.name.clone(),
-        tr.t("tills-title"),
-        app.now().display(),
-    ];
-    for t in rows {
-        v.push(String::new());
-        v.push(format!("{} {}", t.till, t.name.clone().unwrap_or_default()));
-        v.push(format!(
-            "  {} {} · {} {}",
-            tr.t("col-tickets"),
-            t.tickets,
-            tr.t("col-last-ticket"),
-            t.last_ticket.clone().unwrap_or_else(|| "—".into())
-        ));
-        v.push(format!("  {} {}", tr.t("col-gaps"), gaps_and_late(app, t)));
-        v.push(format!(
-            "  {} {}",
-            tr.t("col-last-merge"),
-            short_time(&t.last_merge_at)
-        ));
-    }
-    v
 }
 
 pub fn hints(_st: &TillsState) -> Vec<Hint> {
