@@ -24,7 +24,7 @@ impl Signatures {
 
     /// A chain the bundle carries, for the notes, when its entries are not read again.
     pub fn mark(&mut self, chain: &str) {
-        if !self.known.contains_key(chain) {
+        if !self.known.contains_key(chain) && !self.unsigned.contains(chain) {
             self.unsigned.insert(chain.to_string());
         }
     }
