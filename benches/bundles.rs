@@ -21,7 +21,7 @@ use std::process::Command;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
-const SIZES: [(usize, usize); 3] = [(10_000, 5), (100_000, 3), (1_000_000, 2)];
+const SIZES: [(usize, usize); 3] = [(10_000, 5), (100_000, 3), (1_000_000, 1)];
 
 struct Market {
     lines: usize,
@@ -40,7 +40,7 @@ fn market(lines: usize) -> Market {
         let empty = Db::open(&market_1m::path_with(0)).unwrap();
         empty.backup_to(&template).unwrap();
     }
-    let db = Db::open_read(&src).unwrap();
+    let db = Db::open(&src).unwrap();
     let bundle = dir.join(format!("bundle-{lines}.souk"));
     if !bundle.exists() {
         souk::sync::export(&db, &bundle, None, false).unwrap();

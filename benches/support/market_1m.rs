@@ -44,7 +44,12 @@ const LINES: usize = 1_000_000;
 
 fn build(path: &std::path::Path, wanted: usize) {
     let mut db = Db::create(path).unwrap();
-    catalogue::insert_market(db.conn(), &souk::demo::market(), "2025-08-06T08:00:00Z").unwrap();
+    // One uuid for every size: the smaller markets and the empty one are the same market's.
+    let market = souk::domain::Market {
+        uuid: "0190f1a2-0000-7000-8000-0000000b1e00".into(),
+        ..souk::demo::market()
+    };
+    catalogue::insert_market(db.conn(), &market, "2025-08-06T08:00:00Z").unwrap();
     let (mut ex, mut pr) = (
         String::from("code,name,kind,ice,phone,commission_rate,stall_fee,phases\n"),
         String::from("exhibitor_code,code,barcode,name_fr,name_ar,unit,price,vat_rate\n"),

@@ -79,6 +79,19 @@ impl MergeSummary {
 /// read once, checked and written record by record under a savepoint; one that needs entries another bundle
 /// of the call brings is tried again after the others, so the order of the files does not matter.
 pub fn merge(db: &mut Db, files: &[PathBuf]) -> Result<MergeSummary> {
+    let before: i64 = db.conn().query_row("PRAGMA cache_size", [], |r| r.get(0))?;
+    db.conn()
+        .pragma_update(None, "cache_size", -MERGE_CACHE_KIB)?;
+    let merged = merge_all(db, files);
+    db.conn().pragma_update(None, "cache_size", before)?;
+    merged
+}
+
+/// SQLite's page cache while merging: large enough that index pages are not written to the WAL and read back
+/// again and again within the one transaction, small enough to keep a merge's memory bounded.
+const MERGE_CACHE_KIB: i64 = 24 * 1024;
+
+fn merge_all(db: &mut Db, files: &[PathBuf]) -> Result<MergeSummary> {
     let uuid = journal::market_uuid(db.conn())?;
     let at = Clock::market()?.now()?;
     let tx = db.write_tx()?;
