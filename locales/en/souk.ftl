@@ -43,6 +43,18 @@ login-locked = Account locked: ask a supervisor
 login-locked-mark = [locked]
 unlocked = { $name } is unlocked.
 
+## Laptop identity (database without identity)
+identify-title = This laptop has no identity yet
+identify-intro = Which till is this laptop? An organiser says so with their PIN; the laptop then sells under that id only.
+identify-market = Market: { $market }
+identify-tills = Tills of the market: { $tills }
+identify-till = Till:
+identify-organiser = Organiser:
+identify-pin = PIN:
+identify-no-organiser = Choose the organiser who types their PIN.
+hint-next-field = next field
+hint-identify = confirm
+
 ## Opening and closing
 open-title = Open shift — cash float
 close-title = Close shift — cash count
@@ -60,6 +72,7 @@ no-shift = No open shift.
 
 ## Sale
 sale-search = Search (code, barcode, name) — 3* for quantity
+sale-search-short = Search — 3* for quantity
 sale-results = Products ({ $n })
 sale-search-help = Name, code or barcode. "E017 45": misc item of 45 DH for E017.
 sale-basket = Basket ({ $n ->
@@ -134,7 +147,6 @@ z-chain-head = Journal chain head (no. { $seq }):
 
 ## Exhibitors
 coop-title = Takings of { $date } per exhibitor — till { $till }
-coop-slip-title = Takings of { $date }
 col-tickets = Tickets
 col-gross = Gross
 col-refunds = Refunds
@@ -258,7 +270,6 @@ col-stall-fee = Stall
 col-due = Due
 col-till = Till
 col-last-ticket = Last
-late-tickets = { $n } late (complement)
 col-late = Late
 col-gaps = Gaps
 col-last-merge = Last merge
@@ -309,6 +320,8 @@ err-read-only = Writing refused (read-only database or folder, write-protected U
 err-io = Disk read or write error: check the disk or the USB stick and try again.
 err-corrupt = The database is damaged: stop the till and call the organiser (souk verify).
 err-not-found = File or folder not found: check the path.
+err-locked = The database is open in another souk on this computer: close it and try again.
+err-ticket-not-found = Ticket { $id } not found.
 count-ticket = { $n ->
         [one] { $n } ticket
        *[other] { $n } tickets
@@ -333,3 +346,10 @@ count-checked-ticket = { $n ->
         [one] { $n } ticket checked
        *[other] { $n } tickets checked
     }
+scan-reading = Reading QR: { $text }
+scan-preview = Scanned receipt: Enter checks it against the journal (nothing is added to the basket).
+scan-unknown = Ticket { $id } unknown on this till
+scan-unreadable = Unreadable receipt QR ({ $error })
+scan-ok = Receipt matches
+scan-bad = Receipt does NOT match
+hint-scan-receipt = check a scanned receipt

@@ -43,6 +43,18 @@ login-locked = Compte verrouillé : demander à un superviseur
 login-locked-mark = [verrouillé]
 unlocked = { $name } est déverrouillé·e.
 
+## Identité du poste (base sans identité)
+identify-title = Ce poste n'a pas encore d'identité
+identify-intro = Quelle caisse est ce poste ? Un organisateur le dit avec son code ; le poste vendra ensuite sous cet identifiant seulement.
+identify-market = Marché : { $market }
+identify-tills = Caisses du marché : { $tills }
+identify-till = Caisse :
+identify-organiser = Organisateur :
+identify-pin = Code :
+identify-no-organiser = Choisissez l'organisateur qui donne son code.
+hint-next-field = champ suivant
+hint-identify = valider
+
 ## Ouverture et clôture
 open-title = Ouverture de session — fond de caisse
 close-title = Clôture de session — comptage de la caisse
@@ -60,6 +72,7 @@ no-shift = Aucune session ouverte.
 
 ## Vente
 sale-search = Rechercher (code, code-barres, nom) — 3* pour la quantité
+sale-search-short = Rechercher — 3* pour la quantité
 sale-results = Produits ({ $n })
 sale-search-help = Nom, code ou code-barres. « E017 45 » : divers de 45 DH pour E017.
 sale-basket = Panier ({ $n ->
@@ -134,7 +147,6 @@ z-chain-head = Tête de chaîne du journal (n° { $seq }) :
 
 ## Exposants
 coop-title = Recettes du { $date } par exposant — caisse { $till }
-coop-slip-title = Recettes du { $date }
 col-tickets = Tickets
 col-gross = Brut
 col-refunds = Remb.
@@ -258,7 +270,6 @@ col-stall-fee = Stand
 col-due = Dû expo.
 col-till = Caisse
 col-last-ticket = Dernier
-late-tickets = { $n } tardif(s) (complément)
 col-late = Tardifs
 col-gaps = Trous
 col-last-merge = Dernière fusion
@@ -309,6 +320,8 @@ err-read-only = Écriture refusée (base ou dossier en lecture seule, clé USB p
 err-io = Erreur de lecture ou d'écriture sur le disque : vérifiez le disque ou la clé USB puis recommencez.
 err-corrupt = La base de données est endommagée : arrêtez la caisse et appelez l'organisateur (souk verify).
 err-not-found = Fichier ou dossier introuvable : vérifiez le chemin.
+err-locked = La base est ouverte par un autre souk sur ce poste : fermez-le puis recommencez.
+err-ticket-not-found = Ticket { $id } introuvable.
 count-ticket = { $n ->
         [one] { $n } ticket
        *[other] { $n } tickets
@@ -333,3 +346,10 @@ count-checked-ticket = { $n ->
         [one] { $n } ticket vérifié
        *[other] { $n } tickets vérifiés
     }
+scan-reading = Lecture du QR : { $text }
+scan-preview = Reçu scanné : Entrée le vérifie dans le journal (rien n'est ajouté au panier).
+scan-unknown = Ticket { $id } inconnu sur cette caisse
+scan-unreadable = QR de reçu illisible ({ $error })
+scan-ok = Reçu conforme
+scan-bad = Reçu NON conforme
+hint-scan-receipt = vérifier un reçu scanné

@@ -158,7 +158,7 @@ pub enum RegionCmd {
         /// Avec --phase : le complément de la phase (ses ventes tardives), comme `report settlement --complement`
         #[arg(long, requires = "phase")]
         complement: bool,
-        /// Format : text ou csv
+        /// Format : text, csv ou xlsx
         #[arg(long, default_value = "text")]
         format: String,
     },

@@ -1,6 +1,7 @@
 //! Dispatch of the command line. Exit 0 ok, 1 error (one-line reason first on stderr), 2 usage.
 pub mod args;
 mod check;
+mod open_till;
 mod phase;
 mod pin;
 mod region;
@@ -47,6 +48,14 @@ fn report_error(e: &anyhow::Error, db: Option<&std::path::Path>) {
     let config_db = crate::config::Config::default().database;
     let paths: Vec<&std::path::Path> = db.into_iter().chain([config_db.as_path()]).collect();
     let mut lines = text.lines();
+    if let Some(hint) = e
+        .downcast_ref::<crate::storage::Error>()
+        .and_then(refusal_hint)
+    {
+        eprintln!("souk : {}", lines.next().unwrap_or("erreur"));
+        eprintln!("  {hint}");
+        return;
+    }
     match crate::files::explain::explain(e, &paths) {
         Some(sentence) => {
             eprintln!("souk : {sentence}");
@@ -59,6 +68,27 @@ fn report_error(e: &anyhow::Error, db: Option<&std::path::Path>) {
             }
         }
     }
+}
+
+/// What to do about a refusal of storage's, said under its message.
+fn refusal_hint(e: &crate::storage::Error) -> Option<&'static str> {
+    use crate::storage::Error as E;
+    Some(match e {
+        E::PhaseClosed { .. } => {
+            "une phase clôturée ne reçoit plus rien : datez dans une phase ouverte (souk phase)"
+        }
+        E::NoPhase { .. } => {
+            "importez ou corrigez les dates des phases (souk import phases FICHIER)"
+        }
+        E::Locked { .. } => {
+            "une caisse ou une commande souk utilise cette base : fermez-la puis recommencez"
+        }
+        E::NotSouk { .. } => "indiquez la base du marché avec --db BASE",
+        E::Corrupt { .. } => {
+            "lancez « souk verify » et appelez l'organisateur ; ne vendez pas sur cette base"
+        }
+        _ => return None,
+    })
 }
 
 /// Help in French: headings, usage line, the help and version flags, on every subcommand.
@@ -180,12 +210,12 @@ pub struct Ctx {
 
 impl Ctx {
     pub fn open(&self) -> Result<Db> {
-        Db::open(&self.db_path)
+        Ok(Db::open(&self.db_path)?)
     }
 
     /// For commands that only read: nothing written, works on a read-only copy and beside a running till.
     pub fn open_read(&self) -> Result<Db> {
-        Db::open_read(&self.db_path)
+        Ok(Db::open_read(&self.db_path)?)
     }
 
     /// What an `--out` file may replace: never this database.
@@ -244,5 +274,32 @@ fn run(cli: Cli) -> Result<()> {
         Some(Command::Printer { action, job }) => tills::printer(&ctx, action, job),
         Some(Command::Push { to }) => region::push(&ctx, to),
         Some(Command::Region(cmd)) => region::region(cmd),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::storage::Error;
+
+    #[test]
+    fn each_refusal_gets_its_own_hint_and_failures_none() {
+        let closed = anyhow::Error::from(Error::PhaseClosed {
+            phase: 1,
+            date: "2025-07-03".into(),
+        })
+        .context("vente");
+        let hint = closed.downcast_ref::<Error>().and_then(refusal_hint);
+        assert!(
+            hint.is_some_and(|h| h.contains("phase ouverte")),
+            "{hint:?}"
+        );
+        let locked = Error::Locked {
+            path: "m.db".into(),
+        };
+        assert!(refusal_hint(&locked).is_some_and(|h| h.contains("fermez")));
+        assert_ne!(refusal_hint(&locked), hint);
+        let io: Error = std::io::Error::from_raw_os_error(libc::EIO).into();
+        assert_eq!(refusal_hint(&io), None);
     }
 }

@@ -73,8 +73,8 @@ pub fn region(cmd: RegionCmd) -> Result<()> {
             format,
         } => {
             let f: Format = format.parse()?;
-            if !matches!(f, Format::Text | Format::Csv) {
-                bail!("--format {format} : le rapport régional s'écrit en text ou csv");
+            if f == Format::Pdf {
+                bail!("--format {format} : le rapport régional s'écrit en text, csv ou xlsx");
             }
             let mut client = region::connect(&url(from, "--from")?)?;
             let bytes = match (phase, &market) {

@@ -182,7 +182,7 @@ pub fn backup(ctx: &Ctx, out: &Path, force: bool, provision: Option<&str>) -> Re
         return Ok(());
     };
     identity::check_can_provision(db.conn(), till)?;
-    let earlier = identity::provisions(db.conn(), till)?;
+    let earlier = identity::earlier_copies(db.conn(), till)?;
     let at = Clock::market()?.now()?;
     // The identity is written into the copy before it is checked and named: no copy of the organiser's
     // database ever appears under the till's file name.
@@ -201,11 +201,15 @@ pub fn backup(ctx: &Ctx, out: &Path, force: bool, provision: Option<&str>) -> Re
         &cli_actor(),
         &at,
     )?;
-    for p in &earlier {
+    if !earlier.is_empty() {
+        let last = identity::last_ticket_before(db.conn(), till, u64::MAX)?
+            .map(|t| format!("après {t}"))
+            .unwrap_or_else(|| "à partir de maintenant".into());
         eprintln!(
-            "attention : la caisse {till} avait déjà été préparée le {} dans {} ; si cette copie sert encore, \
-             n'utilisez que l'une des deux (deux postes ne doivent jamais vendre comme la même caisse)",
-            p.at_utc, p.file
+            "attention : la caisse {till} avait déjà été préparée : {}. Cette nouvelle copie la remplace : les \
+             ventes de l'ancienne copie {last} ne pourront pas être fusionnées (saisissez-les comme ventes \
+             papier) ; n'utilisez plus l'ancienne copie",
+            earlier.join(" ; ")
         );
     }
     println!(
@@ -306,6 +310,8 @@ pub fn supervisor(
     }
 }
 
+pub use super::open_till::open_till;
+
 pub fn demo(ctx: &Ctx, a: &DemoArgs, db_given: bool) -> Result<()> {
     let db_path = if db_given {
         ctx.db_path.clone()
@@ -325,7 +331,10 @@ pub fn demo(ctx: &Ctx, a: &DemoArgs, db_given: bool) -> Result<()> {
                 db_path.display()
             );
         }
-        if identity::identity(db.conn())? == identity::Identity::Organiser {
+        if !matches!(
+            identity::identity(db.conn())?,
+            identity::Identity::Till { .. }
+        ) {
             // A demo made before tills had identities: it is the demo's own till T01.
             let at = Clock::market()?.now()?;
             identity::set_till(db.conn(), "T01", &at.at_utc)?;
@@ -366,23 +375,6 @@ pub fn demo(ctx: &Ctx, a: &DemoArgs, db_given: bool) -> Result<()> {
         .collect::<Vec<_>>()
         .join(" · ");
     open_till(&till_ctx, Some(codes))
-}
-
-/// Opens the till; `demo_codes` (the demo's people and PINs) are shown on the login screen.
-pub fn open_till(ctx: &Ctx, demo_codes: Option<String>) -> Result<()> {
-    let db = ctx.open()?;
-    let till_id = identity::till_to_sell(db.conn(), ctx.config.till.as_deref())?;
-    let printer = printer_config(ctx)?;
-    let sink = crate::documents::sink::QueueSink::start(&db, &printer)?;
-    let config = crate::tui::TillConfig {
-        till_id,
-        language: ctx.config.language.clone(),
-        idle_lock_minutes: ctx.config.idle_lock_minutes,
-        discount_approval_percent: ctx.config.discount_approval_percent,
-        demo_codes,
-        printer: Box::new(sink),
-    };
-    crate::tui::run(db, config)
 }
 
 /// The `[printer]` section of the configuration; the file printer writes into `printer_dir` unless told otherwise.

@@ -3,7 +3,7 @@ pub mod paper;
 pub mod sink;
 pub mod slips;
 use crate::domain::money::round_money;
-use crate::domain::{Collector, PaymentMethod, TicketKind, Unit};
+use crate::domain::{Collector, PaymentMethod, Unit};
 use crate::print::{
     self, ExhibitorInfo, MarketInfo, PaymentLine, ReceiptLine, SaleReceipt, TicketInfo, VatLine,
 };
@@ -96,11 +96,7 @@ pub fn receipt_of(conn: &Connection, t: &Ticket, duplicate: bool) -> Result<Sale
         market: market_info(conn)?,
         ticket: TicketInfo {
             number: t.head.id.clone(),
-            kind: if t.kind() == TicketKind::Refund {
-                print::TicketKind::Refund
-            } else {
-                print::TicketKind::Sale
-            },
+            kind: t.kind(),
             refund_of: t.head.refund_of.clone(),
             datetime: local_display(&t.head.at_utc, t.head.utc_offset),
             cashier: t.head.cashier.clone(),

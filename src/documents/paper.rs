@@ -62,6 +62,19 @@ impl Paper {
         each!(self, d => print::job(d.as_ref(), profile, templates))
     }
 
+    /// A reading of figures that may still change (an X report, a stall's or a day's takings, the tills, a
+    /// phase not closed): each print is an original stamped with its time. Final figures (a Z report, a
+    /// closed phase) print as DUPLICATA once printed before.
+    pub fn is_reading(&self) -> bool {
+        match self {
+            Paper::Shift(r) => r.kind == ReportKind::X,
+            Paper::Statement(s) => s.phase.closed_at.is_none(),
+            Paper::Phase(s) => s.phase.closed_at.is_none(),
+            Paper::Totals(s) => s.phase.closed_at.is_none(),
+            Paper::Stall(_) | Paper::Day(_) | Paper::Tills(_) => true,
+        }
+    }
+
     /// The same document marked DUPLICATA (a reprint).
     pub fn set_duplicate(&mut self) {
         each!(self, d => print::Document::set_duplicate(d.as_mut(), true))
@@ -69,8 +82,9 @@ impl Paper {
 
     /// What the paper will show, line by line, as an 80 mm roll prints it: the till shows it before printing.
     pub fn preview(&self) -> Vec<String> {
-        let profile = Profile::embedded("generic-80").expect("the embedded 80 mm profile");
-        match self.job_for(&profile, &super::sink::local_templates()) {
+        let job = Profile::embedded("generic-80")
+            .and_then(|profile| self.job_for(&profile, &super::sink::local_templates()));
+        match job {
             Ok(job) => job
                 .original
                 .text
@@ -157,12 +171,12 @@ pub fn z_report(p: &ShiftPrint<'_>, z: &ZReport) -> Paper {
 }
 
 fn shift_report(p: &ShiftPrint<'_>, t: &ShiftTotals, z: Option<&ZReport>) -> ShiftReport {
-    let by_method = PaymentMethod::ALL
+    let by_method = t
+        .by_method
         .iter()
-        .zip(t.by_method)
         .filter(|(_, amount)| !amount.is_zero())
         .map(|(m, amount)| MethodTotal {
-            method: method(*m),
+            method: method(m),
             count: 0,
             amount,
         })

@@ -153,9 +153,10 @@ impl ReceiptSink for QueueSink {
         Ok(())
     }
 
-    /// A document printed before goes out as DUPLICATA.
+    /// A document of final figures printed before goes out as DUPLICATA; a reading is an original each time.
     fn print(&mut self, paper: &super::paper::Paper) -> Result<()> {
-        let reprint = print_jobs::printed_before(&self.conn, &paper.subject()).unwrap_or(true);
+        let reprint = !paper.is_reading()
+            && print_jobs::printed_before(&self.conn, &paper.subject()).unwrap_or(true);
         let mut paper = paper.clone();
         if reprint {
             paper.set_duplicate();

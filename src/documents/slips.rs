@@ -2,25 +2,24 @@
 //! settlement or totals, the tills' status) and printed by `receipts/*.j2` at the printer's width.
 use super::paper::{Paper, figures, local, market_header, market_info, method, phase_info};
 use crate::domain::money::from_centimes;
-use crate::domain::{Market, PaymentMethod};
+use crate::domain::{ByMethod, Market};
 use crate::print::{
     Breakdown, DaySlip, DaySlipRow, Due, ExhibitorInfo, GroupLine, MethodTotal, PhaseSummary,
     PhaseSummaryRow, PhaseTotalsSlip, ProductLine, StallSlip, TillLine, TillsStatus,
 };
 use crate::report::numbers::{fmt_date_fr, fmt_datetime_fr};
-use crate::report::{DayReport, DayReportRow, PhaseTotals, SettlementReport, SettlementRow};
+use crate::report::{DayReport, PhaseTotals, SettlementReport, SettlementRow};
 use crate::storage::LocalTime;
 use crate::storage::settlement::DaySums;
 use crate::sync::TillMergeStatus;
 use rust_decimal::Decimal;
 
 /// Every method with its amount, in the fixed order (cash, card, mobile, other).
-fn methods(amounts: [Decimal; 4]) -> Vec<MethodTotal> {
-    PaymentMethod::ALL
+fn methods(amounts: ByMethod<Decimal>) -> Vec<MethodTotal> {
+    amounts
         .iter()
-        .zip(amounts)
         .map(|(m, amount)| MethodTotal {
-            method: method(*m),
+            method: method(m),
             count: 0,
             amount,
         })
@@ -60,7 +59,7 @@ pub fn stall_slip(p: &StallPrint<'_>, d: &DaySums) -> Paper {
 
 /// Takings of a day per exhibitor, as the storage's day report gives them.
 pub fn day_slip(r: &DayReport) -> Paper {
-    let t = DayReportRow::totals(&r.rows);
+    let t = r.totals();
     Paper::Day(Box::new(DaySlip {
         market: market_header(&r.market),
         day: r.date.clone(),
@@ -80,7 +79,12 @@ pub fn day_slip(r: &DayReport) -> Paper {
         gross: t.gross,
         refunds: t.refunds,
         net: t.net,
-        by_method: methods([t.cash, t.card, t.mobile, t.other]),
+        by_method: methods(ByMethod {
+            cash: t.cash,
+            card: t.card,
+            mobile: t.mobile,
+            other: t.other,
+        }),
         chain_head: r.chain_head.clone(),
         printed_at: fmt_datetime_fr(&r.generated_at),
         duplicate: false,
@@ -122,7 +126,12 @@ pub fn phase_totals(p: &PhaseTotals) -> Paper {
         tickets: p.tickets,
         net: p.net,
         average_basket: p.average_basket,
-        by_method: methods([m.cash, m.card, m.mobile, m.other]),
+        by_method: methods(ByMethod {
+            cash: m.cash,
+            card: m.card,
+            mobile: m.mobile,
+            other: m.other,
+        }),
         groups: p
             .groups()
             .into_iter()

@@ -27,10 +27,20 @@ pub enum JournalKind {
     Import,
     PriceChange,
     Merge,
+    /// A till provisioned again: its new copy's key, from the chain's next entry.
+    Reprovision,
+    /// A laptop identified on site as a till, announcing its key.
+    Identity,
+    /// A PIN typed to identify a laptop on site.
+    Identify,
+    /// A till's key registered at its first merge (identified on site).
+    KeyFirstUse,
+    /// A perpetual total carried over before it would overflow.
+    TotalCarry,
 }
 
 impl JournalKind {
-    pub const ALL: [JournalKind; 21] = [
+    pub const ALL: [JournalKind; 26] = [
         Self::Sale,
         Self::Refund,
         Self::Reprint,
@@ -52,6 +62,11 @@ impl JournalKind {
         Self::Import,
         Self::PriceChange,
         Self::Merge,
+        Self::Reprovision,
+        Self::Identity,
+        Self::Identify,
+        Self::KeyFirstUse,
+        Self::TotalCarry,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -77,6 +92,11 @@ impl JournalKind {
             Self::Import => "import",
             Self::PriceChange => "price_change",
             Self::Merge => "merge",
+            Self::Reprovision => "reprovision",
+            Self::Identity => "identity",
+            Self::Identify => "identify",
+            Self::KeyFirstUse => "key_first_use",
+            Self::TotalCarry => "total_carry",
         }
     }
 

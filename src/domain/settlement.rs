@@ -1,8 +1,9 @@
 //! The settlement of DESIGN.md: per exhibitor and phase, from the per-ticket shares stored with each ticket.
 use super::allocation::largest_remainder;
+use super::by_method::ByMethod;
 use super::catalogue::{Collector, Exhibitor};
-use super::money::{from_centimes, round_money, to_centimes};
-use super::ticket::{Line, Payment, PaymentMethod};
+use super::money::{round_money, to_centimes};
+use super::ticket::{Line, Payment};
 use rust_decimal::Decimal;
 use std::collections::BTreeMap;
 
@@ -11,12 +12,18 @@ use std::collections::BTreeMap;
 pub struct ExhibitorShare {
     pub exhibitor_code: String,
     pub net: i64,
-    /// Indexed like `PaymentMethod::ALL`.
-    pub by_method: [i64; 4],
+    pub by_method: ByMethod<i64>,
 }
 
-fn method_index(m: PaymentMethod) -> usize {
-    PaymentMethod::ALL.iter().position(|x| *x == m).unwrap_or(3)
+impl ExhibitorShare {
+    /// The share as stored: signed by its ticket's kind.
+    pub fn signed(self, sign: i64) -> Self {
+        ExhibitorShare {
+            exhibitor_code: self.exhibitor_code,
+            net: self.net * sign,
+            by_method: self.by_method.map(|v| v * sign),
+        }
+    }
 }
 
 /// Sums the ticket's payments by method (three cash payments are one cash amount), then splits each method's
@@ -34,14 +41,14 @@ pub fn exhibitor_shares(lines: &[Line], payments: &[Payment]) -> Vec<ExhibitorSh
         .map(|(code, net)| ExhibitorShare {
             exhibitor_code: code.to_string(),
             net: *net,
-            by_method: [0; 4],
+            by_method: ByMethod::default(),
         })
         .collect();
-    let mut by_method = [0i64; 4];
+    let mut by_method = ByMethod::<i64>::default();
     for p in payments {
-        by_method[method_index(p.method)] += to_centimes(p.amount).unwrap_or(0);
+        by_method[p.method] += to_centimes(p.amount).unwrap_or(0);
     }
-    for (m, amount) in by_method.into_iter().enumerate() {
+    for (m, amount) in by_method.iter() {
         if amount == 0 {
             continue;
         }
@@ -62,7 +69,7 @@ fn exhibitor_shares_per_payment(lines: &[Line], payments: &[Payment]) -> Vec<Exh
             continue;
         }
         for (share, part) in shares.iter_mut().zip(largest_remainder(amount, &weights)) {
-            share.by_method[method_index(p.method)] += part;
+            share.by_method[p.method] += part;
         }
     }
     shares
@@ -81,30 +88,36 @@ pub fn accepted_shares(lines: &[Line], payments: &[Payment]) -> Vec<Vec<Exhibito
     }
 }
 
-/// Sums over a phase for one exhibitor, as read from storage (signed: refunds negative).
+/// Sums over a phase for one exhibitor, as read from storage (signed: refunds negative). Centimes summed in 128
+/// bits: rows stored before the bounds existed may add up beyond 64 bits, and the phase is still settled.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ShareSums {
     pub tickets: u64,
-    pub gross: i64,
+    pub gross: i128,
     /// Positive magnitude of refunded line totals.
-    pub refunds: i64,
-    pub by_method: [i64; 4],
-    pub collected_by_organiser: i64,
-    pub collected_by_exhibitor: i64,
+    pub refunds: i128,
+    pub by_method: ByMethod<i128>,
+    pub collected_by_organiser: i128,
+    pub collected_by_exhibitor: i128,
 }
 
 impl ShareSums {
     /// Adds one stored share row (`net` signed by ticket kind).
-    pub fn add(&mut self, is_refund: bool, collector: Collector, net: i64, by_method: [i64; 4]) {
+    pub fn add(
+        &mut self,
+        is_refund: bool,
+        collector: Collector,
+        net: i64,
+        by_method: ByMethod<i64>,
+    ) {
+        let (net, by_method) = (net as i128, by_method.map(i128::from));
         if is_refund {
             self.refunds -= net;
         } else {
             self.tickets += 1;
             self.gross += net;
         }
-        for (sum, v) in self.by_method.iter_mut().zip(by_method) {
-            *sum += v;
-        }
+        self.by_method += by_method;
         match collector {
             Collector::Organiser => self.collected_by_organiser += net,
             Collector::Exhibitor => self.collected_by_exhibitor += net,
@@ -134,8 +147,19 @@ pub struct SettlementFigures {
     pub due_to_exhibitor: Decimal,
 }
 
+/// Centimes summed in 128 bits as an amount (a decimal holds 28 digits: far beyond any sum of 64-bit rows
+/// that a file could hold).
+fn wide_centimes(c: i128) -> Decimal {
+    Decimal::try_from_i128_with_scale(c, 2).unwrap_or(if c < 0 {
+        Decimal::MIN
+    } else {
+        Decimal::MAX
+    })
+}
+
 /// commission = round(net × rate, 2); due = collected_by_organiser − commission − stall_fee.
 pub fn settle(ex: &Exhibitor, s: &ShareSums) -> SettlementFigures {
+    let from_centimes = wide_centimes;
     let net = from_centimes(s.gross - s.refunds);
     let commission = round_money(net * ex.commission_rate);
     let collected_by_organiser = from_centimes(s.collected_by_organiser);
@@ -148,10 +172,10 @@ pub fn settle(ex: &Exhibitor, s: &ShareSums) -> SettlementFigures {
         gross: from_centimes(s.gross),
         refunds: from_centimes(s.refunds),
         net,
-        cash: from_centimes(s.by_method[0]),
-        card: from_centimes(s.by_method[1]),
-        mobile: from_centimes(s.by_method[2]),
-        other: from_centimes(s.by_method[3]),
+        cash: from_centimes(s.by_method.cash),
+        card: from_centimes(s.by_method.card),
+        mobile: from_centimes(s.by_method.mobile),
+        other: from_centimes(s.by_method.other),
         commission_rate: ex.commission_rate,
         commission,
         stall_fee: ex.stall_fee,
@@ -165,6 +189,7 @@ pub fn settle(ex: &Exhibitor, s: &ShareSums) -> SettlementFigures {
 mod accepted_tests {
     use super::*;
     use crate::domain::catalogue::Unit;
+    use crate::domain::ticket::PaymentMethod;
     use rust_decimal::Decimal;
 
     fn line(no: u32, ex: &str, total: i64) -> Line {
@@ -201,11 +226,11 @@ mod accepted_tests {
         let splits = accepted_shares(&lines, &payments);
         assert_eq!(splits.len(), 2);
         assert_eq!(
-            splits[0][0].by_method[0], 9400,
+            splits[0][0].by_method.cash, 9400,
             "summed by method first: no drift"
         );
         assert_eq!(
-            splits[1][0].by_method[0], 9399,
+            splits[1][0].by_method.cash, 9399,
             "split payment by payment, as stored before"
         );
         let one = accepted_shares(&lines, &[cash(28200)]);

@@ -14,15 +14,18 @@ pub enum Trouble {
 
 /// The trouble behind an error, if it is one of the file system's.
 pub fn trouble(err: &anyhow::Error) -> Option<Trouble> {
-    err.chain().find_map(|e| {
-        if let Some(io) = e.downcast_ref::<std::io::Error>() {
-            return io_trouble(io);
-        }
-        if let Some(rusqlite::Error::SqliteFailure(f, _)) = e.downcast_ref::<rusqlite::Error>() {
-            return sqlite_trouble(f);
-        }
-        None
-    })
+    crate::storage::error::causes(err)
+        .into_iter()
+        .find_map(|e| {
+            if let Some(io) = e.downcast_ref::<std::io::Error>() {
+                return io_trouble(io);
+            }
+            if let Some(rusqlite::Error::SqliteFailure(f, _)) = e.downcast_ref::<rusqlite::Error>()
+            {
+                return sqlite_trouble(f);
+            }
+            None
+        })
 }
 
 fn io_trouble(e: &std::io::Error) -> Option<Trouble> {
@@ -74,6 +77,12 @@ pub fn explain(err: &anyhow::Error, paths: &[&Path]) -> Option<String> {
              défectueux ; vérifiez-le, puis lancez « souk verify »"
         ),
     })
+}
+
+/// The trouble behind an error, once the file systems of `paths` were looked at (a full disk that SQLite called
+/// an I/O error is a full disk).
+pub fn media_trouble(err: &anyhow::Error, paths: &[&Path]) -> Option<Trouble> {
+    refine(trouble(err)?, paths).map(|(t, _)| t)
 }
 
 /// An I/O error is often a full or read-only disk that SQLite did not name: look at the file systems. None when

@@ -72,7 +72,7 @@ impl I18n {
     /// are kept in front. Anything else is already one of souk's own French messages.
     pub fn explain(&self, e: &anyhow::Error) -> String {
         let mut what: Vec<String> = Vec::new();
-        for cause in e.chain() {
+        for cause in crate::storage::error::causes(e) {
             if let Some(id) = known_cause(cause) {
                 what.push(self.t(id));
                 return what.join(" : ");

@@ -16,12 +16,8 @@ pub struct MarketInfo {
     pub city: String,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum TicketKind {
-    Sale,
-    Refund,
-}
+/// Templates see the ticket kind as its code (`sale`, `refund`).
+pub use crate::domain::TicketKind;
 
 #[derive(Debug, Clone, Serialize)]
 pub struct TicketInfo {

@@ -77,10 +77,7 @@ impl Document for SaleReceipt {
         }
     }
     fn kind(&self) -> &'static str {
-        match self.ticket.kind {
-            TicketKind::Sale => "sale",
-            TicketKind::Refund => "refund",
-        }
+        self.ticket.kind.as_str()
     }
     fn subject(&self) -> String {
         self.ticket.number.clone()

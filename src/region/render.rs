@@ -2,9 +2,10 @@
 //! `section` is `phase`, `complement` (a phase's late tickets, `key` = the complement's number), `province`,
 //! `sector` or `cooperative`). The `net` of the phase and complement rows adds up to the region's total.
 use super::report::{GroupLine, RegionReport};
-use crate::report::Format;
 use crate::report::numbers::{fmt_fr, fmt_machine};
+use crate::report::{Format, XlsxCell as Cell, XlsxSheet, xlsx_tables};
 use anyhow::{Result, bail};
+use rust_decimal::Decimal;
 use std::fmt::Write;
 
 pub const CSV_HEADER: &str = "section,market_uuid,market,phase,key,name,tickets,net,cash,card,mobile,other,exhibitors,women_led,markets";
@@ -13,7 +14,8 @@ pub fn render(r: &RegionReport, format: Format) -> Result<Vec<u8>> {
     match format {
         Format::Text => Ok(text(r).into_bytes()),
         Format::Csv => Ok(csv(r).into_bytes()),
-        other => bail!("--format {other} : le rapport régional s'écrit en text ou csv"),
+        Format::Xlsx => xlsx(r),
+        other => bail!("--format {other} : le rapport régional s'écrit en text, csv ou xlsx"),
     }
 }
 
@@ -48,10 +50,10 @@ fn csv(r: &RegionReport) -> String {
             cell(&p.phase_name),
             p.tickets,
             fmt_machine(p.net),
-            m[0],
-            m[1],
-            m[2],
-            m[3],
+            m.cash,
+            m.card,
+            m.mobile,
+            m.other,
             p.exhibitors,
             p.women_led
         );
@@ -74,6 +76,112 @@ fn csv(r: &RegionReport) -> String {
         }
     }
     out
+}
+
+/// Sheet names of the region workbook (also used by tests).
+pub const XLSX_SHEETS: [&str; 4] = ["Marchés et phases", "Provinces", "Secteurs", "Coopératives"];
+
+const PHASE_COLUMNS: [&str; 15] = [
+    "Marché",
+    "Identifiant",
+    "Phase",
+    "Complément",
+    "Nom",
+    "État",
+    "Tickets",
+    "Net",
+    "Espèces",
+    "Carte",
+    "Mobile",
+    "Autre",
+    "Exposants",
+    "Dont femmes",
+    "Part femmes",
+];
+
+fn xlsx(r: &RegionReport) -> Result<Vec<u8>> {
+    let phases = r
+        .phases
+        .iter()
+        .map(|p| {
+            let share = Decimal::from(p.women_led)
+                .checked_div(Decimal::from(p.exhibitors))
+                .unwrap_or_default();
+            let mut row = vec![
+                Cell::Text(p.market.clone()),
+                Cell::Text(p.market_uuid.clone()),
+                Cell::Text(p.phase.to_string()),
+                Cell::Text(p.complement.map(|n| n.to_string()).unwrap_or_default()),
+                Cell::Text(p.phase_name.clone()),
+                Cell::Text(if p.closed { "clôturé" } else { "provisoire" }.into()),
+                Cell::Count(p.tickets),
+                Cell::Money(p.net),
+            ];
+            row.extend(p.by_method.iter().map(|(_, d)| Cell::Money(d)));
+            row.extend([
+                Cell::Count(p.exhibitors),
+                Cell::Count(p.women_led),
+                Cell::Rate(share),
+            ]);
+            row
+        })
+        .collect();
+    let groups = |lines: &[GroupLine], named: bool| -> Vec<Vec<Cell>> {
+        lines
+            .iter()
+            .map(|g| {
+                let mut row = vec![Cell::Text(if g.key.is_empty() && !named {
+                    "(non renseigné)".into()
+                } else {
+                    g.key.clone()
+                })];
+                if named {
+                    row.push(Cell::Text(g.name.clone()));
+                }
+                row.extend([
+                    Cell::Money(g.net),
+                    Cell::Count(g.exhibitors),
+                    Cell::Count(g.markets),
+                ]);
+                row
+            })
+            .collect()
+    };
+    let sheets = [
+        XlsxSheet {
+            name: XLSX_SHEETS[0],
+            headers: &PHASE_COLUMNS,
+            rows: phases,
+            // Exhibitors are counted per phase: their sum would count a cooperative once per phase.
+            unsummed: &[12, 13],
+        },
+        XlsxSheet {
+            name: XLSX_SHEETS[1],
+            headers: &["Province", "Net", "Exposants", "Marchés"],
+            rows: groups(&r.provinces, false),
+            unsummed: &[3],
+        },
+        XlsxSheet {
+            name: XLSX_SHEETS[2],
+            headers: &["Secteur", "Net", "Exposants", "Marchés"],
+            rows: groups(&r.sectors, false),
+            unsummed: &[3],
+        },
+        XlsxSheet {
+            name: XLSX_SHEETS[3],
+            headers: &[
+                "Clé (ICE, sinon marché/code/nom)",
+                "Coopérative",
+                "Net",
+                "Exposants",
+                "Marchés",
+            ],
+            rows: groups(&r.cooperatives, true),
+            unsummed: &[4],
+        },
+    ];
+    // A fixed date: the same server state gives the same bytes.
+    Ok(xlsx_tables("Rapport régional souk", "2000-01-01", &sheets)?)
 }
 
 fn text(r: &RegionReport) -> String {
@@ -108,10 +216,10 @@ fn text(r: &RegionReport) -> String {
             p.phase,
             p.tickets,
             fmt_fr(p.net),
-            fmt_fr(p.by_method[0]),
-            fmt_fr(p.by_method[1]),
-            fmt_fr(p.by_method[2]),
-            fmt_fr(p.by_method[3]),
+            fmt_fr(p.by_method.cash),
+            fmt_fr(p.by_method.card),
+            fmt_fr(p.by_method.mobile),
+            fmt_fr(p.by_method.other),
             p.exhibitors,
             women
         );
@@ -169,7 +277,54 @@ fn clip(s: &str, n: usize) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::cell;
+    use super::super::report::{PhaseLine, RegionReport};
+    use super::*;
+    use crate::domain::ByMethod;
+    use rust_decimal::dec;
+
+    fn line(complement: Option<u32>, net: Decimal) -> PhaseLine {
+        PhaseLine {
+            market_uuid: "m1".into(),
+            market: "Ifrane".into(),
+            phase: 1,
+            complement,
+            phase_name: "Phase 1".into(),
+            closed: complement.is_none(),
+            tickets: 3,
+            net,
+            by_method: ByMethod {
+                cash: net,
+                ..Default::default()
+            },
+            exhibitors: 2,
+            women_led: 1,
+        }
+    }
+
+    #[test]
+    fn complements_get_their_own_line_and_count_in_the_total() {
+        let r = RegionReport {
+            phases: vec![line(None, dec!(1000.50)), line(Some(1), dec!(20))],
+            ..Default::default()
+        };
+        let text = String::from_utf8(render(&r, Format::Text).unwrap()).unwrap();
+        assert!(text.contains("  complément 1 (ventes tardives)"), "{text}");
+        assert!(
+            text.contains("DH, dont compléments (ventes tardives) : 20,00 DH"),
+            "{text}"
+        );
+        let csv = String::from_utf8(render(&r, Format::Csv).unwrap()).unwrap();
+        let rows: Vec<&str> = csv.lines().collect();
+        assert!(
+            rows[1].starts_with("phase,m1,Ifrane,1,,Phase 1,3,1000.50,"),
+            "{csv}"
+        );
+        assert!(
+            rows[2].starts_with("complement,m1,Ifrane,1,1,Phase 1,3,20.00,"),
+            "{csv}"
+        );
+        assert!(render(&r, Format::Pdf).is_err());
+    }
 
     #[test]
     fn csv_cells_are_never_formulas_and_stay_one_field() {

@@ -1,7 +1,7 @@
 //! Figures across a region's markets, read back from the server and settled by the same Rust code as the
 //! organiser's (`domain::settlement`), so that a phase's settlement is the one its organiser printed.
 use super::settle::{exhibitors, phase_reports};
-use crate::domain::Exhibitor;
+use crate::domain::{ByMethod, Exhibitor};
 use crate::report::model::{SettlementReport, SettlementRow};
 use anyhow::{Result, anyhow};
 use postgres::Client;
@@ -27,8 +27,7 @@ pub struct PhaseLine {
     /// Sale tickets (each counted once, whatever its exhibitors).
     pub tickets: u64,
     pub net: Decimal,
-    /// Cash, card, mobile, other.
-    pub by_method: [Decimal; 4],
+    pub by_method: ByMethod<Decimal>,
     pub exhibitors: u64,
     /// Exhibitors of the phase known to be women-led.
     pub women_led: u64,
@@ -166,7 +165,12 @@ fn phase_line(
         closed: s.phase.is_closed(),
         tickets,
         net: t.net,
-        by_method: [t.cash, t.card, t.mobile, t.other],
+        by_method: ByMethod {
+            cash: t.cash,
+            card: t.card,
+            mobile: t.mobile,
+            other: t.other,
+        },
         exhibitors: s.rows.len() as u64,
         women_led: women as u64,
     }

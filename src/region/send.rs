@@ -346,13 +346,14 @@ fn shares(tx: &mut Transaction, market: &str, ts: &[(StoredTicket, String, Strin
     for (t, local_date, collector) in ts {
         for s in &t.shares {
             id.push(t.head.id.clone());
-            code.push(s.0.clone());
+            code.push(s.exhibitor_code.clone());
             phase.push(t.head.phase as i32);
             date.push(local_date.clone());
             till.push(t.head.till.clone());
             coll.push(collector.clone());
             refund.push(t.head.kind.is_refund());
-            for (v, x) in m.iter_mut().zip([s.1, s.2, s.3, s.4, s.5]) {
+            let b = s.by_method;
+            for (v, x) in m.iter_mut().zip([s.net, b.cash, b.card, b.mobile, b.other]) {
                 v.push(x);
             }
         }

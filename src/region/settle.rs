@@ -3,7 +3,7 @@
 //! computed from the shares with the same Rust code (`domain::settlement::settle`), a complement with no stall fee.
 use crate::domain::money::from_centimes;
 use crate::domain::settlement::{SettlementFigures, ShareSums, settle};
-use crate::domain::{Collector, Exhibitor};
+use crate::domain::{ByMethod, Collector, Exhibitor};
 use crate::report::model::{MarketHeader, PhaseHeader, SettlementReport, SettlementRow};
 use anyhow::{Result, anyhow, bail};
 use postgres::Client;
@@ -198,11 +198,7 @@ fn scope_sums(client: &mut Client, market: &str, phase: u32) -> Result<ScopeSums
     let mut out = ScopeSums::new();
     for r in rows {
         let is_refund: bool = r.get(2);
-        let collector = if r.get::<_, String>(3) == "exhibitor" {
-            Collector::Exhibitor
-        } else {
-            Collector::Organiser
-        };
+        let collector: Collector = r.get::<_, String>(3).parse().map_err(anyhow::Error::msg)?;
         let s = out
             .entry(r.get::<_, i32>(0) as u32)
             .or_default()
@@ -213,7 +209,12 @@ fn scope_sums(client: &mut Client, market: &str, phase: u32) -> Result<ScopeSums
             is_refund,
             collector,
             r.get(5),
-            [r.get(6), r.get(7), r.get(8), r.get(9)],
+            ByMethod {
+                cash: r.get(6),
+                card: r.get(7),
+                mobile: r.get(8),
+                other: r.get(9),
+            },
         );
         // `add` counts one ticket per call; a grouped row stands for COUNT(*) tickets.
         if !is_refund {

@@ -9,7 +9,8 @@
 //! ```
 
 mod csv;
-pub mod model;
+/// The data the renderers consume lives in the domain (storage fills it, and storage never imports report).
+pub use crate::domain::report as model;
 pub mod numbers;
 mod pdf;
 mod pdf_layout;
@@ -22,6 +23,8 @@ use std::fmt;
 use std::str::FromStr;
 
 pub use model::*;
+/// Workbooks of plain tables in the house style (the region report).
+pub use xlsx::{Cell as XlsxCell, Sheet as XlsxSheet, tables as xlsx_tables};
 
 /// Output format of a report.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

@@ -342,7 +342,7 @@ pub(crate) fn day(r: &DayReport) -> Result<Vec<u8>> {
     l.table(
         &DAY_COLS,
         &rows,
-        Some(&cells("TOTAL", "", &DayReportRow::totals(&r.rows))),
+        Some(&cells("TOTAL", "", &r.totals())),
         7.0,
     );
     if !r.chain_head.is_empty() {

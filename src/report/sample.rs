@@ -167,7 +167,7 @@ pub fn settlement() -> SettlementReport {
 /// The sample day report: 2 May at till T01.
 pub fn day() -> DayReport {
     let s = settlement();
-    let rows = s
+    let rows: Vec<DayReportRow> = s
         .daily
         .iter()
         .filter(|d| d.date == "2025-05-02")
@@ -202,6 +202,7 @@ pub fn day() -> DayReport {
         market: market(),
         date: "2025-05-02".into(),
         till: Some("T01".into()),
+        tickets: rows.iter().map(|r| r.tickets).sum(),
         rows,
         chain_head: CHAIN_HEAD.into(),
         generated_at: "2025-05-02 20:15".into(),

@@ -263,7 +263,7 @@ fn day_table(r: &DayReport, which: &[usize]) -> Table {
     for d in &r.rows {
         t.row(cells(&d.exhibitor_code, &d.exhibitor_name, d));
     }
-    t.footer(cells("TOTAL", "", &DayReportRow::totals(&r.rows)));
+    t.footer(cells("TOTAL", "", &r.totals()));
     t
 }
 

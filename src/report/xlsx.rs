@@ -18,7 +18,7 @@ use super::text::{phase_line, status_line};
 
 /// One cell of a table.
 #[derive(Debug, Clone)]
-pub(crate) enum Cell {
+pub enum Cell {
     Text(String),
     Count(u64),
     Money(Decimal),
@@ -452,5 +452,31 @@ pub(crate) fn phase_totals(p: &PhaseTotals) -> Result<Vec<u8>> {
         &products,
         false,
     )?;
+    Ok(wb.save_to_buffer()?)
+}
+
+/// One sheet of a workbook of tables: a table in the house style (header, filter, widths, A4 landscape), with a
+/// TOTAL row summing its count and money columns except `unsummed` (e.g. a phase number).
+pub struct Sheet<'a> {
+    pub name: &'a str,
+    pub headers: &'a [&'a str],
+    pub rows: Vec<Vec<Cell>>,
+    pub unsummed: &'a [usize],
+}
+
+/// A workbook of tables, one sheet each, styled and set up for print as the organiser's workbooks.
+pub fn tables(title: &str, generated_at: &str, sheets: &[Sheet]) -> Result<Vec<u8>> {
+    let mut wb = workbook(generated_at, title)?;
+    let f = Formats::new();
+    for sheet in sheets {
+        let ws = wb.add_worksheet().set_name(sheet.name)?;
+        write_table(ws, &f, sheet.headers, &sheet.rows, true)?;
+        if !sheet.rows.is_empty() {
+            let total = sheet.rows.len() as u32 + 1;
+            for c in sheet.unsummed.iter().filter(|c| **c > 0) {
+                ws.clear_cell(total, *c as u16);
+            }
+        }
+    }
     Ok(wb.save_to_buffer()?)
 }

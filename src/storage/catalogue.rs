@@ -91,10 +91,15 @@ pub fn phase_for_sale(conn: &Connection, local_date: &str) -> Result<u32> {
         .query_row([local_date], |r| Ok((r.get(0)?, r.get(1)?)))
         .optional()?;
     match found {
-        None => bail!("aucune phase ne contient la date {local_date} : vente refusée"),
-        Some((n, Some(_))) => bail!(
-            "la phase {n} est clôturée : plus aucune vente ni remboursement daté du {local_date}"
-        ),
+        None => Err(super::Error::NoPhase {
+            date: local_date.into(),
+        }
+        .into()),
+        Some((n, Some(_))) => Err(super::Error::PhaseClosed {
+            phase: n,
+            date: local_date.into(),
+        }
+        .into()),
         Some((n, None)) => Ok(n),
     }
 }

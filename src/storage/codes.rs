@@ -1,6 +1,6 @@
 //! The domain's codes as SQLite stores them: their text code, read back strictly. A stored code no version
 //! writes is an error naming the value, never a default.
-use crate::domain::{JournalKind, PaymentMethod, TicketKind, Unit};
+use crate::domain::{Collector, JournalKind, PaymentMethod, TicketKind, Unit};
 use rusqlite::types::{FromSql, FromSqlError, FromSqlResult, ToSql, ToSqlOutput, ValueRef};
 
 macro_rules! sql_code {
@@ -23,7 +23,7 @@ macro_rules! sql_code {
     )*};
 }
 
-sql_code!(TicketKind, JournalKind, PaymentMethod, Unit);
+sql_code!(TicketKind, JournalKind, PaymentMethod, Unit, Collector);
 
 #[cfg(test)]
 mod tests {

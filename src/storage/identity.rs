@@ -11,32 +11,45 @@ use std::path::Path;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Identity {
     Organiser,
-    Till { id: String },
+    Till {
+        id: String,
+    },
+    /// Not known yet: a till laptop from before identities, or a copy restored without its identity. The till
+    /// asks at start which till it is; the command line writes its own events on ORG, as before identities.
+    Unset,
 }
 
 impl Identity {
     /// The one chain this database writes.
     pub fn chain(&self) -> &str {
         match self {
-            Identity::Organiser => ORG_CHAIN,
+            Identity::Organiser | Identity::Unset => ORG_CHAIN,
             Identity::Till { id } => id,
         }
     }
 }
 
 pub fn identity(conn: &Connection) -> Result<Identity> {
-    let (role, till): (String, Option<String>) = conn
+    let row: Option<(String, Option<String>)> = conn
         .prepare_cached("SELECT role, till FROM identity WHERE id = 1")?
-        .query_row([], |r| Ok((r.get(0)?, r.get(1)?)))?;
-    Ok(match (role.as_str(), till) {
-        ("till", Some(id)) => Identity::Till { id },
-        _ => Identity::Organiser,
+        .query_row([], |r| Ok((r.get(0)?, r.get(1)?)))
+        .optional()?;
+    Ok(match row {
+        Some((role, Some(id))) if role == "till" => Identity::Till { id },
+        Some((role, _)) if role == "organiser" => Identity::Organiser,
+        _ => Identity::Unset,
     })
 }
 
 /// The chain this database writes its own events on (imports, merges, paper sales, people).
+/// A database without identity writes the chain its key signs (ORG when it has none yet, as before identities).
 pub fn own_chain(conn: &Connection) -> Result<String> {
-    Ok(identity(conn)?.chain().to_string())
+    match identity(conn)? {
+        Identity::Unset => Ok(super::keys::own_public(conn)?
+            .map(|(chain, _)| chain)
+            .unwrap_or_else(|| ORG_CHAIN.to_string())),
+        id => Ok(id.chain().to_string()),
+    }
 }
 
 /// Chain names the program uses itself, refused as till ids (compared without case).
@@ -76,8 +89,13 @@ pub fn till_to_sell(conn: &Connection, requested: Option<&str>) -> Result<String
             Some(r) => bail!("{} (caisse {r} demandée)", NOT_A_TILL),
             None => Ok(ORG_CHAIN.to_string()),
         },
+        Identity::Unset => bail!("{NO_IDENTITY}"),
     }
 }
+
+/// Why a database without identity does not sell yet.
+pub const NO_IDENTITY: &str = "ce poste n'a pas encore d'identité : ouvrez la caisse (souk --db FICHIER) dans un \
+     terminal, elle demande quelle caisse est ce poste et le code d'un organisateur";
 
 /// Why the organiser's database (or a plain copy of it) does not sell.
 pub const NOT_A_TILL: &str = "cette base est celle de l'organisateur : elle ne vend pas. Préparez une copie \
@@ -127,10 +145,15 @@ pub fn provisioned_tills(conn: &Connection) -> Result<Vec<Provision>> {
 
 /// Checks that this database may provision a copy as `till`: it is the organiser's and knows the till.
 pub fn check_can_provision(conn: &Connection, till: &str) -> Result<()> {
-    if let Identity::Till { id } = identity(conn)? {
-        bail!(
+    match identity(conn)? {
+        Identity::Till { id } => bail!(
             "cette base est la caisse {id} : seule la base de l'organisateur prépare les copies des caisses"
-        );
+        ),
+        Identity::Unset => bail!(
+            "cette base n'a pas d'identité (caisse d'avant les identités ou copie restaurée) : seule la base de \
+             l'organisateur prépare les copies des caisses"
+        ),
+        Identity::Organiser => {}
     }
     if let Some(p) = till_id_problem(till) {
         bail!("--till : {p}");
@@ -142,18 +165,31 @@ pub fn check_can_provision(conn: &Connection, till: &str) -> Result<()> {
     if known.is_none() {
         bail!("--till : caisse {till} inconnue (importez-la d'abord : souk import tills FICHIER)");
     }
-    // A chain keeps the key of its first copy: a second copy could never have its sales merged.
-    if super::keys::public_key(conn, till)?.is_some() {
-        let first = provisions(conn, till)?
-            .first()
-            .map(|p| format!(" le {} dans {}", p.at_utc, p.file))
-            .unwrap_or_default();
-        bail!(
-            "la caisse {till} a déjà été préparée{first} : un seul poste vend comme {till}. Si ce poste est \
-             perdu, ajoutez une nouvelle caisse (ex. {till}B) à tills.csv, importez-la et préparez-la"
-        );
-    }
     Ok(())
+}
+
+/// What the organiser is told when `till` was provisioned (or identified on site) before: the earlier copies,
+/// which the new one retires.
+pub fn earlier_copies(conn: &Connection, till: &str) -> Result<Vec<String>> {
+    let mut out: Vec<String> = provisions(conn, till)?
+        .iter()
+        .map(|p| {
+            format!(
+                "{} (préparée le {})",
+                p.file,
+                super::clock::local_display(&p.at_utc)
+            )
+        })
+        .collect();
+    if out.is_empty()
+        && let Some(k) = super::keys::key_ranges(conn, till)?.first()
+    {
+        out.push(format!(
+            "le poste identifié sur place (clé enregistrée le {})",
+            super::clock::local_display(&k.registered_at)
+        ));
+    }
+    Ok(out)
 }
 
 /// Records in the organiser's database that `till` was provisioned to `file` (journalled on ORG).
@@ -166,26 +202,39 @@ pub fn record_provision(
     at: &LocalTime,
 ) -> Result<()> {
     let tx = db.write_tx()?;
-    tx.execute(
-        "INSERT INTO provisions (till, at_utc, file) VALUES (?1, ?2, ?3)",
-        params![till, at.at_utc, file],
-    )?;
-    super::keys::register(
+    let again = super::keys::public_key(&tx, till)?.is_some();
+    // A second copy gets its own key from the chain's next entry: the first copy's later entries no longer merge.
+    let from = super::keys::replace(
         &tx,
         till,
         public_key,
         super::keys::Origin::Provisioned,
         &at.at_utc,
     )?;
+    tx.execute(
+        "INSERT INTO provisions (till, at_utc, file, public_key, from_seq) VALUES (?1, ?2, ?3, ?4, ?5)",
+        params![till, at.at_utc, file, public_key, from as i64],
+    )?;
+    let detail = if again {
+        format!(
+            "copie {file} ; clé {public_key} ; remplace la copie précédente à partir de l'entrée n°{from}"
+        )
+    } else {
+        format!("copie {file} ; clé {public_key}")
+    };
     journal::append(
         &tx,
         at,
         &NewEntry {
             chain: ORG_CHAIN,
-            kind: JournalKind::Provision,
+            kind: if again {
+                JournalKind::Reprovision
+            } else {
+                JournalKind::Provision
+            },
             actor,
             subject: till,
-            detail: &format!("copie {file} ; clé {public_key}"),
+            detail: &detail,
             approver: "",
             amount: 0,
         },
@@ -207,8 +256,34 @@ pub fn set_till(conn: &Connection, till: &str, at_utc: &str) -> Result<String> {
         return Err(anyhow!(p));
     }
     conn.execute(
-        "UPDATE identity SET role = 'till', till = ?1, provisioned_at = ?2 WHERE id = 1",
+        "INSERT OR REPLACE INTO identity (id, role, till, provisioned_at) VALUES (1, 'till', ?1, ?2)",
         params![till, at_utc],
     )?;
     super::keys::new_own_key(conn, till, at_utc)
+}
+
+/// The last ticket of `chain` journalled before entry `seq` (what a retired copy's sales come after).
+pub fn last_ticket_before(conn: &Connection, chain: &str, seq: u64) -> Result<Option<String>> {
+    Ok(conn
+        .prepare_cached(
+            "SELECT id FROM tickets WHERE chain = ?1 AND journal_seq < ?2 ORDER BY number DESC LIMIT 1",
+        )?
+        .query_row(params![chain, seq.min(i64::MAX as u64) as i64], |r| r.get(0))
+        .optional()?)
+}
+
+/// The provisioning that gave `chain` the key `public` (None: identified on site, or recorded before keys were).
+pub fn provision_of_key(conn: &Connection, chain: &str, public: &str) -> Result<Option<Provision>> {
+    Ok(conn
+        .prepare_cached(
+            "SELECT till, at_utc, file FROM provisions WHERE till = ?1 AND public_key = ?2 ORDER BY id LIMIT 1",
+        )?
+        .query_row(params![chain, public], |r| {
+            Ok(Provision {
+                till: r.get(0)?,
+                at_utc: r.get(1)?,
+                file: r.get(2)?,
+            })
+        })
+        .optional()?)
 }

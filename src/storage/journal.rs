@@ -79,8 +79,42 @@ pub fn market_uuid(conn: &Connection) -> Result<String> {
         .query_row([], |r| r.get(0))?)
 }
 
-/// Appends one entry inside the caller's transaction; returns it with its hash.
+/// Appends one entry inside the caller's transaction; returns it with its hash. A perpetual total that this
+/// entry would take beyond 64 bits (amounts stored before the bounds existed) is first carried over: a
+/// `total_carry` entry brings it back to 0, naming the total it carried, and the chain goes on selling.
 pub fn append(conn: &Connection, at: &LocalTime, e: &NewEntry) -> Result<Entry> {
+    if let Some((_, _, total)) = head(conn, e.chain)?
+        && total.checked_add(e.amount).is_none()
+    {
+        let carried = total.checked_neg().ok_or_else(|| {
+            anyhow::anyhow!(
+                "dépassement du total perpétuel de {} : {total} centimes",
+                e.chain
+            )
+        })?;
+        let detail = format!(
+            "total perpétuel de {} DH reporté (il dépasserait la capacité : montants enregistrés avant les \
+             bornes) ; il repart de 0",
+            crate::domain::money::format_fr(crate::domain::money::from_centimes(total))
+        );
+        append_one(
+            conn,
+            at,
+            &NewEntry {
+                chain: e.chain,
+                kind: JournalKind::TotalCarry,
+                actor: e.actor,
+                approver: "",
+                subject: "",
+                detail: &detail,
+                amount: carried,
+            },
+        )?;
+    }
+    append_one(conn, at, e)
+}
+
+fn append_one(conn: &Connection, at: &LocalTime, e: &NewEntry) -> Result<Entry> {
     let (seq, prev_hash, grand_total) = match head(conn, e.chain)? {
         Some((s, h, g)) => (s + 1, h, g),
         None => (1, genesis(e.chain, &market_uuid(conn)?), 0),
@@ -142,6 +176,10 @@ pub const SELECT_ENTRY: &str = "SELECT chain, seq, at_utc, utc_offset, kind, act
      amount, grand_total, prev_hash, hash, signature FROM journal";
 
 pub fn from_row(r: &rusqlite::Row) -> rusqlite::Result<Entry> {
+    super::error::placed(r, "journal", 12, read_entry)
+}
+
+fn read_entry(r: &rusqlite::Row) -> rusqlite::Result<Entry> {
     Ok(Entry {
         chain: r.get(0)?,
         seq: r.get::<_, i64>(1)? as u64,

@@ -53,6 +53,14 @@ pub fn has_own_key(conn: &Connection) -> Result<bool> {
         .exists([])?)
 }
 
+/// This database's own key: (chain it signs, public key hex).
+pub fn own_public(conn: &Connection) -> Result<Option<(String, String)>> {
+    Ok(conn
+        .prepare_cached("SELECT chain, public_key FROM signing_key WHERE id = 1")?
+        .query_row([], |r| Ok((r.get(0)?, r.get(1)?)))
+        .optional()?)
+}
+
 /// The last key derived from its stored secret: deriving costs as much as signing, so a commit reuses it while
 /// the stored (chain, secret) stays the same.
 static DERIVED: std::sync::Mutex<Option<(String, String, SigningKey)>> =
@@ -82,8 +90,8 @@ fn own_key(conn: &Connection) -> Result<Option<(String, SigningKey)>> {
 }
 
 /// Gives this database a new key pair for `chain` (replacing any other: a provisioned copy must not keep the
-/// organiser's secret) and registers its public key from the chain's next entry on. Inside the caller's
-/// transaction.
+/// organiser's secret) and registers its public key from the chain's next entry on, after any earlier key of
+/// that chain (a till provisioned again). Inside the caller's transaction.
 pub fn new_own_key(conn: &Connection, chain: &str, at_utc: &str) -> Result<String> {
     let key = generate()?;
     let public = hex(key.verifying_key().as_bytes());
@@ -94,12 +102,23 @@ pub fn new_own_key(conn: &Connection, chain: &str, at_utc: &str) -> Result<Strin
         "INSERT INTO signing_key (id, chain, secret, public_key, created_at) VALUES (1, ?1, ?2, ?3, ?4)",
         params![chain, hex(&key.to_bytes()), public, at_utc],
     )?;
-    register(conn, chain, &public, Origin::Own, at_utc)?;
+    let from = next_seq(conn, chain)?;
+    add_range(conn, chain, &public, from, Origin::Own, at_utc)?;
     Ok(public)
 }
 
-/// Records the public key of `chain`, valid from the chain's next entry. A chain keeps its first key: a second,
-/// different one is refused (that is what a forged bundle would bring).
+fn next_seq(conn: &Connection, chain: &str) -> Result<u64> {
+    let next: i64 = conn.query_row(
+        "SELECT COALESCE(MAX(seq), 0) + 1 FROM journal WHERE chain = ?1",
+        [chain],
+        |r| r.get(0),
+    )?;
+    Ok(next as u64)
+}
+
+/// Records the public key of `chain`, valid from the chain's next entry. A chain keeps its key: a second,
+/// different one is refused (that is what a forged bundle would bring); a till provisioned again goes through
+/// [`replace`].
 pub fn register(
     conn: &Connection,
     chain: &str,
@@ -107,9 +126,19 @@ pub fn register(
     origin: Origin,
     at_utc: &str,
 ) -> Result<()> {
-    if unhex::<32>(public).is_none() {
-        bail!("clé publique de {chain} illisible");
-    }
+    let from = next_seq(conn, chain)?;
+    register_from(conn, chain, public, from, origin, at_utc)
+}
+
+/// Like [`register`], from a given seq (a key first met in a bundle, from the entry that announced it).
+pub fn register_from(
+    conn: &Connection,
+    chain: &str,
+    public: &str,
+    from: u64,
+    origin: Origin,
+    at_utc: &str,
+) -> Result<()> {
     if let Some(known) = public_key(conn, chain)? {
         if known.0 == public {
             return Ok(());
@@ -117,28 +146,94 @@ pub fn register(
         bail!(
             "la chaîne {chain} a déjà une clé enregistrée ({}…) : une autre clé ({}…) est refusée",
             &known.0[..16],
-            &public[..16]
+            &public[..16.min(public.len())]
         );
     }
-    let next: i64 = conn.query_row(
-        "SELECT COALESCE(MAX(seq), 0) + 1 FROM journal WHERE chain = ?1",
-        [chain],
-        |r| r.get(0),
-    )?;
+    add_range(conn, chain, public, from, origin, at_utc)
+}
+
+/// A new key for `chain` from its next entry on, retiring the earlier one for what follows (a till provisioned
+/// again); returns the first seq the new key signs.
+pub fn replace(
+    conn: &Connection,
+    chain: &str,
+    public: &str,
+    origin: Origin,
+    at_utc: &str,
+) -> Result<u64> {
+    let from = next_seq(conn, chain)?;
+    add_range(conn, chain, public, from, origin, at_utc)?;
+    Ok(from)
+}
+
+fn add_range(
+    conn: &Connection,
+    chain: &str,
+    public: &str,
+    from: u64,
+    origin: Origin,
+    at_utc: &str,
+) -> Result<()> {
+    if unhex::<32>(public).is_none() {
+        bail!("clé publique de {chain} illisible");
+    }
+    if public_key(conn, chain)?.is_some_and(|(k, f)| k == public && f <= from) {
+        return Ok(());
+    }
     conn.execute(
         "INSERT INTO chain_keys (chain, public_key, from_seq, registered_at, origin) VALUES (?1, ?2, ?3, ?4, ?5)",
-        params![chain, public, next, at_utc, origin.as_str()],
+        params![chain, public, from as i64, at_utc, origin.as_str()],
     )
     .with_context(|| format!("enregistrement de la clé de {chain}"))?;
     Ok(())
 }
 
-/// (public key hex, first signed seq) of a chain.
+/// (public key hex, first signed seq) of a chain's current key (the one its next entries must carry).
 pub fn public_key(conn: &Connection, chain: &str) -> Result<Option<(String, u64)>> {
     Ok(conn
-        .prepare_cached("SELECT public_key, from_seq FROM chain_keys WHERE chain = ?1")?
+        .prepare_cached(
+            "SELECT public_key, from_seq FROM chain_keys WHERE chain = ?1 ORDER BY from_seq DESC, id DESC LIMIT 1",
+        )?
         .query_row([chain], |r| Ok((r.get(0)?, r.get::<_, i64>(1)? as u64)))
         .optional()?)
+}
+
+/// The key that signs entry `seq` of `chain`: (public key hex, its first seq); `None` before any key.
+pub fn key_for(conn: &Connection, chain: &str, seq: u64) -> Result<Option<(String, u64)>> {
+    Ok(conn
+        .prepare_cached(
+            "SELECT public_key, from_seq FROM chain_keys WHERE chain = ?1 AND from_seq <= ?2
+             ORDER BY from_seq DESC, id DESC LIMIT 1",
+        )?
+        .query_row(params![chain, seq as i64], |r| {
+            Ok((r.get(0)?, r.get::<_, i64>(1)? as u64))
+        })
+        .optional()?)
+}
+
+/// A chain's key as registered: which, from which seq, when, and where it came from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct KeyRange {
+    pub public_key: String,
+    pub from_seq: u64,
+    pub registered_at: String,
+    pub origin: String,
+}
+
+/// Every key of a chain, oldest range first (for one seq, the last that covers it wins).
+pub fn key_ranges(conn: &Connection, chain: &str) -> Result<Vec<KeyRange>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT public_key, from_seq, registered_at, origin FROM chain_keys WHERE chain = ?1 ORDER BY from_seq, id",
+    )?;
+    let rows = stmt.query_map([chain], |r| {
+        Ok(KeyRange {
+            public_key: r.get(0)?,
+            from_seq: r.get::<_, i64>(1)? as u64,
+            registered_at: r.get(2)?,
+            origin: r.get(3)?,
+        })
+    })?;
+    Ok(rows.collect::<Result<_, _>>()?)
 }
 
 /// The signature of an entry hash by this database, when it signs that chain; empty otherwise.
@@ -161,43 +256,50 @@ pub fn signature_ok(public: &str, hash: &str, signature: &str) -> bool {
         .is_ok()
 }
 
-/// Every registered chain key: chain → (public key, first signed seq).
+/// Every chain's first key: chain → (public key, first signed seq).
 pub fn all_public_keys(
     conn: &Connection,
 ) -> Result<std::collections::BTreeMap<String, (String, u64)>> {
-    let mut stmt = conn.prepare("SELECT chain, public_key, from_seq FROM chain_keys")?;
+    let mut stmt = conn.prepare(
+        "SELECT chain, public_key, from_seq FROM chain_keys ORDER BY from_seq DESC, id DESC",
+    )?;
     let rows = stmt.query_map([], |r| {
         Ok((
             r.get::<_, String>(0)?,
             (r.get::<_, String>(1)?, r.get::<_, i64>(2)? as u64),
         ))
     })?;
+    // The last inserted wins in the map: rows come newest first, so the first key of each chain stays.
     Ok(rows.collect::<Result<_, _>>()?)
 }
 
 /// The registered chain keys, each parsed once, to check the signature of every entry of a journal.
-pub struct ChainKeys(std::collections::BTreeMap<String, (Option<VerifyingKey>, u64)>);
+pub struct ChainKeys(std::collections::BTreeMap<String, Vec<(u64, Option<VerifyingKey>)>>);
 
 impl ChainKeys {
     pub fn load(conn: &Connection) -> Result<ChainKeys> {
-        Ok(ChainKeys(
-            all_public_keys(conn)?
-                .into_iter()
-                .map(|(chain, (public, from))| {
-                    let key =
-                        unhex::<32>(&public).and_then(|pk| VerifyingKey::from_bytes(&pk).ok());
-                    (chain, (key, from))
-                })
-                .collect(),
-        ))
+        let mut map: std::collections::BTreeMap<String, Vec<(u64, Option<VerifyingKey>)>> =
+            Default::default();
+        let mut stmt = conn
+            .prepare("SELECT chain, public_key, from_seq FROM chain_keys ORDER BY from_seq, id")?;
+        let mut rows = stmt.query([])?;
+        while let Some(r) = rows.next()? {
+            let (chain, public, from): (String, String, i64) = (r.get(0)?, r.get(1)?, r.get(2)?);
+            let key = unhex::<32>(&public).and_then(|pk| VerifyingKey::from_bytes(&pk).ok());
+            map.entry(chain).or_default().push((from as u64, key));
+        }
+        Ok(ChainKeys(map))
     }
 
     /// What is wrong with an entry's signature: unsigned or badly signed in a keyed chain (None: nothing).
     pub fn problem(&self, chain: &str, seq: u64, hash: &str, signature: &str) -> Option<String> {
-        let (key, from) = self.0.get(chain)?;
-        if seq < *from {
-            return None;
-        }
+        // Ranges are sorted by from_seq then registration: the last one that starts at or before seq signs it.
+        let (_, key) = self
+            .0
+            .get(chain)?
+            .iter()
+            .rev()
+            .find(|(from, _)| *from <= seq)?;
         let ok = match (key, unhex::<64>(signature)) {
             (Some(vk), Some(sig)) => vk
                 .verify(hash.as_bytes(), &Signature::from_bytes(&sig))

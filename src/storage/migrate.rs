@@ -20,6 +20,7 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
     ("006_till", include_str!("migrations/006_till.sql")),
     ("007_files", include_str!("migrations/007_files.sql")),
     ("008_keys", include_str!("migrations/008_keys.sql")),
+    ("009_identity", include_str!("migrations/009_identity.sql")),
 ];
 
 pub fn current_version(conn: &Connection) -> Result<usize> {

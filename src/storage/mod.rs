@@ -7,7 +7,9 @@ mod codes;
 pub mod derived;
 pub mod drafts;
 pub mod duplicates;
+pub mod error;
 pub mod heads;
+pub mod identify;
 pub mod identity;
 pub mod journal;
 pub mod keys;
@@ -36,6 +38,7 @@ use std::fs::OpenOptions;
 use std::path::{Path, PathBuf};
 
 pub use clock::{Clock, LocalTime};
+pub use error::{Error, StorageResult};
 
 /// The chain of journal entries written by the organiser's command line (imports, phase close).
 pub const ORG_CHAIN: &str = "ORG";
@@ -70,40 +73,43 @@ impl std::ops::Deref for SideConnection {
 impl Db {
     /// Opens an existing database for writing (migrating it if it is older), refusing a missing file, a file
     /// that is not a souk database, and a database another souk writes.
-    pub fn open(path: &Path) -> Result<Db> {
+    pub fn open(path: &Path) -> StorageResult<Db> {
         if !path.exists() {
-            bail!(
+            crate::refuse!(
                 "base de données introuvable : {} (créez-la avec « souk init --market NOM »)",
                 path.display()
             );
         }
         let lock = open::lock_existing(path)?;
-        Self::open_inner(path, lock, OpenFlags::SQLITE_OPEN_READ_WRITE)
+        Ok(Self::open_inner(
+            path,
+            lock,
+            OpenFlags::SQLITE_OPEN_READ_WRITE,
+        )?)
     }
 
     /// Creates a new database file, readable by its owner only; refuses to overwrite one.
-    pub fn create(path: &Path) -> Result<Db> {
+    pub fn create(path: &Path) -> StorageResult<Db> {
         let lock = open::create_private(path)?;
-        Self::open_inner(
+        Ok(Self::open_inner(
             path,
             lock,
             OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE,
-        )
+        )?)
     }
 
     /// Opens for reading only: nothing is written to the file (no schema, no lock), so it works on a full disk,
     /// a read-only copy and beside a running till. An older schema is migrated through a writer open.
-    pub fn open_read(path: &Path) -> Result<Db> {
+    pub fn open_read(path: &Path) -> StorageResult<Db> {
         if !path.exists() {
-            bail!("base de données introuvable : {}", path.display());
+            crate::refuse!("base de données introuvable : {}", path.display());
         }
         let conn = open::read_only(path)?;
         match open::schema_state(&conn, path)? {
-            open::Schema::Empty => bail!(
-                "{} n'est pas une base de données souk (elle est vide) : rien n'y a été écrit ; vérifiez --db \
-                 ou la configuration",
-                path.display()
-            ),
+            open::Schema::Empty => Err(Error::NotSouk {
+                path: path.to_path_buf(),
+                why: "elle est vide".into(),
+            }),
             open::Schema::Current => Ok(Db {
                 conn,
                 path: path.to_path_buf(),

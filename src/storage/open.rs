@@ -55,10 +55,10 @@ fn lock(file: File, path: &Path) -> Result<File> {
             }
         }
     }
-    bail!(
-        "{} est déjà ouverte par un autre souk sur ce poste : fermez-le d'abord",
-        path.display()
-    )
+    Err(super::Error::Locked {
+        path: path.to_path_buf(),
+    }
+    .into())
 }
 
 /// A WAL with content at open: the last writer did not close cleanly (a clean close checkpoints and removes it).
@@ -125,10 +125,11 @@ fn not_souk_or(e: rusqlite::Error, path: &Path) -> anyhow::Error {
 }
 
 fn not_souk(path: &Path, why: &str) -> anyhow::Error {
-    anyhow::anyhow!(
-        "{} n'est pas une base de données souk ({why}) : rien n'y a été écrit ; vérifiez --db ou la configuration",
-        path.display()
-    )
+    super::Error::NotSouk {
+        path: path.to_path_buf(),
+        why: why.into(),
+    }
+    .into()
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

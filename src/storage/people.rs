@@ -1,6 +1,6 @@
 //! People who use the tills, their roles and PINs (argon2id hashes, never the PIN itself).
 use super::journal::{self, NewEntry};
-use super::{Db, LocalTime};
+use super::{Db, LocalTime, StorageResult};
 use crate::domain::JournalKind;
 use crate::domain::{Person, Role};
 use anyhow::{Result, anyhow, bail};
@@ -177,6 +177,32 @@ fn still_to_wait(
     Ok(delay.saturating_sub(elapsed))
 }
 
+/// A PIN checked without writing anything (a till opened read-only on a full disk or a read-only medium): a
+/// lock holds, a failure is not recorded (the caller makes the person wait, as at login).
+pub fn check_pin_read_only(conn: &Connection, name: &str, pin: &str) -> Result<PinCheck> {
+    let row: Option<(String, u32, bool)> = conn
+        .query_row(
+            "SELECT pin_hash, failed_pins, locked FROM people WHERE name = ?1",
+            [name],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )
+        .optional()?;
+    let (hash, failed, locked) = row.ok_or_else(|| anyhow!("personne inconnue : {name}"))?;
+    if locked {
+        return Ok(PinCheck::Locked);
+    }
+    if pin_matches(&hash, pin) {
+        return Ok(PinCheck::Ok(
+            person(conn, name)?.ok_or_else(|| anyhow!("personne inconnue : {name}"))?,
+        ));
+    }
+    let failures = failed + 1;
+    Ok(PinCheck::Wrong {
+        failures,
+        wait_secs: delay_after(failures).max(2),
+    })
+}
+
 impl Db {
     /// Adds or changes a person (role and PIN), journalled on `chain` with who did it: never the PIN or its hash.
     pub fn set_person(
@@ -228,8 +254,8 @@ impl Db {
         pin: &str,
         at: &LocalTime,
         purpose: JournalKind,
-    ) -> Result<PinCheck> {
-        self.check_pin_inner(chain, name, pin, at, purpose, false)
+    ) -> StorageResult<PinCheck> {
+        Ok(self.check_pin_inner(chain, name, pin, at, purpose, false)?)
     }
 
     /// An organiser's PIN typed on the organiser's own command line: checked and journalled like any other, but
@@ -242,9 +268,9 @@ impl Db {
         pin: &str,
         at: &LocalTime,
         purpose: JournalKind,
-    ) -> Result<PinCheck> {
+    ) -> StorageResult<PinCheck> {
         let is_organiser = person(self.conn(), name)?.is_some_and(|p| p.role == Role::Organiser);
-        self.check_pin_inner(chain, name, pin, at, purpose, is_organiser)
+        Ok(self.check_pin_inner(chain, name, pin, at, purpose, is_organiser)?)
     }
 
     fn check_pin_inner(

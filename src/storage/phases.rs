@@ -1,9 +1,9 @@
 //! Opening and closing phases. A closed phase is immutable: its settlement and its hash are in the journal.
 use super::journal::{self, NewEntry};
-use super::{Db, LocalTime, catalogue, settlement};
+use super::{Db, LocalTime, StorageResult, catalogue, settlement};
 use crate::domain::JournalKind;
 use crate::domain::canonical::settlement_hash;
-use anyhow::{Result, anyhow, bail};
+use anyhow::{Result, anyhow};
 use rusqlite::params;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -16,12 +16,12 @@ pub struct Closed {
 
 impl Db {
     /// Journals that the organiser opened a phase; a closed phase cannot be reopened.
-    pub fn open_phase(&mut self, number: u32, by: &str, at: &LocalTime) -> Result<()> {
+    pub fn open_phase(&mut self, number: u32, by: &str, at: &LocalTime) -> StorageResult<()> {
         let chain = super::identity::own_chain(self.conn())?;
         let tx = self.write_tx()?;
         let p = catalogue::phase(&tx, number)?.ok_or_else(|| anyhow!("phase {number} inconnue"))?;
         if p.closed {
-            bail!("la phase {number} est clôturée : elle ne peut pas être rouverte");
+            crate::refuse!("la phase {number} est clôturée : elle ne peut pas être rouverte");
         }
         let detail = format!("{} du {} au {}", p.name, p.starts, p.ends);
         let subject = format!("phase {number}");
@@ -50,7 +50,7 @@ impl Db {
         by: &str,
         approver: &str,
         at: &LocalTime,
-    ) -> Result<Closed> {
+    ) -> StorageResult<Closed> {
         self.close_phase_noting(number, by, approver, at, "")
     }
 
@@ -62,12 +62,12 @@ impl Db {
         approver: &str,
         at: &LocalTime,
         note: &str,
-    ) -> Result<Closed> {
+    ) -> StorageResult<Closed> {
         let chain = super::identity::own_chain(self.conn())?;
         let tx = self.write_tx()?;
         let p = catalogue::phase(&tx, number)?.ok_or_else(|| anyhow!("phase {number} inconnue"))?;
         if p.closed {
-            bail!("la phase {number} est déjà clôturée");
+            crate::refuse!("la phase {number} est déjà clôturée");
         }
         let rows = settlement::compute_phase(&tx, number)?;
         let hash = settlement_hash(number, &rows);

@@ -2,8 +2,8 @@
 //! (figures, witness, time), so its reports are byte-identical on every run.
 use super::{Clock, catalogue, journal, settlement};
 use crate::domain::money::{from_centimes, from_milli, round_money};
+use crate::domain::report::*;
 use crate::domain::settlement::SettlementFigures;
-use crate::report::model::*;
 use anyhow::{Result, anyhow};
 use rusqlite::{Connection, OptionalExtension};
 use rust_decimal::Decimal;
@@ -104,10 +104,10 @@ fn daily_rows(conn: &Connection, number: u32) -> Result<Vec<DailyRow>> {
             exhibitor_code: d.exhibitor_code.clone(),
             tickets: d.tickets,
             net: from_centimes(d.net()),
-            cash: from_centimes(d.by_method[0]),
-            card: from_centimes(d.by_method[1]),
-            mobile: from_centimes(d.by_method[2]),
-            other: from_centimes(d.by_method[3]),
+            cash: from_centimes(d.by_method.cash),
+            card: from_centimes(d.by_method.card),
+            mobile: from_centimes(d.by_method.mobile),
+            other: from_centimes(d.by_method.other),
         })
         .collect())
 }
@@ -127,10 +127,10 @@ pub fn complement_report(conn: &Connection, number: u32) -> Result<SettlementRep
             exhibitor_code: d.exhibitor_code.clone(),
             tickets: d.tickets,
             net: from_centimes(d.net()),
-            cash: from_centimes(d.by_method[0]),
-            card: from_centimes(d.by_method[1]),
-            mobile: from_centimes(d.by_method[2]),
-            other: from_centimes(d.by_method[3]),
+            cash: from_centimes(d.by_method.cash),
+            card: from_centimes(d.by_method.card),
+            mobile: from_centimes(d.by_method.mobile),
+            other: from_centimes(d.by_method.other),
         })
         .collect();
     let (chain_head, generated_at) = match &phase.closed_at {
@@ -164,10 +164,10 @@ pub fn day_report(conn: &Connection, date: &str, till: Option<&str>) -> Result<D
             gross: from_centimes(d.gross),
             refunds: from_centimes(d.refunds),
             net: from_centimes(d.net()),
-            cash: from_centimes(d.by_method[0]),
-            card: from_centimes(d.by_method[1]),
-            mobile: from_centimes(d.by_method[2]),
-            other: from_centimes(d.by_method[3]),
+            cash: from_centimes(d.by_method.cash),
+            card: from_centimes(d.by_method.card),
+            mobile: from_centimes(d.by_method.mobile),
+            other: from_centimes(d.by_method.other),
         })
         .collect();
     Ok(DayReport {
@@ -175,6 +175,7 @@ pub fn day_report(conn: &Connection, date: &str, till: Option<&str>) -> Result<D
         date: date.into(),
         till: till.map(String::from),
         rows,
+        tickets: settlement::day_tickets(conn, date, till)?,
         chain_head: journal::witness(conn)?,
         generated_at: Clock::market()?.now()?.display_iso(),
     })

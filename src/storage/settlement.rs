@@ -1,6 +1,6 @@
 //! Reading what a settlement needs: sums of the stored per-ticket shares, an index-only scan.
-use crate::domain::Collector;
 use crate::domain::settlement::ShareSums;
+use crate::domain::{ByMethod, Collector};
 use anyhow::Result;
 use rusqlite::Connection;
 use std::collections::BTreeMap;
@@ -45,29 +45,47 @@ pub fn phase_sums(conn: &Connection, phase: u32) -> Result<BTreeMap<String, Shar
     scope_sums(conn, phase, Scope::Phase)
 }
 
-/// Sums per exhibitor over the tickets of a phase in `scope`.
+/// Sums per exhibitor over the tickets of a phase in `scope`. Grouped by SQLite (an index-only scan); where a
+/// group's sum does not fit 64 bits (rows stored before the bounds existed), summed again row by row in 128 bits.
 pub fn scope_sums(
     conn: &Connection,
     phase: u32,
     scope: Scope,
 ) -> Result<BTreeMap<String, ShareSums>> {
-    let mut stmt = conn.prepare_cached(&format!(
+    let filter = scope.filter(conn, phase)?;
+    let grouped = format!(
         "SELECT exhibitor_code, is_refund, collector, COUNT(*), SUM(net), SUM(cash), SUM(card), SUM(mobile), SUM(other)
-         FROM shares s WHERE phase = ?1 AND ?2 = ?2 AND {} GROUP BY exhibitor_code, is_refund, collector",
-        scope.filter(conn, phase)?
-    ))?;
+         FROM shares s WHERE phase = ?1 AND ?2 = ?2 AND {filter} GROUP BY exhibitor_code, is_refund, collector"
+    );
+    match sums_by(conn, &grouped, phase, scope) {
+        Err(e) if is_overflow(&e) => {
+            let rows = format!(
+                "SELECT exhibitor_code, is_refund, collector, 1, net, cash, card, mobile, other
+                 FROM shares s WHERE phase = ?1 AND ?2 = ?2 AND {filter}"
+            );
+            sums_by(conn, &rows, phase, scope).map_err(Into::into)
+        }
+        r => r.map_err(Into::into),
+    }
+}
+
+fn is_overflow(e: &rusqlite::Error) -> bool {
+    e.to_string().contains("integer overflow")
+}
+
+fn sums_by(
+    conn: &Connection,
+    sql: &str,
+    phase: u32,
+    scope: Scope,
+) -> rusqlite::Result<BTreeMap<String, ShareSums>> {
+    let mut stmt = conn.prepare_cached(sql)?;
     let mut out: BTreeMap<String, ShareSums> = BTreeMap::new();
-    let mut rows = stmt
-        .query(rusqlite::params![phase, scope.number()])
-        .map_err(overflow)?;
-    while let Some(r) = rows.next().map_err(overflow)? {
+    let mut rows = stmt.query(rusqlite::params![phase, scope.number()])?;
+    while let Some(r) = rows.next()? {
         let code: String = r.get(0)?;
         let is_refund: bool = r.get(1)?;
-        let collector = if r.get::<_, String>(2)? == "exhibitor" {
-            Collector::Exhibitor
-        } else {
-            Collector::Organiser
-        };
+        let collector: Collector = r.get(2)?;
         let count: i64 = r.get(3)?;
         let sums = out.entry(code).or_default();
         let before = sums.tickets;
@@ -75,7 +93,7 @@ pub fn scope_sums(
             is_refund,
             collector,
             r.get(4)?,
-            [r.get(5)?, r.get(6)?, r.get(7)?, r.get(8)?],
+            ByMethod::try_from_fn(|m| r.get(5 + m as usize))?,
         );
         // `add` counts one ticket per call; a grouped row stands for `count` tickets.
         if !is_refund {
@@ -93,7 +111,7 @@ pub struct DaySums {
     pub tickets: u64,
     pub gross: i64,
     pub refunds: i64,
-    pub by_method: [i64; 4],
+    pub by_method: ByMethod<i64>,
 }
 
 impl DaySums {
@@ -103,46 +121,71 @@ impl DaySums {
 }
 
 fn day_rows(conn: &Connection, sql: &str, params: &[&dyn rusqlite::ToSql]) -> Result<Vec<DaySums>> {
-    let mut stmt = conn.prepare_cached(sql)?;
-    let mut rows = stmt.query(params).map_err(overflow)?;
-    let mut out: Vec<DaySums> = Vec::new();
-    while let Some(r) = rows.next().map_err(overflow)? {
-        let (date, code): (String, String) = (r.get(0)?, r.get(1)?);
-        if out
-            .last()
-            .is_none_or(|d| d.date != date || d.exhibitor_code != code)
-        {
-            out.push(DaySums {
-                date,
-                exhibitor_code: code,
-                ..Default::default()
-            });
+    let read = || -> rusqlite::Result<Option<Vec<DaySums>>> {
+        let mut stmt = conn.prepare_cached(sql)?;
+        let mut rows = stmt.query(params)?;
+        let mut out: Vec<DaySums> = Vec::new();
+        while let Some(r) = rows.next()? {
+            let (date, code): (String, String) = (r.get(0)?, r.get(1)?);
+            if out
+                .last()
+                .is_none_or(|d| d.date != date || d.exhibitor_code != code)
+            {
+                out.push(DaySums {
+                    date,
+                    exhibitor_code: code,
+                    ..Default::default()
+                });
+            }
+            let d = out.last_mut().expect("pushed above");
+            let (is_refund, count, net): (bool, i64, i64) = (r.get(2)?, r.get(3)?, r.get(4)?);
+            let summed = if is_refund {
+                d.refunds.checked_sub(net).map(|v| d.refunds = v)
+            } else {
+                d.tickets += count as u64;
+                d.gross.checked_add(net).map(|v| d.gross = v)
+            };
+            let mut ok = summed.is_some() && d.gross.checked_sub(d.refunds).is_some();
+            for m in crate::domain::PaymentMethod::ALL {
+                match d.by_method[m].checked_add(r.get::<_, i64>(5 + m as usize)?) {
+                    Some(v) => d.by_method[m] = v,
+                    None => ok = false,
+                }
+            }
+            if !ok {
+                return Ok(None);
+            }
         }
-        let d = out.last_mut().expect("pushed above");
-        let (is_refund, count, net): (bool, i64, i64) = (r.get(2)?, r.get(3)?, r.get(4)?);
-        if is_refund {
-            d.refunds -= net;
-        } else {
-            d.tickets += count as u64;
-            d.gross += net;
-        }
-        for (i, m) in d.by_method.iter_mut().enumerate() {
-            *m += r.get::<_, i64>(5 + i)?;
-        }
+        Ok(Some(out))
+    };
+    match read() {
+        Ok(Some(out)) => Ok(out),
+        Ok(None) => Err(overflowed(conn)),
+        Err(e) if is_overflow(&e) => Err(overflowed(conn)),
+        Err(e) => Err(e.into()),
     }
-    Ok(out)
 }
 
-/// A sum SQLite could not hold names what overflowed instead of SQLite's bare "integer overflow".
-fn overflow(e: rusqlite::Error) -> anyhow::Error {
-    if e.to_string().contains("integer overflow") {
-        anyhow::anyhow!(
-            "dépassement de capacité en additionnant les ventes : un montant enregistré dépasse les bornes \
-             (1.000.000 DH par ticket) ; lancez souk verify pour le trouver"
-        )
+/// A sum that 64 bits cannot hold names the tickets beyond the bounds (stored before the bounds existed) instead
+/// of SQLite's bare "integer overflow"; other days, phases and tills are not concerned.
+fn overflowed(conn: &Connection) -> anyhow::Error {
+    let ids: Vec<String> = conn
+        .prepare("SELECT id FROM tickets WHERE total > 100000000 OR total < -100000000 ORDER BY id LIMIT 6")
+        .and_then(|mut st| {
+            st.query_map([], |r| r.get(0))?
+                .collect::<rusqlite::Result<Vec<String>>>()
+        })
+        .unwrap_or_default();
+    let named = if ids.is_empty() {
+        String::new()
     } else {
-        e.into()
-    }
+        format!(" : {}", ids.join(", "))
+    };
+    anyhow::anyhow!(
+        "dépassement de capacité en additionnant les ventes de ce jour : des tickets au-delà des bornes \
+         (1.000.000 DH), enregistrés avant qu'elles existent, ne s'additionnent pas{named}. Les autres jours, \
+         phases et caisses ne sont pas concernés ; le règlement de la phase reste calculable"
+    )
 }
 
 /// Daily breakdown of a phase, per exhibitor and day.
@@ -285,20 +328,39 @@ pub fn exhibitor_day(conn: &Connection, date: &str, exhibitor: &str) -> Result<D
 mod tests {
     use crate::storage::Db;
 
-    /// Sums SQLite cannot hold (shares stored before the bounds existed) name what overflowed.
+    /// Sums beyond 64 bits (shares stored before the bounds existed): the phase is still settled, exactly, in 128
+    /// bits; a day's takings (64-bit figures) name the tickets beyond the bounds.
     #[test]
-    fn an_overflowing_sum_is_named() {
+    fn an_overflowing_sum_still_settles_and_a_day_names_what_overflowed() {
         let dir = tempfile::tempdir().unwrap();
         let db = Db::create(&dir.path().join("m.db")).unwrap();
+        let m = i64::MAX / 2 + 1;
         db.conn()
             .execute_batch(&format!(
                 "PRAGMA foreign_keys = OFF;
-                 INSERT INTO shares VALUES ('A', 'E1', 1, '2025-08-07', 'T01', 'organiser', 0, {m}, {m}, 0, 0, 0);
-                 INSERT INTO shares VALUES ('B', 'E1', 1, '2025-08-07', 'T02', 'organiser', 0, {m}, {m}, 0, 0, 0);",
-                m = i64::MAX / 2 + 1
+                 INSERT INTO tickets (id, chain, till, number, kind, at_utc, utc_offset, local_date, phase, cashier,
+                   manual, total, journal_seq)
+                   VALUES ('T01-000001', 'T01', 'T01', 1, 'sale', '2025-08-07T09:00:00Z', 3600, '2025-08-07', 1, 'A', 0, {m}, 1);
+                 INSERT INTO shares VALUES ('T01-000001', 'E1', 1, '2025-08-07', 'T01', 'organiser', 0, {m}, {m}, 0, 0, 0);
+                 INSERT INTO shares VALUES ('B', 'E1', 1, '2025-08-07', 'T02', 'organiser', 0, {m}, {m}, 0, 0, 0);
+                 INSERT INTO shares VALUES ('C', 'E1', 2, '2025-08-12', 'T02', 'organiser', 0, 500, 500, 0, 0, 0);"
             ))
             .unwrap();
-        let e = super::phase_sums(db.conn(), 1).unwrap_err().to_string();
-        assert!(e.contains("dépassement de capacité"), "{e}");
+        let sums = super::phase_sums(db.conn(), 1).unwrap();
+        assert_eq!(sums["E1"].gross, 2 * m as i128);
+        assert_eq!(sums["E1"].tickets, 2);
+        let e = super::day(db.conn(), "2025-08-07", None)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.contains("dépassement de capacité") && e.contains("T01-000001"),
+            "{e}"
+        );
+        // Another day, another phase: not concerned.
+        assert_eq!(
+            super::day(db.conn(), "2025-08-12", None).unwrap()[0].gross,
+            500
+        );
+        assert_eq!(super::phase_sums(db.conn(), 2).unwrap()["E1"].gross, 500);
     }
 }

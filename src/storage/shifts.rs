@@ -1,10 +1,10 @@
 //! Shifts of a till (opening float → cash count → Z report), abandoned baskets, and the figures of X/Z reports.
 //! Every event is journalled on the till's chain (chain = till id).
 use super::journal::{self, NewEntry};
-use super::{Db, LocalTime};
+use super::{Db, LocalTime, StorageResult};
 use crate::domain::money::{format_machine, from_centimes, to_centimes};
-use crate::domain::{JournalKind, PaymentMethod, TicketKind};
-use anyhow::{Result, bail};
+use crate::domain::{ByMethod, JournalKind, PaymentMethod, TicketKind};
+use anyhow::Result;
 use rusqlite::{Connection, OptionalExtension, params};
 use rust_decimal::Decimal;
 
@@ -27,8 +27,8 @@ pub struct ShiftTotals {
     pub sales_total: Decimal,
     pub refunds_count: u64,
     pub refunds_total: Decimal,
-    /// Net per method (sales − refunds), in `PaymentMethod::ALL` order.
-    pub by_method: [Decimal; 4],
+    /// Net per method (sales − refunds).
+    pub by_method: ByMethod<Decimal>,
     /// Cash rounding ("Arrondi") collected over the shift.
     pub rounding: Decimal,
     pub abandoned_count: u64,
@@ -108,10 +108,10 @@ impl Db {
         cashier: &str,
         float: Decimal,
         at: &LocalTime,
-    ) -> Result<Shift> {
+    ) -> StorageResult<Shift> {
         let tx = self.write_tx()?;
         if let Some(open) = current_shift(&tx, till)? {
-            bail!(
+            crate::refuse!(
                 "la session {} est encore ouverte sur {till} : clôturez-la d'abord",
                 open.id
             );
@@ -152,7 +152,7 @@ impl Db {
         lines: u32,
         total: Decimal,
         at: &LocalTime,
-    ) -> Result<()> {
+    ) -> StorageResult<()> {
         let tx = self.write_tx()?;
         tx.execute(
             "INSERT INTO abandoned_baskets (till, shift, at_utc, cashier, lines, total) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
@@ -185,12 +185,12 @@ impl Db {
         actor: &str,
         approver: &str,
         at: &LocalTime,
-    ) -> Result<ZReport> {
+    ) -> StorageResult<ZReport> {
         let tx = self.write_tx()?;
         let s = shift(&tx, shift_id)?
             .ok_or_else(|| anyhow::anyhow!("session inconnue : {shift_id}"))?;
         if s.closed_at.is_some() {
-            bail!("la session {shift_id} est déjà clôturée");
+            crate::refuse!("la session {shift_id} est déjà clôturée");
         }
         let totals = shift_totals(&tx, shift_id)?;
         let counted_cash = count_total(counted);
@@ -248,10 +248,10 @@ fn z_detail(t: &ShiftTotals, counted: &[(Decimal, u32)], cash: Decimal, diff: De
         m(t.sales_total),
         t.refunds_count,
         m(t.refunds_total),
-        m(t.by_method[0]),
-        m(t.by_method[1]),
-        m(t.by_method[2]),
-        m(t.by_method[3]),
+        m(t.by_method.cash),
+        m(t.by_method.card),
+        m(t.by_method.mobile),
+        m(t.by_method.other),
         m(t.rounding),
         t.abandoned_count,
         m(t.opening_float),
@@ -271,46 +271,44 @@ pub fn shift_totals(conn: &Connection, shift_id: &str) -> Result<ShiftTotals> {
         opening_float: s.opening_float,
         ..Default::default()
     };
-    let mut stmt = conn.prepare_cached(
-        "SELECT kind, COUNT(*), COALESCE(SUM(total), 0), COALESCE(SUM(rounding), 0) FROM tickets
-         WHERE shift = ?1 GROUP BY kind",
-    )?;
+    // Summed here as decimals, not by SQLite: a shift holding amounts from before the bounds must still close.
+    let mut stmt =
+        conn.prepare_cached("SELECT kind, total, rounding FROM tickets WHERE shift = ?1")?;
     let mut rows = stmt.query([shift_id])?;
     while let Some(r) = rows.next()? {
-        let (kind, n, total, rounding): (TicketKind, i64, i64, i64) =
-            (r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?);
+        let (kind, total, rounding): (TicketKind, i64, i64) = (r.get(0)?, r.get(1)?, r.get(2)?);
         match kind {
             TicketKind::Refund => {
-                (t.refunds_count, t.refunds_total) = (n as u64, from_centimes(total))
+                t.refunds_count += 1;
+                t.refunds_total += from_centimes(total);
             }
-            TicketKind::Sale => (t.sales_count, t.sales_total) = (n as u64, from_centimes(total)),
+            TicketKind::Sale => {
+                t.sales_count += 1;
+                t.sales_total += from_centimes(total);
+            }
         }
         t.rounding += from_centimes(rounding);
     }
     method_sums(conn, shift_id, &mut t)?;
-    let (n, total): (i64, i64) = conn
-        .prepare_cached(
-            "SELECT COUNT(*), COALESCE(SUM(total), 0) FROM abandoned_baskets WHERE shift = ?1",
-        )?
-        .query_row([shift_id], |r| Ok((r.get(0)?, r.get(1)?)))?;
-    (t.abandoned_count, t.abandoned_total) = (n as u64, from_centimes(total));
-    t.expected_cash = t.opening_float + t.by_method[0] + t.rounding;
+    let mut stmt = conn.prepare_cached("SELECT total FROM abandoned_baskets WHERE shift = ?1")?;
+    let mut rows = stmt.query([shift_id])?;
+    while let Some(r) = rows.next()? {
+        t.abandoned_count += 1;
+        t.abandoned_total += from_centimes(r.get(0)?);
+    }
+    t.expected_cash = t.opening_float + t.by_method.cash + t.rounding;
     Ok(t)
 }
 
 fn method_sums(conn: &Connection, shift_id: &str, t: &mut ShiftTotals) -> Result<()> {
     let mut stmt = conn.prepare_cached(
-        "SELECT p.method, SUM(CASE WHEN t.kind = 'refund' THEN -p.amount ELSE p.amount END)
-         FROM tickets t JOIN payments p ON p.ticket_id = t.id WHERE t.shift = ?1 GROUP BY p.method",
+        "SELECT p.method, CASE WHEN t.kind = 'refund' THEN -p.amount ELSE p.amount END
+         FROM tickets t JOIN payments p ON p.ticket_id = t.id WHERE t.shift = ?1",
     )?;
     let mut rows = stmt.query([shift_id])?;
     while let Some(r) = rows.next()? {
         let method: PaymentMethod = r.get(0)?;
-        let i = PaymentMethod::ALL
-            .iter()
-            .position(|m| *m == method)
-            .unwrap_or(3);
-        t.by_method[i] += from_centimes(r.get(1)?);
+        t.by_method[method] += from_centimes(r.get(1)?);
     }
     Ok(())
 }

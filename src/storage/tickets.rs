@@ -1,11 +1,11 @@
 //! Committing tickets: one transaction holds the ticket, its lines, payments, settlement shares, its gapless
 //! per-till number and its journal entry.
 use super::journal::{self, NewEntry};
-use super::{Db, LocalTime};
+use super::{Db, LocalTime, StorageResult};
 use crate::domain::canonical::{TicketHead, encode_ticket, sha256_hex};
 use crate::domain::money::{from_centimes, from_milli, to_centimes, to_milli};
-use crate::domain::settlement::exhibitor_shares;
-use crate::domain::{Line, Payment, Settled, TicketKind};
+use crate::domain::settlement::{ExhibitorShare, exhibitor_shares};
+use crate::domain::{ByMethod, Line, Payment, Settled, TicketKind};
 use anyhow::{Context, Result, anyhow, bail};
 use rusqlite::{Connection, OptionalExtension, params};
 use rust_decimal::Decimal;
@@ -52,7 +52,7 @@ fn nothing(_: &Connection, _: &Ticket) -> Result<()> {
 }
 
 impl Db {
-    pub fn commit_sale(&mut self, ctx: &SaleContext, settled: &Settled) -> Result<Ticket> {
+    pub fn commit_sale(&mut self, ctx: &SaleContext, settled: &Settled) -> StorageResult<Ticket> {
         self.commit_sale_with(ctx, settled, nothing)
     }
 
@@ -62,8 +62,8 @@ impl Db {
         ctx: &SaleContext,
         settled: &Settled,
         with: impl FnOnce(&Connection, &Ticket) -> Result<()>,
-    ) -> Result<Ticket> {
-        self.commit(ctx, settled, TicketKind::Sale, None, with)
+    ) -> StorageResult<Ticket> {
+        Ok(self.commit(ctx, settled, TicketKind::Sale, None, with)?)
     }
 
     pub fn commit_refund(
@@ -71,8 +71,8 @@ impl Db {
         ctx: &SaleContext,
         original: &str,
         settled: &Settled,
-    ) -> Result<Ticket> {
-        self.commit(ctx, settled, TicketKind::Refund, Some(original), nothing)
+    ) -> StorageResult<Ticket> {
+        Ok(self.commit(ctx, settled, TicketKind::Refund, Some(original), nothing)?)
     }
 
     fn commit(
@@ -116,7 +116,7 @@ pub fn insert_ticket_on(
     kind: TicketKind,
     refund_of: Option<&str>,
 ) -> Result<Ticket> {
-    crate::domain::bounds::check_settled(s).map_err(|e| anyhow!(e))?;
+    crate::domain::bounds::check_settled(s).map_err(super::Error::OutOfBounds)?;
     let collector = till_collector(conn, &ctx.till)?;
     let local_date = ctx.at.date().to_string();
     let phase = super::catalogue::phase_for_sale(conn, &local_date)?;
@@ -192,7 +192,10 @@ fn check_refund_target(conn: &Connection, orig: &str) -> Result<()> {
         .query_row([orig], |r| r.get(0))
         .optional()?;
     match kind {
-        None => bail!("ticket {orig} introuvable"),
+        None => Err(super::Error::NotFound {
+            what: "ticket",
+            key: orig.into(),
+        })?,
         Some(TicketKind::Refund) => bail!("{orig} est déjà un remboursement"),
         Some(TicketKind::Sale) => Ok(()),
     }
@@ -281,7 +284,6 @@ pub fn insert_shares(
     let kind = h.kind;
     let sign = kind.sign();
     for sh in exhibitor_shares(lines, payments) {
-        let m = sh.by_method;
         stmt.execute(params![
             h.id,
             sh.exhibitor_code,
@@ -291,10 +293,10 @@ pub fn insert_shares(
             collector,
             kind == TicketKind::Refund,
             sh.net * sign,
-            m[0] * sign,
-            m[1] * sign,
-            m[2] * sign,
-            m[3] * sign
+            sh.by_method.cash * sign,
+            sh.by_method.card * sign,
+            sh.by_method.mobile * sign,
+            sh.by_method.other * sign
         ])?;
     }
     Ok(())
@@ -306,6 +308,10 @@ pub const HEAD_COLUMNS: &str = "t.id, t.chain, t.till, t.number, t.kind, t.refun
 
 /// A ticket header from the first 15 columns of a row, as listed in `HEAD_COLUMNS`.
 pub fn head_from_row(r: &rusqlite::Row) -> rusqlite::Result<TicketHead> {
+    super::error::placed(r, "tickets", 0, read_head)
+}
+
+fn read_head(r: &rusqlite::Row) -> rusqlite::Result<TicketHead> {
     Ok(TicketHead {
         id: r.get(0)?,
         chain: r.get(1)?,
@@ -354,12 +360,17 @@ pub fn load_ticket(conn: &Connection, id: &str) -> Result<Option<Ticket>> {
     }))
 }
 
+/// The line columns `line_from_row` reads, in order (prefix `l.`).
+pub const LINE_COLUMNS: &str = "l.line_no, l.product_code, l.exhibitor_code, l.name_fr, l.name_ar, l.unit, \
+     l.quantity, l.unit_price, l.discount, l.vat_rate, l.total, l.refund_of_line";
+
 pub fn load_lines(conn: &Connection, id: &str) -> Result<Vec<Line>> {
-    let mut stmt = conn.prepare_cached(
-        "SELECT line_no, product_code, exhibitor_code, name_fr, name_ar, unit, quantity, unit_price, discount,
-         vat_rate, total, refund_of_line FROM ticket_lines WHERE ticket_id = ?1 ORDER BY line_no",
-    )?;
-    let rows = stmt.query_map([id], line_from_row)?;
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT {LINE_COLUMNS}, l.ticket_id FROM ticket_lines l WHERE l.ticket_id = ?1 ORDER BY l.line_no"
+    ))?;
+    let rows = stmt.query_map([id], |r| {
+        super::error::placed(r, "ticket_lines", 12, line_from_row)
+    })?;
     Ok(rows.collect::<Result<_, _>>()?)
 }
 
@@ -375,7 +386,7 @@ where
     })
 }
 
-/// A line from the first 12 columns of a row, in the order `load_lines` selects them.
+/// A line from the first 12 columns of a row, as in `LINE_COLUMNS`.
 pub fn line_from_row(r: &rusqlite::Row) -> rusqlite::Result<Line> {
     Ok(Line {
         line_no: r.get(0)?,
@@ -393,15 +404,20 @@ pub fn line_from_row(r: &rusqlite::Row) -> rusqlite::Result<Line> {
     })
 }
 
+/// The payment columns `payment_from_row` reads, in order (prefix `p.`).
+pub const PAYMENT_COLUMNS: &str = "p.method, p.amount, p.tendered, p.change, p.reference";
+
 pub fn load_payments(conn: &Connection, id: &str) -> Result<Vec<Payment>> {
-    let mut stmt = conn.prepare_cached(
-        "SELECT method, amount, tendered, change, reference FROM payments WHERE ticket_id = ?1 ORDER BY pos",
-    )?;
-    let rows = stmt.query_map([id], payment_from_row)?;
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT {PAYMENT_COLUMNS}, p.ticket_id FROM payments p WHERE p.ticket_id = ?1 ORDER BY p.pos"
+    ))?;
+    let rows = stmt.query_map([id], |r| {
+        super::error::placed(r, "payments", 5, payment_from_row)
+    })?;
     Ok(rows.collect::<Result<_, _>>()?)
 }
 
-/// A payment from the first 5 columns of a row, in the order `load_payments` selects them.
+/// A payment from the first 5 columns of a row, as in `PAYMENT_COLUMNS`.
 pub fn payment_from_row(r: &rusqlite::Row) -> rusqlite::Result<Payment> {
     Ok(Payment {
         method: parsed(r, 0)?,
@@ -409,6 +425,18 @@ pub fn payment_from_row(r: &rusqlite::Row) -> rusqlite::Result<Payment> {
         tendered: r.get::<_, Option<i64>>(2)?.map(from_centimes),
         change: from_centimes(r.get(3)?),
         reference: r.get(4)?,
+    })
+}
+
+/// The share columns `share_from_row` reads, in order (prefix `s.`).
+pub const SHARE_COLUMNS: &str = "s.exhibitor_code, s.net, s.cash, s.card, s.mobile, s.other";
+
+/// A stored share (signed by its ticket's kind) from the first 6 columns of a row, as in `SHARE_COLUMNS`.
+pub fn share_from_row(r: &rusqlite::Row) -> rusqlite::Result<ExhibitorShare> {
+    Ok(ExhibitorShare {
+        exhibitor_code: r.get(0)?,
+        net: r.get(1)?,
+        by_method: ByMethod::try_from_fn(|m| r.get(2 + m as usize))?,
     })
 }
 
@@ -439,7 +467,7 @@ impl Db {
         original: &str,
         request: &[(u32, Decimal)],
         payouts: &[crate::domain::PaymentDraft],
-    ) -> Result<Ticket> {
+    ) -> StorageResult<Ticket> {
         self.refund_with(ctx, original, request, payouts, nothing)
     }
 
@@ -451,12 +479,14 @@ impl Db {
         request: &[(u32, Decimal)],
         payouts: &[crate::domain::PaymentDraft],
         with: impl FnOnce(&Connection, &Ticket) -> Result<()>,
-    ) -> Result<Ticket> {
+    ) -> StorageResult<Ticket> {
         let tx = self.write_tx()?;
-        let orig =
-            load_ticket(&tx, original)?.ok_or_else(|| anyhow!("ticket {original} introuvable"))?;
+        let orig = load_ticket(&tx, original)?.ok_or_else(|| super::Error::NotFound {
+            what: "ticket",
+            key: original.into(),
+        })?;
         if orig.kind() == TicketKind::Refund {
-            bail!("{original} est déjà un remboursement");
+            crate::refuse!("{original} est déjà un remboursement");
         }
         let already = refunded_so_far(&tx, original)?;
         let lines = crate::domain::sale::build_refund_lines(&orig.lines, &already, request)?;

@@ -234,16 +234,7 @@ fn ticket_problem(t: &StoredTicket) -> Option<String> {
     }
     let sign = t.head.kind.sign();
     let matches = |split: Vec<crate::domain::settlement::ExhibitorShare>| {
-        let want: Vec<ShareRow> = split
-            .into_iter()
-            .map(|s| {
-                (
-                    s.exhibitor_code,
-                    s.net * sign,
-                    s.by_method.map(|m| m * sign),
-                )
-            })
-            .collect();
+        let want: Vec<ShareRow> = split.into_iter().map(|s| s.signed(sign)).collect();
         want == t.shares
     };
     if !accepted_shares(&t.lines, &t.payments)

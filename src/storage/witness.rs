@@ -116,8 +116,9 @@ fn check_receipt(conn: &Connection, id: &str, hash8: &str, total: Decimal) -> Re
     }
     if t.head.total != total {
         diffs.push(format!(
-            "total : le reçu porte {total:.2}, la base {:.2}",
-            t.head.total
+            "total : le reçu porte {}, la base {}",
+            crate::domain::money::format_dh(total),
+            crate::domain::money::format_dh(t.head.total)
         ));
     }
     if diffs.is_empty() {
@@ -196,7 +197,7 @@ fn entry_problems(conn: &Connection, e: &Entry) -> Result<Vec<String>> {
             .query_row(rusqlite::params![e.chain, e.seq as i64 - 1], |r| r.get(0))
             .optional()?
     };
-    if let Some((public, from)) = super::keys::public_key(conn, &e.chain)?
+    if let Some((public, from)) = super::keys::key_for(conn, &e.chain, e.seq)?
         && e.seq >= from
         && !super::keys::signature_ok(&public, &e.hash, &e.signature)
     {

@@ -4,7 +4,7 @@
 //! in bundles written since compression, which put each ticket right after its entry).
 use super::canon::decode_ticket;
 use super::error::{Refusal, refuse};
-use super::format::{ChainRange, WireTicket};
+use super::format::{ChainRange, WireTicket, share_from_wire};
 use super::rows::ShareRow;
 use crate::domain::canonical::{TicketHead, encode_ticket, entry_hash, genesis, sha256_hex};
 use crate::domain::money::to_centimes;
@@ -188,10 +188,8 @@ impl Awaiting {
                 head.chain
             )));
         }
-        if !accepted_shares(&lines, &payments, sign)
-            .iter()
-            .any(|split| split.as_slice() == t.shares)
-        {
+        let shares: Vec<ShareRow> = t.shares.iter().map(share_from_wire).collect();
+        if !accepted_shares(&lines, &payments, sign).contains(&shares) {
             return Err(bad(format!(
                 "ticket {id} : répartition par exposant fausse"
             )));
@@ -214,15 +212,7 @@ impl Awaiting {
 pub fn accepted_shares(lines: &[Line], payments: &[Payment], sign: i64) -> Vec<Vec<ShareRow>> {
     crate::domain::settlement::accepted_shares(lines, payments)
         .into_iter()
-        .map(|split| {
-            split
-                .into_iter()
-                .map(|s| {
-                    let m = s.by_method.map(|v| v * sign);
-                    (s.exhibitor_code, s.net * sign, m[0], m[1], m[2], m[3])
-                })
-                .collect()
-        })
+        .map(|split| split.into_iter().map(|s| s.signed(sign)).collect())
         .collect()
 }
 

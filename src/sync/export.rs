@@ -209,7 +209,11 @@ fn write_chain<W: Write>(
             w.record(&Record::Ticket(WireTicket {
                 seq: t.journal_seq,
                 canonical,
-                shares: t.shares,
+                shares: t
+                    .shares
+                    .into_iter()
+                    .map(super::format::share_to_wire)
+                    .collect(),
             }))?;
             tickets += 1;
             Ok(())

@@ -2,6 +2,8 @@
 //! byte before it. Text so that an organiser can read it (`zstd -d`); line by line so that it streams; the
 //! trailer last so that a truncated copy (USB stick pulled out) has no valid trailer. `export` writes it through
 //! zstd; the checksum is the text's, so a bundle has one identity however it travels.
+use crate::domain::ByMethod;
+use crate::domain::settlement::ExhibitorShare;
 use crate::storage::journal::Entry;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
@@ -49,7 +51,29 @@ pub type WireEntry = Entry;
 pub struct WireTicket {
     pub seq: u64,
     pub canonical: String,
-    pub shares: Vec<(String, i64, i64, i64, i64, i64)>,
+    pub shares: Vec<WireShare>,
+}
+
+/// A share on the wire: `[exhibitor, net, cash, card, mobile, other]`, the order bundles have always used.
+pub type WireShare = (String, i64, i64, i64, i64, i64);
+
+pub fn share_to_wire(s: ExhibitorShare) -> WireShare {
+    let m = s.by_method;
+    (s.exhibitor_code, s.net, m.cash, m.card, m.mobile, m.other)
+}
+
+pub fn share_from_wire(w: &WireShare) -> ExhibitorShare {
+    let (exhibitor_code, net, cash, card, mobile, other) = w.clone();
+    ExhibitorShare {
+        exhibitor_code,
+        net,
+        by_method: ByMethod {
+            cash,
+            card,
+            mobile,
+            other,
+        },
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

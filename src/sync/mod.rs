@@ -99,6 +99,7 @@ fn merge_all(db: &mut Db, files: &[PathBuf]) -> Result<MergeSummary> {
     let before = duplicates::paper_duplicates(&tx)?;
     let mut outcomes: Vec<Option<Outcome>> = files.iter().map(|_| None).collect();
     let mut call = CallRanges::default();
+    let mut first_use = Vec::new();
     let mut pending: Vec<usize> = (0..files.len()).collect();
     while !pending.is_empty() {
         let mut waiting = Vec::new();
@@ -109,6 +110,7 @@ fn merge_all(db: &mut Db, files: &[PathBuf]) -> Result<MergeSummary> {
                 market_uuid: &uuid,
                 refs: &refs,
                 call: &call,
+                first_use: &first_use,
                 at: &at,
             };
             tx.execute_batch("SAVEPOINT bundle")?;
@@ -116,6 +118,7 @@ fn merge_all(db: &mut Db, files: &[PathBuf]) -> Result<MergeSummary> {
                 Ok(o) => {
                     tx.execute_batch("RELEASE bundle")?;
                     call.add(&files[i], &o.ranges);
+                    first_use.extend(o.first_use.iter().cloned());
                     outcomes[i] = Some(o);
                 }
                 Err(e) => {
@@ -135,6 +138,7 @@ fn merge_all(db: &mut Db, files: &[PathBuf]) -> Result<MergeSummary> {
         }
         pending = waiting;
     }
+    signed::register_first_use(&tx, &first_use, &at)?;
     let chain = crate::storage::identity::own_chain(&tx)?;
     let mut notes = Vec::new();
     let mut bundles = Vec::new();

@@ -1,14 +1,17 @@
 //! Reading a range of a till's tickets with their lines, payments and shares: four queries walked in step
 //! (ordered by ticket number), rather than three queries per ticket.
 use crate::domain::canonical::TicketHead;
-use crate::domain::money::{from_centimes, from_milli};
-use crate::domain::{Line, Payment, PaymentMethod, Unit};
+use crate::domain::{Line, Payment};
+use crate::storage::error::placed;
+use crate::storage::tickets::{
+    LINE_COLUMNS, PAYMENT_COLUMNS, SHARE_COLUMNS, line_from_row, payment_from_row, share_from_row,
+};
 use anyhow::Result;
 use rusqlite::{Connection, Row, Statement, params};
-use rust_decimal::Decimal;
 use std::iter::Peekable;
 
-pub type ShareRow = (String, i64, i64, i64, i64, i64);
+/// A stored share (signed by its ticket's kind).
+pub type ShareRow = crate::domain::settlement::ExhibitorShare;
 
 #[derive(Debug, Clone)]
 pub struct StoredTicket {
@@ -36,16 +39,15 @@ impl<'c> TicketStream<'c> {
                 crate::storage::tickets::HEAD_COLUMNS
             ))?,
             lines: conn.prepare(&format!(
-                "SELECT l.ticket_id, l.line_no, l.product_code, l.exhibitor_code, l.name_fr, l.name_ar, l.unit,
-                 l.quantity, l.unit_price, l.discount, l.vat_rate, l.total, l.refund_of_line
+                "SELECT {LINE_COLUMNS}, l.ticket_id
                  FROM tickets t JOIN ticket_lines l ON l.ticket_id = t.id WHERE {RANGE} ORDER BY t.number, l.line_no"
             ))?,
             payments: conn.prepare(&format!(
-                "SELECT p.ticket_id, p.method, p.amount, p.tendered, p.change, p.reference
+                "SELECT {PAYMENT_COLUMNS}, p.ticket_id
                  FROM tickets t JOIN payments p ON p.ticket_id = t.id WHERE {RANGE} ORDER BY t.number, p.pos"
             ))?,
             shares: conn.prepare(&format!(
-                "SELECT s.ticket_id, s.exhibitor_code, s.net, s.cash, s.card, s.mobile, s.other
+                "SELECT {SHARE_COLUMNS}, s.ticket_id
                  FROM tickets t JOIN shares s ON s.ticket_id = t.id WHERE {RANGE} ORDER BY t.number, s.exhibitor_code"
             ))?,
         })
@@ -61,9 +63,18 @@ impl<'c> TicketStream<'c> {
     ) -> Result<()> {
         let (from, to) = (from as i64, to as i64);
         let p = params![till, from, to];
-        let mut lines = self.lines.query_map(p, line_row)?.peekable();
-        let mut payments = self.payments.query_map(p, payment_row)?.peekable();
-        let mut shares = self.shares.query_map(p, share_row)?.peekable();
+        let mut lines = self
+            .lines
+            .query_map(p, |r| with_id(r, "ticket_lines", 12, line_from_row))?
+            .peekable();
+        let mut payments = self
+            .payments
+            .query_map(p, |r| with_id(r, "payments", 5, payment_from_row))?
+            .peekable();
+        let mut shares = self
+            .shares
+            .query_map(p, |r| with_id(r, "shares", 6, share_from_row))?
+            .peekable();
         let mut heads = self.heads.query(p)?;
         while let Some(r) = heads.next()? {
             let (head, journal_seq) = head_row(r)?;
@@ -106,52 +117,12 @@ fn head_row(r: &Row) -> rusqlite::Result<(TicketHead, u64)> {
     ))
 }
 
-fn line_row(r: &Row) -> rusqlite::Result<(String, Line)> {
-    Ok((
-        r.get(0)?,
-        Line {
-            line_no: r.get(1)?,
-            product_code: r.get(2)?,
-            exhibitor_code: r.get(3)?,
-            name_fr: r.get(4)?,
-            name_ar: r.get(5)?,
-            unit: r.get::<_, String>(6)?.parse().unwrap_or(Unit::Piece),
-            quantity: from_milli(r.get(7)?),
-            unit_price: from_centimes(r.get(8)?),
-            discount: from_centimes(r.get(9)?),
-            vat_rate: r.get::<_, String>(10)?.parse().unwrap_or(Decimal::ZERO),
-            total: from_centimes(r.get(11)?),
-            refund_of_line: r.get(12)?,
-        },
-    ))
-}
-
-fn payment_row(r: &Row) -> rusqlite::Result<(String, Payment)> {
-    Ok((
-        r.get(0)?,
-        Payment {
-            method: r
-                .get::<_, String>(1)?
-                .parse()
-                .unwrap_or(PaymentMethod::Other),
-            amount: from_centimes(r.get(2)?),
-            tendered: r.get::<_, Option<i64>>(3)?.map(from_centimes),
-            change: from_centimes(r.get(4)?),
-            reference: r.get(5)?,
-        },
-    ))
-}
-
-fn share_row(r: &Row) -> rusqlite::Result<(String, ShareRow)> {
-    Ok((
-        r.get(0)?,
-        (
-            r.get(1)?,
-            r.get(2)?,
-            r.get(3)?,
-            r.get(4)?,
-            r.get(5)?,
-            r.get(6)?,
-        ),
-    ))
+/// A row read by the shared mapper of its table, with the ticket id in column `id_col` after its columns.
+fn with_id<T>(
+    r: &Row,
+    table: &'static str,
+    id_col: usize,
+    map: fn(&Row) -> rusqlite::Result<T>,
+) -> rusqlite::Result<(String, T)> {
+    Ok((r.get(id_col)?, placed(r, table, id_col, map)?))
 }

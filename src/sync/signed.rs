@@ -1,68 +1,235 @@
-//! Signatures of a bundle's entries against the till keys this database registered when it provisioned them:
-//! a bundle rewritten on a USB stick, every hash recomputed, is refused.
+//! Signatures of a bundle's entries against the till keys this database registered: at provisioning, or at the
+//! first merge of a till identified on site (trust on first use, from the till's `identity` entry). A bundle
+//! rewritten on a USB stick, every hash recomputed, is refused; so is a copy retired by a second provisioning,
+//! for what it wrote after its replacement. Checked entry by entry as the bundle is read.
 use super::error::{Refusal, refuse};
-use crate::storage::journal::Entry;
-use crate::storage::keys;
+use crate::domain::JournalKind;
+use crate::storage::journal::{Entry, NewEntry};
+use crate::storage::keys::{self, KeyRange, Origin};
+use crate::storage::{LocalTime, clock, identify, identity, journal};
 use anyhow::Result;
 use rusqlite::Connection;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 use std::path::Path;
 
-pub struct Signatures {
-    known: BTreeMap<String, (String, u64)>,
-    /// Chains of the bundle with no key here.
-    unsigned: BTreeSet<String>,
+/// A till key met for the first time in a bundle, to register when the merge commits.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FirstUse {
+    pub chain: String,
+    pub public_key: String,
+    pub from_seq: u64,
+    /// When and by whom the till was identified on site (its `identity` entry).
+    pub at_utc: String,
+    pub by: String,
 }
 
-impl Signatures {
-    pub fn load(conn: &Connection) -> Result<Signatures> {
-        Ok(Signatures {
-            known: keys::all_public_keys(conn)?,
-            unsigned: BTreeSet::new(),
-        })
+/// The keys covering one chain of the bundle.
+struct ChainKeys {
+    ranges: Vec<KeyRange>,
+    /// Some key is registered here for the chain (else only its `identity` entry in the bundle can bring one).
+    registered: bool,
+}
+
+/// One bundle's signature checks, given the keys met first by the bundles merged before it in the same call.
+pub struct Signatures<'a> {
+    earlier: &'a [FirstUse],
+    chains: BTreeMap<String, ChainKeys>,
+    pub first_use: Vec<FirstUse>,
+    notes: Vec<String>,
+}
+
+impl<'a> Signatures<'a> {
+    pub fn new(earlier: &'a [FirstUse]) -> Self {
+        Signatures {
+            earlier,
+            chains: BTreeMap::new(),
+            first_use: Vec::new(),
+            notes: Vec::new(),
+        }
+    }
+
+    fn keys(&mut self, conn: &Connection, chain: &str) -> Result<&mut ChainKeys> {
+        if !self.chains.contains_key(chain) {
+            let ranges = keys::key_ranges(conn, chain)?;
+            let registered = !ranges.is_empty();
+            self.chains
+                .insert(chain.to_string(), ChainKeys { ranges, registered });
+        }
+        Ok(self.chains.get_mut(chain).expect("inserted"))
     }
 
     /// A chain the bundle carries, for the notes, when its entries are not read again.
-    pub fn mark(&mut self, chain: &str) {
-        if !self.known.contains_key(chain) && !self.unsigned.contains(chain) {
-            self.unsigned.insert(chain.to_string());
-        }
+    pub fn mark(&mut self, conn: &Connection, chain: &str) -> Result<()> {
+        self.keys(conn, chain).map(|_| ())
     }
 
-    /// Refuses an entry whose signature does not verify against its chain's registered key.
-    pub fn check(&mut self, path: &Path, e: &Entry) -> Result<()> {
-        let Some((public, from)) = self.known.get(&e.chain) else {
-            self.mark(&e.chain);
-            return Ok(());
-        };
-        if e.seq < *from || keys::signature_ok(public, &e.hash, &e.signature) {
-            return Ok(());
+    /// Refuses an entry whose signature does not verify against the key registered for its position; the first
+    /// `identity` entry of a chain with no key here brings the key for what follows it.
+    pub fn check(&mut self, conn: &Connection, path: &Path, e: &Entry) -> Result<()> {
+        let k = self.keys(conn, &e.chain)?;
+        if !k.registered
+            && k.ranges.is_empty()
+            && e.kind == identify::IDENTITY_KIND
+            && let Some(public) = identify::key_in_detail(&e.detail)
+        {
+            self.first_use(path, e, public)?;
         }
-        let what = if e.signature.is_empty() {
-            "n'est pas signée"
-        } else {
-            "porte une signature qui n'est pas celle de la caisse"
-        };
-        Err(refuse(
-            path,
-            Refusal::BrokenChain,
-            format!(
-                "caisse {}, entrée n°{} : {what} enregistrée à sa préparation (paquet réécrit ou venu d'un \
-                 autre poste) ; rien n'a été fusionné",
-                e.chain, e.seq
-            ),
-        ))
+        let k = self.keys(conn, &e.chain)?;
+        check_entry(conn, path, &k.ranges, e)
     }
 
-    /// A note for each chain that has no key here (a till provisioned before signatures existed).
-    pub fn notes(&self) -> Vec<String> {
-        self.unsigned
+    /// The key a bundle brings for a chain unknown here; refused when another bundle of the same merge brings
+    /// another key for it.
+    fn first_use(&mut self, path: &Path, e: &Entry, public: String) -> Result<()> {
+        let chain = e.chain.as_str();
+        let met = self
+            .earlier
             .iter()
-            .map(|c| {
+            .chain(&self.first_use)
+            .find(|f| f.chain == chain);
+        if let Some(other) = met
+            && other.public_key != public
+        {
+            return Err(refuse(
+                path,
+                Refusal::BrokenChain,
                 format!(
-                    "caisse {c} : entrées non signées (caisse préparée avant les signatures) ; chaîne et empreintes vérifiées"
-                )
-            })
-            .collect()
+                    "deux postes se sont identifiés comme la caisse {chain} (clés différentes) : un seul poste vend \
+                     comme {chain} ; rien n'a été fusionné"
+                ),
+            ));
+        }
+        if met.is_none() {
+            self.first_use.push(FirstUse {
+                chain: chain.to_string(),
+                public_key: public.clone(),
+                from_seq: e.seq,
+                at_utc: e.at_utc.clone(),
+                by: e.actor.clone(),
+            });
+            self.notes.push(first_use_note(chain, &e.at_utc));
+        }
+        let k = self.chains.get_mut(chain).expect("loaded");
+        k.ranges.push(KeyRange {
+            public_key: public,
+            from_seq: e.seq,
+            registered_at: e.at_utc.clone(),
+            origin: "bundle".into(),
+        });
+        Ok(())
     }
+
+    /// What the organiser should know: keys met for the first time, and chains with no key here (tills
+    /// provisioned before signatures existed).
+    pub fn notes(&self) -> Vec<String> {
+        let mut notes = self.notes.clone();
+        for (chain, k) in &self.chains {
+            if k.ranges.is_empty() {
+                notes.push(format!(
+                    "caisse {chain} : entrées non signées (caisse préparée avant les signatures) ; chaîne et empreintes vérifiées"
+                ));
+            }
+        }
+        notes
+    }
+}
+
+/// « clé de la caisse T03 enregistrée à la première fusion : caisse identifiée sur place le 27/11/2026 »
+fn first_use_note(chain: &str, at_utc: &str) -> String {
+    let day = clock::local_display(at_utc);
+    let day = day.split(' ').next().unwrap_or(&day).to_string();
+    format!(
+        "clé de la caisse {chain} enregistrée à la première fusion : caisse identifiée sur place le {day}"
+    )
+}
+
+fn check_entry(conn: &Connection, path: &Path, ranges: &[KeyRange], e: &Entry) -> Result<()> {
+    let Some(pos) = ranges.iter().rposition(|r| r.from_seq <= e.seq) else {
+        return Ok(());
+    };
+    if keys::signature_ok(&ranges[pos].public_key, &e.hash, &e.signature) {
+        return Ok(());
+    }
+    let retired = ranges[..pos].iter().rev().find(|r| {
+        r.public_key != ranges[pos].public_key
+            && keys::signature_ok(&r.public_key, &e.hash, &e.signature)
+    });
+    let msg = match retired {
+        Some(old) => retired_copy(conn, &e.chain, old, &ranges[pos])?,
+        None if e.kind == identify::IDENTITY_KIND => format!(
+            "caisse {} : ce poste a été identifié sur place comme {} alors que cette caisse a déjà une clé ici \
+             (enregistrée le {}) : deux postes vendent comme {} ; rien n'a été fusionné. Ses ventes se saisissent \
+             ici comme ventes papier (souk import sales)",
+            e.chain,
+            e.chain,
+            clock::local_display(&ranges[pos].registered_at),
+            e.chain
+        ),
+        None => format!(
+            "caisse {}, entrée n°{} : {} enregistrée pour cette caisse (paquet réécrit ou venu d'un autre poste) ; \
+             rien n'a été fusionné",
+            e.chain,
+            e.seq,
+            if e.signature.is_empty() {
+                "n'est pas signée par la clé"
+            } else {
+                "porte une signature qui n'est pas celle de la clé"
+            }
+        ),
+    };
+    Err(refuse(path, Refusal::BrokenChain, msg))
+}
+
+/// « la copie caisse-T02.db a été remplacée le … ; ses ventes après T02-000123 ne peuvent pas être fusionnées —
+/// faites-les saisir comme ventes papier »
+fn retired_copy(conn: &Connection, chain: &str, old: &KeyRange, new: &KeyRange) -> Result<String> {
+    let file = identity::provision_of_key(conn, chain, &old.public_key)?
+        .map(|p| p.file)
+        .unwrap_or_else(|| format!("précédente de {chain}"));
+    let after = identity::last_ticket_before(conn, chain, new.from_seq)?
+        .map(|t| format!("après {t}"))
+        .unwrap_or_else(|| "(toutes)".into());
+    Ok(format!(
+        "la copie {file} a été remplacée le {} ; ses ventes {after} ne peuvent pas être fusionnées — faites-les \
+         saisir comme ventes papier (souk import sales) ; rien n'a été fusionné",
+        clock::local_display(&new.registered_at)
+    ))
+}
+
+/// Registers the keys met for the first time, inside the merge's transaction, each journalled on this
+/// database's chain.
+pub fn register_first_use(conn: &Connection, found: &[FirstUse], at: &LocalTime) -> Result<()> {
+    let chain = identity::own_chain(conn)?;
+    for f in found {
+        keys::register_from(
+            conn,
+            &f.chain,
+            &f.public_key,
+            f.from_seq,
+            Origin::Bundle,
+            &at.at_utc,
+        )?;
+        let detail = format!(
+            "clé {} enregistrée à la première fusion, à partir de l'entrée n°{} ; caisse identifiée sur place le {} \
+             par {}",
+            f.public_key,
+            f.from_seq,
+            clock::local_display(&f.at_utc),
+            f.by
+        );
+        journal::append(
+            conn,
+            at,
+            &NewEntry {
+                chain: &chain,
+                kind: JournalKind::KeyFirstUse,
+                actor: "",
+                approver: "",
+                subject: &f.chain,
+                detail: &detail,
+                amount: 0,
+            },
+        )?;
+    }
+    Ok(())
 }

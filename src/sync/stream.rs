@@ -9,7 +9,7 @@ use super::error::{Refusal, refuse};
 use super::format::{Header, Record, WireTicket};
 use super::plan::{CallRanges, Head, LocalHashes, References, diverged, gap};
 use super::reader::BundleReader;
-use super::signed::Signatures;
+use super::signed::{FirstUse, Signatures};
 use crate::storage::journal::{self, Entry};
 use crate::storage::{LocalTime, ORG_CHAIN};
 use anyhow::Result;
@@ -22,6 +22,8 @@ pub struct Context<'a> {
     pub market_uuid: &'a str,
     pub refs: &'a References,
     pub call: &'a CallRanges,
+    /// Till keys met for the first time by the bundles merged before this one.
+    pub first_use: &'a [FirstUse],
     pub at: &'a LocalTime,
 }
 
@@ -38,6 +40,7 @@ pub struct Outcome {
     pub new_tickets: u64,
     pub witness: u64,
     pub notes: Vec<String>,
+    pub first_use: Vec<FirstUse>,
 }
 
 impl Outcome {
@@ -121,9 +124,9 @@ fn merged_before(conn: &Connection, sha: &str) -> Result<bool> {
 /// A bundle already merged (same checksum, so the same bytes verified then): nothing to read again.
 fn known_bundle(cx: &Context, path: &Path, h: &Header, sha: String) -> Result<Outcome> {
     behind::check_bundle(cx.conn, path, h)?;
-    let mut sigs = Signatures::load(cx.conn)?;
+    let mut sigs = Signatures::new(cx.first_use);
     for r in h.chains.iter().filter(|r| !r.is_empty()) {
-        sigs.mark(&r.chain);
+        sigs.mark(cx.conn, &r.chain)?;
     }
     Ok(Outcome {
         file: path.to_path_buf(),
@@ -163,7 +166,7 @@ struct One<'a, 'c> {
     awaiting: Awaiting,
     /// Refunds wait for the end of the bundle: their original may come later in it.
     refunds: Vec<BundleTicket>,
-    sigs: Signatures,
+    sigs: Signatures<'a>,
     out: Outcome,
 }
 
@@ -201,7 +204,7 @@ impl<'a, 'c> One<'a, 'c> {
             witness: Vec::new(),
             awaiting: Awaiting::default(),
             refunds: Vec::new(),
-            sigs: Signatures::load(cx.conn)?,
+            sigs: Signatures::new(cx.first_use),
         })
     }
 
@@ -216,7 +219,7 @@ impl<'a, 'c> One<'a, 'c> {
             return Err(refuse(path, Refusal::Malformed, msg));
         };
         c.check.entry(path, self.cx.market_uuid, &e)?;
-        self.sigs.check(path, &e)?;
+        self.sigs.check(conn, path, &e)?;
         if e.seq <= c.start {
             if c.local.at(conn, e.seq)?.as_deref() != Some(e.hash.as_str()) {
                 let other = self.cx.call.writer(&e.chain, e.seq);
@@ -343,6 +346,7 @@ impl<'a, 'c> One<'a, 'c> {
         }
         self.out.witness = self.witness.len() as u64;
         self.out.notes = self.sigs.notes();
+        self.out.first_use = std::mem::take(&mut self.sigs.first_use);
         Ok(self.out)
     }
 }

@@ -84,6 +84,8 @@ pub struct App {
     phase: String,
     /// Why today takes no sale (no open phase, phase closed), as of the last tick; None on a selling day.
     day_refusal: Option<String>,
+    /// Opened read-only (full disk, read-only medium): the banner shown; only the reports screens.
+    pub read_only: Option<String>,
     /// What the screens asked of the outside world during this update; `update` returns them.
     effects: Vec<Effect>,
 }
@@ -135,6 +137,7 @@ impl App {
             quit: false,
             phase: String::new(),
             day_refusal: None,
+            read_only: None,
             effects: Vec::new(),
             db,
         })
@@ -163,12 +166,35 @@ impl App {
         self.status = Some(Status { text, error: true });
     }
 
-    /// Shows a storage error in the status bar; the screen stays as it was. A full or read-only disk is said
-    /// in French with what to do, never as SQLite's English.
-    pub fn fail(&mut self, e: anyhow::Error) {
-        let text = crate::files::explain::explain(&e, &[self.db.path()])
-            .unwrap_or_else(|| self.tr.explain(&e));
+    /// Shows a storage error in the status bar; the screen stays as it was. A refusal (closed phase, date
+    /// outside every phase) says what to do; a full or read-only disk is said in French with what to do, never
+    /// as SQLite's English.
+    pub fn fail(&mut self, e: impl Into<crate::storage::Error>) {
+        let text = self.failure_text(e.into());
         self.error(text);
+    }
+
+    pub fn failure_text(&self, e: crate::storage::Error) -> String {
+        use crate::report::numbers::fmt_date_fr;
+        use crate::storage::Error as E;
+        match e {
+            E::PhaseClosed { phase, date } => self.tr.a(
+                "day-phase-closed",
+                &[("phase", &phase.to_string()), ("date", &fmt_date_fr(&date))],
+            ),
+            E::NoPhase { date } => self.tr.a("day-no-phase", &[("date", &fmt_date_fr(&date))]),
+            E::Locked { .. } => self.tr.t("err-locked"),
+            E::NotFound {
+                what: "ticket",
+                key,
+            } => self.tr.a("err-ticket-not-found", &[("id", &key)]),
+            E::DiskFull(e) | E::ReadOnly(e) | E::Other(e) => {
+                crate::files::explain::explain(&e, &[self.db.path()])
+                    .unwrap_or_else(|| self.tr.explain(&e))
+            }
+            E::Corrupt { .. } => format!("{} ({e})", self.tr.t("err-corrupt")),
+            own => own.to_string(),
+        }
     }
 
     pub fn user_name(&self) -> String {
@@ -281,6 +307,9 @@ impl App {
 
     /// Where a logged-in cashier lands: the sale screen, or opening a shift first.
     pub fn home(&mut self) -> Screen {
+        if self.read_only.is_some() {
+            return Screen::Menu(MenuState::default());
+        }
         self.shift = shifts::current_shift(self.db.conn(), &self.till).unwrap_or(None);
         if self.shift.is_some() {
             Screen::Sale(SaleState::default())

@@ -11,7 +11,9 @@ pub mod draw;
 pub mod effects;
 #[doc(hidden)]
 pub mod fixture;
+pub mod identify;
 pub mod keys;
+pub mod read_only;
 mod screens;
 pub mod sink;
 pub mod state;
@@ -45,6 +47,22 @@ pub struct TillConfig {
 /// Runs the till until the cashier quits (Ctrl+Q) or the process gets SIGTERM/SIGHUP. The terminal is restored
 /// on every way out, panics included.
 pub fn run(db: Db, config: TillConfig) -> anyhow::Result<()> {
+    need_terminal()?;
+    let mut app = App::new(db, config)?;
+    terminal::run_loop(&mut app)
+}
+
+/// Runs the till read-only (full disk, read-only medium): the reports screens only, under `banner`.
+pub fn run_read_only(db: Db, config: TillConfig, banner: String) -> anyhow::Result<()> {
+    need_terminal()?;
+    let mut app = App::new(db, config)?;
+    app.read_only = Some(banner);
+    // The idle lock journals its unlock: nothing is sold here, the screens only read.
+    app.idle_lock_minutes = 0;
+    terminal::run_loop(&mut app)
+}
+
+fn need_terminal() -> anyhow::Result<()> {
     use std::io::IsTerminal;
     if !std::io::stdin().is_terminal() || !std::io::stdout().is_terminal() {
         anyhow::bail!(
@@ -52,6 +70,17 @@ pub fn run(db: Db, config: TillConfig) -> anyhow::Result<()> {
              (les commandes sans écran sont dans « souk --help »)"
         );
     }
-    let mut app = App::new(db, config)?;
-    terminal::run_loop(&mut app)
+    Ok(())
+}
+
+/// Asks, on the identity start screen, which till this laptop is; `Some(till)` once an organiser said so (the
+/// database is then that till's), `None` if they left. Without an organiser in the database, says what to do
+/// and stops.
+pub fn identify(db: Db, language: &str, requested: Option<&str>) -> anyhow::Result<Option<String>> {
+    if crate::storage::identify::organisers(db.conn())?.is_empty() {
+        anyhow::bail!("{}", crate::storage::identify::NO_ORGANISER);
+    }
+    need_terminal()?;
+    let mut st = identify::IdentifyState::new(db, language, requested)?;
+    terminal::identify_loop(&mut st)
 }

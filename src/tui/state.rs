@@ -134,9 +134,12 @@ impl Default for PayState {
     }
 }
 
+#[derive(Default)]
 pub struct HistoryState {
     pub tickets: Vec<TicketSummary>,
     pub sel: usize,
+    /// What a 2D scanner is typing (a receipt's QR payload), read on Enter.
+    pub scan: String,
 }
 
 pub struct TicketState {
@@ -149,6 +152,20 @@ pub struct TicketState {
     /// How a refund is paid back: the sale's own method when it was paid one way, else cash; `m` changes it.
     pub refund_method: crate::domain::PaymentMethod,
     pub back: HistoryState,
+    /// Opened by scanning its receipt: whether the receipt matches the journal, and what differs.
+    pub verdict: Option<Verdict>,
+    /// Opened from the sale screen (a scan): Esc goes back to the basket.
+    pub from_sale: bool,
+    /// What a 2D scanner is typing on this screen (another receipt), read on Enter.
+    pub scan: String,
+}
+
+/// A scanned receipt checked against the journal (`souk check`, at the till).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Verdict {
+    pub conforme: bool,
+    /// What was checked, or what differs.
+    pub details: Vec<String>,
 }
 
 pub struct ReportState {

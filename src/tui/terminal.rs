@@ -57,3 +57,25 @@ pub fn run_loop(app: &mut App) -> anyhow::Result<()> {
         }
     }
 }
+
+/// The identity start screen until an organiser identifies the laptop (`Some(till)`) or leaves (`None`).
+pub fn identify_loop(st: &mut super::identify::IdentifyState) -> anyhow::Result<Option<String>> {
+    use super::identify::Effect as E;
+    let mut terminal = ratatui::init();
+    let _restore = Restore;
+    loop {
+        terminal.draw(|f| super::identify::draw(f, st))?;
+        if !event::poll(Duration::from_millis(250))? {
+            continue;
+        }
+        if let CtEvent::Key(k) = event::read()?
+            && k.kind == event::KeyEventKind::Press
+        {
+            match super::identify::update(st, k) {
+                E::Stay => {}
+                E::Quit => return Ok(None),
+                E::Done(till) => return Ok(Some(till)),
+            }
+        }
+    }
+}

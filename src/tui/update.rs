@@ -3,8 +3,9 @@ use super::app::{App, Effect, Event, Overlay, Screen};
 use super::screens;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 
-/// Changes the state for one event and returns what the outside world must do (print, quit): the sink is
-/// never called from here, the loop carries the effects out (see [`super::effects`]).
+/// Changes the state for one event and returns what the outside world must do (print, open the drawer, quit);
+/// the loop carries the effects out (see [`super::effects`]). Nothing prints from here: a sale's receipt is
+/// only rendered into its job inside the sale's transaction, and the printer is woken by an effect.
 pub fn update(app: &mut App, ev: Event) -> Vec<Effect> {
     match ev {
         Event::Terminate => app.quit = true,

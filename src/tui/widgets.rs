@@ -135,7 +135,11 @@ pub fn status_bar(f: &mut Frame, area: Rect, app: &App) {
 
 /// The message line: the last info or error.
 pub fn message_line(f: &mut Frame, area: Rect, app: &App) {
-    if let Some(s) = &app.status {
+    let banner = app.read_only.as_ref().map(|text| super::app::Status {
+        text: text.clone(),
+        error: true,
+    });
+    if let Some(s) = app.status.as_ref().or(banner.as_ref()) {
         let style = if s.error {
             Style::new().fg(Color::White).bg(Color::Red).bold()
         } else {
@@ -170,4 +174,34 @@ pub fn key_label(app: &App, key: &str) -> String {
     } else {
         key.to_string()
     }
+}
+
+/// Greedy word wrap in terminal cells; a word wider than the width is cut at the width.
+pub fn wrap_words(text: &str, width: usize) -> Vec<String> {
+    use unicode_width::UnicodeWidthStr;
+    let width = width.max(1);
+    let mut out = vec![String::new()];
+    for word in text.split(' ').filter(|w| !w.is_empty()) {
+        let last = out.last().expect("one line");
+        if !last.is_empty() && last.width() + 1 + word.width() > width {
+            out.push(String::new());
+        }
+        let last = out.last_mut().expect("one line");
+        if !last.is_empty() {
+            last.push(' ');
+        }
+        last.push_str(&cut_to(word, width.saturating_sub(last.width())));
+    }
+    out
+}
+
+/// The start of `text` that fits in `width` cells.
+pub fn cut_to(text: &str, width: usize) -> String {
+    let mut used = 0;
+    text.chars()
+        .take_while(|c| {
+            used += unicode_width::UnicodeWidthChar::width(*c).unwrap_or(0);
+            used <= width
+        })
+        .collect()
 }

@@ -12,5 +12,8 @@ mod files;
 mod import_files;
 mod media;
 mod organiser;
+mod organiser_identify;
+mod organiser_reprovision;
 mod organiser_week;
+mod overflow;
 mod people;

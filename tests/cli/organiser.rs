@@ -187,18 +187,25 @@ fn a_database_without_a_till_identity_does_not_open_the_till() {
 }
 
 #[test]
-fn provisioning_records_the_till_and_refuses_a_second_copy() {
+fn provisioning_records_the_till_and_a_second_copy_names_the_first() {
     let dir = tempfile::tempdir().unwrap();
     let org = sample_market(dir.path(), false);
     let first = provision(&org, "T02");
-    // A second copy of T02 could never merge (its chain keeps the first copy's key): refused, naming the first.
+    // A second copy of T02 is made, with a warning naming the first copy, which it retires.
     let second = dir.path().join("autre-T02.db");
-    refused(
+    let out = ok_env(
         &org,
         &["backup", "--out", s(&second), "--till", "T02"],
-        &["déjà été préparée", "caisse-T02.db", "nouvelle caisse"],
+        &[("SOUK_NOW", "2025-08-02 09:00")],
     );
-    assert!(!second.exists());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("déjà été préparée")
+            && err.contains("caisse-T02.db")
+            && err.contains("01/08/2025"),
+        "{err}"
+    );
+    assert!(second.exists());
     let c = rusqlite::Connection::open(&org).unwrap();
     let n: i64 = c
         .query_row(
@@ -207,7 +214,7 @@ fn provisioning_records_the_till_and_refuses_a_second_copy() {
             |r| r.get(0),
         )
         .unwrap();
-    assert_eq!(n, 1);
+    assert_eq!(n, 2);
     let copy = rusqlite::Connection::open(&first).unwrap();
     let (role, till): (String, String) = copy
         .query_row("SELECT role, till FROM identity", [], |r| {

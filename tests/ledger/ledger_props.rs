@@ -68,9 +68,9 @@ proptest! {
         prop_assume!(!payments.is_empty());
         let s = build_sale(&lines, Decimal::ZERO, &payments, None).unwrap();
         let shares = exhibitor_shares(&s.lines, &s.payments);
-        for (i, m) in PaymentMethod::ALL.iter().enumerate() {
-            let paid: i64 = s.payments.iter().filter(|p| p.method == *m).map(|p| to_centimes(p.amount).unwrap()).sum();
-            prop_assert_eq!(shares.iter().map(|sh| sh.by_method[i]).sum::<i64>(), paid);
+        for m in PaymentMethod::ALL {
+            let paid: i64 = s.payments.iter().filter(|p| p.method == m).map(|p| to_centimes(p.amount).unwrap()).sum();
+            prop_assert_eq!(shares.iter().map(|sh| sh.by_method[m]).sum::<i64>(), paid);
         }
         prop_assert_eq!(shares.iter().map(|sh| sh.net).sum::<i64>(), to_centimes(total).unwrap());
     }

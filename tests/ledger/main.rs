@@ -3,7 +3,9 @@
 #[path = "../support/mod.rs"]
 mod support;
 
+mod corrupt_values;
 mod drafts_upgrade;
+mod identity_upgrade;
 mod ledger_crash;
 mod ledger_migrations;
 mod ledger_props;
@@ -11,6 +13,7 @@ mod ledger_reference;
 mod ledger_signatures;
 mod ledger_tamper;
 mod ledger_witness;
+mod overflow;
 mod pins;
 mod reprepare;
 mod verify_threads;

@@ -2,6 +2,7 @@
 //! transcript of the ESC/POS bytes; plus encoding checks on the bytes.
 
 use crate::support::print::*;
+use crate::support::slips::*;
 use souk::documents::paper::Paper;
 use souk::documents::sink::Renderer;
 use souk::documents::slips;

@@ -172,3 +172,31 @@ fn the_database_stays_locked_until_the_worker_has_stopped() {
         std::thread::sleep(Duration::from_millis(50));
     }
 }
+
+/// A Z report printed again is a DUPLICATA; a stall slip, a reading of figures that still change, is an
+/// original each time it is asked for.
+#[test]
+fn a_final_report_reprints_as_duplicata_a_reading_as_an_original() {
+    use crate::support::{print::z_report, slips::stall_slip};
+    use souk::documents::paper::Paper;
+    let dir = tempfile::tempdir().unwrap();
+    let path = common::sample_market(dir.path(), true);
+    let out = dir.path().join("prints");
+    let db = Db::open(&path).unwrap();
+    let cfg = PrinterConfig {
+        dir: out.clone(),
+        ..Default::default()
+    };
+    let mut sink = QueueSink::start(&db, &cfg).unwrap();
+    let z = Paper::Shift(Box::new(z_report()));
+    let stall = Paper::Stall(Box::new(stall_slip()));
+    for (n, paper) in [&z, &z, &stall, &stall].into_iter().enumerate() {
+        sink.print(paper).unwrap();
+        wait_printed(&db, n + 1, &out);
+    }
+    let texts = printed_texts(&out);
+    assert_eq!(texts.len(), 4, "{texts:#?}");
+    let dup: Vec<bool> = texts.iter().map(|t| t.contains("DUPLICATA")).collect();
+    assert_eq!(dup, [false, true, false, false], "{texts:#?}");
+    assert!(texts[2].contains("RECETTES DU STAND"), "{}", texts[2]);
+}

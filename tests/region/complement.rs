@@ -101,12 +101,60 @@ fn complements_are_shown_apart_and_counted_in_the_totals() {
     let total = net(&own_phase) + net(&own_c1) + net(&own_c2);
     let coops: Decimal = of("cooperative").iter().map(|r| figure(r)).sum();
     assert_eq!(coops, total);
+    xlsx_reads_back(&m, &url, &rows, total);
     let text = ok(&m.organiser, &["region", "report", "--from", &url]);
     assert!(text.contains("complément 2 (ventes tardives)"), "{text}");
     assert!(
         text.contains("dont compléments (ventes tardives)"),
         "{text}"
     );
+}
+
+/// The workbook read back with calamine: one row per phase and complement with the CSV's figures, a TOTAL that
+/// is the region's net (late sales included), and the cooperatives' sheet.
+fn xlsx_reads_back(m: &RegionMarket, url: &str, csv: &[Vec<&str>], total: Decimal) {
+    use calamine::{Data, Reader, Xlsx, open_workbook_from_rs};
+    let out = crate::support::common::run(
+        &m.organiser,
+        &["region", "report", "--from", url, "--format", "xlsx"],
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let mut wb: Xlsx<_> = open_workbook_from_rs(std::io::Cursor::new(out.stdout)).unwrap();
+    assert_eq!(
+        wb.sheet_names(),
+        ["Marchés et phases", "Provinces", "Secteurs", "Coopératives"]
+    );
+    let money = |d: Option<&Data>| match d {
+        Some(Data::Float(f)) => Decimal::try_from(*f).unwrap().round_dp(2),
+        other => panic!("not a number: {other:?}"),
+    };
+    let text = |d: Option<&Data>| d.map(|d| d.to_string()).unwrap_or_default();
+    let sheet = wb.worksheet_range("Marchés et phases").unwrap();
+    assert_eq!(text(sheet.get_value((0, 7))), "Net");
+    let lines: Vec<&Vec<&str>> = csv
+        .iter()
+        .filter(|r| r[0] == "phase" || r[0] == "complement")
+        .collect();
+    for (i, r) in lines.iter().enumerate() {
+        let row = i as u32 + 1;
+        assert_eq!(text(sheet.get_value((row, 1))), r[1]);
+        assert_eq!(text(sheet.get_value((row, 3))), r[4], "complement number");
+        assert_eq!(
+            money(sheet.get_value((row, 7))),
+            r[7].parse::<Decimal>().unwrap()
+        );
+    }
+    let last = lines.len() as u32 + 1;
+    assert_eq!(text(sheet.get_value((last, 0))), "TOTAL");
+    assert_eq!(money(sheet.get_value((last, 7))), total);
+    let coops = wb.worksheet_range("Coopératives").unwrap();
+    let n = csv.iter().filter(|r| r[0] == "cooperative").count() as u32;
+    assert_eq!(text(coops.get_value((n + 1, 0))), "TOTAL");
+    assert_eq!(money(coops.get_value((n + 1, 2))), total);
 }
 
 /// A server at schema version 1 (before complements) is upgraded in place by `souk region init`.

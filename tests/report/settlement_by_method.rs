@@ -38,7 +38,7 @@ fn three_cash_payments_are_one_cash_amount() {
     let shares = exhibitor_shares(&lines, &payments);
     let got: Vec<(&str, i64, i64)> = shares
         .iter()
-        .map(|s| (s.exhibitor_code.as_str(), s.net, s.by_method[0]))
+        .map(|s| (s.exhibitor_code.as_str(), s.net, s.by_method.cash))
         .collect();
     assert_eq!(got, vec![("E001", 9400, 9400), ("E002", 18800, 18800)]);
 }
@@ -54,7 +54,10 @@ fn each_method_is_split_apart_and_adds_up() {
     };
     let payments = [cash(dec!(100)), card, cash(dec!(82))];
     let shares = exhibitor_shares(&lines, &payments);
-    let sum = |m: usize| shares.iter().map(|s| s.by_method[m]).sum::<i64>();
-    assert_eq!((sum(0), sum(1)), (18200, 10000));
-    assert_eq!(shares[0].by_method[0] + shares[0].by_method[1], 9400);
+    let sum = |m: PaymentMethod| shares.iter().map(|s| s.by_method[m]).sum::<i64>();
+    assert_eq!(
+        (sum(PaymentMethod::Cash), sum(PaymentMethod::Card)),
+        (18200, 10000)
+    );
+    assert_eq!(shares[0].by_method.cash + shares[0].by_method.card, 9400);
 }

@@ -2,4 +2,5 @@
 pub mod common;
 pub mod media;
 pub mod print;
+pub mod slips;
 pub mod sync;

@@ -137,6 +137,7 @@ impl World {
                     self.org
                         .close_phase(p, "Karim", "Karim", &at(20, 18, 0))
                         .map(|_| ())
+                        .map_err(anyhow::Error::from)
                 };
             }
             _ => {}

@@ -6,6 +6,7 @@ mod support;
 mod bundle_fixture;
 mod interleavings;
 mod sync_canon;
+mod sync_identify;
 mod sync_merge;
 mod sync_refuse;
 mod sync_signed;

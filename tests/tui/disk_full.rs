@@ -42,3 +42,136 @@ fn a_sale_on_a_full_disk_says_so_in_french_and_keeps_the_basket() {
     assert!(matches!(app.screen, Screen::Payment(_)));
     assert!(!app.basket.is_empty());
 }
+
+/// Opened read-only (what the till does on a full disk): the login checks the PIN without writing, lands on the
+/// reports menu under the banner, and every way back leads there; nothing is journalled.
+#[test]
+fn a_read_only_till_shows_the_reports_under_a_banner_and_writes_nothing() {
+    use ratatui::Terminal;
+    use ratatui::backend::TestBackend;
+    let dir = tempfile::tempdir().unwrap();
+    let db = fixture::create(&dir.path().join("m.db"), 0).unwrap();
+    let mut app = fixture::app(db, "fr").unwrap();
+    app.read_only = Some(souk::tui::read_only::banner(
+        souk::files::explain::Trouble::DiskFull,
+    ));
+    app.sink = Box::new(souk::tui::read_only::ReadOnlySink);
+    let entries = |app: &souk::tui::App| -> i64 {
+        app.db
+            .conn()
+            .query_row("SELECT COUNT(*) FROM journal", [], |r| r.get(0))
+            .unwrap()
+    };
+    let before = entries(&app);
+    type_text(&mut app, "0000");
+    enter(&mut app);
+    assert!(matches!(app.screen, Screen::Login(_)));
+    // A wrong PIN makes the person wait, in memory, before the next try.
+    type_text(&mut app, fixture::CASHIER.1);
+    enter(&mut app);
+    assert!(matches!(app.screen, Screen::Login(_)));
+    if let Screen::Login(st) = &mut app.screen {
+        assert!(
+            st.msg.as_deref().unwrap_or("").contains("attendez"),
+            "{:?}",
+            st.msg
+        );
+        st.wait_until.clear();
+        st.pin.clear();
+    }
+    fixture::login_cashier(&mut app);
+    assert!(matches!(app.screen, Screen::Menu(_)), "reports only");
+    let mut t = Terminal::new(TestBackend::new(80, 24)).unwrap();
+    t.draw(|f| souk::tui::draw(f, &app)).unwrap();
+    insta::assert_snapshot!("read_only_menu_80x24", t.backend());
+    press(&mut app, KeyCode::Char('2'));
+    assert!(matches!(app.screen, Screen::Coop(_)));
+    press(&mut app, KeyCode::Esc);
+    assert!(matches!(app.screen, Screen::Menu(_)));
+    press(&mut app, KeyCode::Esc);
+    assert!(matches!(app.screen, Screen::Menu(_)));
+    assert_eq!(entries(&app), before, "nothing journalled");
+}
+
+/// The real binary on a full disk (tmpfs, root only): it opens read-only with the French banner and shows the
+/// reports after the PIN, where it used to refuse to start.
+#[test]
+fn the_till_starts_on_a_full_disk_to_show_reports() {
+    till_on_troubled_disk(
+        TinyDisk::fill,
+        "disque plein : consultation seulement, libérez de la place pour vendre",
+    );
+}
+
+/// The same on a read-only medium (a write-protected USB stick).
+#[test]
+fn the_till_starts_on_a_read_only_medium_to_show_reports() {
+    till_on_troubled_disk(
+        TinyDisk::read_only,
+        "support en lecture seule : consultation seulement",
+    );
+}
+
+fn till_on_troubled_disk(trouble: fn(&TinyDisk), banner: &str) {
+    use portable_pty::{CommandBuilder, PtySize, native_pty_system};
+    use std::io::{Read, Write};
+    use std::sync::{Arc, Mutex};
+    use std::time::{Duration, Instant};
+    let Some(disk) = TinyDisk::mount(4096) else {
+        return;
+    };
+    let db_path = disk.path("m.db");
+    drop(fixture::create(&db_path, 0).unwrap());
+    trouble(&disk);
+    let pty = native_pty_system()
+        .openpty(PtySize {
+            rows: 24,
+            cols: 80,
+            pixel_width: 0,
+            pixel_height: 0,
+        })
+        .unwrap();
+    let mut cmd = CommandBuilder::new(env!("CARGO_BIN_EXE_souk"));
+    cmd.args(["--db", db_path.to_str().unwrap()]);
+    cmd.env("SOUK_NOW", fixture::NOW);
+    cmd.env("TERM", "xterm-256color");
+    let mut child = pty.slave.spawn_command(cmd).unwrap();
+    drop(pty.slave);
+    let size = |n| std::num::NonZeroU16::new(n).unwrap();
+    let parser = Arc::new(Mutex::new(vt100::Parser::new(size(24), size(80), 0)));
+    let mut reader = pty.master.try_clone_reader().unwrap();
+    let p = Arc::clone(&parser);
+    std::thread::spawn(move || {
+        let mut buf = [0u8; 8192];
+        while let Ok(n) = reader.read(&mut buf) {
+            if n == 0 {
+                break;
+            }
+            p.lock().unwrap().process(&buf[..n]);
+        }
+    });
+    let mut writer = pty.master.take_writer().unwrap();
+    let wait_for = |needle: &str| {
+        let start = Instant::now();
+        loop {
+            let screen = parser.lock().unwrap().screen().contents();
+            if screen.contains(needle) {
+                return;
+            }
+            assert!(
+                start.elapsed() < Duration::from_secs(30),
+                "waiting for {needle:?}; screen:\n{screen}"
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    };
+    wait_for(banner);
+    for c in format!("{}\r", fixture::CASHIER.1).chars() {
+        writer.write_all(c.to_string().as_bytes()).unwrap();
+        writer.flush().unwrap();
+        std::thread::sleep(Duration::from_millis(40));
+    }
+    wait_for("Recettes du jour par exposant");
+    child.kill().ok();
+    child.wait().ok();
+}

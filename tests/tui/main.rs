@@ -4,7 +4,10 @@
 mod support;
 
 mod disk_full;
+mod identify;
+mod till_basket;
 mod till_cashiers;
+mod till_scan;
 mod tui_e2e;
 mod tui_effects;
 mod tui_late;

@@ -166,6 +166,17 @@ fn a_day_at_the_till() {
     s.wait_for("Vente T01-000001 enregistrée");
     s.wait_for("MONNAIE À RENDRE");
 
+    // The customer's receipt QR scanned back (a 2D scanner types it, then Enter): checked, nothing added.
+    let qr = qr_payload(&out, "-sale-T01-000001.bin");
+    s.type_text(&qr);
+    s.enter();
+    s.wait_for("Reçu conforme");
+    s.send(ESC);
+    s.wait_for("Panier (0 ligne)");
+    s.type_text("SOUK1|T09-000001|1a2b3c4d|182.50");
+    s.enter();
+    s.wait_for("Ticket T09-000001 inconnu sur cette caisse");
+
     s.send(F3);
     s.wait_for("Historique");
     s.enter();
@@ -422,6 +433,27 @@ fn job_text(out: &std::path::Path, suffix: &str) -> String {
         );
         std::thread::sleep(std::time::Duration::from_millis(100));
     }
+}
+
+/// The QR payload inside a printed receipt's ESC/POS bytes (`GS ( k … SOUK1|…`).
+fn qr_payload(out: &std::path::Path, suffix: &str) -> String {
+    job_text(out, &suffix.replace(".bin", ".txt"));
+    let bin = std::fs::read_dir(out)
+        .unwrap()
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .find(|p| p.to_string_lossy().ends_with(suffix))
+        .expect("receipt bytes");
+    let bytes = std::fs::read(bin).unwrap();
+    let start = bytes
+        .windows(6)
+        .position(|w| w == b"SOUK1|")
+        .expect("a QR payload in the receipt");
+    let end = bytes[start..]
+        .iter()
+        .position(|b| !b.is_ascii_graphic())
+        .map_or(bytes.len(), |n| start + n);
+    String::from_utf8(bytes[start..end].to_vec()).unwrap()
 }
 
 fn check_files(out: &std::path::Path) {

@@ -206,3 +206,39 @@ fn slips_print_through_the_queue_at_58_and_80_mm() {
         check(&format!("tills_{name}"), &profile, &text, &bytes);
     }
 }
+
+/// The day's takings on screen are the paper's own lines (its template at 80 mm), so what the supervisor
+/// reads is what F2 prints.
+#[test]
+fn the_day_screen_shows_the_paper_it_prints() {
+    let dir = TempDir::new().unwrap();
+    let mut app = till(dir.path(), "generic-80");
+    sell(&mut app, "ARG1");
+    app.user = app.people.iter().find(|p| p.role.can_approve()).cloned();
+    press(&mut app, KeyCode::F(10));
+    type_text(&mut app, "3");
+    let Screen::Report(st) = &app.screen else {
+        panic!("{:?}", app.status)
+    };
+    assert!(
+        st.lines.iter().any(|l| l.contains("RECETTES DU JOUR")),
+        "{:?}",
+        st.lines
+    );
+    let mut t = ratatui::Terminal::new(ratatui::backend::TestBackend::new(80, 24)).unwrap();
+    t.draw(|f| souk::tui::draw(f, &app)).unwrap();
+    insta::assert_snapshot!("day_screen_80x24", redact(&t.backend().to_string()));
+    press(&mut app, KeyCode::F(2));
+    let (text, _) = job(&dir.path().join("papier"), "-day-JOUR-2026-05-14.txt");
+    let shown: Vec<&str> = st_lines(&app);
+    for line in text.lines().filter(|l| !l.starts_with('✂')) {
+        assert!(shown.contains(&line), "{line:?} printed but not shown");
+    }
+}
+
+fn st_lines(app: &App) -> Vec<&str> {
+    match &app.screen {
+        Screen::Report(st) => st.lines.iter().map(String::as_str).collect(),
+        _ => Vec::new(),
+    }
+}

@@ -61,3 +61,39 @@ fn a_quantity_beyond_the_bound_takes_no_line() {
     add(&mut app, "10001*amlou");
     refused(&app, "quantité");
 }
+
+/// The phase closed while a basket was open (the organiser's close reached this database): the commit is
+/// refused as a closed phase, said as such and not as a disk or SQLite failure; the basket stays to be seen.
+#[test]
+fn a_phase_closed_under_an_open_basket_is_told_apart_from_an_io_error() {
+    let dir = TempDir::new().unwrap();
+    let mut app = selling(&dir);
+    add(&mut app, "amlou");
+    assert_eq!(app.basket.lines.len(), 1, "{:?}", app.status);
+    app.db
+        .conn()
+        .execute_batch("UPDATE phases SET closed_at = '2026-05-13 18:00' WHERE number = 1")
+        .unwrap();
+    fixture::press(&mut app, ratatui::crossterm::event::KeyCode::F(2));
+    enter(&mut app);
+    enter(&mut app);
+    let date = app.now().date().strftime("%d/%m/%Y").to_string();
+    let closed = app
+        .tr
+        .a("day-phase-closed", &[("phase", "1"), ("date", &date)]);
+    let status = app.status.as_ref().expect("a message");
+    assert!(status.error && status.text == closed, "{}", status.text);
+    assert_eq!(app.basket.lines.len(), 1);
+    let tickets: i64 = app
+        .db
+        .conn()
+        .query_row("SELECT COUNT(*) FROM tickets", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(tickets, 0);
+
+    let io = std::io::Error::from_raw_os_error(libc::EIO);
+    let said = app.failure_text(souk::storage::Error::from(io));
+    assert_ne!(said, closed);
+    assert!(!said.contains("clôturée"), "{said}");
+    assert!(said.contains("disque"), "{said}");
+}

@@ -171,17 +171,30 @@ fn reports_menu_settlement_and_tills() {
     snap(&app, "tills");
     press(&mut app, KeyCode::Esc);
     type_text(&mut app, "3");
+    snap(&app, "day_all_tills");
     press(&mut app, KeyCode::F(2));
     let day = std::fs::read_to_string(out.join("JOUR-2026-05-14.txt")).unwrap();
     assert!(day.contains("RECETTES DU JOUR"), "{day}");
     assert!(day.contains("toutes caisses"), "{day}");
     assert!(day.contains("E031 Association Zanafi"), "{day}");
+    // One ticket of three exhibitors is one ticket; the edition date reads as people read dates.
+    assert!(
+        day.lines()
+            .any(|l| l.starts_with("Tickets") && l.trim_end().ends_with(" 1")),
+        "{day}"
+    );
+    assert!(!day.contains("2026-"), "{day}");
     press(&mut app, KeyCode::Esc);
     type_text(&mut app, "5");
+    snap(&app, "phase_totals");
     press(&mut app, KeyCode::F(2));
     let totals = std::fs::read_to_string(out.join("TOTAUX-phase-1.txt")).unwrap();
     assert!(totals.contains("TOTAUX"), "{totals}");
     assert!(totals.contains("Phase 1"), "{totals}");
+    assert!(
+        totals.contains("Coopérative"),
+        "labels, not codes: {totals}"
+    );
     press(&mut app, KeyCode::Esc);
     press(&mut app, KeyCode::Esc);
     assert!(matches!(app.screen, souk::tui::app::Screen::Sale(_)));

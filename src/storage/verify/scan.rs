@@ -1,8 +1,9 @@
 //! Ordered readers for `verify`: tickets with their journal entry, and their lines, payments and shares, each
 //! read once in ticket id order and joined in memory, so a ticket costs no query of its own.
 use crate::domain::canonical::TicketHead;
+use crate::domain::settlement::ExhibitorShare;
 use crate::domain::{Line, Payment};
-use crate::storage::tickets::{head_from_row, line_from_row, payment_from_row};
+use crate::storage::tickets::{head_from_row, line_from_row, payment_from_row, share_from_row};
 use anyhow::Result;
 use rusqlite::{Connection, Row, Rows, Statement};
 use std::cmp::Ordering;
@@ -17,8 +18,8 @@ pub struct Link {
     pub detail: String,
 }
 
-/// One stored share row: exhibitor, net and the four methods (signed by the ticket's kind).
-pub type ShareRow = (String, i64, [i64; 4]);
+/// One stored share row (signed by the ticket's kind).
+pub type ShareRow = ExhibitorShare;
 
 /// A ticket as its rows hold it, with what the journal says of it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -38,7 +39,7 @@ const LINES: &str = "SELECT line_no, product_code, exhibitor_code, name_fr, name
 const PAYMENTS: &str = "SELECT method, amount, tendered, change, reference, ticket_id FROM payments
      ORDER BY ticket_id, pos";
 const SHARES: &str = "SELECT exhibitor_code, net, cash, card, mobile, other, ticket_id FROM shares
-     ORDER BY ticket_id, exhibitor_code";
+     ORDER BY ticket_id, exhibitor_code"; // the columns of `tickets::SHARE_COLUMNS`, then the ticket
 
 /// The four statements; `TicketScan` borrows them while it runs.
 pub struct Statements<'c>([Statement<'c>; 4]);
@@ -62,14 +63,6 @@ impl<'c> Statements<'c> {
             shares: Ordered::new(s.query([])?, 6, share_from_row)?,
         })
     }
-}
-
-fn share_from_row(r: &Row) -> rusqlite::Result<ShareRow> {
-    Ok((
-        r.get(0)?,
-        r.get(1)?,
-        [r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?],
-    ))
 }
 
 fn link_from_row(r: &Row) -> rusqlite::Result<Option<Link>> {

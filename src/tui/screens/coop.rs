@@ -96,10 +96,14 @@ pub fn draw(f: &mut Frame, area: Rect, app: &App, st: &CoopState) {
             m(d.gross),
             m(d.refunds),
             m(d.net()),
-            m(d.by_method[0]),
+            m(d.by_method.cash),
         ]);
         if methods {
-            cells.extend([m(d.by_method[1]), m(d.by_method[2]), m(d.by_method[3])]);
+            cells.extend([
+                m(d.by_method.card),
+                m(d.by_method.mobile),
+                m(d.by_method.other),
+            ]);
         }
         Row::new(cells)
     };
@@ -167,14 +171,12 @@ fn total(st: &CoopState) -> DaySums {
         tickets: st.tickets,
         gross: 0,
         refunds: 0,
-        by_method: [0; 4],
+        by_method: Default::default(),
     };
     for d in &st.rows {
         t.gross += d.gross;
         t.refunds += d.refunds;
-        for (a, b) in t.by_method.iter_mut().zip(d.by_method) {
-            *a += b;
-        }
+        t.by_method += d.by_method;
     }
     t
 }

@@ -1,8 +1,9 @@
 //! The shift's history: its tickets, newest first; Enter opens one.
+use super::scan::Scanned;
 use crate::domain::money::format_dh;
 use crate::storage::shifts::shift_tickets;
 use crate::storage::tickets::load_ticket;
-use crate::tui::app::{App, HistoryState, SaleState, Screen, TicketState};
+use crate::tui::app::{App, HistoryState, SaleState, Screen};
 use crate::tui::keys::{self, Hint};
 use crate::tui::widgets::{block, selected};
 use ratatui::Frame;
@@ -20,7 +21,10 @@ pub fn open(app: &mut App) -> Screen {
         }),
         None => Vec::new(),
     };
-    Screen::History(HistoryState { tickets, sel: 0 })
+    Screen::History(HistoryState {
+        tickets,
+        ..HistoryState::default()
+    })
 }
 
 /// Reopens the history (refreshed) with the same ticket selected.
@@ -35,6 +39,13 @@ pub fn open_at(app: &mut App, sel: usize) -> Screen {
 }
 
 pub fn key(app: &mut App, mut st: HistoryState, k: KeyEvent) -> Screen {
+    match super::scan::buffer_key(app, &mut st.scan, k) {
+        Scanned::Typing => return Screen::History(st),
+        Scanned::Submit(text) => {
+            return super::scan::open(app, &text, false).unwrap_or(Screen::History(st));
+        }
+        Scanned::NotMine => {}
+    }
     match k.code {
         KeyCode::Esc => return Screen::Sale(SaleState::default()),
         KeyCode::Enter => {
@@ -42,19 +53,7 @@ pub fn key(app: &mut App, mut st: HistoryState, k: KeyEvent) -> Screen {
                 return Screen::History(st);
             };
             match load_ticket(app.db.conn(), &id) {
-                Ok(Some(ticket)) => {
-                    let marked = vec![false; ticket.lines.len()];
-                    let refunded = super::ticket::refunded_lines(app, &ticket);
-                    let refund_method = super::ticket::default_refund_method(&ticket);
-                    return Screen::Ticket(TicketState {
-                        ticket,
-                        sel: 0,
-                        marked,
-                        refunded,
-                        refund_method,
-                        back: st,
-                    });
-                }
+                Ok(Some(ticket)) => return Screen::Ticket(super::ticket::state(app, ticket, st)),
                 Ok(None) => {}
                 Err(e) => app.fail(e),
             }
@@ -71,6 +70,7 @@ pub fn hints(_st: &HistoryState) -> Vec<Hint> {
         ("key-arrows", "hint-choose-ticket"),
         ("key-enter", "hint-open-ticket-refund"),
         ("key-esc", "hint-back"),
+        ("QR", "hint-scan-receipt"),
         ("F1", "hint-help"),
     ]
 }

@@ -48,14 +48,22 @@ fn submit(app: &mut App, mut st: LoginState) -> Screen {
     }
     let pin = std::mem::take(&mut st.pin);
     let now = app.now();
-    match app
-        .db
-        .check_pin(&app.till, &person.name, &pin, &now, JournalKind::Login)
-    {
+    // Read-only (full disk): checked without writing; the wait after a failure is kept here only.
+    let checked = if app.read_only.is_some() {
+        crate::storage::people::check_pin_read_only(app.db.conn(), &person.name, &pin)
+            .map_err(crate::storage::Error::from)
+    } else {
+        app.db
+            .check_pin(&app.till, &person.name, &pin, &now, JournalKind::Login)
+    };
+    match checked {
         Ok(PinCheck::Ok(p)) => {
             st.wait_until.remove(&p.name);
             app.user = Some(p);
             let next = app.home();
+            if app.read_only.is_some() {
+                return next;
+            }
             super::draft::recover(app);
             if let Some(refusal) = super::sale::day_refusal(app) {
                 app.error(refusal);

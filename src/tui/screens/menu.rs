@@ -116,7 +116,12 @@ fn paper_screen(title: String, paper: Paper) -> Screen {
 /// Today's takings per exhibitor over every till recorded in this database (merged ones included).
 fn day(app: &mut App, st: MenuState) -> Screen {
     let date = app.now().date().to_string();
-    match reports::day_report(app.db.conn(), &date, None) {
+    // Dated by the till's clock, like everything else it prints.
+    let report = reports::day_report(app.db.conn(), &date, None).map(|mut r| {
+        r.generated_at = app.now().display_iso();
+        r
+    });
+    match report {
         Ok(r) => paper_screen(
             app.tr
                 .a("menu-day-title", &[("date", &super::coop::fr_date(&date))]),
@@ -146,7 +151,13 @@ fn totals(app: &mut App, st: MenuState) -> Screen {
         app.error(app.tr.t("menu-no-phase"));
         return Screen::Menu(st);
     };
-    match reports::phase_totals(app.db.conn(), n) {
+    let totals = reports::phase_totals(app.db.conn(), n).map(|mut p| {
+        if p.phase.closed_at.is_none() {
+            p.generated_at = app.now().display_iso();
+        }
+        p
+    });
+    match totals {
         Ok(p) => paper_screen(
             app.tr.a("menu-totals-title", &[("n", &n.to_string())]),
             slips::phase_totals(&p),

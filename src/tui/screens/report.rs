@@ -1,5 +1,4 @@
 //! A report on screen (X, Z, the day, the phase totals); F2 prints its paper document.
-use crate::domain::PaymentMethod;
 use crate::domain::money::format_dh;
 use crate::storage::shifts::{ShiftTotals, ZReport, shift_totals};
 use crate::tui::app::{App, ReportState, SaleState, Screen};
@@ -30,11 +29,11 @@ fn totals_lines(app: &App, t: &ShiftTotals) -> Vec<String> {
         ),
         row(
             tr.a("z-refunds", &[("n", &t.refunds_count.to_string())]),
-            format!("-{}", format_dh(t.refunds_total)),
+            format_dh(-t.refunds_total),
         ),
         row(tr.t("z-net"), format_dh(t.net())),
     ];
-    for (m, amount) in PaymentMethod::ALL.iter().zip(t.by_method) {
+    for (m, amount) in t.by_method.iter() {
         v.push(row(
             format!("  {}", tr.t(&format!("method-{}", m.as_str()))),
             format_dh(amount),

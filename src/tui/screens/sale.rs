@@ -10,6 +10,8 @@ use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use rust_decimal::Decimal;
 use tui_input::Input;
 
+pub use super::sale_rules::day_refusal;
+use super::sale_rules::{divers_exhibitor, refusal};
 pub use super::sale_view::draw;
 
 pub fn key(app: &mut App, mut st: SaleState, k: KeyEvent) -> Screen {
@@ -18,6 +20,15 @@ pub fn key(app: &mut App, mut st: SaleState, k: KeyEvent) -> Screen {
     }
     if let Some(next) = function_key(app, &mut st, k) {
         return next;
+    }
+    // A scanned receipt QR is checked, never read as a product or a divers line.
+    if st.focus == Focus::Search
+        && k.code == KeyCode::Enter
+        && super::scan::is_witness(st.input.value())
+    {
+        let text = st.input.value().to_string();
+        clear_field(app, &mut st);
+        return super::scan::open(app, &text, true).unwrap_or(Screen::Sale(st));
     }
     match st.focus {
         Focus::Search => search_key(app, &mut st, k),
@@ -82,6 +93,7 @@ fn search_key(app: &mut App, st: &mut SaleState, k: KeyEvent) {
                 let rest = rest.unwrap_or_default();
                 // A divers entry being typed shows what it will add, never a product Entrée would take.
                 match entry(app, &rest) {
+                    _ if super::scan::is_witness(st.input.value()) => app.catalog.search(""),
                     Entry::Quick { .. } => app.catalog.search(""),
                     _ => app.catalog.search(&rest),
                 }
@@ -111,6 +123,11 @@ fn basket_key(app: &mut App, st: &mut SaleState, k: KeyEvent) {
         KeyCode::Char('q' | '*') => st.prompt = open(PromptKind::Quantity),
         KeyCode::Char('r' | '%') => st.prompt = open(PromptKind::Discount),
         KeyCode::Char('p') => st.prompt = open(PromptKind::Price),
+        // Anything else typed (a barcode, a receipt's QR) goes to the search field, as if it had the focus.
+        KeyCode::Char(_) if !k.modifiers.contains(KeyModifiers::CONTROL) => {
+            st.focus = Focus::Search;
+            search_key(app, st, k);
+        }
         _ => {
             keys::nav(&mut st.line, n, k);
         }
@@ -169,39 +186,6 @@ fn submit(app: &mut App, st: &mut SaleState) {
         Some(p) => add_product(app, st, &p, qty),
         None if !rest.is_empty() => app.error(app.tr.a("no-product", &[("text", rest)])),
         None => {}
-    }
-}
-
-/// The market's own spelling of a divers entry's exhibitor, or why it cannot sell today.
-fn divers_exhibitor(app: &App, typed: &str) -> Result<String, String> {
-    use crate::storage::phases::{DayPhase, day_phase};
-    let all = crate::storage::catalogue::exhibitors(app.db.conn()).map_err(|e| e.to_string())?;
-    let Some(ex) = all.iter().find(|e| e.code.eq_ignore_ascii_case(typed)) else {
-        return Err(app.tr.a("divers-unknown", &[("code", typed)]));
-    };
-    let date = app.now().date().to_string();
-    match day_phase(app.db.conn(), &date) {
-        Ok(DayPhase::Open(n)) if !ex.phases.contains(&n) => Err(app.tr.a(
-            "divers-not-in-phase",
-            &[("code", &ex.code), ("phase", &n.to_string())],
-        )),
-        _ => Ok(ex.code.clone()),
-    }
-}
-
-/// Why no line can be added today (a day outside every phase, or in a closed one); `None` when selling is open.
-pub fn day_refusal(app: &App) -> Option<String> {
-    use crate::storage::phases::{DayPhase, day_phase};
-    let day = app.now().date();
-    let date = day.strftime("%d/%m/%Y").to_string();
-    match day_phase(app.db.conn(), &day.to_string()) {
-        Ok(DayPhase::Open(_)) => None,
-        Ok(DayPhase::Closed(n)) => Some(app.tr.a(
-            "day-phase-closed",
-            &[("phase", &n.to_string()), ("date", &date)],
-        )),
-        Ok(DayPhase::Outside) => Some(app.tr.a("day-no-phase", &[("date", &date)])),
-        Err(e) => Some(format!("{e:#}")),
     }
 }
 
@@ -267,23 +251,6 @@ fn added(app: &mut App, st: &mut SaleState, line: crate::domain::LineDraft) {
     app.info(app.tr.a("line-added", &[("name", &line.name_fr)]));
     app.basket.lines.push(line);
     st.line = app.basket.lines.len() - 1;
-}
-
-/// A line the till must not take: the first of a basket on a day no open phase covers, or beyond the bounds.
-fn refusal(app: &App, line: &crate::domain::LineDraft) -> Option<String> {
-    use crate::domain::bounds;
-    if !crate::storage::identity::sells_here(&app.till) {
-        return Some(crate::storage::identity::NOT_A_TILL.to_string());
-    }
-    if app.basket.is_empty()
-        && let Some(day) = day_refusal(app)
-    {
-        return Some(day);
-    }
-    bounds::check_quantity(line.quantity)
-        .and_then(|_| bounds::check_amount("prix unitaire", line.unit_price))
-        .and_then(|_| bounds::check_amount("ligne", line.unit_price * line.quantity))
-        .err()
 }
 
 fn prompt_key(app: &mut App, mut st: SaleState, mut p: Prompt, k: KeyEvent) -> Screen {
@@ -398,6 +365,7 @@ pub fn hints(st: &SaleState) -> Vec<Hint> {
         ("F8", "hint-abandon"),
         ("F9", "hint-arabic"),
         ("F10", "hint-reports"),
+        ("QR", "hint-scan-receipt"),
         ("Ctrl+T", "hint-drawer"),
         ("F1", "hint-help"),
         ("Ctrl+Q", "hint-quit"),

@@ -37,7 +37,13 @@ fn load(app: &mut App, st: &mut SettleState) {
         return;
     };
     match reports::settlement_report(app.db.conn(), n) {
-        Ok(r) => st.report = Some(r),
+        Ok(mut r) => {
+            // A provisional statement is dated by the till's clock, like everything else it prints.
+            if r.phase.closed_at.is_none() {
+                r.generated_at = app.now().display_iso();
+            }
+            st.report = Some(r);
+        }
         Err(e) => app.fail(e),
     }
 }
@@ -122,7 +128,12 @@ pub fn draw(f: &mut Frame, area: Rect, app: &App, st: &SettleState) {
         head.extend(["method-cash", "col-other-methods"]);
     }
     head.extend(["col-commission", "col-stall-fee", "col-due"]);
-    let header = Row::new(head.iter().map(|id| app.tr.t(id))).bold();
+    // Numbers' headers sit over their right-aligned values.
+    let header = Row::new(head.iter().enumerate().map(|(i, id)| {
+        let line = Line::from(app.tr.t(id));
+        Cell::from(if i >= 2 { line.right_aligned() } else { line })
+    }))
+    .bold();
     let mut widths = vec![
         Constraint::Length(5),
         Constraint::Min(14),
@@ -130,7 +141,7 @@ pub fn draw(f: &mut Frame, area: Rect, app: &App, st: &SettleState) {
         Constraint::Length(11),
     ];
     if wide {
-        widths.extend([Constraint::Length(11), Constraint::Length(11)]);
+        widths.extend([Constraint::Length(11), Constraint::Length(12)]);
     }
     widths.extend([
         Constraint::Length(9),

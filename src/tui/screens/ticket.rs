@@ -1,10 +1,12 @@
 //! One ticket of the history: reprint it (journalled "reprint"), or refund chosen lines with a supervisor PIN.
+use super::scan::Scanned;
 use crate::domain::JournalKind;
 use crate::domain::money::{format_dh, format_fr, format_qty};
 use crate::domain::{PaymentDraft, PaymentMethod, TicketKind};
 use crate::storage::journal::NewEntry;
+use crate::storage::tickets::Ticket;
 use crate::storage::tickets::{SaleContext, refunded_so_far};
-use crate::tui::app::{App, Pending, Screen, TicketState};
+use crate::tui::app::{App, HistoryState, Pending, SaleState, Screen, TicketState};
 use crate::tui::keys::{self, Hint};
 use crate::tui::widgets::{block, selected};
 use ratatui::Frame;
@@ -15,8 +17,31 @@ use ratatui::text::Line;
 use ratatui::widgets::{Cell, Paragraph, Row, Table, TableState};
 use rust_decimal::Decimal;
 
+/// The ticket view of a stored ticket, over the history it returns to.
+pub fn state(app: &App, ticket: Ticket, back: HistoryState) -> TicketState {
+    TicketState {
+        marked: vec![false; ticket.lines.len()],
+        refunded: refunded_lines(app, &ticket),
+        refund_method: default_refund_method(&ticket),
+        ticket,
+        sel: 0,
+        back,
+        verdict: None,
+        from_sale: false,
+        scan: String::new(),
+    }
+}
+
 pub fn key(app: &mut App, mut st: TicketState, k: KeyEvent) -> Screen {
+    match super::scan::buffer_key(app, &mut st.scan, k) {
+        Scanned::Typing => return Screen::Ticket(st),
+        Scanned::Submit(text) => {
+            return super::scan::open(app, &text, st.from_sale).unwrap_or(Screen::Ticket(st));
+        }
+        Scanned::NotMine => {}
+    }
     match k.code {
+        KeyCode::Esc if st.from_sale => return Screen::Sale(SaleState::default()),
         KeyCode::Esc => return super::history::open_at(app, st.back.sel),
         KeyCode::F(2) => reprint(app, &st.ticket.head.id),
         KeyCode::Char(' ') if st.ticket.head.kind == TicketKind::Sale => {
@@ -197,8 +222,20 @@ pub fn draw(f: &mut Frame, area: Rect, app: &App, st: &TicketState) {
     let b = block(title);
     let inner = b.inner(area);
     f.render_widget(b, area);
-    let [lines_area, foot] =
-        Layout::vertical([Constraint::Min(3), Constraint::Length(3)]).areas(inner);
+    let banner = st
+        .verdict
+        .as_ref()
+        .map(|v| verdict_banner(app, v, inner.width));
+    let banner_h = banner.as_ref().map_or(0, |(_, h)| *h);
+    let [top, lines_area, foot] = Layout::vertical([
+        Constraint::Length(banner_h),
+        Constraint::Min(3),
+        Constraint::Length(3),
+    ])
+    .areas(inner);
+    if let Some((p, _)) = banner {
+        f.render_widget(p, top);
+    }
     let rows: Vec<Row> = t
         .lines
         .iter()
@@ -292,4 +329,43 @@ pub fn draw(f: &mut Frame, area: Rect, app: &App, st: &TicketState) {
         text.push_str(&app.tr.a("refund-method", &[("method", &method)]));
     }
     f.render_widget(Paragraph::new(text).bold(), foot);
+}
+
+/// « Reçu conforme » in green, or « Reçu NON conforme : » in red with what differs, one fact a line, wrapped;
+/// with the rows it takes at this width (at most 5, so the ticket's lines stay in view).
+fn verdict_banner(
+    app: &App,
+    v: &crate::tui::app::Verdict,
+    width: u16,
+) -> (Paragraph<'static>, u16) {
+    use ratatui::style::{Color, Style};
+    let (head, style) = if v.conforme {
+        (
+            app.tr.t("scan-ok"),
+            Style::new().fg(Color::Black).bg(Color::Green),
+        )
+    } else {
+        (
+            app.tr.t("scan-bad"),
+            Style::new().fg(Color::White).bg(Color::Red),
+        )
+    };
+    let mut text: Vec<String> = Vec::new();
+    for (i, d) in v.details.iter().enumerate() {
+        text.push(match i {
+            0 => format!("{head} : {d}"),
+            _ => format!("· {d}"),
+        });
+    }
+    if text.is_empty() {
+        text.push(head);
+    }
+    let lines: Vec<Line> = text
+        .iter()
+        .flat_map(|l| crate::tui::widgets::wrap_words(l, usize::from(width.max(1))))
+        .map(Line::from)
+        .collect();
+    let rows = lines.len();
+    let p = Paragraph::new(lines).style(style.bold());
+    (p, rows.min(5) as u16)
 }

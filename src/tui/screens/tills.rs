@@ -53,10 +53,10 @@ fn gaps(t: &TillMergeStatus) -> String {
         .join(", ")
 }
 
-/// `2026-11-23T18:02:11Z` → `2026-11-23 18:02` (UTC as stored; the slip says so).
+/// `2026-11-23T18:02:11Z` (UTC as stored) → `23/11/2026 19:02`, the market's local time as people read it.
 fn short_time(at: &Option<String>) -> String {
     at.as_deref()
-        .map(|s| s.replace('T', " ").chars().take(16).collect())
+        .map(crate::storage::clock::local_display)
         .unwrap_or_else(|| "—".into())
 }
 
@@ -119,15 +119,19 @@ pub fn draw(f: &mut Frame, area: Rect, app: &App, st: &TillsState) {
         Constraint::Min(10),
         Constraint::Length(7),
         Constraint::Length(12),
-        Constraint::Length(9),
         Constraint::Length(8),
+        Constraint::Length(7),
         Constraint::Length(16),
     ];
     if wide {
         head.push("col-bundle");
         widths.push(Constraint::Min(16));
     }
-    let header = Row::new(head.iter().map(|id| app.tr.t(id))).bold();
+    let header = Row::new(head.iter().enumerate().map(|(i, id)| {
+        let line = Line::from(app.tr.t(id));
+        Cell::from(if i == 2 { line.right_aligned() } else { line })
+    }))
+    .bold();
     let mut ts = TableState::default().with_selected((!st.rows.is_empty()).then_some(st.sel));
     f.render_stateful_widget(
         Table::new(rows, widths)
@@ -137,4 +141,18 @@ pub fn draw(f: &mut Frame, area: Rect, app: &App, st: &TillsState) {
         area,
         &mut ts,
     );
+}
+
+#[cfg(test)]
+mod tests {
+    use super::short_time;
+
+    #[test]
+    fn a_merge_time_reads_as_a_local_date_and_time() {
+        assert_eq!(
+            short_time(&Some("2026-11-23T18:02:11Z".into())),
+            "23/11/2026 19:02"
+        );
+        assert_eq!(short_time(&None), "—");
+    }
 }

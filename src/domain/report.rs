@@ -1,5 +1,5 @@
-//! Plain data the report renderers consume. The storage layer fills these;
-//! renderers never query anything, so every output is a pure function of
+//! Plain data the report renderers consume (`report`, re-exported there as `report::model`). The storage layer
+//! fills these (it never imports `report`); renderers never query anything, so every output is a pure function of
 //! its input (that is what makes closed-phase outputs byte-reproducible).
 //!
 //! Money is `Decimal` with 2 decimal places; quantities are `Decimal` too.
@@ -163,9 +163,21 @@ pub struct DayReport {
     pub date: String,
     pub till: Option<String>,
     pub rows: Vec<DayReportRow>,
+    /// Distinct sale tickets of the day (a ticket of three exhibitors is one ticket).
+    pub tickets: u64,
     /// Empty when not known (then not printed).
     pub chain_head: String,
     pub generated_at: String,
+}
+
+impl DayReport {
+    /// Every money column summed over the exhibitors; tickets counted once each.
+    pub fn totals(&self) -> DayReportRow {
+        DayReportRow {
+            tickets: self.tickets,
+            ..DayReportRow::totals(&self.rows)
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
