@@ -1,6 +1,7 @@
 //! Importing 20,000 products and 50,000 paper-sale lines, from CSV and from XLSX, into a market database, against
 //! sqlite3's `.import` of the same CSV into a plain table (a lower bound: no checks, no journal), in the same run.
-//! Also the reading alone (text or workbook to checked rows), without the database.
+//! Also the reading alone (text or workbook to checked rows), without the database, and the floor of the ledger
+//! work itself: one SHA-256 and one Ed25519 signature per paper ticket (16,667 of them).
 //! The sqlite3 command-line shell is needed for the lower bound; without it that part is skipped with a message.
 use criterion::{BatchSize, Criterion, criterion_group, criterion_main};
 use souk::import::{Kind, import_bytes};
@@ -228,6 +229,12 @@ fn bench_import(c: &mut Criterion) {
             &d.products_csv,
         ),
         (
+            "read_only_products_20k_xlsx",
+            Kind::Products,
+            "p.xlsx",
+            &d.products_xlsx,
+        ),
+        (
             "read_only_sales_50k_lines_csv",
             Kind::Sales,
             "s.csv",
@@ -244,6 +251,19 @@ fn bench_import(c: &mut Criterion) {
             b.iter(|| souk::import::table(kind, file, bytes).unwrap().rows.len())
         });
     }
+    // What no ledger can skip per paper ticket: the SHA-256 of its entry and its Ed25519 signature.
+    g.bench_function("floor_hash_and_sign_one_entry_per_ticket", |b| {
+        use ed25519_dalek::Signer;
+        let key = ed25519_dalek::SigningKey::from_bytes(&[7; 32]);
+        b.iter(|| {
+            (0..SALE_LINES.div_ceil(3))
+                .map(|t| {
+                    let hash = souk::domain::canonical::sha256_hex(format!("entry {t}").as_bytes());
+                    key.sign(hash.as_bytes()).to_bytes()[0] as usize
+                })
+                .sum::<usize>()
+        })
+    });
     if sqlite3_available() {
         for (name, bytes) in [
             ("sqlite3_dot_import_products_20k_csv", &d.products_csv),

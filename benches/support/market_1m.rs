@@ -11,17 +11,29 @@ use std::fmt::Write;
 use std::path::PathBuf;
 
 /// The database, built on first use.
+#[allow(dead_code)]
 pub fn path() -> PathBuf {
+    path_with(LINES)
+}
+
+/// The same market with its first `lines` sale lines (the same tickets as the 1M one's first), built on first
+/// use; 0 gives the organiser's market before any sale (same uuid, catalogue, tills and phase).
+pub fn path_with(lines: usize) -> PathBuf {
     let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target/bench-data");
     std::fs::create_dir_all(&dir).unwrap();
-    let path = dir.join("settlement-1m.db");
+    let name = if lines == LINES {
+        "settlement-1m.db".to_string()
+    } else {
+        format!("settlement-{lines}.db")
+    };
+    let path = dir.join(&name);
     if !path.exists() {
         let started = std::time::Instant::now();
-        let tmp = dir.join("settlement-1m.db.building");
+        let tmp = dir.join(format!("{name}.building"));
         let _ = std::fs::remove_file(&tmp);
-        build(&tmp);
+        build(&tmp, lines);
         std::fs::rename(&tmp, &path).unwrap();
-        let _ = std::fs::remove_file(dir.join("settlement-1m.db.building.lock"));
+        let _ = std::fs::remove_file(dir.join(format!("{name}.building.lock")));
         eprintln!("built {} in {:.0?}", path.display(), started.elapsed());
     }
     path
@@ -30,9 +42,14 @@ pub fn path() -> PathBuf {
 const EXHIBITORS: usize = 320;
 const LINES: usize = 1_000_000;
 
-fn build(path: &std::path::Path) {
+fn build(path: &std::path::Path, wanted: usize) {
     let mut db = Db::create(path).unwrap();
-    catalogue::insert_market(db.conn(), &souk::demo::market(), "2025-08-06T08:00:00Z").unwrap();
+    // One uuid for every size: the smaller markets and the empty one are the same market's.
+    let market = souk::domain::Market {
+        uuid: "0190f1a2-0000-7000-8000-0000000b1e00".into(),
+        ..souk::demo::market()
+    };
+    catalogue::insert_market(db.conn(), &market, "2025-08-06T08:00:00Z").unwrap();
     let (mut ex, mut pr) = (
         String::from("code,name,kind,ice,phone,commission_rate,stall_fee,phases\n"),
         String::from("exhibitor_code,code,barcode,name_fr,name_ar,unit,price,vat_rate\n"),
@@ -77,7 +94,7 @@ fn build(path: &std::path::Path) {
         x ^= x << 17;
         (x % n as u64) as usize
     };
-    while lines_done < LINES {
+    while lines_done < wanted {
         let n = 1 + next(5);
         let lines: Vec<LineDraft> = (0..n)
             .map(|_| draft(&products[next(products.len())], 1 + next(3)))

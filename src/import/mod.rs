@@ -117,7 +117,26 @@ pub fn table(kind: Kind, name: &str, bytes: &[u8]) -> Result<reader::Table, Impo
     }
 }
 
+/// An import writes tens of megabytes in one transaction into indexes in no particular order: with SQLite's
+/// default 2 MB page cache, pages were read back and spilled to the WAL again and again. The cache grows for the
+/// import only (SQLite allocates pages as they are used) and is set back after, which frees them.
 fn run(
+    db: &mut Db,
+    kind: Kind,
+    name: &str,
+    bytes: &[u8],
+    actor: &str,
+    dry: bool,
+) -> Result<Outcome> {
+    const CACHE_KIB: i64 = 256 * 1024;
+    let before: i64 = db.conn().query_row("PRAGMA cache_size", [], |r| r.get(0))?;
+    db.conn().pragma_update(None, "cache_size", -CACHE_KIB)?;
+    let out = run_in(db, kind, name, bytes, actor, dry);
+    db.conn().pragma_update(None, "cache_size", before)?;
+    out
+}
+
+fn run_in(
     db: &mut Db,
     kind: Kind,
     name: &str,

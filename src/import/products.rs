@@ -1,7 +1,7 @@
 //! Import of products (add or update by code); a price change is journalled.
 use super::catalogue::{code, unique};
 use super::reader::{Cursor, Table, finish, refused_lines};
-use super::summary::Counts;
+use super::summary::{Change, Counts};
 use crate::domain::JournalKind;
 use crate::domain::Product;
 use crate::domain::labels;
@@ -36,8 +36,13 @@ pub fn products(conn: &Connection, t: &Table, counts: &mut Counts) -> Result<()>
         .values()
         .filter_map(|p| p.barcode.as_deref().map(|b| (b, p.code.as_str())))
         .collect();
-    let (mut issues, mut seen, mut barcodes, mut out) =
-        (Vec::new(), HashMap::new(), HashMap::new(), Vec::new());
+    let n = t.rows.len();
+    let (mut issues, mut seen, mut barcodes, mut out) = (
+        Vec::new(),
+        HashMap::with_capacity(n),
+        HashMap::with_capacity(n),
+        Vec::with_capacity(n),
+    );
     for row in &t.rows {
         let mut c = Cursor::new(t, row, &mut issues);
         let Some(p) = product(&mut c, &exhibitors) else {
@@ -69,7 +74,11 @@ pub fn products(conn: &Connection, t: &Table, counts: &mut Counts) -> Result<()>
         if let Some(o) = old.get(&p.code).filter(|o| o.price != p.price) {
             changes.push(format!("{} {} → {}", p.code, o.price, p.price));
         }
-        store::upsert_product(conn, p)?;
+        if *change == Change::Added {
+            store::insert_product(conn, p)?;
+        } else {
+            store::upsert_product(conn, p)?;
+        }
     }
     journal_price_changes(conn, &t.file, &changes)
 }

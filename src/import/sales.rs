@@ -8,11 +8,11 @@ use crate::domain::labels;
 use crate::domain::parse::{amount, parse_datetime, quantity};
 use crate::domain::sale::build_sale;
 use crate::domain::{LineDraft, PaymentDraft, PaymentMethod, Product, TicketKind};
-use crate::storage::tickets::{SaleContext, insert_ticket_on};
+use crate::storage::tickets::{Batch, SaleContext};
 use crate::storage::{Clock, catalogue as store};
 use anyhow::Result;
 use rusqlite::{Connection, OptionalExtension};
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 const COLUMNS: &[&str] = &[
     "ticket_ref",
@@ -88,8 +88,17 @@ pub fn sales(
     counts.refused = refused_lines(&issues);
     counts.added = tickets.len();
     finish(t, issues)?;
+    let mut w = Writer {
+        conn,
+        table: t,
+        clock,
+        chain,
+        actor,
+        imported: imported_refs(conn)?,
+        batch: Batch::default(),
+    };
     for tk in &tickets {
-        commit_paper_ticket(conn, t, clock, chain, actor, tk)?;
+        w.commit(tk)?;
     }
     Ok(())
 }
@@ -170,44 +179,65 @@ fn read_row(
     Some((reference?, datetime?, till?, method?, line))
 }
 
-fn commit_paper_ticket(
-    conn: &Connection,
-    t: &Table,
-    clock: &Clock,
-    chain: &str,
-    actor: &str,
-    tk: &PaperTicket,
-) -> Result<()> {
-    let fail =
-        |column: usize, field: &str, msg: String| single(t, tk.first_line, column, field, msg);
-    let existing: Option<String> = conn
-        .prepare_cached("SELECT id FROM tickets WHERE till = ?1 AND ticket_ref = ?2")?
-        .query_row([&tk.till, &tk.reference], |r| r.get(0))
-        .optional()?;
-    if let Some(id) = existing {
-        let msg = format!(
-            "le ticket papier {} de la caisse {} est déjà importé ({id})",
-            tk.reference, tk.till
-        );
-        return Err(fail(1, "ticket_ref", msg).into());
+/// (till, ticket_ref) of the paper tickets already imported, read in one pass.
+fn imported_refs(conn: &Connection) -> Result<HashSet<(String, String)>> {
+    let mut stmt =
+        conn.prepare("SELECT till, ticket_ref FROM tickets WHERE ticket_ref IS NOT NULL")?;
+    let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+/// Writes the paper tickets of one file, in one transaction.
+struct Writer<'a> {
+    conn: &'a Connection,
+    table: &'a Table,
+    clock: &'a Clock,
+    chain: &'a str,
+    actor: &'a str,
+    imported: HashSet<(String, String)>,
+    batch: Batch,
+}
+
+impl Writer<'_> {
+    fn commit(&mut self, tk: &PaperTicket) -> Result<()> {
+        let (conn, t) = (self.conn, self.table);
+        let fail =
+            |column: usize, field: &str, msg: String| single(t, tk.first_line, column, field, msg);
+        let key = (tk.till.clone(), tk.reference.clone());
+        let existing: Option<String> = if self.imported.contains(&key) {
+            conn.prepare_cached("SELECT id FROM tickets WHERE till = ?1 AND ticket_ref = ?2")?
+                .query_row([&tk.till, &tk.reference], |r| r.get(0))
+                .optional()?
+        } else {
+            None
+        };
+        if let Some(id) = existing {
+            let msg = format!(
+                "le ticket papier {} de la caisse {} est déjà importé ({id})",
+                tk.reference, tk.till
+            );
+            return Err(fail(1, "ticket_ref", msg).into());
+        }
+        let total: rust_decimal::Decimal = tk.lines.iter().map(|l| l.total()).sum();
+        let payment = PaymentDraft::new(tk.method, total);
+        let settled = build_sale(&tk.lines, rust_decimal::Decimal::ZERO, &[payment], None)
+            .map_err(|e| fail(0, "", format!("ticket {} : {e}", tk.reference)))?;
+        let at = self
+            .clock
+            .at_local(tk.datetime)
+            .map_err(|e| fail(2, "datetime", e.to_string()))?;
+        let ctx = SaleContext {
+            till: tk.till.clone(),
+            cashier: self.actor.to_string(),
+            shift: None,
+            at,
+            manual: true,
+            ticket_ref: Some(tk.reference.clone()),
+            approver: None,
+        };
+        self.batch
+            .insert(conn, self.chain, &ctx, &settled, TicketKind::Sale, None)
+            .map_err(|e| fail(0, "", format!("ticket {} : {e}", tk.reference)))?;
+        Ok(())
     }
-    let total: rust_decimal::Decimal = tk.lines.iter().map(|l| l.total()).sum();
-    let payment = PaymentDraft::new(tk.method, total);
-    let settled = build_sale(&tk.lines, rust_decimal::Decimal::ZERO, &[payment], None)
-        .map_err(|e| fail(0, "", format!("ticket {} : {e}", tk.reference)))?;
-    let at = clock
-        .at_local(tk.datetime)
-        .map_err(|e| fail(2, "datetime", e.to_string()))?;
-    let ctx = SaleContext {
-        till: tk.till.clone(),
-        cashier: actor.to_string(),
-        shift: None,
-        at,
-        manual: true,
-        ticket_ref: Some(tk.reference.clone()),
-        approver: None,
-    };
-    insert_ticket_on(conn, chain, &ctx, &settled, TicketKind::Sale, None)
-        .map_err(|e| fail(0, "", format!("ticket {} : {e}", tk.reference)))?;
-    Ok(())
 }

@@ -214,6 +214,21 @@ pub fn upsert_product(conn: &Connection, p: &Product) -> Result<()> {
     Ok(())
 }
 
+/// A product whose code is not in the catalogue yet (an import checked it): a plain insert, which SQLite does
+/// with less work than an upsert.
+pub fn insert_product(conn: &Connection, p: &Product) -> Result<()> {
+    conn.prepare_cached(
+        "INSERT INTO products (code, exhibitor_code, barcode, name_fr, name_ar, unit, price, vat_rate)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+    )?
+    .execute(params![
+        p.code, p.exhibitor_code, p.barcode, p.name_fr, p.name_ar, p.unit.as_str(), to_centimes(p.price)?,
+        p.vat_rate.normalize().to_string()
+    ])
+    .with_context(|| format!("produit {}", p.code))?;
+    Ok(())
+}
+
 const SELECT_PRODUCT: &str =
     "SELECT code, exhibitor_code, barcode, name_fr, name_ar, unit, price, vat_rate FROM products";
 

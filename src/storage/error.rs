@@ -30,7 +30,7 @@ pub enum Error {
         row: String,
         detail: String,
     },
-    #[error("{what} introuvable : {key}")]
+    #[error("{what} {key} introuvable")]
     NotFound { what: &'static str, key: String },
     #[error(transparent)]
     Other(anyhow::Error),

@@ -83,68 +83,102 @@ pub fn market_uuid(conn: &Connection) -> Result<String> {
 /// entry would take beyond 64 bits (amounts stored before the bounds existed) is first carried over: a
 /// `total_carry` entry brings it back to 0, naming the total it carried, and the chain goes on selling.
 pub fn append(conn: &Connection, at: &LocalTime, e: &NewEntry) -> Result<Entry> {
-    if let Some((_, _, total)) = head(conn, e.chain)?
-        && total.checked_add(e.amount).is_none()
-    {
-        let carried = total.checked_neg().ok_or_else(|| {
-            anyhow::anyhow!(
-                "dépassement du total perpétuel de {} : {total} centimes",
-                e.chain
-            )
-        })?;
-        let detail = format!(
-            "total perpétuel de {} DH reporté (il dépasserait la capacité : montants enregistrés avant les \
-             bornes) ; il repart de 0",
-            crate::domain::money::format_fr(crate::domain::money::from_centimes(total))
-        );
-        append_one(
-            conn,
-            at,
-            &NewEntry {
-                chain: e.chain,
-                kind: JournalKind::TotalCarry,
-                actor: e.actor,
-                approver: "",
-                subject: "",
-                detail: &detail,
-                amount: carried,
-            },
-        )?;
-    }
-    append_one(conn, at, e)
+    Appender::default().append(conn, at, e)
 }
 
-fn append_one(conn: &Connection, at: &LocalTime, e: &NewEntry) -> Result<Entry> {
-    let (seq, prev_hash, grand_total) = match head(conn, e.chain)? {
-        Some((s, h, g)) => (s + 1, h, g),
-        None => (1, genesis(e.chain, &market_uuid(conn)?), 0),
-    };
-    let grand_total = grand_total
-        .checked_add(e.amount)
-        .ok_or_else(|| anyhow::anyhow!("dépassement du total perpétuel de {}", e.chain))?;
-    let mut entry = Entry {
-        chain: e.chain.into(),
-        seq,
-        at_utc: at.at_utc.clone(),
-        utc_offset: at.utc_offset,
-        kind: e.kind,
-        actor: e.actor.into(),
-        approver: e.approver.into(),
-        subject: e.subject.into(),
-        detail: e.detail.into(),
-        amount: e.amount,
-        grand_total,
-        prev_hash,
-        hash: String::new(),
-        signature: String::new(),
-    };
-    entry.hash = entry_hash(&entry.fields());
-    if !super::keys::has_own_key(conn)? {
-        super::keys::new_own_key(conn, e.chain, &at.at_utc)?;
+/// Appends entries one after the other in one transaction, carrying each chain's head and this database's
+/// signing key from one entry to the next instead of reading them back (an import of thousands of tickets).
+/// Only valid while its transaction is the only writer, which the writer's lock and `BEGIN IMMEDIATE` ensure.
+#[derive(Default)]
+pub struct Appender {
+    heads: std::collections::HashMap<String, (u64, String, i64)>,
+    signer: Option<super::keys::Signer>,
+}
+
+impl Appender {
+    /// As [`append`].
+    pub fn append(&mut self, conn: &Connection, at: &LocalTime, e: &NewEntry) -> Result<Entry> {
+        if let Some((_, _, total)) = self.head(conn, e.chain)?
+            && total.checked_add(e.amount).is_none()
+        {
+            let carried = total.checked_neg().ok_or_else(|| {
+                anyhow::anyhow!(
+                    "dépassement du total perpétuel de {} : {total} centimes",
+                    e.chain
+                )
+            })?;
+            let detail = format!(
+                "total perpétuel de {} DH reporté (il dépasserait la capacité : montants enregistrés avant les \
+                 bornes) ; il repart de 0",
+                crate::domain::money::format_fr(crate::domain::money::from_centimes(total))
+            );
+            self.append_one(
+                conn,
+                at,
+                &NewEntry {
+                    chain: e.chain,
+                    kind: JournalKind::TotalCarry,
+                    actor: e.actor,
+                    approver: "",
+                    subject: "",
+                    detail: &detail,
+                    amount: carried,
+                },
+            )?;
+        }
+        self.append_one(conn, at, e)
     }
-    entry.signature = super::keys::sign(conn, e.chain, &entry.hash)?;
-    insert(conn, &entry)?;
-    Ok(entry)
+
+    fn head(&self, conn: &Connection, chain: &str) -> Result<Option<(u64, String, i64)>> {
+        match self.heads.get(chain) {
+            Some(h) => Ok(Some(h.clone())),
+            None => head(conn, chain),
+        }
+    }
+
+    fn append_one(&mut self, conn: &Connection, at: &LocalTime, e: &NewEntry) -> Result<Entry> {
+        let (seq, prev_hash, grand_total) = match self.head(conn, e.chain)? {
+            Some((s, h, g)) => (s + 1, h, g),
+            None => (1, genesis(e.chain, &market_uuid(conn)?), 0),
+        };
+        let grand_total = grand_total
+            .checked_add(e.amount)
+            .ok_or_else(|| anyhow::anyhow!("dépassement du total perpétuel de {}", e.chain))?;
+        let mut entry = Entry {
+            chain: e.chain.into(),
+            seq,
+            at_utc: at.at_utc.clone(),
+            utc_offset: at.utc_offset,
+            kind: e.kind,
+            actor: e.actor.into(),
+            approver: e.approver.into(),
+            subject: e.subject.into(),
+            detail: e.detail.into(),
+            amount: e.amount,
+            grand_total,
+            prev_hash,
+            hash: String::new(),
+            signature: String::new(),
+        };
+        entry.hash = entry_hash(&entry.fields());
+        let signer = match self.signer.take() {
+            Some(s) => s,
+            None => {
+                if !super::keys::has_own_key(conn)? {
+                    super::keys::new_own_key(conn, e.chain, &at.at_utc)?;
+                }
+                super::keys::Signer::load(conn)?
+            }
+        };
+        entry.signature = signer.sign(e.chain, &entry.hash);
+        self.signer = Some(signer);
+        insert(conn, &entry)?;
+        self.heads.insert(
+            entry.chain.clone(),
+            (entry.seq, entry.hash.clone(), entry.grand_total),
+        );
+        Ok(entry)
+    }
 }
 
 /// Inserts an entry as it is (also used by merge, which brings entries hashed elsewhere).

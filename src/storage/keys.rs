@@ -2,7 +2,7 @@
 //! leaves it; the public keys of chains are registered (at creation, at provisioning) so that `verify` and `merge`
 //! can tell a genuine entry from one rewritten with every hash recomputed.
 use anyhow::{Context, Result, anyhow, bail};
-use ed25519_dalek::{Signature, Signer, SigningKey, Verifier, VerifyingKey};
+use ed25519_dalek::{Signature, Signer as _, SigningKey, Verifier, VerifyingKey};
 use rusqlite::{Connection, OptionalExtension, params};
 
 /// Where a registered public key came from.
@@ -27,7 +27,13 @@ impl Origin {
 }
 
 fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    let mut out = String::with_capacity(2 * bytes.len());
+    for b in bytes {
+        out.push(DIGITS[(b >> 4) as usize] as char);
+        out.push(DIGITS[(b & 15) as usize] as char);
+    }
+    out
 }
 
 fn unhex<const N: usize>(s: &str) -> Option<[u8; N]> {
@@ -238,9 +244,23 @@ pub fn key_ranges(conn: &Connection, chain: &str) -> Result<Vec<KeyRange>> {
 
 /// The signature of an entry hash by this database, when it signs that chain; empty otherwise.
 pub fn sign(conn: &Connection, chain: &str, hash: &str) -> Result<String> {
-    match own_key(conn)? {
-        Some((own, key)) if own == chain => Ok(hex(&key.sign(hash.as_bytes()).to_bytes())),
-        _ => Ok(String::new()),
+    Ok(Signer::load(conn)?.sign(chain, hash))
+}
+
+/// This database's key as read once, to sign many entries of one transaction.
+pub struct Signer(Option<(String, SigningKey)>);
+
+impl Signer {
+    pub fn load(conn: &Connection) -> Result<Signer> {
+        Ok(Signer(own_key(conn)?))
+    }
+
+    /// The signature of an entry hash when this database signs that chain; empty otherwise.
+    pub fn sign(&self, chain: &str, hash: &str) -> String {
+        match &self.0 {
+            Some((own, key)) if own == chain => hex(&key.sign(hash.as_bytes()).to_bytes()),
+            _ => String::new(),
+        }
     }
 }
 

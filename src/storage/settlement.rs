@@ -238,6 +238,26 @@ pub fn phase_exhibitors(conn: &Connection, phase: u32) -> Result<Vec<String>> {
     Ok(rows.collect::<Result<_, _>>()?)
 }
 
+/// The exhibitors of a settlement, as `phase_exhibitors` lists them. When every share of the phase is in the
+/// sums (a phase without late tickets), those who sold are the sums' keys: no second pass over the shares.
+fn scope_exhibitors(
+    conn: &Connection,
+    phase: u32,
+    scope: Scope,
+    sums: &BTreeMap<String, ShareSums>,
+) -> Result<Vec<String>> {
+    if scope != Scope::Phase || has_late(conn, phase)? {
+        return phase_exhibitors(conn, phase);
+    }
+    let mut stmt =
+        conn.prepare_cached("SELECT exhibitor_code FROM exhibitor_phases WHERE phase = ?1")?;
+    let mut codes: std::collections::BTreeSet<String> = stmt
+        .query_map([phase], |r| r.get(0))?
+        .collect::<Result<_, _>>()?;
+    codes.extend(sums.keys().cloned());
+    Ok(codes.into_iter().collect())
+}
+
 /// The settlement of a phase: one row per exhibitor of the phase (sales or not), ordered by code.
 /// A closed phase answers from the settlement stored when it closed.
 pub fn settle_phase(
@@ -282,7 +302,7 @@ pub fn compute_scope(
             .map(|e| (e.code.clone(), e))
             .collect();
     let mut out = Vec::new();
-    for code in phase_exhibitors(conn, phase)? {
+    for code in scope_exhibitors(conn, phase, scope, &sums)? {
         let ex = exhibitors
             .get(&code)
             .cloned()

@@ -9,6 +9,7 @@ use crate::domain::{ByMethod, Line, Payment, Settled, TicketKind};
 use anyhow::{Context, Result, anyhow, bail};
 use rusqlite::{Connection, OptionalExtension, params};
 use rust_decimal::Decimal;
+use std::collections::{HashMap, HashSet};
 
 /// Who sells, where and when.
 #[derive(Debug, Clone)]
@@ -116,60 +117,121 @@ pub fn insert_ticket_on(
     kind: TicketKind,
     refund_of: Option<&str>,
 ) -> Result<Ticket> {
-    crate::domain::bounds::check_settled(s).map_err(super::Error::OutOfBounds)?;
-    let collector = till_collector(conn, &ctx.till)?;
-    let local_date = ctx.at.date().to_string();
-    let phase = super::catalogue::phase_for_sale(conn, &local_date)?;
-    for ex in distinct_exhibitors(&s.lines) {
+    Batch::default().insert(conn, chain, ctx, s, kind, refund_of)
+}
+
+/// Inserts many tickets in one transaction (an import of paper sales): what every ticket checks against the
+/// catalogue (its till's collector, its date's phase, its exhibitors' membership) is read once, and each chain's
+/// next number and journal head are carried from one ticket to the next. The checks stay the same; only while
+/// its transaction is the only writer (the writer's lock and `BEGIN IMMEDIATE`) and nothing else in it changes
+/// tills, phases or memberships.
+#[derive(Default)]
+pub struct Batch {
+    collectors: HashMap<String, String>,
+    phases: HashMap<String, u32>,
+    members: HashSet<(String, u32)>,
+    next: HashMap<String, u64>,
+    journal: journal::Appender,
+}
+
+impl Batch {
+    pub fn insert(
+        &mut self,
+        conn: &Connection,
+        chain: &str,
+        ctx: &SaleContext,
+        s: &Settled,
+        kind: TicketKind,
+        refund_of: Option<&str>,
+    ) -> Result<Ticket> {
+        crate::domain::bounds::check_settled(s).map_err(super::Error::OutOfBounds)?;
+        let collector = self.collector(conn, &ctx.till)?;
+        let local_date = ctx.at.date().to_string();
+        let phase = self.phase(conn, &local_date)?;
+        for ex in distinct_exhibitors(&s.lines) {
+            self.check_member(conn, ex, phase)?;
+        }
+        if let Some(orig) = refund_of {
+            check_refund_target(conn, orig)?;
+        }
+        let number = match self.next.get(chain) {
+            Some(n) => *n,
+            None => next_number(conn, chain)?,
+        };
+        let head = TicketHead {
+            id: ticket_id(chain, number),
+            chain: chain.to_string(),
+            till: ctx.till.clone(),
+            number,
+            kind,
+            refund_of: refund_of.map(String::from),
+            at_utc: ctx.at.at_utc.clone(),
+            utc_offset: ctx.at.utc_offset,
+            phase,
+            cashier: ctx.cashier.clone(),
+            shift: ctx.shift.clone(),
+            manual: ctx.manual,
+            ticket_ref: ctx.ticket_ref.clone(),
+            total: s.total,
+            rounding: s.rounding,
+        };
+        let body = sha256_hex(encode_ticket(&head, &s.lines, &s.payments).as_bytes());
+        let total = to_centimes(s.total)?;
+        let entry = self.journal.append(
+            conn,
+            &ctx.at,
+            &NewEntry {
+                chain,
+                kind: kind.into(),
+                actor: &ctx.cashier,
+                approver: ctx.approver.as_deref().unwrap_or(""),
+                subject: &head.id,
+                detail: &body,
+                amount: total * kind.sign(),
+            },
+        )?;
+        insert_rows(conn, &head, &local_date, entry.seq, &s.lines, &s.payments)?;
+        insert_shares(conn, &head, &local_date, &collector, &s.lines, &s.payments)?;
+        self.next.insert(chain.to_string(), number + 1);
+        Ok(Ticket {
+            head,
+            lines: s.lines.clone(),
+            payments: s.payments.clone(),
+            local_date,
+            journal_hash: entry.hash,
+        })
+    }
+
+    fn collector(&mut self, conn: &Connection, till: &str) -> Result<String> {
+        if let Some(c) = self.collectors.get(till) {
+            return Ok(c.clone());
+        }
+        let c = till_collector(conn, till)?;
+        self.collectors.insert(till.to_string(), c.clone());
+        Ok(c)
+    }
+
+    /// Only a date inside an open phase is kept: any other is refused, here as on every ticket.
+    fn phase(&mut self, conn: &Connection, local_date: &str) -> Result<u32> {
+        if let Some(p) = self.phases.get(local_date) {
+            return Ok(*p);
+        }
+        let p = super::catalogue::phase_for_sale(conn, local_date)?;
+        self.phases.insert(local_date.to_string(), p);
+        Ok(p)
+    }
+
+    fn check_member(&mut self, conn: &Connection, ex: &str, phase: u32) -> Result<()> {
+        let key = (ex.to_string(), phase);
+        if self.members.contains(&key) {
+            return Ok(());
+        }
         if !super::catalogue::exhibitor_in_phase(conn, ex, phase)? {
             bail!("l'exposant {ex} ne participe pas à la phase {phase} : vente refusée");
         }
+        self.members.insert(key);
+        Ok(())
     }
-    if let Some(orig) = refund_of {
-        check_refund_target(conn, orig)?;
-    }
-    let number = next_number(conn, chain)?;
-    let head = TicketHead {
-        id: ticket_id(chain, number),
-        chain: chain.to_string(),
-        till: ctx.till.clone(),
-        number,
-        kind,
-        refund_of: refund_of.map(String::from),
-        at_utc: ctx.at.at_utc.clone(),
-        utc_offset: ctx.at.utc_offset,
-        phase,
-        cashier: ctx.cashier.clone(),
-        shift: ctx.shift.clone(),
-        manual: ctx.manual,
-        ticket_ref: ctx.ticket_ref.clone(),
-        total: s.total,
-        rounding: s.rounding,
-    };
-    let body = sha256_hex(encode_ticket(&head, &s.lines, &s.payments).as_bytes());
-    let total = to_centimes(s.total)?;
-    let entry = journal::append(
-        conn,
-        &ctx.at,
-        &NewEntry {
-            chain,
-            kind: kind.into(),
-            actor: &ctx.cashier,
-            approver: ctx.approver.as_deref().unwrap_or(""),
-            subject: &head.id,
-            detail: &body,
-            amount: total * kind.sign(),
-        },
-    )?;
-    insert_rows(conn, &head, &local_date, entry.seq, &s.lines, &s.payments)?;
-    insert_shares(conn, &head, &local_date, &collector, &s.lines, &s.payments)?;
-    Ok(Ticket {
-        head,
-        lines: s.lines.clone(),
-        payments: s.payments.clone(),
-        local_date,
-        journal_hash: entry.hash,
-    })
 }
 
 fn distinct_exhibitors(lines: &[Line]) -> Vec<&str> {

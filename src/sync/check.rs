@@ -1,31 +1,20 @@
-//! Everything a bundle must prove on its own, before this database is looked at: its market, every entry's
-//! hash, link and perpetual total, and every ticket against the entry that hashed it.
+//! Everything a bundle must prove on its own, record by record: every entry's hash, link and perpetual total
+//! against the previous one of its chain, exactly the announced range, and every ticket against the entry that
+//! hashed it. State is per chain, plus the sale and refund entries whose ticket has not come yet (one at a time
+//! in bundles written since compression, which put each ticket right after its entry).
 use super::canon::decode_ticket;
 use super::error::{Refusal, refuse};
-use super::format::{ChainRange, RawBundle, Record, read_bundle, share_from_wire};
+use super::format::{ChainRange, WireTicket, share_from_wire};
 use super::rows::ShareRow;
 use crate::domain::canonical::{TicketHead, encode_ticket, entry_hash, genesis, sha256_hex};
 use crate::domain::money::to_centimes;
-use crate::domain::{Line, Payment};
-use crate::storage::ORG_CHAIN;
+use crate::domain::{Line, Payment, TicketKind};
 use crate::storage::journal::Entry;
 use anyhow::Result;
-use std::collections::{BTreeMap, HashMap, HashSet};
-use std::path::{Path, PathBuf};
+use std::collections::HashMap;
+use std::path::Path;
 
-/// A bundle that passed every check that needs no database.
-#[derive(Debug, Clone)]
-pub struct Bundle {
-    pub file: PathBuf,
-    pub sha: String,
-    /// When the exporting laptop wrote it (its clock, UTC).
-    pub created_at: String,
-    /// Till chains' entries, by chain then seq.
-    pub entries: Vec<Entry>,
-    pub org: Vec<Entry>,
-    pub tickets: Vec<BundleTicket>,
-}
-
+/// A ticket checked against its entry.
 #[derive(Debug, Clone)]
 pub struct BundleTicket {
     pub head: TicketHead,
@@ -33,173 +22,174 @@ pub struct BundleTicket {
     pub payments: Vec<Payment>,
     pub local_date: String,
     pub journal_seq: u64,
+    /// Its entry is new here (else the ticket is already here, with the same hash).
+    pub fresh: bool,
 }
 
-pub fn load(path: &Path, market_uuid: &str) -> Result<Bundle> {
-    let raw = read_bundle(path)?;
-    if raw.header.market_uuid != market_uuid {
-        let msg = format!(
-            "il vient d'un autre marché (« {} », {}) que cette base ({market_uuid})",
-            raw.header.market_name, raw.header.market_uuid
-        );
-        return Err(refuse(path, Refusal::OtherMarket, msg));
-    }
-    Checker { path, market_uuid }.bundle(raw)
+/// One chain of a bundle, checked as its entries arrive.
+#[derive(Debug)]
+pub struct ChainCheck {
+    pub range: ChainRange,
+    /// The seq the next entry must have.
+    pub next: u64,
+    prev: Option<(String, i64)>,
 }
 
-struct Checker<'a> {
-    path: &'a Path,
-    market_uuid: &'a str,
-}
-
-impl Checker<'_> {
-    fn fail(&self, kind: Refusal, msg: String) -> Result<()> {
-        Err(refuse(self.path, kind, msg))
+impl ChainCheck {
+    pub fn new(range: ChainRange) -> ChainCheck {
+        ChainCheck {
+            next: range.from_seq,
+            range,
+            prev: None,
+        }
     }
 
-    fn bundle(&self, raw: RawBundle) -> Result<Bundle> {
-        let mut by_chain: BTreeMap<String, Vec<Entry>> = BTreeMap::new();
-        let mut wire_tickets = Vec::new();
-        for r in raw.records.into_iter().skip(1) {
-            match r {
-                Record::Entry(e) => by_chain.entry(e.chain.clone()).or_default().push(e),
-                Record::Ticket(t) => wire_tickets.push(t),
-                Record::Bundle(_) => self.fail(Refusal::Malformed, "deux en-têtes".into())?,
-            }
-        }
-        let org = by_chain.remove(ORG_CHAIN).unwrap_or_default();
-        self.chain(&org, &raw.header.org)?;
-        let mut entries = Vec::new();
-        for range in &raw.header.chains {
-            let chain = by_chain.remove(&range.chain).unwrap_or_default();
-            self.chain(&chain, range)?;
-            entries.extend(chain);
-        }
-        if let Some(extra) = by_chain.keys().next() {
-            self.fail(
-                Refusal::Malformed,
-                format!("entrées de {extra} non annoncées"),
-            )?;
-        }
-        let mut tickets = Vec::with_capacity(wire_tickets.len());
-        let index: HashMap<(&str, u64), &Entry> = entries
-            .iter()
-            .map(|e| ((e.chain.as_str(), e.seq), e))
-            .collect();
-        let mut matched = HashSet::new();
-        for t in wire_tickets {
-            let shares: Vec<ShareRow> = t.shares.iter().map(share_from_wire).collect();
-            let ticket = self.ticket(&t.canonical, t.seq, &shares, &index)?;
-            if !matched.insert((ticket.head.chain.clone(), t.seq)) {
-                self.fail(
-                    Refusal::TicketMismatch,
-                    format!("ticket {} en double", ticket.head.id),
-                )?;
-            }
-            tickets.push(ticket);
-        }
-        self.complete(&entries, &matched)?;
-        Ok(Bundle {
-            file: self.path.to_path_buf(),
-            sha: raw.sha,
-            created_at: raw.header.created_at.clone(),
-            entries,
-            org,
-            tickets,
-        })
-    }
-
-    /// Exactly the announced range, each entry hashing its content and linking to the previous one.
-    fn chain(&self, entries: &[Entry], range: &ChainRange) -> Result<()> {
-        let at = |seq: u64| format!("journal {} n°{seq}", range.chain);
-        if entries.len() as u64 != range.len() {
+    /// An entry of this chain with the seq `next`, hashing its content and linking to the previous one.
+    pub fn entry(&mut self, path: &Path, market_uuid: &str, e: &Entry) -> Result<()> {
+        let r = &self.range;
+        let at = |seq: u64| format!("journal {} n°{seq}", r.chain);
+        let broken = |msg: String| Err(refuse(path, Refusal::BrokenChain, msg));
+        if self.next > r.to_seq {
             let msg = format!(
-                "journal {} : {} entrées au lieu des {} annoncées ({} à {})",
-                range.chain,
-                entries.len(),
-                range.len(),
-                range.from_seq,
-                range.to_seq
+                "journal {} : plus d'entrées que les {} annoncées ({} à {})",
+                r.chain,
+                r.len(),
+                r.from_seq,
+                r.to_seq
             );
-            self.fail(Refusal::BrokenChain, msg)?;
+            return broken(msg);
         }
-        let mut prev: Option<&Entry> = None;
-        for (i, e) in entries.iter().enumerate() {
-            let seq = range.from_seq + i as u64;
-            if e.seq != seq {
-                self.fail(Refusal::BrokenChain, format!("{} manquante", at(seq)))?;
-            }
-            if entry_hash(&e.fields()) != e.hash {
-                let msg = format!(
-                    "{} ({} {}) : empreinte fausse, entrée modifiée",
-                    at(seq),
-                    e.kind,
-                    e.subject
-                );
-                self.fail(Refusal::BrokenChain, msg)?;
-            }
-            let linked = match prev {
-                Some(p) => {
-                    e.prev_hash == p.hash
-                        && p.grand_total.checked_add(e.amount) == Some(e.grand_total)
-                }
-                None if seq == 1 => {
-                    e.prev_hash == genesis(&range.chain, self.market_uuid)
-                        && e.grand_total == e.amount
-                }
-                None => true,
-            };
-            if !linked {
-                self.fail(
-                    Refusal::BrokenChain,
-                    format!("{} : ne suit pas l'entrée précédente", at(seq)),
-                )?;
-            }
-            prev = Some(e);
+        if e.seq != self.next {
+            return broken(format!("{} manquante", at(self.next)));
         }
-        if prev.is_some_and(|p| p.hash != range.head_hash) {
+        if entry_hash(&e.fields()) != e.hash {
             let msg = format!(
-                "journal {} : la tête annoncée ne correspond pas",
-                range.chain
+                "{} ({} {}) : empreinte fausse, entrée modifiée",
+                at(e.seq),
+                e.kind,
+                e.subject
             );
-            self.fail(Refusal::BrokenChain, msg)?;
+            return broken(msg);
         }
+        let linked = match &self.prev {
+            Some((hash, total)) => {
+                e.prev_hash == *hash && total.checked_add(e.amount) == Some(e.grand_total)
+            }
+            None if e.seq == 1 => {
+                e.prev_hash == genesis(&r.chain, market_uuid) && e.grand_total == e.amount
+            }
+            None => true,
+        };
+        if !linked {
+            return broken(format!("{} : ne suit pas l'entrée précédente", at(e.seq)));
+        }
+        self.prev = Some((e.hash.clone(), e.grand_total));
+        self.next += 1;
         Ok(())
     }
 
-    fn ticket(
-        &self,
-        canonical: &str,
-        seq: u64,
-        shares: &[ShareRow],
-        index: &HashMap<(&str, u64), &Entry>,
+    /// Whether the entry at `seq` was already read.
+    pub fn passed(&self, seq: u64) -> bool {
+        seq >= self.range.from_seq && seq < self.next
+    }
+
+    /// At the end: the whole announced range came, ending at the announced head.
+    pub fn finish(&self, path: &Path) -> Result<()> {
+        let r = &self.range;
+        let got = self.next.saturating_sub(r.from_seq);
+        if got != r.len() {
+            let msg = format!(
+                "journal {} : {got} entrées au lieu des {} annoncées ({} à {})",
+                r.chain,
+                r.len(),
+                r.from_seq,
+                r.to_seq
+            );
+            return Err(refuse(path, Refusal::BrokenChain, msg));
+        }
+        if self.prev.as_ref().is_some_and(|(h, _)| *h != r.head_hash) {
+            let msg = format!("journal {} : la tête annoncée ne correspond pas", r.chain);
+            return Err(refuse(path, Refusal::BrokenChain, msg));
+        }
+        Ok(())
+    }
+}
+
+/// What a ticket must match in its entry.
+#[derive(Debug)]
+struct Awaited {
+    kind: TicketKind,
+    subject: String,
+    detail: String,
+    amount: i64,
+    fresh: bool,
+}
+
+/// Sale and refund entries read whose ticket has not come yet.
+#[derive(Debug, Default)]
+pub struct Awaiting(HashMap<(String, u64), Awaited>);
+
+impl Awaiting {
+    pub fn entry(&mut self, e: &Entry, fresh: bool) {
+        if let Some(kind) = e.kind.ticket() {
+            let a = Awaited {
+                kind,
+                subject: e.subject.clone(),
+                detail: e.detail.clone(),
+                amount: e.amount,
+                fresh,
+            };
+            self.0.insert((e.chain.clone(), e.seq), a);
+        }
+    }
+
+    /// At the end: every sale or refund journalled in the bundle came with its ticket.
+    pub fn finish(&self, path: &Path) -> Result<()> {
+        match self.0.iter().min_by_key(|(k, _)| *k) {
+            None => Ok(()),
+            Some(((chain, seq), a)) => Err(refuse(
+                path,
+                Refusal::TicketMismatch,
+                format!("journal {chain} n°{seq} : le ticket {} manque", a.subject),
+            )),
+        }
+    }
+
+    /// Decodes a ticket and checks it against its entry (read before it): text, hash, amount and shares.
+    /// `passed` says whether an entry at that position was read (a ticket for it came already).
+    pub fn ticket(
+        &mut self,
+        path: &Path,
+        t: &WireTicket,
+        passed: impl Fn(&str, u64) -> bool,
     ) -> Result<BundleTicket> {
-        let bad = |msg: String| refuse(self.path, Refusal::TicketMismatch, msg);
+        let bad = |msg: String| refuse(path, Refusal::TicketMismatch, msg);
+        let (canonical, seq) = (&t.canonical, t.seq);
         let (head, lines, payments) =
             decode_ticket(canonical).map_err(|e| bad(format!("ticket illisible : {e}")))?;
         let id = head.id.clone();
-        let entry = index.get(&(head.chain.as_str(), seq)).ok_or_else(|| {
-            bad(format!(
-                "ticket {id} : son entrée n°{seq} n'est pas dans le lot"
-            ))
-        })?;
+        let Some(entry) = self.0.remove(&(head.chain.clone(), seq)) else {
+            return Err(bad(if passed(&head.chain, seq) {
+                format!("ticket {id} en double, ou sans vente ni remboursement au n°{seq}")
+            } else {
+                format!("ticket {id} : son entrée n°{seq} n'est pas dans le lot")
+            }));
+        };
         let sign = head.kind.sign();
         let amount = to_centimes(head.total).ok().map(|c| c * sign);
-        let same = entry.kind.ticket() == Some(head.kind)
+        let same = entry.kind == head.kind
             && entry.subject == id
             && entry.detail == sha256_hex(canonical.as_bytes())
             && amount == Some(entry.amount)
-            && encode_ticket(&head, &lines, &payments) == canonical;
+            && encode_ticket(&head, &lines, &payments) == *canonical;
         if !same {
             return Err(bad(format!(
                 "ticket {id} : ne correspond pas à l'entrée {} n°{seq} du journal (ticket modifié)",
                 head.chain
             )));
         }
-        if !accepted_shares(&lines, &payments, sign)
-            .iter()
-            .any(|split| split.as_slice() == shares)
-        {
+        let shares: Vec<ShareRow> = t.shares.iter().map(share_from_wire).collect();
+        if !accepted_shares(&lines, &payments, sign).contains(&shares) {
             return Err(bad(format!(
                 "ticket {id} : répartition par exposant fausse"
             )));
@@ -212,22 +202,8 @@ impl Checker<'_> {
             payments,
             local_date,
             journal_seq: seq,
+            fresh: entry.fresh,
         })
-    }
-
-    /// Every sale or refund journalled in the bundle comes with its ticket.
-    fn complete(&self, entries: &[Entry], matched: &HashSet<(String, u64)>) -> Result<()> {
-        for e in entries {
-            let is_ticket = e.kind.ticket().is_some();
-            if is_ticket && !matched.contains(&(e.chain.clone(), e.seq)) {
-                let msg = format!(
-                    "journal {} n°{} : le ticket {} manque",
-                    e.chain, e.seq, e.subject
-                );
-                self.fail(Refusal::TicketMismatch, msg)?;
-            }
-        }
-        Ok(())
     }
 }
 

@@ -1,15 +1,13 @@
-//! The bundle file: a magic line, one JSON record per line, and a trailer line holding the SHA-256 of every
-//! byte before it. Text so that an organiser can open it; line by line so that it streams; the trailer last so
-//! that a truncated copy (USB stick pulled out) has no valid trailer.
-use super::error::{Refusal, refuse};
+//! The bundle text: a magic line, one JSON record per line, and a trailer line holding the SHA-256 of every
+//! byte before it. Text so that an organiser can read it (`zstd -d`); line by line so that it streams; the
+//! trailer last so that a truncated copy (USB stick pulled out) has no valid trailer. `export` writes it through
+//! zstd; the checksum is the text's, so a bundle has one identity however it travels.
 use crate::domain::ByMethod;
-use crate::domain::canonical::sha256_hex;
 use crate::domain::settlement::ExhibitorShare;
 use crate::storage::journal::Entry;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use std::io::{self, Write};
-use std::path::Path;
 
 pub const MAGIC: &str = "SOUK-BUNDLE/1";
 pub const TRAILER: &str = "SHA256 ";
@@ -126,91 +124,4 @@ impl<W: Write> BundleWriter<W> {
         self.out.flush()?;
         Ok((sha, self.bytes, self.out))
     }
-}
-
-/// A bundle read back and checksummed, its records parsed but not yet verified.
-#[derive(Debug, Clone)]
-pub struct RawBundle {
-    pub sha: String,
-    pub header: Header,
-    pub records: Vec<Record>,
-}
-
-pub fn read_bundle(path: &Path) -> anyhow::Result<RawBundle> {
-    let bytes = std::fs::read(path).map_err(|e| {
-        refuse(
-            path,
-            Refusal::Unreadable,
-            format!("lecture impossible ({e})"),
-        )
-    })?;
-    parse_bundle(path, &bytes)
-}
-
-pub fn parse_bundle(path: &Path, bytes: &[u8]) -> anyhow::Result<RawBundle> {
-    let magic = format!("{MAGIC}\n");
-    if !bytes.starts_with(magic.as_bytes()) {
-        return Err(refuse(
-            path,
-            Refusal::NotABundle,
-            "ce fichier n'est pas un lot souk",
-        ));
-    }
-    let body_end = trailer_start(bytes).ok_or_else(|| {
-        refuse(
-            path,
-            Refusal::Truncated,
-            "lot incomplet (tronqué) : la ligne de contrôle finale manque",
-        )
-    })?;
-    let (body, trailer) = bytes.split_at(body_end);
-    let want = std::str::from_utf8(&trailer[TRAILER.len()..])
-        .unwrap_or("")
-        .trim_end();
-    let sha = sha256_hex(body);
-    if want != sha {
-        return Err(refuse(
-            path,
-            Refusal::Checksum,
-            "somme de contrôle fausse : le fichier a été endommagé ou modifié",
-        ));
-    }
-    parse_records(path, sha, &body[magic.len()..])
-}
-
-/// Where the last line starts, if it is a well-formed trailer ending the file.
-fn trailer_start(bytes: &[u8]) -> Option<usize> {
-    let content = bytes.strip_suffix(b"\n")?;
-    let start = content
-        .iter()
-        .rposition(|b| *b == b'\n')
-        .map_or(0, |i| i + 1);
-    let line = &content[start..];
-    let ok = line.starts_with(TRAILER.as_bytes()) && line.len() == TRAILER.len() + 64;
-    ok.then_some(start)
-}
-
-fn parse_records(path: &Path, sha: String, body: &[u8]) -> anyhow::Result<RawBundle> {
-    let mut records = Vec::new();
-    for (i, line) in body.split(|b| *b == b'\n').enumerate() {
-        if line.is_empty() {
-            continue;
-        }
-        let r: Record = serde_json::from_slice(line).map_err(|e| {
-            let msg = format!("ligne {} illisible ({e})", i + 2);
-            refuse(path, Refusal::Malformed, msg)
-        })?;
-        records.push(r);
-    }
-    let header = match records.first() {
-        Some(Record::Bundle(h)) => h.clone(),
-        _ => {
-            return Err(refuse(path, Refusal::Malformed, "l'en-tête du lot manque"));
-        }
-    };
-    Ok(RawBundle {
-        sha,
-        header,
-        records,
-    })
 }

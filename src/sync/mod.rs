@@ -4,7 +4,9 @@
 //! Bundle format `SOUK-BUNDLE/1` (see `format`): a magic line; a JSON header (market uuid and name, tills, for
 //! each chain the exported seq range and head hash, the exporter's ORG range); one JSON line per journal entry
 //! (all fields and hashes); one per ticket, carrying its `souk-ticket/1` canonical text (exactly what its entry's
-//! `detail` hashes) and its stored shares; a trailer `SHA256 <hex>` of every byte before it.
+//! `detail` hashes) and its stored shares; a trailer `SHA256 <hex>` of every byte before it. `export` writes
+//! that text through zstd, each ticket right after its entry; `merge` reads it record by record (`reader`,
+//! `stream`), compressed or not, so that a region's bundle merges in bounded memory.
 //!
 //! ORG: every laptop starts from a copy of the organiser's database, so all share an ORG prefix, and every
 //! laptop (the organiser by its merges, a till by a paper-sales import) may append to its own ORG afterwards:
@@ -22,9 +24,11 @@ mod error;
 mod export;
 mod format;
 mod plan;
+mod reader;
 mod rows;
 mod signed;
 mod status;
+mod stream;
 
 pub use canon::decode_ticket;
 pub use check::accepted_shares;
@@ -36,7 +40,9 @@ pub use status::{TillMergeStatus, till_status, till_status_quick, till_status_wi
 
 use crate::storage::{Clock, Db, duplicates, journal};
 use anyhow::Result;
+use plan::{CallRanges, References};
 use std::path::PathBuf;
+use stream::{Context, Outcome, Waiting};
 
 /// What one bundle brought.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -69,46 +75,96 @@ impl MergeSummary {
     }
 }
 
-/// Verifies every bundle (alone, then against this database and each other) and merges them all in one
-/// transaction, or refuses with nothing changed.
+/// Verifies every bundle and merges them all in one transaction, or refuses with nothing changed. Each bundle is
+/// read once, checked and written record by record under a savepoint; one that needs entries another bundle
+/// of the call brings is tried again after the others, so the order of the files does not matter.
 pub fn merge(db: &mut Db, files: &[PathBuf]) -> Result<MergeSummary> {
+    let before: i64 = db.conn().query_row("PRAGMA cache_size", [], |r| r.get(0))?;
+    db.conn()
+        .pragma_update(None, "cache_size", -MERGE_CACHE_KIB)?;
+    let merged = merge_all(db, files);
+    db.conn().pragma_update(None, "cache_size", before)?;
+    merged
+}
+
+/// SQLite's page cache while merging: large enough that index pages are not written to the WAL and read back
+/// again and again within the one transaction, small enough to keep a merge's memory bounded.
+const MERGE_CACHE_KIB: i64 = 24 * 1024;
+
+fn merge_all(db: &mut Db, files: &[PathBuf]) -> Result<MergeSummary> {
     let uuid = journal::market_uuid(db.conn())?;
-    let bundles = files
-        .iter()
-        .map(|f| check::load(f, &uuid))
-        .collect::<Result<Vec<_>>>()?;
-    let mut keys = signed::KeyCheck::default();
-    for b in &bundles {
-        behind::check_bundle(db.conn(), b)?;
-        signed::check_bundle(db.conn(), b, &mut keys)?;
-    }
-    let mut notes = keys.notes;
     let at = Clock::market()?.now()?;
     let tx = db.write_tx()?;
-    let plans = plan::plan(&tx, &bundles)?;
-    signed::register_first_use(&tx, &keys.first_use, &at)?;
+    let refs = References::load(&tx)?;
     let before = duplicates::paper_duplicates(&tx)?;
-    let seqs = apply::apply(&tx, &bundles, &plans, &at)?;
+    let mut outcomes: Vec<Option<Outcome>> = files.iter().map(|_| None).collect();
+    let mut call = CallRanges::default();
+    let mut first_use = Vec::new();
+    let mut pending: Vec<usize> = (0..files.len()).collect();
+    while !pending.is_empty() {
+        let mut waiting = Vec::new();
+        let mut first_wait = None;
+        for &i in &pending {
+            let cx = Context {
+                conn: &tx,
+                market_uuid: &uuid,
+                refs: &refs,
+                call: &call,
+                first_use: &first_use,
+                at: &at,
+            };
+            tx.execute_batch("SAVEPOINT bundle")?;
+            match stream::merge_bundle(&cx, &files[i]) {
+                Ok(o) => {
+                    tx.execute_batch("RELEASE bundle")?;
+                    call.add(&files[i], &o.ranges);
+                    first_use.extend(o.first_use.iter().cloned());
+                    outcomes[i] = Some(o);
+                }
+                Err(e) => {
+                    tx.execute_batch("ROLLBACK TO bundle; RELEASE bundle")?;
+                    match e.downcast::<Waiting>() {
+                        Ok(w) => {
+                            waiting.push(i);
+                            first_wait.get_or_insert(w.0);
+                        }
+                        Err(e) => return Err(plan::with_hint(&tx, e)),
+                    }
+                }
+            }
+        }
+        if waiting.len() == pending.len() {
+            return Err(first_wait.expect("a bundle waits"));
+        }
+        pending = waiting;
+    }
+    signed::register_first_use(&tx, &first_use, &at)?;
+    let chain = crate::storage::identity::own_chain(&tx)?;
+    let mut notes = Vec::new();
+    let mut bundles = Vec::new();
+    for o in outcomes.into_iter().flatten() {
+        let org_seq = apply::record_merge(&tx, &chain, &o, &at)?;
+        for n in &o.notes {
+            if !notes.contains(n) {
+                notes.push(n.clone());
+            }
+        }
+        bundles.push(BundleMerge {
+            file: o.file,
+            sha: o.sha,
+            new_entries: o.new_entries,
+            skipped_entries: o.skipped,
+            new_tickets: o.new_tickets,
+            org_witness: o.witness,
+            added: o.ranges,
+            org_seq,
+        });
+    }
     for d in duplicates::paper_duplicates(&tx)? {
         if !before.contains(&d) {
             notes.push(duplicates::describe(&d));
         }
     }
     tx.commit()?;
-    let bundles = bundles
-        .iter()
-        .zip(plans)
-        .zip(seqs)
-        .map(|((b, p), org_seq)| BundleMerge {
-            file: b.file.clone(),
-            sha: b.sha.clone(),
-            new_entries: p.entries.len() as u64,
-            skipped_entries: p.skipped,
-            new_tickets: p.tickets.len() as u64,
-            org_witness: p.witness.len() as u64,
-            added: p.ranges,
-            org_seq,
-        })
-        .collect();
     Ok(MergeSummary { bundles, notes })
 }

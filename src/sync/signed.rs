@@ -1,8 +1,7 @@
 //! Signatures of a bundle's entries against the till keys this database registered: at provisioning, or at the
 //! first merge of a till identified on site (trust on first use, from the till's `identity` entry). A bundle
 //! rewritten on a USB stick, every hash recomputed, is refused; so is a copy retired by a second provisioning,
-//! for what it wrote after its replacement.
-use super::check::Bundle;
+//! for what it wrote after its replacement. Checked entry by entry as the bundle is read.
 use super::error::{Refusal, refuse};
 use crate::domain::JournalKind;
 use crate::storage::journal::{Entry, NewEntry};
@@ -11,6 +10,7 @@ use crate::storage::{LocalTime, clock, identify, identity, journal};
 use anyhow::Result;
 use rusqlite::Connection;
 use std::collections::BTreeMap;
+use std::path::Path;
 
 /// A till key met for the first time in a bundle, to register when the merge commits.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -23,87 +23,115 @@ pub struct FirstUse {
     pub by: String,
 }
 
-/// What the signatures of a set of bundles call for.
-#[derive(Debug, Default)]
-pub struct KeyCheck {
-    pub notes: Vec<String>,
-    pub first_use: Vec<FirstUse>,
+/// The keys covering one chain of the bundle.
+struct ChainKeys {
+    ranges: Vec<KeyRange>,
+    /// Some key is registered here for the chain (else only its `identity` entry in the bundle can bring one).
+    registered: bool,
 }
 
-/// Refuses a bundle at its first entry whose signature does not verify against the key registered for its
-/// position; notes chains with no key here (a till provisioned before signatures existed), and collects the
-/// keys of tills identified on site, met here for the first time.
-pub fn check_bundle(conn: &Connection, b: &Bundle, out: &mut KeyCheck) -> Result<()> {
-    let mut by_chain: BTreeMap<&str, Vec<&Entry>> = BTreeMap::new();
-    for e in &b.entries {
-        by_chain.entry(e.chain.as_str()).or_default().push(e);
+/// One bundle's signature checks, given the keys met first by the bundles merged before it in the same call.
+pub struct Signatures<'a> {
+    earlier: &'a [FirstUse],
+    chains: BTreeMap<String, ChainKeys>,
+    pub first_use: Vec<FirstUse>,
+    notes: Vec<String>,
+}
+
+impl<'a> Signatures<'a> {
+    pub fn new(earlier: &'a [FirstUse]) -> Self {
+        Signatures {
+            earlier,
+            chains: BTreeMap::new(),
+            first_use: Vec::new(),
+            notes: Vec::new(),
+        }
     }
-    for (chain, entries) in by_chain {
-        let mut ranges = keys::key_ranges(conn, chain)?;
-        if ranges.is_empty() {
-            match first_use(b, chain, &entries, out)? {
-                Some(r) => ranges.push(r),
-                None => {
-                    let n = format!(
-                        "caisse {chain} : entrées non signées (caisse préparée avant les signatures) ; chaîne et empreintes vérifiées"
-                    );
-                    if !out.notes.contains(&n) {
-                        out.notes.push(n);
-                    }
-                    continue;
-                }
+
+    fn keys(&mut self, conn: &Connection, chain: &str) -> Result<&mut ChainKeys> {
+        if !self.chains.contains_key(chain) {
+            let ranges = keys::key_ranges(conn, chain)?;
+            let registered = !ranges.is_empty();
+            self.chains
+                .insert(chain.to_string(), ChainKeys { ranges, registered });
+        }
+        Ok(self.chains.get_mut(chain).expect("inserted"))
+    }
+
+    /// A chain the bundle carries, for the notes, when its entries are not read again.
+    pub fn mark(&mut self, conn: &Connection, chain: &str) -> Result<()> {
+        self.keys(conn, chain).map(|_| ())
+    }
+
+    /// Refuses an entry whose signature does not verify against the key registered for its position; the first
+    /// `identity` entry of a chain with no key here brings the key for what follows it.
+    pub fn check(&mut self, conn: &Connection, path: &Path, e: &Entry) -> Result<()> {
+        let k = self.keys(conn, &e.chain)?;
+        if !k.registered
+            && k.ranges.is_empty()
+            && e.kind == identify::IDENTITY_KIND
+            && let Some(public) = identify::key_in_detail(&e.detail)
+        {
+            self.first_use(path, e, public)?;
+        }
+        let k = self.keys(conn, &e.chain)?;
+        check_entry(conn, path, &k.ranges, e)
+    }
+
+    /// The key a bundle brings for a chain unknown here; refused when another bundle of the same merge brings
+    /// another key for it.
+    fn first_use(&mut self, path: &Path, e: &Entry, public: String) -> Result<()> {
+        let chain = e.chain.as_str();
+        let met = self
+            .earlier
+            .iter()
+            .chain(&self.first_use)
+            .find(|f| f.chain == chain);
+        if let Some(other) = met
+            && other.public_key != public
+        {
+            return Err(refuse(
+                path,
+                Refusal::BrokenChain,
+                format!(
+                    "deux postes se sont identifiés comme la caisse {chain} (clés différentes) : un seul poste vend \
+                     comme {chain} ; rien n'a été fusionné"
+                ),
+            ));
+        }
+        if met.is_none() {
+            self.first_use.push(FirstUse {
+                chain: chain.to_string(),
+                public_key: public.clone(),
+                from_seq: e.seq,
+                at_utc: e.at_utc.clone(),
+                by: e.actor.clone(),
+            });
+            self.notes.push(first_use_note(chain, &e.at_utc));
+        }
+        let k = self.chains.get_mut(chain).expect("loaded");
+        k.ranges.push(KeyRange {
+            public_key: public,
+            from_seq: e.seq,
+            registered_at: e.at_utc.clone(),
+            origin: "bundle".into(),
+        });
+        Ok(())
+    }
+
+    /// What the organiser should know: keys met for the first time, and chains with no key here (tills
+    /// provisioned before signatures existed).
+    pub fn notes(&self) -> Vec<String> {
+        let mut notes = self.notes.clone();
+        for (chain, k) in &self.chains {
+            if k.ranges.is_empty() {
+                notes.push(format!(
+                    "caisse {chain} : entrées non signées (caisse préparée avant les signatures) ; chaîne et empreintes vérifiées"
+                ));
             }
         }
-        for e in entries {
-            check_entry(conn, b, &ranges, e)?;
-        }
+        notes
     }
-    Ok(())
-}
-
-/// The key a bundle brings for a chain unknown here, from the chain's `identity` entry (the till identified on
-/// site); refused when another bundle of the same merge brings another key for it.
-fn first_use(
-    b: &Bundle,
-    chain: &str,
-    entries: &[&Entry],
-    out: &mut KeyCheck,
-) -> Result<Option<KeyRange>> {
-    let Some((e, public)) = entries.iter().find_map(|e| {
-        (e.kind == identify::IDENTITY_KIND)
-            .then(|| identify::key_in_detail(&e.detail).map(|k| (*e, k)))
-            .flatten()
-    }) else {
-        return Ok(None);
-    };
-    if let Some(other) = out.first_use.iter().find(|f| f.chain == chain)
-        && other.public_key != public
-    {
-        return Err(refuse(
-            &b.file,
-            Refusal::BrokenChain,
-            format!(
-                "deux postes se sont identifiés comme la caisse {chain} (clés différentes) : un seul poste vend \
-                 comme {chain} ; rien n'a été fusionné"
-            ),
-        ));
-    }
-    if !out.first_use.iter().any(|f| f.chain == chain) {
-        out.first_use.push(FirstUse {
-            chain: chain.to_string(),
-            public_key: public.clone(),
-            from_seq: e.seq,
-            at_utc: e.at_utc.clone(),
-            by: e.actor.clone(),
-        });
-        out.notes.push(first_use_note(chain, &e.at_utc));
-    }
-    Ok(Some(KeyRange {
-        public_key: public,
-        from_seq: e.seq,
-        registered_at: e.at_utc.clone(),
-        origin: "bundle".into(),
-    }))
 }
 
 /// « clé de la caisse T03 enregistrée à la première fusion : caisse identifiée sur place le 27/11/2026 »
@@ -115,7 +143,7 @@ fn first_use_note(chain: &str, at_utc: &str) -> String {
     )
 }
 
-fn check_entry(conn: &Connection, b: &Bundle, ranges: &[KeyRange], e: &Entry) -> Result<()> {
+fn check_entry(conn: &Connection, path: &Path, ranges: &[KeyRange], e: &Entry) -> Result<()> {
     let Some(pos) = ranges.iter().rposition(|r| r.from_seq <= e.seq) else {
         return Ok(());
     };
@@ -149,7 +177,7 @@ fn check_entry(conn: &Connection, b: &Bundle, ranges: &[KeyRange], e: &Entry) ->
             }
         ),
     };
-    Err(refuse(&b.file, Refusal::BrokenChain, msg))
+    Err(refuse(path, Refusal::BrokenChain, msg))
 }
 
 /// « la copie caisse-T02.db a été remplacée le … ; ses ventes après T02-000123 ne peuvent pas être fusionnées —

@@ -14,6 +14,7 @@ mod ledger_signatures;
 mod ledger_tamper;
 mod ledger_witness;
 mod overflow;
+mod paper_batch;
 mod pins;
 mod reprepare;
 mod verify_threads;

@@ -64,9 +64,17 @@ fn crash_child_with_jobs() {
         ticket_ref: None,
         approver: None,
     };
+    let mut first = true;
     loop {
         db.commit_sale_with(&ctx, &settled, |tx, t| queue_receipt(tx, t, &mut sink))
             .unwrap();
+        if std::mem::take(&mut first) {
+            // Straight to the pipe (not through the test harness's capture): the parent times some kills from here.
+            use std::io::Write;
+            let mut out = std::io::stdout();
+            let _ = out.write_all(b"committed\n");
+            let _ = out.flush();
+        }
         // Keeps the database from growing faster than the test needs.
         sink.sales.clear();
     }
@@ -134,10 +142,19 @@ fn every_committed_sale_has_its_print_job_after_200_kills() {
                 "--test-threads=1",
             ])
             .env("SOUK_CRASH_JOBS_DB", &path)
-            .stdout(Stdio::null())
+            .stdout(Stdio::piped())
             .stderr(Stdio::null())
             .spawn()
             .unwrap();
+        // Even rounds count from the start (start-up, opening, first commit); odd ones from the first commit, so
+        // that a loaded machine, slow to start the child, still kills it in the middle of committing.
+        if round % 2 == 1 {
+            let mut first = String::new();
+            let _ = std::io::BufRead::read_line(
+                &mut std::io::BufReader::new(child.stdout.take().unwrap()),
+                &mut first,
+            );
+        }
         std::thread::sleep(Duration::from_millis(delay));
         child.kill().unwrap(); // SIGKILL on Unix
         child.wait().unwrap();

@@ -303,3 +303,19 @@ pub fn three_tills() -> Fixture {
         bundles,
     }
 }
+
+/// A bundle's text: decompressed if it was written through zstd (as `export` does), else as it is.
+pub fn bundle_text(path: &Path) -> String {
+    let bytes = std::fs::read(path).unwrap();
+    let text = if bytes.starts_with(&[0x28, 0xB5, 0x2F, 0xFD]) {
+        zstd::decode_all(&bytes[..]).unwrap()
+    } else {
+        bytes
+    };
+    String::from_utf8(text).unwrap()
+}
+
+/// Writes a bundle's text compressed, as `export` does.
+pub fn write_bundle(path: &Path, text: &str) {
+    std::fs::write(path, zstd::encode_all(text.as_bytes(), 3).unwrap()).unwrap();
+}

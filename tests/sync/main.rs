@@ -10,3 +10,4 @@ mod sync_identify;
 mod sync_merge;
 mod sync_refuse;
 mod sync_signed;
+mod sync_stream;

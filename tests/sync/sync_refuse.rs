@@ -21,13 +21,13 @@ fn kind(db: &mut Db, file: &Path) -> Refusal {
     e.refusal().unwrap_or_else(|| panic!("not a refusal: {e}"))
 }
 
-/// Rewrites a bundle's body with `edit` and puts a correct checksum back.
+/// Rewrites a bundle's body with `edit`, puts a correct checksum back and compresses it again.
 fn tamper(src: &Path, dst: &Path, edit: impl Fn(&str) -> String) {
-    let text = std::fs::read_to_string(src).unwrap();
+    let text = bundle_text(src);
     let body_end = text.trim_end().rfind('\n').unwrap() + 1;
     let body = edit(&text[..body_end]);
     let out = format!("{body}SHA256 {}\n", sha256_hex(body.as_bytes()));
-    std::fs::write(dst, out).unwrap();
+    write_bundle(dst, &out);
 }
 
 #[test]

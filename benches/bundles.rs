@@ -1,0 +1,259 @@
+//! Bundles of the settlement bench's market (benches/support/market_1m.rs: three tills, 320 exhibitors) at 10k,
+//! 100k and 1M sale lines (the smaller ones are the first tickets of the 1M one), each against baselines measured
+//! in the same run:
+//! - `export` (all tills) vs `VACUUM INTO` a copy of the same database plus an fsync of the copy;
+//! - `merge` of that bundle into the organiser's market before any sale vs `INSERT … SELECT` of the same rows
+//!   (the tills' journal entries, tickets, lines, payments and shares) from the attached exporting database into
+//!   a copy of the same organiser database, in one transaction: the write floor, nothing checked;
+//! - the bundle's size vs `zstd -3` (the program) of its text;
+//! - secondary: merging the same bundle again (everything known).
+//!
+//! The table: each operation timed `reps` times alternating with its baseline, the fastest run of each kept (the
+//! machine is shared). Criterion runs the same four at 10k lines. Peak memory is measured on the release binary
+//! (`/usr/bin/time -v souk merge`), not here: the bench prints the commands.
+#[path = "support/market_1m.rs"]
+mod market_1m;
+
+use criterion::{BatchSize, Criterion, criterion_group};
+use souk::storage::Db;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
+
+const SIZES: [(usize, usize); 3] = [(10_000, 5), (100_000, 3), (1_000_000, 1)];
+
+struct Market {
+    lines: usize,
+    db: Db,
+    src: PathBuf,
+    template: PathBuf,
+    bundle: PathBuf,
+    work: PathBuf,
+}
+
+fn market(lines: usize) -> Market {
+    let src = market_1m::path_with(lines);
+    let dir = src.parent().unwrap().to_path_buf();
+    let template = dir.join("bundles-template.db");
+    if !template.exists() {
+        let empty = Db::open(&market_1m::path_with(0)).unwrap();
+        empty.backup_to(&template).unwrap();
+    }
+    let db = Db::open(&src).unwrap();
+    let bundle = dir.join(format!("bundle-{lines}.souk"));
+    if !bundle.exists() {
+        souk::sync::export(&db, &bundle, None, false).unwrap();
+    }
+    let work = dir.join("bundles-work");
+    std::fs::create_dir_all(&work).unwrap();
+    Market {
+        lines,
+        db,
+        src,
+        template,
+        bundle,
+        work,
+    }
+}
+
+static N: AtomicUsize = AtomicUsize::new(0);
+
+impl Market {
+    fn fresh(&self, ext: &str) -> PathBuf {
+        let p = self
+            .work
+            .join(format!("run{}.{ext}", N.fetch_add(1, Ordering::Relaxed)));
+        remove(&p);
+        p
+    }
+
+    fn organiser(&self) -> PathBuf {
+        let p = self.fresh("db");
+        std::fs::copy(&self.template, &p).unwrap();
+        p
+    }
+
+    fn export(&self) {
+        let out = self.fresh("souk");
+        souk::sync::export(&self.db, &out, None, false).unwrap();
+        remove(&out);
+    }
+
+    fn vacuum_into_fsync(&self) {
+        let out = self.fresh("copy");
+        let sql = format!("VACUUM INTO '{}'", out.display());
+        self.db.conn().execute_batch(&sql).unwrap();
+        std::fs::File::open(&out).unwrap().sync_all().unwrap();
+        remove(&out);
+    }
+
+    fn merge_into(&self, org: &Path) -> u64 {
+        let mut db = Db::open(org).unwrap();
+        let m = souk::sync::merge(&mut db, std::slice::from_ref(&self.bundle)).unwrap();
+        m.new_tickets()
+    }
+
+    fn insert_select(&self, org: &Path) {
+        let db = Db::open(org).unwrap();
+        let conn = db.conn();
+        conn.execute("ATTACH DATABASE ?1 AS src", [self.src.to_str().unwrap()])
+            .unwrap();
+        conn.execute_batch(
+            "BEGIN IMMEDIATE;
+             INSERT INTO main.journal SELECT * FROM src.journal WHERE chain <> 'ORG';
+             INSERT INTO main.tickets SELECT * FROM src.tickets;
+             INSERT INTO main.ticket_lines SELECT * FROM src.ticket_lines;
+             INSERT INTO main.payments SELECT * FROM src.payments;
+             INSERT INTO main.shares SELECT * FROM src.shares;
+             COMMIT;
+             DETACH DATABASE src;",
+        )
+        .unwrap();
+    }
+}
+
+fn remove(p: &Path) {
+    for suffix in ["", "-wal", "-shm", ".lock"] {
+        let _ = std::fs::remove_file(format!("{}{suffix}", p.display()));
+    }
+}
+
+fn timed(f: impl FnOnce()) -> f64 {
+    let t = Instant::now();
+    f();
+    t.elapsed().as_secs_f64()
+}
+
+fn zstd3_size(bundle: &Path) -> u64 {
+    let text = bundle.with_extension("txt");
+    let ok = Command::new("zstd")
+        .args(["-d", "-q", "-f", "-o"])
+        .arg(&text)
+        .arg(bundle)
+        .status()
+        .unwrap();
+    assert!(ok.success());
+    let out = Command::new("zstd")
+        .args(["-3", "-q", "-c"])
+        .arg(&text)
+        .output()
+        .unwrap();
+    let _ = std::fs::remove_file(&text);
+    out.stdout.len() as u64
+}
+
+#[derive(Default, Clone, Copy)]
+struct Row {
+    export: f64,
+    vacuum: f64,
+    merge: f64,
+    insert: f64,
+    again: f64,
+}
+
+fn table() {
+    let mut rows: Vec<(usize, Row)> = Vec::new();
+    for (lines, reps) in SIZES {
+        let m = market(lines);
+        let mut best = Row {
+            export: f64::MAX,
+            vacuum: f64::MAX,
+            merge: f64::MAX,
+            insert: f64::MAX,
+            again: f64::MAX,
+        };
+        for _ in 0..reps {
+            best.export = best.export.min(timed(|| m.export()));
+            best.vacuum = best.vacuum.min(timed(|| m.vacuum_into_fsync()));
+            let org = m.organiser();
+            best.merge = best.merge.min(timed(|| {
+                m.merge_into(&org);
+            }));
+            best.again = best.again.min(timed(|| {
+                m.merge_into(&org);
+            }));
+            remove(&org);
+            let org = m.organiser();
+            best.insert = best.insert.min(timed(|| m.insert_select(&org)));
+            remove(&org);
+        }
+        let size = std::fs::metadata(&m.bundle).unwrap().len();
+        let zstd3 = zstd3_size(&m.bundle);
+        println!(
+            "{lines:>9} lines: export {:.2}s vs VACUUM INTO+fsync {:.2}s = {:.2}x | merge {:.2}s vs INSERT…SELECT \
+             {:.2}s = {:.2}x | merge again {:.2}s | bundle {:.1} MB vs zstd -3 {:.1} MB = {:.3}x | database {:.1} MB",
+            best.export,
+            best.vacuum,
+            best.export / best.vacuum,
+            best.merge,
+            best.insert,
+            best.merge / best.insert,
+            best.again,
+            size as f64 / 1e6,
+            zstd3 as f64 / 1e6,
+            size as f64 / zstd3 as f64,
+            std::fs::metadata(&m.src).unwrap().len() as f64 / 1e6,
+        );
+        println!(
+            "    peak memory: /usr/bin/time -v target/release/souk --db {} merge {}   (on a copy of {})",
+            m.work.join("rss.db").display(),
+            m.bundle.display(),
+            m.template.display()
+        );
+        rows.push((m.lines, best));
+    }
+    for w in rows.windows(2) {
+        let ((a, x), (b, y)) = (w[0], w[1]);
+        println!(
+            "growth {a} → {b} lines: export {:.1}x, merge {:.1}x, merge again {:.1}x",
+            y.export / x.export,
+            y.merge / x.merge,
+            y.again / x.again
+        );
+    }
+}
+
+fn benches(c: &mut Criterion) {
+    let m = market(10_000);
+    let mut g = c.benchmark_group("bundles_10k");
+    g.sample_size(10)
+        .warm_up_time(Duration::from_secs(1))
+        .measurement_time(Duration::from_secs(5));
+    g.bench_function("export", |b| b.iter(|| m.export()));
+    g.bench_function("baseline_vacuum_into_fsync", |b| {
+        b.iter(|| m.vacuum_into_fsync())
+    });
+    g.bench_function("merge_into_empty", |b| {
+        b.iter_batched(
+            || m.organiser(),
+            |org| {
+                m.merge_into(&org);
+                org
+            },
+            BatchSize::PerIteration,
+        )
+    });
+    g.bench_function("baseline_insert_select_same_rows", |b| {
+        b.iter_batched(
+            || m.organiser(),
+            |org| {
+                m.insert_select(&org);
+                org
+            },
+            BatchSize::PerIteration,
+        )
+    });
+    g.finish();
+}
+
+criterion_group!(bundles, benches);
+
+fn main() {
+    if std::env::args().any(|a| a == "--table") {
+        table();
+        return;
+    }
+    bundles();
+    Criterion::default().configure_from_args().final_summary();
+}
