@@ -2,5 +2,6 @@
 pub mod common;
 pub mod media;
 pub mod print;
+pub mod pty;
 pub mod slips;
 pub mod sync;

@@ -113,65 +113,15 @@ fn the_till_starts_on_a_read_only_medium_to_show_reports() {
 }
 
 fn till_on_troubled_disk(trouble: fn(&TinyDisk), banner: &str) {
-    use portable_pty::{CommandBuilder, PtySize, native_pty_system};
-    use std::io::{Read, Write};
-    use std::sync::{Arc, Mutex};
-    use std::time::{Duration, Instant};
     let Some(disk) = TinyDisk::mount(4096) else {
         return;
     };
     let db_path = disk.path("m.db");
     drop(fixture::create(&db_path, 0).unwrap());
     trouble(&disk);
-    let pty = native_pty_system()
-        .openpty(PtySize {
-            rows: 24,
-            cols: 80,
-            pixel_width: 0,
-            pixel_height: 0,
-        })
-        .unwrap();
-    let mut cmd = CommandBuilder::new(env!("CARGO_BIN_EXE_souk"));
-    cmd.args(["--db", db_path.to_str().unwrap()]);
-    cmd.env("SOUK_NOW", fixture::NOW);
-    cmd.env("TERM", "xterm-256color");
-    let mut child = pty.slave.spawn_command(cmd).unwrap();
-    drop(pty.slave);
-    let size = |n| std::num::NonZeroU16::new(n).unwrap();
-    let parser = Arc::new(Mutex::new(vt100::Parser::new(size(24), size(80), 0)));
-    let mut reader = pty.master.try_clone_reader().unwrap();
-    let p = Arc::clone(&parser);
-    std::thread::spawn(move || {
-        let mut buf = [0u8; 8192];
-        while let Ok(n) = reader.read(&mut buf) {
-            if n == 0 {
-                break;
-            }
-            p.lock().unwrap().process(&buf[..n]);
-        }
-    });
-    let mut writer = pty.master.take_writer().unwrap();
-    let wait_for = |needle: &str| {
-        let start = Instant::now();
-        loop {
-            let screen = parser.lock().unwrap().screen().contents();
-            if screen.contains(needle) {
-                return;
-            }
-            assert!(
-                start.elapsed() < Duration::from_secs(30),
-                "waiting for {needle:?}; screen:\n{screen}"
-            );
-            std::thread::sleep(Duration::from_millis(50));
-        }
-    };
-    wait_for(banner);
-    for c in format!("{}\r", fixture::CASHIER.1).chars() {
-        writer.write_all(c.to_string().as_bytes()).unwrap();
-        writer.flush().unwrap();
-        std::thread::sleep(Duration::from_millis(40));
-    }
-    wait_for("Recettes du jour par exposant");
-    child.kill().ok();
-    child.wait().ok();
+    let mut till = crate::support::pty::Till::start(&db_path, &[]);
+    till.wait_for(banner);
+    till.send(&format!("{}\r", fixture::CASHIER.1));
+    till.wait_for("Recettes du jour par exposant");
+    till.kill();
 }

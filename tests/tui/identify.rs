@@ -114,77 +114,18 @@ fn leaving_the_start_screen_changes_nothing() {
 /// the organiser's PIN, then the till's login as T03.
 #[test]
 fn the_real_till_asks_which_till_it_is_then_opens_as_that_till() {
-    use portable_pty::{CommandBuilder, PtySize, native_pty_system};
-    use std::io::{Read, Write};
-    use std::sync::{Arc, Mutex};
-    use std::time::{Duration, Instant};
     let dir = tempfile::tempdir().unwrap();
     let db_path = dir.path().join("poste.db");
     drop(unidentified(&db_path, true));
-    let pty = native_pty_system()
-        .openpty(PtySize {
-            rows: 24,
-            cols: 80,
-            pixel_width: 0,
-            pixel_height: 0,
-        })
-        .unwrap();
-    let mut cmd = CommandBuilder::new(env!("CARGO_BIN_EXE_souk"));
     let out = dir.path().join("imprimante");
-    for a in [
-        "--db",
-        db_path.to_str().unwrap(),
-        "--printer-dir",
-        out.to_str().unwrap(),
-    ] {
-        cmd.arg(a);
-    }
-    cmd.env("SOUK_NOW", souk::tui::fixture::NOW);
-    cmd.env("TERM", "xterm-256color");
-    let mut child = pty.slave.spawn_command(cmd).unwrap();
-    drop(pty.slave);
-    let size = |n| std::num::NonZeroU16::new(n).unwrap();
-    let parser = Arc::new(Mutex::new(vt100::Parser::new(size(24), size(80), 0)));
-    let mut reader = pty.master.try_clone_reader().unwrap();
-    let p = Arc::clone(&parser);
-    std::thread::spawn(move || {
-        let mut buf = [0u8; 8192];
-        while let Ok(n) = reader.read(&mut buf) {
-            if n == 0 {
-                break;
-            }
-            p.lock().unwrap().process(&buf[..n]);
-        }
-    });
-    let mut writer = pty.master.take_writer().unwrap();
-    let wait_for = |needle: &str| {
-        let start = Instant::now();
-        loop {
-            let screen = parser.lock().unwrap().screen().contents();
-            if screen.contains(needle) {
-                return;
-            }
-            assert!(
-                start.elapsed() < Duration::from_secs(30),
-                "waiting for {needle:?}; screen:\n{screen}"
-            );
-            std::thread::sleep(Duration::from_millis(50));
-        }
-    };
-    let mut send = |s: &str| {
-        for c in s.chars() {
-            writer.write_all(c.to_string().as_bytes()).unwrap();
-            writer.flush().unwrap();
-            std::thread::sleep(Duration::from_millis(40));
-        }
-    };
-    wait_for("Ce poste n'a pas encore d'identité");
-    send("T03\t\r");
-    send(ORGANISER.1);
-    send("\r");
-    wait_for("Connexion — caisse T03");
-    child.kill().ok();
-    child.wait().ok();
+    let mut till =
+        crate::support::pty::Till::start(&db_path, &["--printer-dir", out.to_str().unwrap()]);
+    till.wait_for("Ce poste n'a pas encore d'identité");
+    till.send("T03\t\r");
+    till.send(ORGANISER.1);
+    till.send("\r");
+    till.wait_for("Connexion — caisse T03");
+    till.kill();
     let db = Db::open(&db_path).unwrap();
     assert_eq!(
         identity(db.conn()).unwrap(),
