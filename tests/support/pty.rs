@@ -1,5 +1,5 @@
 //! The real till in a pseudo-terminal, read through a vt100 screen: start it, wait for a text, type keys.
-use portable_pty::{Child, CommandBuilder, PtySize, native_pty_system};
+use portable_pty::{Child, CommandBuilder, MasterPty, PtySize, native_pty_system};
 use std::io::{Read, Write};
 use std::path::Path;
 use std::sync::{Arc, Mutex};
@@ -9,11 +9,20 @@ pub struct Till {
     screen: Arc<Mutex<vt100::Parser>>,
     writer: Box<dyn Write + Send>,
     child: Box<dyn Child + Send + Sync>,
+    /// Kept open: the till's terminal goes away with it.
+    _master: Box<dyn MasterPty + Send>,
 }
 
 impl Till {
     /// `souk --db DB ARGS…` at 80×24 on the fixtures' clock.
     pub fn start(db: &Path, args: &[&str]) -> Till {
+        let mut all = vec!["--db", db.to_str().unwrap()];
+        all.extend_from_slice(args);
+        Till::start_in(None, &all)
+    }
+
+    /// `souk ARGS…` at 80×24 on the fixtures' clock, in `dir` when given.
+    pub fn start_in(dir: Option<&Path>, args: &[&str]) -> Till {
         let pty = native_pty_system()
             .openpty(PtySize {
                 rows: 24,
@@ -23,8 +32,10 @@ impl Till {
             })
             .unwrap();
         let mut cmd = CommandBuilder::new(env!("CARGO_BIN_EXE_souk"));
-        cmd.args(["--db", db.to_str().unwrap()]);
         cmd.args(args);
+        if let Some(dir) = dir {
+            cmd.cwd(dir);
+        }
         cmd.env("SOUK_NOW", souk::tui::fixture::NOW);
         cmd.env("TERM", "xterm-256color");
         let child = pty.slave.spawn_command(cmd).unwrap();
@@ -42,11 +53,11 @@ impl Till {
                 fed.lock().unwrap().process(&buf[..n]);
             }
         });
-        let writer = pty.master.take_writer().unwrap();
         Till {
+            writer: pty.master.take_writer().unwrap(),
             screen,
-            writer,
             child,
+            _master: pty.master,
         }
     }
 
@@ -73,6 +84,21 @@ impl Till {
             self.writer.flush().unwrap();
             std::thread::sleep(Duration::from_millis(40));
         }
+    }
+
+    /// Ctrl+Q, and the time until the process has ended.
+    pub fn quit(&mut self) -> Duration {
+        self.writer.write_all(b"\x11").unwrap();
+        self.writer.flush().unwrap();
+        let asked = Instant::now();
+        while self.child.try_wait().unwrap().is_none() {
+            assert!(
+                asked.elapsed() < Duration::from_secs(30),
+                "the till never ended"
+            );
+            std::thread::sleep(Duration::from_millis(10));
+        }
+        asked.elapsed()
     }
 
     pub fn kill(mut self) {

@@ -1,18 +1,17 @@
 //! Quitting with a network printer that accepts and never answers: Ctrl+Q ends the till in under 2 s, and a
 //! till started at once on the same database prints the waiting receipt once, as an original. A printer
 //! that cannot confirm (`query_status = false`) gets the job as `sent`, which `souk printer status` lists.
-use portable_pty::{CommandBuilder, PtySize, native_pty_system};
+use crate::support::pty::Till;
 use souk::documents::sink::queue_receipt;
 use souk::domain::sale::build_sale;
 use souk::domain::{PaymentDraft, PaymentMethod};
 use souk::storage::print_jobs::{self, JobState};
 use souk::storage::tickets::SaleContext;
 use souk::tui::MemorySink;
-use std::io::Read;
 use std::net::{TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 const BIN: &str = env!("CARGO_BIN_EXE_souk");
@@ -72,85 +71,6 @@ fn market_with_a_waiting_receipt(path: &Path) {
         .unwrap();
 }
 
-struct Till {
-    child: Box<dyn portable_pty::Child + Send + Sync>,
-    writer: Box<dyn std::io::Write + Send>,
-    screen: Arc<Mutex<vt100::Parser>>,
-    _master: Box<dyn portable_pty::MasterPty + Send>,
-}
-
-impl Till {
-    fn start(dir: &Path, args: &[&str]) -> Till {
-        let pty = native_pty_system()
-            .openpty(PtySize {
-                rows: 24,
-                cols: 80,
-                pixel_width: 0,
-                pixel_height: 0,
-            })
-            .unwrap();
-        let mut cmd = CommandBuilder::new(BIN);
-        cmd.args(args);
-        cmd.cwd(dir);
-        cmd.env("SOUK_NOW", souk::tui::fixture::NOW);
-        cmd.env("TERM", "xterm-256color");
-        let child = pty.slave.spawn_command(cmd).unwrap();
-        drop(pty.slave);
-        let screen = Arc::new(Mutex::new(vt100::Parser::new(
-            std::num::NonZeroU16::new(24).unwrap(),
-            std::num::NonZeroU16::new(80).unwrap(),
-            0,
-        )));
-        let mut reader = pty.master.try_clone_reader().unwrap();
-        let p = Arc::clone(&screen);
-        std::thread::spawn(move || {
-            let mut buf = [0u8; 8192];
-            while let Ok(n) = reader.read(&mut buf) {
-                if n == 0 {
-                    break;
-                }
-                p.lock().unwrap().process(&buf[..n]);
-            }
-        });
-        Till {
-            child,
-            writer: pty.master.take_writer().unwrap(),
-            screen,
-            _master: pty.master,
-        }
-    }
-
-    fn wait_for(&self, needle: &str) {
-        let start = Instant::now();
-        loop {
-            let text = self.screen.lock().unwrap().screen().contents();
-            if text.contains(needle) {
-                return;
-            }
-            assert!(
-                start.elapsed() < Duration::from_secs(30),
-                "waiting for {needle:?}; screen:\n{text}"
-            );
-            std::thread::sleep(Duration::from_millis(30));
-        }
-    }
-
-    /// Ctrl+Q, and the time until the process has ended.
-    fn quit(&mut self) -> Duration {
-        self.writer.write_all(b"\x11").unwrap();
-        self.writer.flush().unwrap();
-        let asked = Instant::now();
-        while self.child.try_wait().unwrap().is_none() {
-            assert!(
-                asked.elapsed() < Duration::from_secs(30),
-                "the till never ended"
-            );
-            std::thread::sleep(Duration::from_millis(10));
-        }
-        asked.elapsed()
-    }
-}
-
 fn network_config(dir: &Path, port: u16, query_status: bool) -> PathBuf {
     let cfg = dir.join("reseau.toml");
     std::fs::write(
@@ -193,8 +113,8 @@ fn quit_is_quick_with_a_silent_printer_and_the_next_till_prints_once() {
     let printer = blackhole();
     let cfg = network_config(dir.path(), printer.port, true);
     let db_arg = db.to_str().unwrap();
-    let mut till = Till::start(
-        dir.path(),
+    let mut till = Till::start_in(
+        Some(dir.path()),
         &["--config", cfg.to_str().unwrap(), "--db", db_arg],
     );
     till.wait_for("Amina");
@@ -206,8 +126,8 @@ fn quit_is_quick_with_a_silent_printer_and_the_next_till_prints_once() {
     assert!(took < Duration::from_secs(2), "Ctrl+Q took {took:?}");
 
     let out = dir.path().join("papier");
-    let mut next = Till::start(
-        dir.path(),
+    let mut next = Till::start_in(
+        Some(dir.path()),
         &["--db", db_arg, "--printer-dir", out.to_str().unwrap()],
     );
     next.wait_for("Amina");
@@ -228,7 +148,7 @@ fn a_printer_that_cannot_confirm_gets_jobs_sent_not_done() {
     let cfg = network_config(dir.path(), printer.port, false);
     let cfg = cfg.to_str().unwrap();
     let db_arg = db.to_str().unwrap();
-    let mut till = Till::start(dir.path(), &["--config", cfg, "--db", db_arg]);
+    let mut till = Till::start_in(Some(dir.path()), &["--config", cfg, "--db", db_arg]);
     till.wait_for("Amina");
     till.wait_for("envoyé, non confirmé");
     let took = till.quit();
