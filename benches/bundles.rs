@@ -15,6 +15,7 @@
 mod market_1m;
 
 use criterion::{BatchSize, Criterion, criterion_group};
+use sha2::Digest;
 use souk::storage::Db;
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -97,6 +98,9 @@ impl Market {
     fn insert_select(&self, org: &Path) {
         let db = Db::open(org).unwrap();
         let conn = db.conn();
+        // The merge's page cache: both write through the same memory.
+        conn.pragma_update(None, "cache_size", -souk::sync::MERGE_CACHE_KIB)
+            .unwrap();
         conn.execute("ATTACH DATABASE ?1 AS src", [self.src.to_str().unwrap()])
             .unwrap();
         conn.execute_batch(
@@ -154,7 +158,14 @@ struct Row {
 
 fn table() {
     let mut rows: Vec<(usize, Row)> = Vec::new();
+    // BUNDLES_SIZES=10000,100000 runs only those sizes (while iterating).
+    let only: Option<Vec<usize>> = std::env::var("BUNDLES_SIZES")
+        .ok()
+        .map(|v| v.split(',').filter_map(|s| s.trim().parse().ok()).collect());
     for (lines, reps) in SIZES {
+        if only.as_ref().is_some_and(|o| !o.contains(&lines)) {
+            continue;
+        }
         let m = market(lines);
         let mut best = Row {
             export: f64::MAX,
@@ -214,6 +225,44 @@ fn table() {
     }
 }
 
+/// What checking one signed entry costs at merge (`keys::signature_ok` on a 64-hex entry hash): the bench
+/// market's tills are unsigned, so a signed bundle's merge costs this much more per entry.
+fn ed25519_per_entry() {
+    use ed25519_dalek::{Signer, SigningKey};
+    let hex = |b: &[u8]| b.iter().map(|x| format!("{x:02x}")).collect::<String>();
+    let key = SigningKey::from_bytes(&[7u8; 32]);
+    let public = hex(key.verifying_key().as_bytes());
+    let signed: Vec<(String, String)> = (0..5_000u32)
+        .map(|i| {
+            let hash = hex(&sha2::Sha256::digest(i.to_le_bytes()));
+            let sig = hex(&key.sign(hash.as_bytes()).to_bytes());
+            (hash, sig)
+        })
+        .collect();
+    let t = Instant::now();
+    let decoded = souk::storage::keys::PublicKey::parse(&public);
+    for (hash, sig) in &signed {
+        assert!(decoded.signed(hash, sig));
+    }
+    let per = t.elapsed().as_secs_f64() / signed.len() as f64;
+    let t = Instant::now();
+    for _ in &signed {
+        std::hint::black_box(
+            ed25519_dalek::VerifyingKey::from_bytes(key.verifying_key().as_bytes()).unwrap(),
+        );
+    }
+    let decode = t.elapsed().as_secs_f64() / signed.len() as f64;
+    println!(
+        "ed25519: {:.1} µs per signed entry checked at merge (≈ {:.2} s for the 100k-line bundle's ~33k till entries)",
+        per * 1e6,
+        per * 33_333.0
+    );
+    println!(
+        "ed25519: plus {:.1} µs decoding the public key, which merge now does once per key and bundle",
+        decode * 1e6
+    );
+}
+
 fn benches(c: &mut Criterion) {
     let m = market(10_000);
     let mut g = c.benchmark_group("bundles_10k");
@@ -252,6 +301,7 @@ criterion_group!(bundles, benches);
 fn main() {
     if std::env::args().any(|a| a == "--table") {
         table();
+        ed25519_per_entry();
         return;
     }
     bundles();

@@ -133,6 +133,8 @@ fn write_file(conn: &Connection, header: &Header, file: &mut AtomicFile) -> Resu
     };
     let mut zstd = zstd::stream::write::Encoder::new(counted, LEVEL)?;
     zstd.include_checksum(true)?;
+    // Compression on a worker thread of zstd's own, while this one reads and encodes the rows.
+    zstd.multithread(1)?;
     // Records are short: zstd works on large blocks, not one call per line.
     let mut w = BundleWriter::new(BufWriter::with_capacity(1 << 18, zstd))?;
     w.record(&Record::Bundle(header.clone()))?;

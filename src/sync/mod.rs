@@ -89,7 +89,7 @@ pub fn merge(db: &mut Db, files: &[PathBuf]) -> Result<MergeSummary> {
 
 /// SQLite's page cache while merging: large enough that index pages are not written to the WAL and read back
 /// again and again within the one transaction, small enough to keep a merge's memory bounded.
-const MERGE_CACHE_KIB: i64 = 24 * 1024;
+pub const MERGE_CACHE_KIB: i64 = 24 * 1024;
 
 fn merge_all(db: &mut Db, files: &[PathBuf]) -> Result<MergeSummary> {
     let uuid = journal::market_uuid(db.conn())?;

@@ -138,6 +138,27 @@ fn known_bundle(cx: &Context, path: &Path, h: &Header, sha: String) -> Result<Ou
     })
 }
 
+/// The error is a unique key of `tickets` refusing the row (the ticket's own row: nothing of it was written).
+fn on_tickets_keys(e: &anyhow::Error) -> bool {
+    e.chain()
+        .any(|c| match c.downcast_ref::<rusqlite::Error>() {
+            Some(rusqlite::Error::SqliteFailure(f, Some(msg))) => {
+                f.code == rusqlite::ErrorCode::ConstraintViolation
+                    && msg.starts_with("UNIQUE constraint failed: tickets.")
+            }
+            _ => false,
+        })
+}
+
+/// A ticket with this id, or this number on its chain, is already here.
+fn ticket_taken(conn: &Connection, h: &crate::domain::canonical::TicketHead) -> Result<bool> {
+    Ok(conn
+        .prepare_cached(
+            "SELECT EXISTS (SELECT 1 FROM tickets WHERE id = ?1 OR (chain = ?2 AND number = ?3))",
+        )?
+        .query_row(params![h.id, h.chain, h.number as i64], |r| r.get(0))?)
+}
+
 fn journal_hash(conn: &Connection, chain: &str, seq: u64) -> Result<Option<String>> {
     Ok(conn
         .prepare_cached("SELECT hash FROM journal WHERE chain = ?1 AND seq = ?2")?
@@ -297,17 +318,17 @@ impl<'a, 'c> One<'a, 'c> {
 
     fn store(&mut self, t: &BundleTicket) -> Result<()> {
         let (conn, h) = (self.cx.conn, &t.head);
-        let taken: bool = conn
-            .prepare_cached(
-                "SELECT EXISTS (SELECT 1 FROM tickets WHERE id = ?1 OR (chain = ?2 AND number = ?3))",
-            )?
-            .query_row(params![h.id, h.chain, h.number as i64], |r| r.get(0))?;
-        if taken {
-            let msg = format!("le ticket {} existe déjà avec un autre contenu", h.id);
-            return Err(refuse(&self.path, Refusal::TicketMismatch, msg));
-        }
         let collector = self.cx.refs.collector(&h.till).unwrap_or_default();
-        apply::insert_ticket(conn, t, collector)?;
+        // The ticket's id and (chain, number) are unique keys: a ticket already here fails its insert, which
+        // writes nothing of it; asking first would cost two more index seeks per ticket.
+        if let Err(e) = apply::insert_ticket(conn, t, collector) {
+            return Err(if on_tickets_keys(&e) && ticket_taken(conn, h)? {
+                let msg = format!("le ticket {} existe déjà avec un autre contenu", h.id);
+                refuse(&self.path, Refusal::TicketMismatch, msg)
+            } else {
+                e
+            });
+        }
         if self.cx.refs.phases.get(&h.phase) == Some(&true) {
             crate::storage::late::flag_late(conn, h, self.cx.at)?;
         }

@@ -188,3 +188,28 @@ fn a_bundle_into_a_closed_phase_merges_as_late_sales() {
     let again = merge(&mut org, &fx.bundles).unwrap();
     assert_eq!(again.new_tickets(), 0);
 }
+
+#[test]
+fn a_ticket_already_here_under_its_id_or_its_number_is_refused() {
+    let fx = three_tills();
+    // A row that no bundle wrote, holding first the id, then the number of T01's first ticket: the merge
+    // learns it from the ticket's unique keys (it no longer asks before each insert).
+    let squat = [("T01-000001", "ORG", 1), ("SQUAT-1", "T01", 1)];
+    for (id, chain, number) in squat {
+        let mut org = fx.organiser(&format!("org-{id}.souk"));
+        org.conn()
+            .execute(
+                "INSERT INTO tickets (id, chain, till, number, kind, at_utc, utc_offset, local_date, phase, cashier,
+                 total, journal_seq) VALUES (?1, ?2, 'T01', ?3, 'sale', '2025-08-06T09:00:00Z', 0, '2025-08-06', 1,
+                 'x', 100, 999)",
+                rusqlite::params![id, chain, number],
+            )
+            .unwrap();
+        let e = refused(&mut org, &fx.bundles[..1]);
+        assert_eq!(e.refusal(), Some(Refusal::TicketMismatch), "{e}");
+        assert!(
+            e.to_string().contains("existe déjà avec un autre contenu"),
+            "{e}"
+        );
+    }
+}
