@@ -8,6 +8,7 @@ mod support;
 mod cluster;
 mod complement;
 mod fixture;
+mod keys;
 mod push;
 mod report;
 mod tls;

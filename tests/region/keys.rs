@@ -1,0 +1,348 @@
+//! Chain keys by range on the server: a till provisioned a second time signs with a new key from the chain's next
+//! entry; its entries under both keys are pushed, the first copy's later ones refused; a till identified on site
+//! (its key registered at the first merge) is pushed; a version-2 server keeps its keys when upgraded.
+use crate::cluster::{Cluster, dump};
+use crate::fixture::build;
+use crate::support::common::{ok, run};
+use crate::support::sync::{UUID, at, laptop, market, sell};
+use souk::storage::Db;
+use std::path::Path;
+
+const A: &str = "0190f1a2-0000-7000-8000-00000000aa01";
+
+fn pushed(db: &Path, url: &str) -> String {
+    ok(db, &["push", "--to", url])
+}
+
+/// A push refused for one chain: exit 1, the reason on stderr.
+fn refused(db: &Path, url: &str) -> String {
+    let out = run(db, &["push", "--to", url]);
+    assert_eq!(out.status.code(), Some(1), "{out:?}");
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+fn refusals(client: &mut postgres::Client) -> Vec<(String, String)> {
+    client
+        .query("SELECT chain, reason FROM refused ORDER BY id", &[])
+        .unwrap()
+        .iter()
+        .map(|r| (r.get(0), r.get(1)))
+        .collect()
+}
+
+fn ranges(client: &mut postgres::Client, chain: &str) -> Vec<(i64, String)> {
+    client
+        .query(
+            "SELECT from_seq, public_key FROM chain_keys WHERE chain = $1 ORDER BY from_seq",
+            &[&chain],
+        )
+        .unwrap()
+        .iter()
+        .map(|r| (r.get(0), r.get(1)))
+        .collect()
+}
+
+fn export(db: &Path, name: &str) -> String {
+    let b = db.with_file_name(name);
+    souk::sync::export(&Db::open(db).unwrap(), &b, None, false).unwrap();
+    b.display().to_string()
+}
+
+#[test]
+fn a_till_provisioned_twice_is_pushed_under_both_keys() {
+    let Some(pg) = Cluster::start("a_till_provisioned_twice_is_pushed_under_both_keys") else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let m = build(dir.path(), A, "ifrane", 3, 0);
+    let url = pg.url("reprovision");
+    let mut client = pg.client("reprovision");
+    // The server holds T02's first key and its first copy's entries; the new range arrives later.
+    pushed(&m.organiser, &url);
+    assert_eq!(ranges(&mut client, "T02").len(), 1);
+    let second = dir.path().join("ifrane-T02-bis.souk");
+    ok(
+        &m.organiser,
+        &["backup", "--out", second.to_str().unwrap(), "--till", "T02"],
+    );
+    let head: i64 = client
+        .query_one("SELECT MAX(seq) FROM journal WHERE chain = 'T02'", &[])
+        .unwrap()
+        .get(0);
+    let said = pushed(&m.organiser, &url);
+    assert!(
+        said.contains(&format!(
+            "T02 : clé de signature enregistrée à partir de l'entrée n°{}",
+            head + 1
+        )),
+        "{said}"
+    );
+    let keys = ranges(&mut client, "T02");
+    assert_eq!(keys.len(), 2, "{keys:?}");
+    assert_ne!(keys[0].1, keys[1].1);
+
+    // The first copy, found again, sells on with its old key: its push is refused, recorded, nothing written.
+    sell(&mut Db::open(&m.tills[1]).unwrap(), "T02", 5, 2, 3);
+    let before = dump(&mut client);
+    let err = refused(&m.tills[1], &url);
+    assert!(
+        err.contains(&format!("journal T02 n°{}", head + 1))
+            && err.contains("copie remplacée")
+            && err.contains("ventes papier"),
+        "{err}"
+    );
+    assert_eq!(dump(&mut client), before, "nothing of the refused chain");
+    let why = refusals(&mut client);
+    assert_eq!(why.len(), 1, "{why:?}");
+    assert_eq!(why[0].0, "T02");
+
+    // The new copy sells, its bundle merges at the organiser's, the organiser pushes: every entry accepted.
+    sell(&mut Db::open(&second).unwrap(), "T02", 6, 4, 5);
+    let bundle = export(&second, "T02-bis.bundle");
+    ok(&m.organiser, &["merge", &bundle]);
+    let said = pushed(&m.organiser, &url);
+    assert!(
+        said.contains("T02 :") && said.contains("4 ticket(s)"),
+        "{said}"
+    );
+    assert_eq!(refusals(&mut client).len(), 1);
+    let t02: i64 = client
+        .query_one("SELECT COUNT(*) FROM tickets WHERE till = 'T02'", &[])
+        .unwrap()
+        .get(0);
+    assert_eq!(t02, 3 + 4);
+
+    // The region report counts every ticket, and reads back the organiser's own settlement.
+    let csv = ok(
+        &m.organiser,
+        &["region", "report", "--from", &url, "--format", "csv"],
+    );
+    let phase: Vec<&str> = csv
+        .lines()
+        .find(|l| l.starts_with("phase,"))
+        .unwrap()
+        .split(',')
+        .collect();
+    assert_eq!(
+        phase[6], "16",
+        "4 tills × 3 tickets + 4 under the new key:\n{csv}"
+    );
+    let own = ok(
+        &m.organiser,
+        &["report", "settlement", "--phase", "1", "--format", "csv"],
+    );
+    let region = ok(
+        &m.organiser,
+        &[
+            "region", "report", "--from", &url, "--market", A, "--phase", "1", "--format", "csv",
+        ],
+    );
+    assert_eq!(region, own);
+
+    // Again, from the organiser or from either copy of T02's database: nothing changes.
+    let state = dump(&mut client);
+    assert!(pushed(&m.organiser, &url).contains("le serveur avait déjà tout"));
+    pushed(&second, &url);
+    assert_eq!(dump(&mut client), state);
+    refused(&m.tills[1], &url);
+    assert_eq!(dump(&mut client), state);
+
+    // The same market pushed in one go to an empty server gives the same state.
+    let fresh = pg.url("reprovision_once");
+    pushed(&m.organiser, &fresh);
+    assert_eq!(dump(&mut pg.client("reprovision_once")), state);
+}
+
+#[test]
+fn another_key_from_the_same_entry_refuses_the_chain() {
+    let Some(pg) = Cluster::start("another_key_from_the_same_entry_refuses_the_chain") else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let m = build(dir.path(), A, "ifrane", 2, 0);
+    let url = pg.url("otherkey");
+    let mut client = pg.client("otherkey");
+    pushed(&m.organiser, &url);
+    // The server holds, for T03 from entry 1, a key that is not the one the organiser registered.
+    client
+        .execute(
+            "UPDATE chain_keys SET public_key = repeat('ab', 32) WHERE chain = 'T03'",
+            &[],
+        )
+        .unwrap();
+    sell(&mut Db::open(&m.tills[2]).unwrap(), "T03", 6, 2, 1);
+    sell(&mut Db::open(&m.tills[0]).unwrap(), "T01", 6, 2, 1);
+    for t in [0, 2] {
+        let b = export(&m.tills[t], &format!("more-{t}.bundle"));
+        ok(&m.organiser, &["merge", &b]);
+    }
+    let before: i64 = client
+        .query_one("SELECT COUNT(*) FROM journal WHERE chain = 'T03'", &[])
+        .unwrap()
+        .get(0);
+    let err = refused(&m.organiser, &url);
+    assert!(
+        err.contains("journal T03") && err.contains("autre clé") && err.contains("n°1"),
+        "{err}"
+    );
+    let after: i64 = client
+        .query_one("SELECT COUNT(*) FROM journal WHERE chain = 'T03'", &[])
+        .unwrap()
+        .get(0);
+    assert_eq!(after, before, "nothing of T03 written");
+    let t01: i64 = client
+        .query_one("SELECT COUNT(*) FROM tickets WHERE till = 'T01'", &[])
+        .unwrap()
+        .get(0);
+    assert_eq!(t01, 4, "the other chains still go");
+    let why = refusals(&mut client);
+    assert_eq!(why.len(), 1, "{why:?}");
+    assert_eq!(why[0].0, "T03");
+}
+
+const PIN: &str = "432187";
+
+/// A copy of the organiser's database restored without its identity, identified at the till as `till`.
+fn identified(org: &Db, path: &Path, till: &str, day: u8) -> Db {
+    let mut db = laptop(org, path);
+    db.conn().execute("DELETE FROM identity", []).unwrap();
+    let done = db
+        .identify_as_till(till, "Karim", PIN, &at(day, 8, 0))
+        .unwrap();
+    assert_eq!(done, souk::storage::identify::Identified::Done(till.into()));
+    db
+}
+
+#[test]
+fn a_till_identified_on_site_is_pushed() {
+    let Some(pg) = Cluster::start("a_till_identified_on_site_is_pushed") else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let (org_path, t03_path) = (dir.path().join("org.souk"), dir.path().join("t03.souk"));
+    let mut org = market(&org_path, UUID, "Salon Ifrane 2025");
+    souk::storage::people::add_person(org.conn(), "Karim", souk::domain::Role::Organiser, PIN)
+        .unwrap();
+    let mut t03 = identified(&org, &t03_path, "T03", 2);
+    let mut other = identified(&org, &dir.path().join("autre.souk"), "T03", 3);
+    sell(&mut t03, "T03", 2, 4, 0);
+    sell(&mut other, "T03", 3, 2, 2);
+    let bundle = dir.path().join("t03.bundle");
+    souk::sync::export(&t03, &bundle, None, false).unwrap();
+    souk::sync::merge(&mut org, std::slice::from_ref(&bundle)).unwrap();
+    drop((org, t03, other));
+
+    let url = pg.url("onsite");
+    let mut client = pg.client("onsite");
+    pushed(&org_path, &url);
+    let identity: i64 = client
+        .query_one(
+            "SELECT seq FROM journal WHERE chain = 'T03' AND kind = 'identity'",
+            &[],
+        )
+        .unwrap()
+        .get(0);
+    let keys = ranges(&mut client, "T03");
+    assert_eq!(keys.len(), 1, "{keys:?}");
+    assert_eq!(keys[0].0, identity, "the key signs from the identity entry");
+    let n: i64 = client
+        .query_one("SELECT COUNT(*) FROM tickets WHERE till = 'T03'", &[])
+        .unwrap()
+        .get(0);
+    assert_eq!(n, 4);
+    let state = dump(&mut client);
+    pushed(&t03_path, &url);
+    assert_eq!(
+        dump(&mut client),
+        state,
+        "the till's own push brings nothing new"
+    );
+    // The other laptop that claimed T03 is refused: another key from the same entry.
+    let err = refused(&dir.path().join("autre.souk"), &url);
+    assert!(
+        err.contains("journal T03") && err.contains("autre clé"),
+        "{err}"
+    );
+    assert_eq!(dump(&mut client), state);
+
+    // A server with no key for T03 registers the one its identity entry announces, as the first merge does.
+    let bare = dir.path().join("t03-bare.souk");
+    std::fs::copy(&t03_path, &bare).unwrap();
+    let c = rusqlite::Connection::open(&bare).unwrap();
+    c.execute_batch(
+        "DROP TRIGGER chain_keys_no_delete; DELETE FROM chain_keys WHERE chain = 'T03';",
+    )
+    .unwrap();
+    drop(c);
+    let url2 = pg.url("onsite_first_use");
+    let said = pushed(&bare, &url2);
+    assert!(
+        said.contains(&format!(
+            "T03 : clé de signature enregistrée à partir de l'entrée n°{identity}"
+        )),
+        "{said}"
+    );
+    let mut client2 = pg.client("onsite_first_use");
+    assert_eq!(ranges(&mut client2, "T03"), keys);
+    pushed(&org_path, &url2);
+    assert_eq!(dump(&mut client2), state);
+}
+
+/// A server at schema version 2 (one key per chain) is upgraded: its keys become first ranges, and a push
+/// that holds the same keys goes on from them.
+#[test]
+fn a_version_2_server_keeps_its_keys() {
+    let Some(pg) = Cluster::start("a_version_2_server_keeps_its_keys") else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let m = build(dir.path(), A, "ifrane", 2, 0);
+    let url = pg.url("v2");
+    let mut client = pg.client("v2");
+    for sql in [
+        include_str!("../../src/region/migrations/001_region.sql"),
+        include_str!("../../src/region/migrations/002_complements.sql"),
+        "CREATE TABLE schema_version (version INTEGER PRIMARY KEY, major INTEGER NOT NULL,
+           applied_at TIMESTAMPTZ NOT NULL DEFAULT now());
+         INSERT INTO schema_version (version, major) VALUES (1, 1), (2, 1);",
+    ] {
+        client.batch_execute(sql).unwrap();
+    }
+    let local = rusqlite::Connection::open(&m.organiser).unwrap();
+    let t02: String = local
+        .query_row(
+            "SELECT public_key FROM chain_keys WHERE chain = 'T02'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    drop(local);
+    client
+        .batch_execute(&format!(
+            "INSERT INTO markets VALUES ('{A}', 'ifrane', 'x', 'x', 'MAD', 'Africa/Casablanca', NULL);
+             INSERT INTO chain_keys (market, chain, public_key, from_seq) VALUES ('{A}', 'T02', '{t02}', 1);"
+        ))
+        .unwrap();
+    let said = ok(&m.organiser, &["region", "init", "--to", &url]);
+    assert!(said.contains("version 3"), "{said}");
+    assert_eq!(ranges(&mut client, "T02"), [(1, t02.clone())]);
+    // Keys by range now: a second range of the same chain fits.
+    let second = dir.path().join("ifrane-T02-bis.souk");
+    ok(
+        &m.organiser,
+        &["backup", "--out", second.to_str().unwrap(), "--till", "T02"],
+    );
+    let said = pushed(&m.organiser, &url);
+    assert!(
+        said.lines()
+            .all(|l| l != "T02 : clé de signature enregistrée à partir de l'entrée n°1"),
+        "the range the server kept is not sent again:\n{said}"
+    );
+    let keys = ranges(&mut client, "T02");
+    assert_eq!(keys.len(), 2, "{keys:?}");
+    assert_eq!(keys[0], (1, t02));
+    assert!(refusals(&mut client).is_empty());
+    let fresh = pg.url("v3");
+    pushed(&m.organiser, &fresh);
+    assert_eq!(dump(&mut client), dump(&mut pg.client("v3")));
+}
