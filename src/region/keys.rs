@@ -35,36 +35,43 @@ pub fn on_server(client: &mut Client, market: &str, chain: &str) -> Result<Vec<K
         .collect())
 }
 
-/// The server's ranges and ours together, sorted; a French reason when both have a range from the same entry
-/// with different keys.
-pub fn combine(
-    chain: &str,
-    ours: &[KeyRange],
-    server: &[KeyRange],
-) -> Result<Vec<KeyRange>, String> {
-    let mut all = server.to_vec();
+/// The server's ranges and ours together, sorted; ours win where both start at the same entry with different
+/// keys, and those are returned apart (the server's, which ours would replace).
+pub fn combine(ours: &[KeyRange], server: &[KeyRange]) -> (Vec<KeyRange>, Vec<KeyRange>) {
+    let mut all: Vec<KeyRange> = Vec::with_capacity(ours.len() + server.len());
+    let mut differ = Vec::new();
+    for s in server {
+        match ours.iter().find(|r| r.from_seq == s.from_seq) {
+            Some(r) if r.public_key != s.public_key => differ.push(s.clone()),
+            _ => all.push(s.clone()),
+        }
+    }
     for r in ours {
-        match server.iter().find(|s| s.from_seq == r.from_seq) {
-            Some(s) if s.public_key != r.public_key => {
-                return Err(format!(
-                    "journal {chain} : le serveur a enregistré une autre clé pour cette caisse à partir de l'entrée \
-                     n°{} (une autre copie de {chain} y a déjà envoyé ses ventes ?) ; rien de cette caisse n'a été \
-                     envoyé",
-                    r.from_seq
-                ));
-            }
-            Some(_) => {}
-            None => all.push(r.clone()),
+        if !all.iter().any(|a| a.from_seq == r.from_seq) {
+            all.push(r.clone());
         }
     }
     all.sort_by_key(|r| r.from_seq);
-    Ok(all)
+    (all, differ)
 }
 
-/// The ranges of `all` the server does not hold yet.
+/// Why a chain is refused when the server holds another key from entry `from` on.
+pub fn other_key(chain: &str, from: u64) -> String {
+    format!(
+        "journal {chain} : le serveur a enregistré une autre clé pour cette caisse à partir de l'entrée n°{from} (une \
+         autre copie de {chain} y a déjà envoyé ses ventes, ou cette copie a été remplacée) ; rien de cette caisse \
+         n'a été envoyé"
+    )
+}
+
+/// The ranges of `all` the server does not hold yet with that key.
 pub fn missing(all: &[KeyRange], server: &[KeyRange]) -> Vec<KeyRange> {
     all.iter()
-        .filter(|r| !server.iter().any(|s| s.from_seq == r.from_seq))
+        .filter(|r| {
+            !server
+                .iter()
+                .any(|s| s.from_seq == r.from_seq && s.public_key == r.public_key)
+        })
         .cloned()
         .collect()
 }
@@ -119,21 +126,39 @@ pub fn held(
         let (seq, hash, sig): (i64, String, String) = (r.get(0), r.get(1), r.get(2));
         if let Err(why) = signature(chain, seq as u64, &hash, &sig, ranges) {
             return Ok(Err(format!(
-                "{why} (entrée déjà sur le serveur, envoyée par un autre poste)"
+                "{why} ; cette entrée est déjà sur le serveur, reçue avant qu'il connaisse la nouvelle clé : rien de \
+                 {chain} n'a été envoyé, l'administrateur du serveur doit retirer les entrées de {chain} à partir du \
+                 n°{seq}"
             )));
         }
     }
     Ok(Ok(()))
 }
 
-/// Writes ranges new to the server (`ON CONFLICT DO NOTHING`: two pushes of the same range change nothing);
-/// returns how many of them the server now holds with the same key (all, unless another push raced this one).
-pub fn write(tx: &mut Transaction, market: &str, chain: &str, ranges: &[KeyRange]) -> Result<i64> {
+/// Writes ranges new to the server (`ON CONFLICT DO NOTHING`: two pushes of the same range change nothing). With
+/// `replace` (the organiser's push), a range of the server under which it holds no entry yet takes our key (a
+/// till provisioned again before it sold). Returns how many of `ranges` the server now holds with our key.
+pub fn write(
+    tx: &mut Transaction,
+    market: &str,
+    chain: &str,
+    ranges: &[KeyRange],
+    replace: bool,
+) -> Result<i64> {
     let froms: Vec<i64> = ranges.iter().map(|r| r.from_seq as i64).collect();
     let publics: Vec<String> = ranges.iter().map(|r| r.public_key.clone()).collect();
+    let on_conflict = if replace {
+        "ON CONFLICT (market, chain, from_seq) DO UPDATE SET public_key = excluded.public_key
+         WHERE NOT EXISTS (SELECT 1 FROM journal j WHERE j.market = chain_keys.market
+           AND j.chain = chain_keys.chain AND j.seq >= chain_keys.from_seq)"
+    } else {
+        "ON CONFLICT DO NOTHING"
+    };
     tx.execute(
-        "INSERT INTO chain_keys (market, chain, from_seq, public_key)
-         SELECT $1, $2, * FROM UNNEST($3::int8[], $4::text[]) ON CONFLICT DO NOTHING",
+        &format!(
+            "INSERT INTO chain_keys (market, chain, from_seq, public_key)
+             SELECT $1, $2, * FROM UNNEST($3::int8[], $4::text[]) {on_conflict}"
+        ),
         &[&market, &chain, &froms, &publics],
     )?;
     let same = tx.query_one(
@@ -159,15 +184,18 @@ mod tests {
     }
 
     #[test]
-    fn the_latest_range_from_one_seq_wins_and_ranges_combine_unless_they_differ() {
+    fn the_latest_range_from_one_seq_wins_and_ours_replace_the_servers_apart() {
         let ours = effective(&[r(1, "a"), r(1, "b"), r(7, "c")]);
         assert_eq!(ours, [r(1, "b"), r(7, "c")]);
-        let all = combine("T02", &ours, &[r(1, "b")]).unwrap();
+        let (all, differ) = combine(&ours, &[r(1, "b")]);
         assert_eq!(all, [r(1, "b"), r(7, "c")]);
+        assert!(differ.is_empty());
         assert_eq!(missing(&all, &[r(1, "b")]), [r(7, "c")]);
-        let why = combine("T02", &ours, &[r(7, "x")]).unwrap_err();
-        assert!(why.contains("autre clé") && why.contains("n°7"), "{why}");
-        let server_more = combine("T02", &[r(1, "b")], &[r(1, "b"), r(9, "d")]).unwrap();
+        let (all, differ) = combine(&ours, &[r(7, "x")]);
+        assert_eq!(all, [r(1, "b"), r(7, "c")]);
+        assert_eq!(differ, [r(7, "x")]);
+        assert_eq!(missing(&all, &[r(7, "x")]), [r(1, "b"), r(7, "c")]);
+        let (server_more, _) = combine(&[r(1, "b")], &[r(1, "b"), r(9, "d")]);
         assert_eq!(server_more, [r(1, "b"), r(9, "d")]);
     }
 }

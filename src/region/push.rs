@@ -22,8 +22,9 @@ pub struct PushSummary {
     pub market: String,
     /// (chain, entries sent, tickets sent), for the chains that had something new.
     pub sent: Vec<(String, u64, u64)>,
-    /// (chain, first seq) of each key range the server did not hold (a till provisioned again: a second one).
-    pub keys: Vec<(String, u64)>,
+    /// (chain, first seq, whether it replaced the server's) of each key range the server did not hold (a till
+    /// provisioned again: a second one; the first replaced if that till had not sold yet).
+    pub keys: Vec<(String, u64, bool)>,
     /// A French sentence for each chain refused.
     pub refused: Vec<String>,
 }
@@ -59,6 +60,7 @@ pub fn push(db: &Db, url: &str, progress: &mut dyn FnMut(&str, u64, u64)) -> Res
         keys: crate::storage::keys::all_key_ranges(conn)?,
         collectors,
         batch: batch_size(),
+        organiser,
         summary: PushSummary {
             market: market.uuid.clone(),
             ..Default::default()
@@ -99,6 +101,7 @@ struct Pusher<'a> {
     keys: BTreeMap<String, Vec<KeyRange>>,
     collectors: HashMap<String, String>,
     batch: usize,
+    organiser: bool,
     summary: PushSummary,
 }
 
@@ -130,10 +133,18 @@ impl Pusher<'_> {
         let local_seq = crate::storage::journal::head(self.conn, chain)?.map_or(0, |h| h.0);
         let server = self.server_chain(chain)?;
         let ours = keys::effective(self.keys.get(chain).map_or(&[][..], |r| r.as_slice()));
-        let mut ranges = match keys::combine(chain, &ours, &server.ranges) {
-            Ok(r) => r,
-            Err(why) => return self.refuse(chain, 1, local_seq, why),
-        };
+        let (mut ranges, differ) = keys::combine(&ours, &server.ranges);
+        // Only the organiser, who provisions tills, replaces a key, and only where it signed nothing yet.
+        if let Some(other) = differ.first()
+            && (!self.organiser
+                || server
+                    .head
+                    .as_ref()
+                    .is_some_and(|h| h.seq >= other.from_seq))
+        {
+            let why = keys::other_key(chain, other.from_seq);
+            return self.refuse(chain, other.from_seq, local_seq, why);
+        }
         let from = match &server.head {
             None => 1,
             Some(h) if local_seq == 0 => h.seq + 1,
@@ -172,7 +183,7 @@ impl Pusher<'_> {
         let new = keys::missing(&ranges, &server.ranges);
         if !new.is_empty() {
             let mut tx = self.client.transaction()?;
-            if keys::write(&mut tx, self.market, chain, &new)? != new.len() as i64 {
+            if keys::write(&mut tx, self.market, chain, &new, self.organiser)? != new.len() as i64 {
                 drop(tx);
                 let why = format!(
                     "journal {chain} : le serveur a reçu entre-temps une autre clé pour cette caisse ; rien de cette \
@@ -181,7 +192,10 @@ impl Pusher<'_> {
                 return self.refuse(chain, 1, local_seq, why);
             }
             tx.commit()?;
-            let sent = new.iter().map(|r| (chain.to_string(), r.from_seq));
+            let sent = new.iter().map(|r| {
+                let replaced = differ.iter().any(|d| d.from_seq == r.from_seq);
+                (chain.to_string(), r.from_seq, replaced)
+            });
             self.summary.keys.extend(sent);
         }
         if from > local_seq {

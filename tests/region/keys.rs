@@ -96,6 +96,28 @@ fn a_till_provisioned_twice_is_pushed_under_both_keys() {
     assert_eq!(why.len(), 1, "{why:?}");
     assert_eq!(why[0].0, "T02");
 
+    // A server that got those later sales before it knew the new key: the organiser's push of T02 is refused
+    // (they are not the till's any more), the new range is not written, the other chains still go.
+    let early = pg.url("reprovision_retired_first");
+    let mut c = pg.client("reprovision_retired_first");
+    pushed(&m.tills[1], &early);
+    let err = refused(&m.organiser, &early);
+    assert!(
+        err.contains("copie remplacée") && err.contains("déjà sur le serveur"),
+        "{err}"
+    );
+    assert_eq!(
+        ranges(&mut c, "T02").len(),
+        1,
+        "the new range is not written"
+    );
+    let t01: i64 = c
+        .query_one("SELECT COUNT(*) FROM tickets WHERE till = 'T01'", &[])
+        .unwrap()
+        .get(0);
+    assert_eq!(t01, 3);
+    assert_eq!(refusals(&mut c).len(), 1);
+
     // The new copy sells, its bundle merges at the organiser's, the organiser pushes: every entry accepted.
     sell(&mut Db::open(&second).unwrap(), "T02", 6, 4, 5);
     let bundle = export(&second, "T02-bis.bundle");
@@ -198,6 +220,66 @@ fn another_key_from_the_same_entry_refuses_the_chain() {
     let why = refusals(&mut client);
     assert_eq!(why.len(), 1, "{why:?}");
     assert_eq!(why[0].0, "T03");
+}
+
+/// Provisioned again before it sold, after the organiser pushed: the server's key for the till, which signed
+/// nothing there, is replaced by the organiser's push; the first copy is refused, the new one goes.
+#[test]
+fn a_till_provisioned_again_before_it_sold_takes_its_new_key() {
+    let Some(pg) = Cluster::start("a_till_provisioned_again_before_it_sold_takes_its_new_key")
+    else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let org = dir.path().join("org.souk");
+    drop(market(&org, UUID, "Salon Ifrane 2025"));
+    let copy = |name: &str| {
+        let p = dir.path().join(name);
+        ok(
+            &org,
+            &["backup", "--out", p.to_str().unwrap(), "--till", "T03"],
+        );
+        p
+    };
+    let url = pg.url("again");
+    let mut client = pg.client("again");
+    let first = copy("t03-a.souk");
+    pushed(&org, &url);
+    let k1 = ranges(&mut client, "T03");
+    assert_eq!(k1.len(), 1, "{k1:?}");
+    let second = copy("t03-b.souk");
+    let said = pushed(&org, &url);
+    assert!(
+        said.contains("T03 : clé de signature remplacée à partir de l'entrée n°1"),
+        "{said}"
+    );
+    let k2 = ranges(&mut client, "T03");
+    assert_eq!(k2.len(), 1);
+    assert_ne!(k2, k1);
+    sell(&mut Db::open(&first).unwrap(), "T03", 2, 2, 0);
+    sell(&mut Db::open(&second).unwrap(), "T03", 2, 3, 1);
+    let before = dump(&mut client);
+    let err = refused(&first, &url);
+    assert!(
+        err.contains("journal T03") && err.contains("autre clé"),
+        "{err}"
+    );
+    assert_eq!(dump(&mut client), before);
+    pushed(&second, &url);
+    let n: i64 = client
+        .query_one("SELECT COUNT(*) FROM tickets WHERE till = 'T03'", &[])
+        .unwrap()
+        .get(0);
+    assert_eq!(n, 3);
+    // Once the till has sold under a key on the server, even the organiser cannot replace that key.
+    copy("t03-c.souk");
+    let err = refused(&org, &url);
+    assert!(
+        err.contains("journal T03") && err.contains("autre clé"),
+        "{err}"
+    );
+    assert_eq!(ranges(&mut client, "T03"), k2);
+    assert_eq!(refusals(&mut client).len(), 2);
 }
 
 const PIN: &str = "432187";
