@@ -56,7 +56,7 @@ pub fn combine(ours: &[KeyRange], server: &[KeyRange]) -> (Vec<KeyRange>, Vec<Ke
 }
 
 /// Why a chain is refused when the server holds another key from entry `from` on.
-pub fn other_key(chain: &str, from: u64) -> String {
+fn other_key(chain: &str, from: u64) -> String {
     format!(
         "journal {chain} : le serveur a enregistré une autre clé pour cette caisse à partir de l'entrée n°{from} (une \
          autre copie de {chain} y a déjà envoyé ses ventes, ou cette copie a été remplacée) ; rien de cette caisse \
@@ -111,7 +111,7 @@ pub fn signature(
 
 /// Entries the server already holds of a chain from `from` on, checked against `ranges` (a range new to the
 /// server must cover what it already holds from that point).
-pub fn held(
+fn held(
     client: &mut Client,
     market: &str,
     chain: &str,
@@ -138,7 +138,7 @@ pub fn held(
 /// Writes ranges new to the server (`ON CONFLICT DO NOTHING`: two pushes of the same range change nothing). With
 /// `replace` (the organiser's push), a range of the server under which it holds no entry yet takes our key (a
 /// till provisioned again before it sold). Returns how many of `ranges` the server now holds with our key.
-pub fn write(
+fn write(
     tx: &mut Transaction,
     market: &str,
     chain: &str,
@@ -168,6 +168,68 @@ pub fn write(
         &[&market, &chain, &froms, &publics],
     )?;
     Ok(same.get(0))
+}
+
+/// (market, chain, whether the organiser's base pushes: only it replaces a server key).
+pub type Who<'a> = (&'a str, &'a str, bool);
+
+/// The ranges a push checks a chain's entries against (the server's and ours), and the server's that ours
+/// replace; or where and why the chain is refused. A different key from the same entry is refused unless the
+/// organiser pushes and the server holds no entry from there on (a till provisioned again before it sold); a
+/// range new to the server must also cover what the server already holds from its first entry on.
+#[allow(clippy::type_complexity)]
+pub fn admit(
+    client: &mut Client,
+    (market, chain, organiser): Who,
+    ours: &[KeyRange],
+    server: &[KeyRange],
+    head: Option<u64>,
+) -> Result<Result<(Vec<KeyRange>, Vec<KeyRange>), (u64, String)>> {
+    let (ranges, differ) = combine(ours, server);
+    if let Some(other) = differ.first()
+        && (!organiser || head.is_some_and(|h| h >= other.from_seq))
+    {
+        return Ok(Err((other.from_seq, other_key(chain, other.from_seq))));
+    }
+    let new_from = missing(&ranges, server).first().map(|r| r.from_seq);
+    if let (Some(f), Some(h)) = (new_from, head)
+        && f <= h
+        && let Err(why) = held(client, market, chain, f, &ranges)?
+    {
+        return Ok(Err((f, why)));
+    }
+    Ok(Ok((ranges, differ)))
+}
+
+/// Writes, once the chain's entries passed their checks, the ranges the server lacks; what was written as
+/// (chain, first seq, whether it replaced the server's), or why not.
+#[allow(clippy::type_complexity)]
+pub fn record(
+    client: &mut Client,
+    (market, chain, organiser): Who,
+    ranges: &[KeyRange],
+    server: &[KeyRange],
+    differ: &[KeyRange],
+) -> Result<Result<Vec<(String, u64, bool)>, String>> {
+    let new = missing(ranges, server);
+    if new.is_empty() {
+        return Ok(Ok(Vec::new()));
+    }
+    let mut tx = client.transaction()?;
+    if write(&mut tx, market, chain, &new, organiser)? != new.len() as i64 {
+        return Ok(Err(format!(
+            "journal {chain} : le serveur a reçu entre-temps une autre clé pour cette caisse ; rien de cette caisse \
+             n'a été envoyé"
+        )));
+    }
+    tx.commit()?;
+    Ok(Ok(new
+        .iter()
+        .map(|r| {
+            let replaced = differ.iter().any(|d| d.from_seq == r.from_seq);
+            (chain.to_string(), r.from_seq, replaced)
+        })
+        .collect()))
 }
 
 #[cfg(test)]

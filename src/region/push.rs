@@ -133,18 +133,13 @@ impl Pusher<'_> {
         let local_seq = crate::storage::journal::head(self.conn, chain)?.map_or(0, |h| h.0);
         let server = self.server_chain(chain)?;
         let ours = keys::effective(self.keys.get(chain).map_or(&[][..], |r| r.as_slice()));
-        let (mut ranges, differ) = keys::combine(&ours, &server.ranges);
-        // Only the organiser, who provisions tills, replaces a key, and only where it signed nothing yet.
-        if let Some(other) = differ.first()
-            && (!self.organiser
-                || server
-                    .head
-                    .as_ref()
-                    .is_some_and(|h| h.seq >= other.from_seq))
+        let head = server.head.as_ref().map(|h| h.seq);
+        let who = (self.market, chain, self.organiser);
+        let (mut ranges, differ) = match keys::admit(self.client, who, &ours, &server.ranges, head)?
         {
-            let why = keys::other_key(chain, other.from_seq);
-            return self.refuse(chain, other.from_seq, local_seq, why);
-        }
+            Ok(r) => r,
+            Err((at, why)) => return self.refuse(chain, at, local_seq, why),
+        };
         let from = match &server.head {
             None => 1,
             Some(h) if local_seq == 0 => h.seq + 1,
@@ -165,38 +160,14 @@ impl Pusher<'_> {
                 h.seq + 1
             }
         };
-        // A range new to the server must also cover what the server already holds from its first entry on.
-        let new_from = keys::missing(&ranges, &server.ranges)
-            .first()
-            .map(|r| r.from_seq);
-        if let (Some(f), Some(h)) = (new_from, &server.head)
-            && f <= h.seq
-            && let Err(why) = keys::held(self.client, self.market, chain, f, &ranges)?
-        {
-            return self.refuse(chain, f, local_seq, why);
-        }
         if from <= local_seq
             && let Err(why) = self.verify(chain, from, local_seq, server.head, &mut ranges)?
         {
             return self.refuse(chain, from, local_seq, why);
         }
-        let new = keys::missing(&ranges, &server.ranges);
-        if !new.is_empty() {
-            let mut tx = self.client.transaction()?;
-            if keys::write(&mut tx, self.market, chain, &new, self.organiser)? != new.len() as i64 {
-                drop(tx);
-                let why = format!(
-                    "journal {chain} : le serveur a reçu entre-temps une autre clé pour cette caisse ; rien de cette \
-                     caisse n'a été envoyé"
-                );
-                return self.refuse(chain, 1, local_seq, why);
-            }
-            tx.commit()?;
-            let sent = new.iter().map(|r| {
-                let replaced = differ.iter().any(|d| d.from_seq == r.from_seq);
-                (chain.to_string(), r.from_seq, replaced)
-            });
-            self.summary.keys.extend(sent);
+        match keys::record(self.client, who, &ranges, &server.ranges, &differ)? {
+            Ok(sent) => self.summary.keys.extend(sent),
+            Err(why) => return self.refuse(chain, 1, local_seq, why),
         }
         if from > local_seq {
             return Ok(());
