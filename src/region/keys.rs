@@ -55,12 +55,24 @@ pub fn combine(ours: &[KeyRange], server: &[KeyRange]) -> (Vec<KeyRange>, Vec<Ke
     (all, differ)
 }
 
-/// Why a chain is refused when the server holds another key from entry `from` on.
-fn other_key(chain: &str, from: u64) -> String {
+/// Why a chain is refused when the server holds another key from entry `from` on; `unused`: the server holds
+/// no entry under that key (the till was provisioned again before it sold: only the organiser's push brings
+/// the latest key, and this copy may be either).
+fn other_key(chain: &str, from: u64, unused: bool) -> String {
+    let hint = if unused {
+        format!(
+            "{chain} a été préparée une autre fois : si cette copie est la dernière préparée, envoyez d'abord la base \
+             de l'organisateur (souk --db marche.db push), puis celle-ci ; sinon ses ventes se saisissent comme \
+             ventes papier chez l'organisateur"
+        )
+    } else {
+        format!(
+            "une autre copie de {chain} y a déjà envoyé ses ventes, ou cette copie a été remplacée"
+        )
+    };
     format!(
-        "journal {chain} : le serveur a enregistré une autre clé pour cette caisse à partir de l'entrée n°{from} (une \
-         autre copie de {chain} y a déjà envoyé ses ventes, ou cette copie a été remplacée) ; rien de cette caisse \
-         n'a été envoyé"
+        "journal {chain} : le serveur a enregistré une autre clé pour cette caisse à partir de l'entrée n°{from} \
+         ({hint}) ; rien de cette caisse n'a été envoyé"
     )
 }
 
@@ -186,10 +198,14 @@ pub fn admit(
     head: Option<u64>,
 ) -> Result<Result<(Vec<KeyRange>, Vec<KeyRange>), (u64, String)>> {
     let (ranges, differ) = combine(ours, server);
-    if let Some(other) = differ.first()
-        && (!organiser || head.is_some_and(|h| h >= other.from_seq))
-    {
-        return Ok(Err((other.from_seq, other_key(chain, other.from_seq))));
+    if let Some(other) = differ.first() {
+        let unused = head.is_none_or(|h| h < other.from_seq);
+        if !organiser || !unused {
+            return Ok(Err((
+                other.from_seq,
+                other_key(chain, other.from_seq, unused),
+            )));
+        }
     }
     let new_from = missing(&ranges, server).first().map(|r| r.from_seq);
     if let (Some(f), Some(h)) = (new_from, head)

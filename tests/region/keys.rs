@@ -248,6 +248,12 @@ fn a_till_provisioned_again_before_it_sold_takes_its_new_key() {
     let k1 = ranges(&mut client, "T03");
     assert_eq!(k1.len(), 1, "{k1:?}");
     let second = copy("t03-b.souk");
+    // The new copy before the organiser: refused, saying which push goes first.
+    let err = refused(&second, &url);
+    assert!(
+        err.contains("autre clé") && err.contains("envoyez d'abord la base de l'organisateur"),
+        "{err}"
+    );
     let said = pushed(&org, &url);
     assert!(
         said.contains("T03 : clé de signature remplacée à partir de l'entrée n°1"),
@@ -261,10 +267,11 @@ fn a_till_provisioned_again_before_it_sold_takes_its_new_key() {
     let before = dump(&mut client);
     let err = refused(&first, &url);
     assert!(
-        err.contains("journal T03") && err.contains("autre clé"),
+        err.contains("journal T03") && err.contains("autre clé") && err.contains("ventes papier"),
         "{err}"
     );
     assert_eq!(dump(&mut client), before);
+    assert_eq!(refusals(&mut client).len(), 2);
     pushed(&second, &url);
     let n: i64 = client
         .query_one("SELECT COUNT(*) FROM tickets WHERE till = 'T03'", &[])
@@ -279,7 +286,7 @@ fn a_till_provisioned_again_before_it_sold_takes_its_new_key() {
         "{err}"
     );
     assert_eq!(ranges(&mut client, "T03"), k2);
-    assert_eq!(refusals(&mut client).len(), 2);
+    assert_eq!(refusals(&mut client).len(), 3);
 }
 
 const PIN: &str = "432187";
