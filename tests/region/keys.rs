@@ -175,6 +175,62 @@ fn a_till_provisioned_twice_is_pushed_under_both_keys() {
     assert_eq!(dump(&mut pg.client("reprovision_once")), state);
 }
 
+/// A push killed while it sends a re-provisioned till's entries under its new key resumes, nothing doubled.
+#[test]
+fn a_push_killed_after_the_new_range_resumes() {
+    let Some(pg) = Cluster::start("a_push_killed_after_the_new_range_resumes") else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let m = build(dir.path(), A, "ifrane", 3, 0);
+    let url = pg.url("killed_keys");
+    let mut client = pg.client("killed_keys");
+    pushed(&m.organiser, &url);
+    let second = dir.path().join("ifrane-T02-bis.souk");
+    ok(
+        &m.organiser,
+        &["backup", "--out", second.to_str().unwrap(), "--till", "T02"],
+    );
+    sell(&mut Db::open(&second).unwrap(), "T02", 6, 300, 5);
+    let bundle = export(&second, "T02-bis.bundle");
+    ok(&m.organiser, &["merge", &bundle]);
+    let t02 = |c: &mut postgres::Client| -> i64 {
+        c.query_one("SELECT COUNT(*) FROM journal WHERE chain = 'T02'", &[])
+            .map(|r| r.get(0))
+            .unwrap_or(0)
+    };
+    let start = t02(&mut client);
+    let mut child = crate::support::common::souk()
+        .arg("--db")
+        .arg(&m.organiser)
+        .args(["push", "--to", &url])
+        .env("SOUK_PUSH_BATCH", "5")
+        .stdout(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    for _ in 0..4000 {
+        if t02(&mut client) >= start + 50 {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(2));
+    }
+    unsafe { libc::kill(child.id() as i32, libc::SIGKILL) };
+    child.wait().unwrap();
+    let partial = t02(&mut client);
+    assert!(partial >= start + 50, "the push never got going");
+    assert_eq!(
+        ranges(&mut client, "T02").len(),
+        2,
+        "the new range went first"
+    );
+    pushed(&m.organiser, &url);
+    assert!(t02(&mut client) > partial, "killed too late");
+    assert!(refusals(&mut client).is_empty());
+    let fresh = pg.url("killed_keys_once");
+    pushed(&m.organiser, &fresh);
+    assert_eq!(dump(&mut client), dump(&mut pg.client("killed_keys_once")));
+}
+
 #[test]
 fn another_key_from_the_same_entry_refuses_the_chain() {
     let Some(pg) = Cluster::start("another_key_from_the_same_entry_refuses_the_chain") else {
