@@ -1,6 +1,7 @@
 //! A chain's signing keys on the server, by range as at the organiser's (`storage::keys`): each key signs from
 //! its `from_seq` on, until the next range. A push sends this database's ranges the server lacks; a range the
-//! server holds with another key for the same (chain, from_seq) refuses the chain.
+//! server holds with another key for the same (chain, from_seq) refuses the chain, unless the organiser pushes
+//! and the server holds no entry under it yet (a till provisioned again before it sold).
 use crate::storage::keys::{self, KeyRange};
 use anyhow::Result;
 use postgres::{Client, Transaction};
@@ -37,7 +38,7 @@ pub fn on_server(client: &mut Client, market: &str, chain: &str) -> Result<Vec<K
 
 /// The server's ranges and ours together, sorted; ours win where both start at the same entry with different
 /// keys, and those are returned apart (the server's, which ours would replace).
-pub fn combine(ours: &[KeyRange], server: &[KeyRange]) -> (Vec<KeyRange>, Vec<KeyRange>) {
+fn combine(ours: &[KeyRange], server: &[KeyRange]) -> (Vec<KeyRange>, Vec<KeyRange>) {
     let mut all: Vec<KeyRange> = Vec::with_capacity(ours.len() + server.len());
     let mut differ = Vec::new();
     for s in server {
@@ -77,7 +78,7 @@ fn other_key(chain: &str, from: u64, unused: bool) -> String {
 }
 
 /// The ranges of `all` the server does not hold yet with that key.
-pub fn missing(all: &[KeyRange], server: &[KeyRange]) -> Vec<KeyRange> {
+fn missing(all: &[KeyRange], server: &[KeyRange]) -> Vec<KeyRange> {
     all.iter()
         .filter(|r| {
             !server

@@ -9,6 +9,7 @@ mod cluster;
 mod complement;
 mod fixture;
 mod keys;
+mod keys_onsite;
 mod push;
 mod report;
 mod tls;
