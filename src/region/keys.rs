@@ -187,25 +187,34 @@ fn write(
 pub type Who<'a> = (&'a str, &'a str, bool);
 
 /// The ranges a push checks a chain's entries against (the server's and ours), and the server's that ours
-/// replace; or where and why the chain is refused. A different key from the same entry is refused unless the
-/// organiser pushes and the server holds no entry from there on (a till provisioned again before it sold); a
-/// range new to the server must also cover what the server already holds from its first entry on.
+/// replace; or where and why the chain is refused. Where the server holds another key from the same entry:
+/// - a till's copy with no entry of the chain from there on keeps the server's (another till's key it copied
+///   from the organiser before that till was provisioned again: not its business);
+/// - the organiser's push replaces it while the server holds no entry from there on (a till provisioned again
+///   before it sold);
+/// - otherwise the chain is refused.
+///
+/// A range new to the server must also cover what the server already holds from its first entry on.
 #[allow(clippy::type_complexity)]
 pub fn admit(
     client: &mut Client,
     (market, chain, organiser): Who,
     ours: &[KeyRange],
     server: &[KeyRange],
-    head: Option<u64>,
+    (head, local): (Option<u64>, u64),
 ) -> Result<Result<(Vec<KeyRange>, Vec<KeyRange>), (u64, String)>> {
-    let (ranges, differ) = combine(ours, server);
-    if let Some(other) = differ.first() {
-        let unused = head.is_none_or(|h| h < other.from_seq);
-        if !organiser || !unused {
-            return Ok(Err((
-                other.from_seq,
-                other_key(chain, other.from_seq, unused),
-            )));
+    let (mut ranges, differ) = combine(ours, server);
+    let mut replace = Vec::new();
+    for d in differ {
+        let unused = head.is_none_or(|h| h < d.from_seq);
+        if !organiser && local < d.from_seq {
+            if let Some(r) = ranges.iter_mut().find(|r| r.from_seq == d.from_seq) {
+                *r = d;
+            }
+        } else if organiser && unused {
+            replace.push(d);
+        } else {
+            return Ok(Err((d.from_seq, other_key(chain, d.from_seq, unused))));
         }
     }
     let new_from = missing(&ranges, server).first().map(|r| r.from_seq);
@@ -215,7 +224,7 @@ pub fn admit(
     {
         return Ok(Err((f, why)));
     }
-    Ok(Ok((ranges, differ)))
+    Ok(Ok((ranges, replace)))
 }
 
 /// Writes, once the chain's entries passed their checks, the ranges the server lacks; what was written as
@@ -226,7 +235,7 @@ pub fn record(
     (market, chain, organiser): Who,
     ranges: &[KeyRange],
     server: &[KeyRange],
-    differ: &[KeyRange],
+    replaced: &[KeyRange],
 ) -> Result<Result<Vec<(String, u64, bool)>, String>> {
     let new = missing(ranges, server);
     if new.is_empty() {
@@ -243,8 +252,8 @@ pub fn record(
     Ok(Ok(new
         .iter()
         .map(|r| {
-            let replaced = differ.iter().any(|d| d.from_seq == r.from_seq);
-            (chain.to_string(), r.from_seq, replaced)
+            let replacing = replaced.iter().any(|d| d.from_seq == r.from_seq);
+            (chain.to_string(), r.from_seq, replacing)
         })
         .collect()))
 }

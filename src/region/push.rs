@@ -135,11 +135,12 @@ impl Pusher<'_> {
         let ours = keys::effective(self.keys.get(chain).map_or(&[][..], |r| r.as_slice()));
         let head = server.head.as_ref().map(|h| h.seq);
         let who = (self.market, chain, self.organiser);
-        let (mut ranges, differ) = match keys::admit(self.client, who, &ours, &server.ranges, head)?
-        {
-            Ok(r) => r,
-            Err((at, why)) => return self.refuse(chain, at, local_seq, why),
-        };
+        let heads = (head, local_seq);
+        let (mut ranges, replaced) =
+            match keys::admit(self.client, who, &ours, &server.ranges, heads)? {
+                Ok(r) => r,
+                Err((at, why)) => return self.refuse(chain, at, local_seq, why),
+            };
         let from = match &server.head {
             None => 1,
             Some(h) if local_seq == 0 => h.seq + 1,
@@ -165,7 +166,7 @@ impl Pusher<'_> {
         {
             return self.refuse(chain, from, local_seq, why);
         }
-        match keys::record(self.client, who, &ranges, &server.ranges, &differ)? {
+        match keys::record(self.client, who, &ranges, &server.ranges, &replaced)? {
             Ok(sent) => self.summary.keys.extend(sent),
             Err(why) => return self.refuse(chain, 1, local_seq, why),
         }
