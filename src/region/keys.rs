@@ -187,14 +187,11 @@ fn write(
 pub type Who<'a> = (&'a str, &'a str, bool);
 
 /// The ranges a push checks a chain's entries against (the server's and ours), and the server's that ours
-/// replace; or where and why the chain is refused. Where the server holds another key from the same entry:
-/// - a till's copy with no entry of the chain from there on keeps the server's (another till's key it copied
-///   from the organiser before that till was provisioned again: not its business);
-/// - the organiser's push replaces it while the server holds no entry from there on (a till provisioned again
-///   before it sold);
-/// - otherwise the chain is refused.
-///
-/// A range new to the server must also cover what the server already holds from its first entry on.
+/// replace; or where and why the chain is refused. A till's copy speaks only for the ranges its entries reach
+/// (the keys of other tills it copied from the organiser are the organiser's to send). Where the server holds
+/// another key from the same entry, the organiser's push replaces it while the server holds no entry from there
+/// on (a till provisioned again before it sold); otherwise the chain is refused. A range new to the server must
+/// also cover what the server already holds from its first entry on.
 #[allow(clippy::type_complexity)]
 pub fn admit(
     client: &mut Client,
@@ -203,19 +200,19 @@ pub fn admit(
     server: &[KeyRange],
     (head, local): (Option<u64>, u64),
 ) -> Result<Result<(Vec<KeyRange>, Vec<KeyRange>), (u64, String)>> {
-    let (mut ranges, differ) = combine(ours, server);
+    let ours: Vec<KeyRange> = ours
+        .iter()
+        .filter(|r| organiser || r.from_seq <= local)
+        .cloned()
+        .collect();
+    let (ranges, differ) = combine(&ours, server);
     let mut replace = Vec::new();
     for d in differ {
         let unused = head.is_none_or(|h| h < d.from_seq);
-        if !organiser && local < d.from_seq {
-            if let Some(r) = ranges.iter_mut().find(|r| r.from_seq == d.from_seq) {
-                *r = d;
-            }
-        } else if organiser && unused {
-            replace.push(d);
-        } else {
+        if !(organiser && unused) {
             return Ok(Err((d.from_seq, other_key(chain, d.from_seq, unused))));
         }
+        replace.push(d);
     }
     let new_from = missing(&ranges, server).first().map(|r| r.from_seq);
     if let (Some(f), Some(h)) = (new_from, head)
