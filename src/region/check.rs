@@ -1,6 +1,7 @@
 //! The checks a merge makes on a bundle, made on what a push is about to send: each entry hashes its content,
 //! links to the previous one (or to the chain's genesis), carries the perpetual total and, where the chain has a
-//! key, the signature of the key whose range covers it; each ticket is the one its entry hashed, with the shares it implies.
+//! key, the signature of the key whose range covers it; each ticket is the one its entry hashed, with the shares
+//! it implies.
 use super::keys;
 use crate::domain::canonical::{encode_ticket, entry_hash, genesis, sha256_hex};
 use crate::domain::money::to_centimes;
