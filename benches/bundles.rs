@@ -8,6 +8,18 @@
 //! - the bundle's size vs `zstd -3` (the program) of its text;
 //! - secondary: merging the same bundle again (everything known).
 //!
+//!
+//! The merge baseline writes with the merge's page cache (`sync::MERGE_CACHE_KIB`, 24 MiB): with SQLite's default
+//! 2 MB it thrashed on the shares' two covering indexes (66 s at 1M lines against 15–16 s with 24 MiB). The
+//! `sqlite3` shell's 7.5 s (2.5 s on an idle machine) is not the same work: the shell leaves foreign keys off, so
+//! `INSERT INTO t SELECT * FROM src.t` (no WHERE) takes SQLite's transfer optimisation, which copies b-tree
+//! records in key order without a per-row insert; with foreign keys on (souk's connection) or any WHERE it does
+//! not apply, and the same shell statements take 14.6 s at 1M lines.
+//!
+//! Figures of one `--table` run (load average 6–8 on 2 shared cores): export 1.40× / 2.61× / 3.34× of VACUUM INTO +
+//! fsync at 10k / 100k / 1M lines; merge 1.95× / 2.34× / 1.82× of INSERT … SELECT (29.8 s vs 16.3 s at 1M); growth
+//! export 7.0× then 8.8×, merge 11.8× then 13.4×; bundle 1.06× zstd -3; Ed25519 41 µs per signed entry.
+//!
 //! The table: each operation timed `reps` times alternating with its baseline, the fastest run of each kept (the
 //! machine is shared). Criterion runs the same four at 10k lines. Peak memory is measured on the release binary
 //! (`/usr/bin/time -v souk merge`), not here: the bench prints the commands.

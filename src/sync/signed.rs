@@ -79,10 +79,10 @@ impl<'a> Signatures<'a> {
         }
         self.keys(conn, &e.chain)?;
         let ranges = &self.chains[&e.chain].ranges;
-        let Some(range) = ranges.iter().rev().find(|r| r.from_seq <= e.seq) else {
+        let Some(pos) = keys::covering(ranges, e.seq) else {
             return Ok(());
         };
-        let public = range.public_key.as_str();
+        let public = ranges[pos].public_key.as_str();
         if !self.decoded.contains_key(public) {
             let key = keys::PublicKey::parse(public);
             self.decoded.insert(public.to_string(), key);
