@@ -18,7 +18,9 @@
 //!
 //! Figures of one `--table` run (load average 6–8 on 2 shared cores): export 1.40× / 2.61× / 3.34× of VACUUM INTO +
 //! fsync at 10k / 100k / 1M lines; merge 1.95× / 2.34× / 1.82× of INSERT … SELECT (29.8 s vs 16.3 s at 1M); growth
-//! export 7.0× then 8.8×, merge 11.8× then 13.4×; bundle 1.06× zstd -3; Ed25519 41 µs per signed entry.
+//! export 7.0× then 8.8×, merge 11.8× then 13.4×; bundle 1.06× zstd -3; Ed25519 41 µs per signed entry. A second run
+//! at load 3: export 2.38× / 2.67× / 2.75× (3.86 s vs 1.41 s at 1M), merge 2.38× / 1.91× / 2.17× (24.5 s vs 11.3 s),
+//! Ed25519 30 µs per entry.
 //!
 //! The table: each operation timed `reps` times alternating with its baseline, the fastest run of each kept (the
 //! machine is shared). Criterion runs the same four at 10k lines. Peak memory is measured on the release binary
