@@ -86,17 +86,95 @@ pub fn append(conn: &Connection, at: &LocalTime, e: &NewEntry) -> Result<Entry> 
     Appender::default().append(conn, at, e)
 }
 
+/// How an [`Appender`] signs. `Worker`: a second thread signs while the caller goes on writing its rows, and
+/// [`Appender::finish`] inserts the entries once signed, in chain order. The rows are the same bytes either way:
+/// the hash chain does not cover signatures, and Ed25519 signatures are deterministic.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Signing {
+    #[default]
+    Inline,
+    Worker,
+}
+
 /// Appends entries one after the other in one transaction, carrying each chain's head and this database's
 /// signing key from one entry to the next instead of reading them back (an import of thousands of tickets).
 /// Only valid while its transaction is the only writer, which the writer's lock and `BEGIN IMMEDIATE` ensure.
+/// With [`Signing::Worker`], nothing reaches the journal table before [`Appender::finish`].
 #[derive(Default)]
 pub struct Appender {
     heads: std::collections::HashMap<String, (u64, String, i64)>,
     signer: Option<super::keys::Signer>,
+    signing: Signing,
+    worker: Option<SignWorker>,
+    pending: Vec<Entry>,
+}
+
+/// (chain, hash) of entries to sign, in append order.
+type ToSign = Vec<(String, String)>;
+
+/// The thread that signs entry hashes in the order it receives them. They go in chunks: waking the thread
+/// for every entry cost the writer a system call each.
+struct SignWorker {
+    chunk: ToSign,
+    hashes: std::sync::mpsc::Sender<ToSign>,
+    done: std::thread::JoinHandle<Vec<String>>,
+}
+
+impl SignWorker {
+    const CHUNK: usize = 256;
+
+    fn start(signer: super::keys::Signer) -> Result<SignWorker> {
+        let (hashes, inbox) = std::sync::mpsc::channel::<ToSign>();
+        let done = std::thread::Builder::new()
+            .name("souk-sign".into())
+            .spawn(move || {
+                inbox
+                    .into_iter()
+                    .flatten()
+                    .map(|(chain, hash)| signer.sign(&chain, &hash))
+                    .collect()
+            })?;
+        Ok(SignWorker {
+            chunk: Vec::with_capacity(Self::CHUNK),
+            hashes,
+            done,
+        })
+    }
+
+    fn push(&mut self, chain: &str, hash: &str) -> Result<()> {
+        self.chunk.push((chain.to_string(), hash.to_string()));
+        if self.chunk.len() >= Self::CHUNK {
+            self.flush()?;
+        }
+        Ok(())
+    }
+
+    fn flush(&mut self) -> Result<()> {
+        let chunk = std::mem::replace(&mut self.chunk, Vec::with_capacity(Self::CHUNK));
+        self.hashes
+            .send(chunk)
+            .map_err(|_| anyhow::anyhow!("signature du journal interrompue"))
+    }
+
+    /// Every signature, in the order the hashes were pushed.
+    fn signatures(mut self) -> Result<Vec<String>> {
+        self.flush()?;
+        drop(self.hashes);
+        self.done
+            .join()
+            .map_err(|_| anyhow::anyhow!("signature du journal interrompue"))
+    }
 }
 
 impl Appender {
-    /// As [`append`].
+    pub fn new(signing: Signing) -> Appender {
+        Appender {
+            signing,
+            ..Appender::default()
+        }
+    }
+
+    /// As [`append`]. With [`Signing::Worker`] the entry returned is not signed yet.
     pub fn append(&mut self, conn: &Connection, at: &LocalTime, e: &NewEntry) -> Result<Entry> {
         if let Some((_, _, total)) = self.head(conn, e.chain)?
             && total.checked_add(e.amount).is_none()
@@ -161,23 +239,63 @@ impl Appender {
             signature: String::new(),
         };
         entry.hash = entry_hash(&entry.fields());
-        let signer = match self.signer.take() {
-            Some(s) => s,
-            None => {
-                if !super::keys::has_own_key(conn)? {
-                    super::keys::new_own_key(conn, e.chain, &at.at_utc)?;
-                }
-                super::keys::Signer::load(conn)?
-            }
-        };
-        entry.signature = signer.sign(e.chain, &entry.hash);
-        self.signer = Some(signer);
-        insert(conn, &entry)?;
         self.heads.insert(
             entry.chain.clone(),
             (entry.seq, entry.hash.clone(), entry.grand_total),
         );
+        match self.signing {
+            Signing::Inline => {
+                entry.signature = self.signer(conn, e.chain, at)?.sign(e.chain, &entry.hash);
+                insert(conn, &entry)?;
+            }
+            Signing::Worker => {
+                if self.worker.is_none() {
+                    let signer = self.signer(conn, e.chain, at)?.clone();
+                    self.worker = Some(SignWorker::start(signer)?);
+                }
+                if let Some(w) = &mut self.worker {
+                    w.push(&entry.chain, &entry.hash)?;
+                }
+                self.pending.push(entry.clone());
+            }
+        }
         Ok(entry)
+    }
+
+    /// This database's key, read once (made first, at the first entry of a database that has none).
+    fn signer(
+        &mut self,
+        conn: &Connection,
+        chain: &str,
+        at: &LocalTime,
+    ) -> Result<&super::keys::Signer> {
+        if self.signer.is_none() {
+            if !super::keys::has_own_key(conn)? {
+                super::keys::new_own_key(conn, chain, &at.at_utc)?;
+            }
+            self.signer = Some(super::keys::Signer::load(conn)?);
+        }
+        self.signer
+            .as_ref()
+            .ok_or_else(|| anyhow::anyhow!("clé de signature de la base indisponible"))
+    }
+
+    /// Inserts the entries the worker signed, in the order they were appended. Must be called before anything
+    /// else in the transaction reads the journal (and before it commits); a no-op when signing inline.
+    pub fn finish(&mut self, conn: &Connection) -> Result<()> {
+        let Some(w) = self.worker.take() else {
+            return Ok(());
+        };
+        let signatures = w.signatures()?;
+        let pending = std::mem::take(&mut self.pending);
+        if signatures.len() != pending.len() {
+            anyhow::bail!("signature du journal incomplète");
+        }
+        for (mut entry, signature) in pending.into_iter().zip(signatures) {
+            entry.signature = signature;
+            insert(conn, &entry)?;
+        }
+        Ok(())
     }
 }
 

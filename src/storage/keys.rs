@@ -248,6 +248,7 @@ pub fn sign(conn: &Connection, chain: &str, hash: &str) -> Result<String> {
 }
 
 /// This database's key as read once, to sign many entries of one transaction.
+#[derive(Clone)]
 pub struct Signer(Option<(String, SigningKey)>);
 
 impl Signer {

@@ -117,7 +117,10 @@ pub fn insert_ticket_on(
     kind: TicketKind,
     refund_of: Option<&str>,
 ) -> Result<Ticket> {
-    Batch::default().insert(conn, chain, ctx, s, kind, refund_of)
+    let mut batch = Batch::default();
+    let ticket = batch.insert(conn, chain, ctx, s, kind, refund_of)?;
+    batch.finish(conn)?;
+    Ok(ticket)
 }
 
 /// Inserts many tickets in one transaction (an import of paper sales): what every ticket checks against the
@@ -135,6 +138,20 @@ pub struct Batch {
 }
 
 impl Batch {
+    /// A batch whose journal entries are signed as `signing` says; call [`Batch::finish`] before the
+    /// transaction reads the journal again or commits.
+    pub fn new(signing: journal::Signing) -> Batch {
+        Batch {
+            journal: journal::Appender::new(signing),
+            ..Batch::default()
+        }
+    }
+
+    /// Writes what the batch still holds (the journal entries signed on the worker).
+    pub fn finish(&mut self, conn: &Connection) -> Result<()> {
+        self.journal.finish(conn)
+    }
+
     pub fn insert(
         &mut self,
         conn: &Connection,
@@ -144,6 +161,39 @@ impl Batch {
         kind: TicketKind,
         refund_of: Option<&str>,
     ) -> Result<Ticket> {
+        let (head, local_date, journal_hash) = self.write(conn, chain, ctx, s, kind, refund_of)?;
+        Ok(Ticket {
+            head,
+            lines: s.lines.clone(),
+            payments: s.payments.clone(),
+            local_date,
+            journal_hash,
+        })
+    }
+
+    /// As [`Batch::insert`], for a caller that does not need the ticket back (an import).
+    pub fn add(
+        &mut self,
+        conn: &Connection,
+        chain: &str,
+        ctx: &SaleContext,
+        s: &Settled,
+        kind: TicketKind,
+        refund_of: Option<&str>,
+    ) -> Result<()> {
+        self.write(conn, chain, ctx, s, kind, refund_of).map(|_| ())
+    }
+
+    /// Writes a ticket's rows: (head, local date, journal hash).
+    fn write(
+        &mut self,
+        conn: &Connection,
+        chain: &str,
+        ctx: &SaleContext,
+        s: &Settled,
+        kind: TicketKind,
+        refund_of: Option<&str>,
+    ) -> Result<(TicketHead, String, String)> {
         crate::domain::bounds::check_settled(s).map_err(super::Error::OutOfBounds)?;
         let collector = self.collector(conn, &ctx.till)?;
         let local_date = ctx.at.date().to_string();
@@ -193,13 +243,7 @@ impl Batch {
         insert_rows(conn, &head, &local_date, entry.seq, &s.lines, &s.payments)?;
         insert_shares(conn, &head, &local_date, &collector, &s.lines, &s.payments)?;
         self.next.insert(chain.to_string(), number + 1);
-        Ok(Ticket {
-            head,
-            lines: s.lines.clone(),
-            payments: s.payments.clone(),
-            local_date,
-            journal_hash: entry.hash,
-        })
+        Ok((head, local_date, entry.hash))
     }
 
     fn collector(&mut self, conn: &Connection, till: &str) -> Result<String> {
