@@ -86,84 +86,20 @@ pub fn append(conn: &Connection, at: &LocalTime, e: &NewEntry) -> Result<Entry> 
     Appender::default().append(conn, at, e)
 }
 
-/// How an [`Appender`] signs. `Worker`: a second thread signs while the caller goes on writing its rows, and
-/// [`Appender::finish`] inserts the entries once signed, in chain order. The rows are the same bytes either way:
-/// the hash chain does not cover signatures, and Ed25519 signatures are deterministic.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub enum Signing {
-    #[default]
-    Inline,
-    Worker,
-}
+pub use super::signing::Signing;
+use super::signing::{Job, Worker};
 
 /// Appends entries one after the other in one transaction, carrying each chain's head and this database's
 /// signing key from one entry to the next instead of reading them back (an import of thousands of tickets).
 /// Only valid while its transaction is the only writer, which the writer's lock and `BEGIN IMMEDIATE` ensure.
-/// With [`Signing::Worker`], nothing reaches the journal table before [`Appender::finish`].
+/// With [`Signing::Worker`], entries are hashed and signed on a second thread and reach the journal table at
+/// [`Appender::finish`]; what `append` returns then has its chain position and total, not yet its hash.
 #[derive(Default)]
 pub struct Appender {
     heads: std::collections::HashMap<String, (u64, String, i64)>,
     signer: Option<super::keys::Signer>,
     signing: Signing,
-    worker: Option<SignWorker>,
-    pending: Vec<Entry>,
-}
-
-/// (chain, hash) of entries to sign, in append order.
-type ToSign = Vec<(String, String)>;
-
-/// The thread that signs entry hashes in the order it receives them. They go in chunks: waking the thread
-/// for every entry cost the writer a system call each.
-struct SignWorker {
-    chunk: ToSign,
-    hashes: std::sync::mpsc::Sender<ToSign>,
-    done: std::thread::JoinHandle<Vec<String>>,
-}
-
-impl SignWorker {
-    const CHUNK: usize = 256;
-
-    fn start(signer: super::keys::Signer) -> Result<SignWorker> {
-        let (hashes, inbox) = std::sync::mpsc::channel::<ToSign>();
-        let done = std::thread::Builder::new()
-            .name("souk-sign".into())
-            .spawn(move || {
-                inbox
-                    .into_iter()
-                    .flatten()
-                    .map(|(chain, hash)| signer.sign(&chain, &hash))
-                    .collect()
-            })?;
-        Ok(SignWorker {
-            chunk: Vec::with_capacity(Self::CHUNK),
-            hashes,
-            done,
-        })
-    }
-
-    fn push(&mut self, chain: &str, hash: &str) -> Result<()> {
-        self.chunk.push((chain.to_string(), hash.to_string()));
-        if self.chunk.len() >= Self::CHUNK {
-            self.flush()?;
-        }
-        Ok(())
-    }
-
-    fn flush(&mut self) -> Result<()> {
-        let chunk = std::mem::replace(&mut self.chunk, Vec::with_capacity(Self::CHUNK));
-        self.hashes
-            .send(chunk)
-            .map_err(|_| anyhow::anyhow!("signature du journal interrompue"))
-    }
-
-    /// Every signature, in the order the hashes were pushed.
-    fn signatures(mut self) -> Result<Vec<String>> {
-        self.flush()?;
-        drop(self.hashes);
-        self.done
-            .join()
-            .map_err(|_| anyhow::anyhow!("signature du journal interrompue"))
-    }
+    worker: Option<Worker>,
 }
 
 impl Appender {
@@ -174,8 +110,42 @@ impl Appender {
         }
     }
 
-    /// As [`append`]. With [`Signing::Worker`] the entry returned is not signed yet.
+    /// As [`append`].
     pub fn append(&mut self, conn: &Connection, at: &LocalTime, e: &NewEntry) -> Result<Entry> {
+        self.append_with(conn, at, e, None)
+    }
+
+    /// As [`Appender::append`], the entry's detail being the SHA-256 of `body` (`e.detail` is not read): a
+    /// worker hashes it.
+    pub fn append_body(
+        &mut self,
+        conn: &Connection,
+        at: &LocalTime,
+        e: &NewEntry,
+        body: String,
+    ) -> Result<Entry> {
+        if self.signing == Signing::Inline {
+            let detail = crate::domain::canonical::sha256_hex(body.as_bytes());
+            return self.append_with(
+                conn,
+                at,
+                &NewEntry {
+                    detail: &detail,
+                    ..e.clone()
+                },
+                None,
+            );
+        }
+        self.append_with(conn, at, e, Some(body))
+    }
+
+    fn append_with(
+        &mut self,
+        conn: &Connection,
+        at: &LocalTime,
+        e: &NewEntry,
+        body: Option<String>,
+    ) -> Result<Entry> {
         if let Some((_, _, total)) = self.head(conn, e.chain)?
             && total.checked_add(e.amount).is_none()
         {
@@ -202,9 +172,10 @@ impl Appender {
                     detail: &detail,
                     amount: carried,
                 },
+                None,
             )?;
         }
-        self.append_one(conn, at, e)
+        self.append_one(conn, at, e, body)
     }
 
     fn head(&self, conn: &Connection, chain: &str) -> Result<Option<(u64, String, i64)>> {
@@ -214,7 +185,15 @@ impl Appender {
         }
     }
 
-    fn append_one(&mut self, conn: &Connection, at: &LocalTime, e: &NewEntry) -> Result<Entry> {
+    fn append_one(
+        &mut self,
+        conn: &Connection,
+        at: &LocalTime,
+        e: &NewEntry,
+        body: Option<String>,
+    ) -> Result<Entry> {
+        // Only the worker knows the hash of a chain's last entry once it has one of that chain.
+        let worker_links = self.heads.get(e.chain).is_some_and(|h| h.1.is_empty());
         let (seq, prev_hash, grand_total) = match self.head(conn, e.chain)? {
             Some((s, h, g)) => (s + 1, h, g),
             None => (1, genesis(e.chain, &market_uuid(conn)?), 0),
@@ -238,27 +217,30 @@ impl Appender {
             hash: String::new(),
             signature: String::new(),
         };
+        if self.signing == Signing::Worker {
+            if self.worker.is_none() {
+                let signer = self.signer(conn, e.chain, at)?.clone();
+                self.worker = Some(Worker::start(signer)?);
+            }
+            let prev = (!worker_links).then(|| std::mem::take(&mut entry.prev_hash));
+            self.heads
+                .insert(entry.chain.clone(), (seq, String::new(), grand_total));
+            if let Some(w) = &mut self.worker {
+                w.push(Job {
+                    entry: entry.clone(),
+                    body,
+                    prev,
+                })?;
+            }
+            return Ok(entry);
+        }
         entry.hash = entry_hash(&entry.fields());
+        entry.signature = self.signer(conn, e.chain, at)?.sign(e.chain, &entry.hash);
+        insert(conn, &entry)?;
         self.heads.insert(
             entry.chain.clone(),
             (entry.seq, entry.hash.clone(), entry.grand_total),
         );
-        match self.signing {
-            Signing::Inline => {
-                entry.signature = self.signer(conn, e.chain, at)?.sign(e.chain, &entry.hash);
-                insert(conn, &entry)?;
-            }
-            Signing::Worker => {
-                if self.worker.is_none() {
-                    let signer = self.signer(conn, e.chain, at)?.clone();
-                    self.worker = Some(SignWorker::start(signer)?);
-                }
-                if let Some(w) = &mut self.worker {
-                    w.push(&entry.chain, &entry.hash)?;
-                }
-                self.pending.push(entry.clone());
-            }
-        }
         Ok(entry)
     }
 
@@ -280,19 +262,17 @@ impl Appender {
             .ok_or_else(|| anyhow::anyhow!("clé de signature de la base indisponible"))
     }
 
-    /// Inserts the entries the worker signed, in the order they were appended. Must be called before anything
-    /// else in the transaction reads the journal (and before it commits); a no-op when signing inline.
+    /// Inserts the entries the worker completed, in the order they were appended. Must be called before
+    /// anything else in the transaction reads the journal (and before it commits); a no-op when signing inline.
     pub fn finish(&mut self, conn: &Connection) -> Result<()> {
         let Some(w) = self.worker.take() else {
             return Ok(());
         };
-        let signatures = w.signatures()?;
-        let pending = std::mem::take(&mut self.pending);
-        if signatures.len() != pending.len() {
-            anyhow::bail!("signature du journal incomplète");
-        }
-        for (mut entry, signature) in pending.into_iter().zip(signatures) {
-            entry.signature = signature;
+        for entry in w.entries()? {
+            self.heads.insert(
+                entry.chain.clone(),
+                (entry.seq, entry.hash.clone(), entry.grand_total),
+            );
             insert(conn, &entry)?;
         }
         Ok(())

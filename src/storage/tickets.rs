@@ -2,7 +2,7 @@
 //! per-till number and its journal entry.
 use super::journal::{self, NewEntry};
 use super::{Db, LocalTime, StorageResult};
-use crate::domain::canonical::{TicketHead, encode_ticket, sha256_hex};
+use crate::domain::canonical::{TicketHead, encode_ticket};
 use crate::domain::money::{from_centimes, from_milli, to_centimes, to_milli};
 use crate::domain::settlement::{ExhibitorShare, exhibitor_shares};
 use crate::domain::{ByMethod, Line, Payment, Settled, TicketKind};
@@ -138,8 +138,9 @@ pub struct Batch {
 }
 
 impl Batch {
-    /// A batch whose journal entries are signed as `signing` says; call [`Batch::finish`] before the
-    /// transaction reads the journal again or commits.
+    /// A batch whose journal entries are hashed and signed as `signing` says; call [`Batch::finish`] before the
+    /// transaction reads the journal again or commits. With [`journal::Signing::Worker`], use [`Batch::add`]:
+    /// the tickets' journal hashes are known only once the batch is finished.
     pub fn new(signing: journal::Signing) -> Batch {
         Batch {
             journal: journal::Appender::new(signing),
@@ -162,6 +163,12 @@ impl Batch {
         refund_of: Option<&str>,
     ) -> Result<Ticket> {
         let (head, local_date, journal_hash) = self.write(conn, chain, ctx, s, kind, refund_of)?;
+        // A batch signing on a worker knows the hash only when finished: its callers use `add`.
+        anyhow::ensure!(
+            !journal_hash.is_empty(),
+            "ticket {} : empreinte pas encore calculée",
+            head.id
+        );
         Ok(Ticket {
             head,
             lines: s.lines.clone(),
@@ -225,9 +232,9 @@ impl Batch {
             total: s.total,
             rounding: s.rounding,
         };
-        let body = sha256_hex(encode_ticket(&head, &s.lines, &s.payments).as_bytes());
+        let body = encode_ticket(&head, &s.lines, &s.payments);
         let total = to_centimes(s.total)?;
-        let entry = self.journal.append(
+        let entry = self.journal.append_body(
             conn,
             &ctx.at,
             &NewEntry {
@@ -236,9 +243,10 @@ impl Batch {
                 actor: &ctx.cashier,
                 approver: ctx.approver.as_deref().unwrap_or(""),
                 subject: &head.id,
-                detail: &body,
+                detail: "",
                 amount: total * kind.sign(),
             },
+            body,
         )?;
         insert_rows(conn, &head, &local_date, entry.seq, &s.lines, &s.payments)?;
         insert_shares(conn, &head, &local_date, &collector, &s.lines, &s.payments)?;
