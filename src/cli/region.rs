@@ -38,8 +38,18 @@ pub fn push(ctx: &Ctx, to: Option<String>) -> Result<()> {
         }
     };
     let s = region::push(&db, &url, &mut progress)?;
-    if s.sent.is_empty() {
+    if s.sent.is_empty() && s.keys.is_empty() {
         println!("marché {} : le serveur avait déjà tout", s.market);
+    }
+    for (chain, from, replaced) in &s.keys {
+        if *replaced {
+            println!(
+                "{chain} : clé de signature remplacée à partir de l'entrée n°{from} (caisse préparée une nouvelle fois \
+                 avant d'avoir vendu)"
+            );
+        } else {
+            println!("{chain} : clé de signature enregistrée à partir de l'entrée n°{from}");
+        }
     }
     for (chain, entries, tickets) in &s.sent {
         println!("{chain} : {entries} entrée(s), {tickets} ticket(s) envoyés");

@@ -1,10 +1,13 @@
 //! The checks a merge makes on a bundle, made on what a push is about to send: each entry hashes its content,
 //! links to the previous one (or to the chain's genesis), carries the perpetual total and, where the chain has a
-//! registered key, its signature; each ticket is the one its entry hashed, with the shares it implies.
+//! key, the signature of the key whose range covers it; each ticket is the one its entry hashed, with the shares
+//! it implies.
+use super::keys;
 use crate::domain::canonical::{encode_ticket, entry_hash, genesis, sha256_hex};
 use crate::domain::money::to_centimes;
+use crate::storage::identify;
 use crate::storage::journal::Entry;
-use crate::storage::keys;
+use crate::storage::keys::KeyRange;
 use crate::sync::StoredTicket;
 
 /// The last entry accepted so far on a chain: what the next one must link to.
@@ -15,12 +18,14 @@ pub struct Link {
     pub grand_total: i64,
 }
 
-/// Checks `e` against the previous entry (`None` only for seq 1); a French reason if it fails.
+/// Checks `e` against the previous entry (`None` only for seq 1) and its signature against the key range that
+/// covers it; a French reason if it fails. As at a merge, the first `identity` entry of a chain with no key
+/// anywhere brings the key for what follows (a till identified on site), added to `ranges`.
 pub fn entry(
     e: &Entry,
     prev: Option<&Link>,
     market_uuid: &str,
-    key: Option<&(String, u64)>,
+    ranges: &mut Vec<KeyRange>,
 ) -> Result<Link, String> {
     let at = format!("journal {} n°{}", e.chain, e.seq);
     if entry_hash(&e.fields()) != e.hash {
@@ -42,15 +47,18 @@ pub fn entry(
     if !linked {
         return Err(format!("{at} : ne suit pas l'entrée précédente"));
     }
-    if let Some((public, from)) = key
-        && e.seq >= *from
-        && !keys::signature_ok(public, &e.hash, &e.signature)
+    if ranges.is_empty()
+        && e.kind == identify::IDENTITY_KIND
+        && let Some(public) = identify::key_in_detail(&e.detail)
     {
-        return Err(format!(
-            "{at} : signature absente ou qui n'est pas celle de la clé enregistrée pour {}",
-            e.chain
-        ));
+        ranges.push(KeyRange {
+            public_key: public,
+            from_seq: e.seq,
+            registered_at: e.at_utc.clone(),
+            origin: "bundle".into(),
+        });
     }
+    keys::signature(&e.chain, e.seq, &e.hash, &e.signature, ranges)?;
     Ok(Link {
         seq: e.seq,
         hash: e.hash.clone(),

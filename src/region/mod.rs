@@ -4,6 +4,7 @@
 //! the rows back and settles them with the same Rust code as the organiser (`report`).
 mod check;
 mod connect;
+mod keys;
 mod push;
 mod render;
 mod report;

@@ -3,15 +3,16 @@
 //! then the hashes compared), and checked like a merged bundle; a chain that fails a check or diverges from the
 //! server's copy is refused whole, recorded in `refused`, and the other chains still go.
 use super::check::{self, Link};
-use super::{schema, send};
+use super::{keys, schema, send};
 use crate::storage::identity::{self, Identity};
 use crate::storage::journal::Entry;
-use crate::storage::{Db, ORG_CHAIN, catalogue, keys, late, outbound};
+use crate::storage::keys::KeyRange;
+use crate::storage::{Db, ORG_CHAIN, catalogue, late, outbound};
 use crate::sync::{StoredTicket, TicketStream};
 use anyhow::{Result, anyhow};
 use postgres::Client;
 use rusqlite::Connection;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 /// Entries per transaction (with their tickets); `SOUK_PUSH_BATCH` overrides it.
 const BATCH: usize = 2000;
@@ -21,6 +22,9 @@ pub struct PushSummary {
     pub market: String,
     /// (chain, entries sent, tickets sent), for the chains that had something new.
     pub sent: Vec<(String, u64, u64)>,
+    /// (chain, first seq, whether it replaced the server's) of each key range the server did not hold (a till
+    /// provisioned again: a second one; the first replaced if that till had not sold yet).
+    pub keys: Vec<(String, u64, bool)>,
     /// A French sentence for each chain refused.
     pub refused: Vec<String>,
 }
@@ -53,16 +57,20 @@ pub fn push(db: &Db, url: &str, progress: &mut dyn FnMut(&str, u64, u64)) -> Res
         client: &mut client,
         conn,
         market: &market.uuid,
-        keys: keys::all_public_keys(conn)?,
+        keys: crate::storage::keys::all_key_ranges(conn)?,
         collectors,
         batch: batch_size(),
+        organiser,
         summary: PushSummary {
             market: market.uuid.clone(),
             ..Default::default()
         },
     };
     // A till's ORG chain forks from the organiser's by design (paper sales): only the organiser sends ORG.
-    for chain in outbound::chains(conn)? {
+    // Chains with keys but no entry yet (a till provisioned, not merged) send their keys.
+    let mut chains: BTreeSet<String> = outbound::chains(conn)?.into_iter().collect();
+    chains.extend(pusher.keys.keys().cloned());
+    for chain in chains {
         if chain != ORG_CHAIN || organiser {
             pusher.chain(&chain, progress)?;
         }
@@ -90,16 +98,17 @@ struct Pusher<'a> {
     client: &'a mut Client,
     conn: &'a Connection,
     market: &'a str,
-    keys: BTreeMap<String, (String, u64)>,
+    keys: BTreeMap<String, Vec<KeyRange>>,
     collectors: HashMap<String, String>,
     batch: usize,
+    organiser: bool,
     summary: PushSummary,
 }
 
 /// What the server holds of a chain.
 struct ServerChain {
     head: Option<Link>,
-    key: Option<(String, u64)>,
+    ranges: Vec<KeyRange>,
 }
 
 impl Pusher<'_> {
@@ -116,32 +125,25 @@ impl Pusher<'_> {
                 hash: r.get(1),
                 grand_total: r.get(2),
             });
-        let key = self
-            .client
-            .query_opt(
-                "SELECT public_key, from_seq FROM chain_keys WHERE market = $1 AND chain = $2",
-                &[&self.market, &chain],
-            )?
-            .map(|r| (r.get(0), r.get::<_, i64>(1) as u64));
-        Ok(ServerChain { head, key })
+        let ranges = keys::on_server(self.client, self.market, chain)?;
+        Ok(ServerChain { head, ranges })
     }
 
     fn chain(&mut self, chain: &str, progress: &mut dyn FnMut(&str, u64, u64)) -> Result<()> {
-        let Some((local_seq, _, _)) = crate::storage::journal::head(self.conn, chain)? else {
-            return Ok(());
-        };
+        let local_seq = crate::storage::journal::head(self.conn, chain)?.map_or(0, |h| h.0);
         let server = self.server_chain(chain)?;
-        let key = match (self.keys.get(chain).cloned(), server.key.clone()) {
-            (Some(ours), Some(theirs)) if ours != theirs => {
-                let why = format!(
-                    "journal {chain} : signé par une autre clé que celle que le serveur a enregistrée pour cette caisse"
-                );
-                return self.refuse(chain, 1, local_seq, why);
-            }
-            (ours, theirs) => ours.or(theirs),
-        };
+        let ours = keys::effective(self.keys.get(chain).map_or(&[][..], |r| r.as_slice()));
+        let head = server.head.as_ref().map(|h| h.seq);
+        let who = (self.market, chain, self.organiser);
+        let heads = (head, local_seq);
+        let (mut ranges, replaced) =
+            match keys::admit(self.client, who, &ours, &server.ranges, heads)? {
+                Ok(r) => r,
+                Err((at, why)) => return self.refuse(chain, at, local_seq, why),
+            };
         let from = match &server.head {
             None => 1,
+            Some(h) if local_seq == 0 => h.seq + 1,
             Some(h) => {
                 let at = h.seq.min(local_seq);
                 let ours = outbound::entry_hash(self.conn, chain, at)?;
@@ -159,13 +161,19 @@ impl Pusher<'_> {
                 h.seq + 1
             }
         };
+        if from <= local_seq
+            && let Err(why) = self.verify(chain, from, local_seq, server.head, &mut ranges)?
+        {
+            return self.refuse(chain, from, local_seq, why);
+        }
+        match keys::record(self.client, who, &ranges, &server.ranges, &replaced)? {
+            Ok(sent) => self.summary.keys.extend(sent),
+            Err(why) => return self.refuse(chain, 1, local_seq, why),
+        }
         if from > local_seq {
             return Ok(());
         }
-        if let Err(why) = self.verify(chain, from, local_seq, server.head, key.as_ref())? {
-            return self.refuse(chain, from, local_seq, why);
-        }
-        self.send(chain, from, local_seq, key, progress)
+        self.send(chain, from, local_seq, progress)
     }
 
     fn server_hash(&mut self, chain: &str, seq: u64) -> Result<Option<String>> {
@@ -185,7 +193,7 @@ impl Pusher<'_> {
         from: u64,
         to: u64,
         mut link: Option<Link>,
-        key: Option<&(String, u64)>,
+        ranges: &mut Vec<KeyRange>,
     ) -> Result<Result<(), String>> {
         let mut stream = TicketStream::prepare(self.conn)?;
         let mut start = from;
@@ -198,7 +206,7 @@ impl Pusher<'_> {
                 )));
             }
             for e in &entries {
-                match check::entry(e, link.as_ref(), self.market, key) {
+                match check::entry(e, link.as_ref(), self.market, ranges) {
                     Ok(l) => link = Some(l),
                     Err(why) => return Ok(Err(why)),
                 }
@@ -274,7 +282,6 @@ impl Pusher<'_> {
         chain: &str,
         from: u64,
         to: u64,
-        key: Option<(String, u64)>,
         progress: &mut dyn FnMut(&str, u64, u64),
     ) -> Result<()> {
         let mut stream = TicketStream::prepare(self.conn)?;
@@ -286,15 +293,6 @@ impl Pusher<'_> {
                 .tickets(&mut stream, chain, &entries, false)?
                 .map_err(|why| anyhow!("{why} (base modifiée pendant l'envoi ?)"))?;
             let mut tx = self.client.transaction()?;
-            if start == from
-                && let Some((public, from_seq)) = &key
-            {
-                tx.execute(
-                    "INSERT INTO chain_keys (market, chain, public_key, from_seq) VALUES ($1, $2, $3, $4)
-                     ON CONFLICT DO NOTHING",
-                    &[&self.market, &chain, public, &(*from_seq as i64)],
-                )?;
-            }
             let same = send::entries(&mut tx, self.market, chain, &entries)?;
             if same != entries.len() as i64 {
                 drop(tx);

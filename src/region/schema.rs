@@ -9,6 +9,7 @@ pub const SCHEMA_MAJOR: i32 = 1;
 const MIGRATIONS: &[(i32, &str)] = &[
     (1, include_str!("migrations/001_region.sql")),
     (2, include_str!("migrations/002_complements.sql")),
+    (3, include_str!("migrations/003_key_ranges.sql")),
 ];
 
 const LOCK: i64 = 0x50_55_4b_52_45_47; // arbitrary, fixed

@@ -284,21 +284,30 @@ pub fn signature_ok(public: &str, hash: &str, signature: &str) -> bool {
         .is_ok()
 }
 
-/// Every chain's first key: chain → (public key, first signed seq).
-pub fn all_public_keys(
+/// Which of a chain's ranges (oldest first, as [`key_ranges`] returns them) signs entry `seq`: the last that
+/// starts at or before it. `None` before the first range (entries written before the chain had a key).
+pub fn covering(ranges: &[KeyRange], seq: u64) -> Option<usize> {
+    ranges.iter().rposition(|r| r.from_seq <= seq)
+}
+
+/// Every chain's key ranges, oldest first as in [`key_ranges`] (what `push` sends to a region's server).
+pub fn all_key_ranges(
     conn: &Connection,
-) -> Result<std::collections::BTreeMap<String, (String, u64)>> {
+) -> Result<std::collections::BTreeMap<String, Vec<KeyRange>>> {
     let mut stmt = conn.prepare(
-        "SELECT chain, public_key, from_seq FROM chain_keys ORDER BY from_seq DESC, id DESC",
+        "SELECT chain, public_key, from_seq, registered_at, origin FROM chain_keys ORDER BY chain, from_seq, id",
     )?;
-    let rows = stmt.query_map([], |r| {
-        Ok((
-            r.get::<_, String>(0)?,
-            (r.get::<_, String>(1)?, r.get::<_, i64>(2)? as u64),
-        ))
-    })?;
-    // The last inserted wins in the map: rows come newest first, so the first key of each chain stays.
-    Ok(rows.collect::<Result<_, _>>()?)
+    let mut map: std::collections::BTreeMap<String, Vec<KeyRange>> = Default::default();
+    let mut rows = stmt.query([])?;
+    while let Some(r) = rows.next()? {
+        map.entry(r.get(0)?).or_default().push(KeyRange {
+            public_key: r.get(1)?,
+            from_seq: r.get::<_, i64>(2)? as u64,
+            registered_at: r.get(3)?,
+            origin: r.get(4)?,
+        });
+    }
+    Ok(map)
 }
 
 /// The registered chain keys, each parsed once, to check the signature of every entry of a journal.

@@ -144,7 +144,7 @@ fn first_use_note(chain: &str, at_utc: &str) -> String {
 }
 
 fn check_entry(conn: &Connection, path: &Path, ranges: &[KeyRange], e: &Entry) -> Result<()> {
-    let Some(pos) = ranges.iter().rposition(|r| r.from_seq <= e.seq) else {
+    let Some(pos) = keys::covering(ranges, e.seq) else {
         return Ok(());
     };
     if keys::signature_ok(&ranges[pos].public_key, &e.hash, &e.signature) {

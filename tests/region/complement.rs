@@ -178,7 +178,7 @@ fn a_version_1_server_is_upgraded() {
     let dir = tempfile::tempdir().unwrap();
     let db = crate::support::common::sample_market(dir.path(), false);
     let out = ok(&db, &["region", "init", "--to", &url]);
-    assert!(out.contains("version 2"), "{out}");
+    assert!(out.contains("version 3"), "{out}");
     let n: i64 = client
         .query_one("SELECT COUNT(*) FROM complements", &[])
         .unwrap()

@@ -8,6 +8,8 @@ mod support;
 mod cluster;
 mod complement;
 mod fixture;
+mod keys;
+mod keys_onsite;
 mod push;
 mod report;
 mod tls;

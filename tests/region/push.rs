@@ -256,7 +256,7 @@ fn init_then_a_server_of_another_major_version_is_refused() {
     let m = build(dir.path(), A, "ifrane", 1, 0);
     let url = pg.url("major");
     let said = crate::support::common::ok(&m.organiser, &["region", "init", "--to", &url]);
-    assert!(said.contains("version 2"), "{said}");
+    assert!(said.contains("version 3"), "{said}");
     let mut client = pg.client("major");
     client
         .execute(
