@@ -4,7 +4,8 @@
 //! work itself: one SHA-256 and one Ed25519 signature per paper ticket (16,667 of them).
 //! The sqlite3 command-line shell is needed for the lower bound; without it that part is skipped with a message.
 use criterion::{BatchSize, Criterion, criterion_group, criterion_main};
-use souk::import::{Kind, import_bytes};
+use souk::import::{Kind, import_bytes, import_bytes_with};
+use souk::storage::journal::Signing;
 use souk::storage::{Db, catalogue};
 use std::fmt::Write;
 use std::path::{Path, PathBuf};
@@ -220,6 +221,24 @@ fn bench_import(c: &mut Criterion) {
             )
         });
     }
+    // The same paper sales with every entry hashed and signed on the importing thread (what the worker saves).
+    g.bench_function("sales_50k_lines_csv_signed_inline", |b| {
+        b.iter_batched(
+            || copy(&d.stocked, work, &mut n),
+            |mut db| {
+                import_bytes_with(
+                    &mut db,
+                    Kind::Sales,
+                    "s.csv",
+                    &d.sales_csv,
+                    "bench",
+                    Signing::Inline,
+                )
+                .unwrap()
+            },
+            BatchSize::PerIteration,
+        )
+    });
     // Reading and checking the text alone (no database), to tell the reader's cost from the ledger's per ticket.
     for (name, kind, file, bytes) in [
         (

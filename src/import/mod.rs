@@ -16,7 +16,7 @@ pub use reader::{ImportError, Issue, Source, column_letters};
 pub use summary::{Counts, ImportSummary};
 
 use crate::domain::JournalKind;
-use crate::storage::journal::{self, NewEntry};
+use crate::storage::journal::{self, NewEntry, Signing};
 use crate::storage::{Clock, Db};
 use anyhow::Result;
 use rusqlite::Connection;
@@ -80,7 +80,19 @@ pub fn import_bytes(
     bytes: &[u8],
     actor: &str,
 ) -> Result<ImportSummary> {
-    let out = run(db, kind, name, bytes, actor, false)?;
+    import_bytes_with(db, kind, name, bytes, actor, Signing::Worker)
+}
+
+/// As [`import_bytes`], paper sales' journal entries signed as `signing` says (the rows are the same either way).
+pub fn import_bytes_with(
+    db: &mut Db,
+    kind: Kind,
+    name: &str,
+    bytes: &[u8],
+    actor: &str,
+    signing: Signing,
+) -> Result<ImportSummary> {
+    let out = run(db, kind, name, bytes, actor, false, signing)?;
     match out.error {
         Some(e) => Err(e),
         None => Ok(out.summary),
@@ -90,7 +102,7 @@ pub fn import_bytes(
 /// What importing the file would do; nothing is written. Fails only when the file cannot be read as a table.
 pub fn preview_file(db: &mut Db, kind: Kind, path: &Path, actor: &str) -> Result<Outcome> {
     let (name, bytes) = read(path)?;
-    run(db, kind, &name, &bytes, actor, true)
+    run(db, kind, &name, &bytes, actor, true, Signing::Worker)
 }
 
 fn read(path: &Path) -> Result<(String, Vec<u8>)> {
@@ -127,11 +139,12 @@ fn run(
     bytes: &[u8],
     actor: &str,
     dry: bool,
+    signing: Signing,
 ) -> Result<Outcome> {
     const CACHE_KIB: i64 = 256 * 1024;
     let before: i64 = db.conn().query_row("PRAGMA cache_size", [], |r| r.get(0))?;
     db.conn().pragma_update(None, "cache_size", -CACHE_KIB)?;
-    let out = run_in(db, kind, name, bytes, actor, dry);
+    let out = run_in(db, kind, name, bytes, actor, dry, signing);
     db.conn().pragma_update(None, "cache_size", before)?;
     out
 }
@@ -143,13 +156,23 @@ fn run_in(
     bytes: &[u8],
     actor: &str,
     dry: bool,
+    signing: Signing,
 ) -> Result<Outcome> {
     let table = table(kind, name, bytes)?;
     let clock = Clock::market()?;
     let at = clock.now()?;
     let tx = db.write_tx()?;
     let mut summary = ImportSummary::new(kind, name, table.source.clone(), dry);
-    let applied = apply(&tx, kind, &table, &clock, actor, &mut summary.counts).and_then(|()| {
+    let applied = apply(
+        &tx,
+        kind,
+        &table,
+        &clock,
+        actor,
+        signing,
+        &mut summary.counts,
+    )
+    .and_then(|()| {
         summary.rows = table.rows.len();
         if kind == Kind::Sales {
             summary.tickets = summary.counts.added;
@@ -174,6 +197,7 @@ fn apply(
     table: &reader::Table,
     clock: &Clock,
     actor: &str,
+    signing: Signing,
     counts: &mut Counts,
 ) -> Result<()> {
     let chain = crate::storage::identity::own_chain(conn)?;
@@ -183,7 +207,7 @@ fn apply(
         Kind::Tills => catalogue::tills(conn, table, counts),
         Kind::Exhibitors => catalogue::exhibitors(conn, table, counts),
         Kind::Products => products::products(conn, table, counts),
-        Kind::Sales => sales::sales(conn, table, clock, &chain, actor, counts),
+        Kind::Sales => sales::sales(conn, table, clock, &chain, actor, signing, counts),
     }?;
     orphans::refuse_new(conn, kind, &orphans_before)
 }

@@ -8,6 +8,7 @@ use crate::domain::labels;
 use crate::domain::parse::{amount, parse_datetime, quantity};
 use crate::domain::sale::build_sale;
 use crate::domain::{LineDraft, PaymentDraft, PaymentMethod, Product, TicketKind};
+use crate::storage::journal::Signing;
 use crate::storage::tickets::{Batch, SaleContext};
 use crate::storage::{Clock, catalogue as store};
 use anyhow::Result;
@@ -39,6 +40,7 @@ pub fn sales(
     clock: &Clock,
     chain: &str,
     actor: &str,
+    signing: Signing,
     counts: &mut Counts,
 ) -> Result<()> {
     t.require(COLUMNS)?;
@@ -95,12 +97,12 @@ pub fn sales(
         chain,
         actor,
         imported: imported_refs(conn)?,
-        batch: Batch::default(),
+        batch: Batch::new(signing),
     };
     for tk in &tickets {
         w.commit(tk)?;
     }
-    Ok(())
+    w.batch.finish(conn)
 }
 
 type RowParts = (
@@ -136,10 +138,7 @@ fn read_row(
             .ok_or(format!("caisse « {s} » inconnue"))
     });
     let product = c.parse("product_code", |s| {
-        products
-            .get(s)
-            .cloned()
-            .ok_or(format!("produit « {s} » inconnu"))
+        products.get(s).ok_or(format!("produit « {s} » inconnu"))
     });
     let quantity = c.parse("quantity", |s| {
         let q = quantity(s)?;
@@ -236,7 +235,7 @@ impl Writer<'_> {
             approver: None,
         };
         self.batch
-            .insert(conn, self.chain, &ctx, &settled, TicketKind::Sale, None)
+            .add(conn, self.chain, &ctx, &settled, TicketKind::Sale, None)
             .map_err(|e| fail(0, "", format!("ticket {} : {e}", tk.reference)))?;
         Ok(())
     }

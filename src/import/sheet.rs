@@ -3,6 +3,7 @@
 use super::csv_text::{duplicate, lower_names};
 use super::reader::{ImportError, Issue, MAX_ISSUES, Row, Source, Table, column_letters};
 use calamine::{Data, Reader, Sheets, open_workbook_auto_from_rs};
+use std::borrow::Cow;
 use std::io::Cursor;
 
 /// What the file's first bytes say it is.
@@ -80,6 +81,7 @@ pub fn parse(file: &str, bytes: &[u8], kind: &str) -> Result<Table, ImportError>
         return Err(sheet_fail(0, 0, format!("la feuille « {name} » est vide")));
     };
     if let Sheets::Xlsx(x) = &mut book
+        && may_have_merges(bytes)
         && let Some(Ok(merged)) = x.worksheet_merge_cells(&name)
         && let Some(m) = merged.first()
     {
@@ -101,7 +103,10 @@ pub fn parse(file: &str, bytes: &[u8], kind: &str) -> Result<Table, ImportError>
         );
         return Err(sheet_fail(r0, c0, msg));
     }
-    let header: Vec<String> = header_cells.iter().map(|c| text(c).0).collect();
+    let header: Vec<String> = header_cells
+        .iter()
+        .map(|c| text(c).0.into_owned())
+        .collect();
     let mut headers = lower_names(&header);
     let width = headers
         .iter()
@@ -143,7 +148,10 @@ pub fn parse(file: &str, bytes: &[u8], kind: &str) -> Result<Table, ImportError>
                 });
             }
             let (t, is_number) = text(cell);
-            fields.push(t.trim().to_string());
+            fields.push(match t.trim() {
+                trimmed if trimmed.len() == t.len() => t.into_owned(),
+                trimmed => trimmed.to_string(),
+            });
             numeric.push(is_number);
         }
         fields.resize(width, String::new());
@@ -171,6 +179,38 @@ pub fn parse(file: &str, bytes: &[u8], kind: &str) -> Result<Table, ImportError>
     })
 }
 
+/// Whether any part of an XLSX that can hold a sheet mentions merged cells. Reading the merges parses the
+/// sheet's XML a second time; searching the inflated bytes costs a small part of that, so only a workbook that
+/// may have merges pays it (an unreadable archive is taken to have some: the precise check then decides).
+fn may_have_merges(bytes: &[u8]) -> bool {
+    use std::io::Read;
+    let Ok(mut zip) = zip::ZipArchive::new(Cursor::new(bytes)) else {
+        return true;
+    };
+    let finder = memchr::memmem::Finder::new(b"mergeCell");
+    let mut xml = Vec::new();
+    for i in 0..zip.len() {
+        let Ok(mut part) = zip.by_index(i) else {
+            return true;
+        };
+        let Ok(name) = part.name().map(|n| n.to_ascii_lowercase()) else {
+            return true;
+        };
+        let holds_cells = name.ends_with(".xml")
+            && !name.ends_with("sharedstrings.xml")
+            && !name.ends_with("styles.xml")
+            && !name.contains("theme");
+        if !holds_cells {
+            continue;
+        }
+        xml.clear();
+        if part.read_to_end(&mut xml).is_err() || finder.find(&xml).is_some() {
+            return true;
+        }
+    }
+    false
+}
+
 fn is_blank(c: &Data) -> bool {
     match c {
         Data::Empty => true,
@@ -180,23 +220,23 @@ fn is_blank(c: &Data) -> bool {
 }
 
 /// A cell as the person typed it, and whether it was a number (whose leading zeros the sheet dropped).
-fn text(cell: &Data) -> (String, bool) {
+fn text(cell: &Data) -> (Cow<'_, str>, bool) {
     match cell {
-        Data::Empty | Data::Error(_) => (String::new(), false),
-        Data::String(s) => (s.clone(), false),
-        Data::Int(i) => (i.to_string(), true),
-        Data::Float(f) => (float_text(*f), true),
-        Data::Bool(b) => (if *b { "oui" } else { "non" }.into(), false),
+        Data::Empty | Data::Error(_) => (Cow::Borrowed(""), false),
+        Data::String(s) => (Cow::Borrowed(s), false),
+        Data::Int(i) => (i.to_string().into(), true),
+        Data::Float(f) => (float_text(*f).into(), true),
+        Data::Bool(b) => (Cow::Borrowed(if *b { "oui" } else { "non" }), false),
         Data::DateTime(d) if d.is_datetime() => match date_text(d) {
-            Some(t) => (t, false),
-            None => (float_text(d.as_f64()), true),
+            Some(t) => (t.into(), false),
+            None => (float_text(d.as_f64()).into(), true),
         },
-        Data::DateTime(d) => (float_text(d.as_f64()), true),
+        Data::DateTime(d) => (float_text(d.as_f64()).into(), true),
         Data::DateTimeIso(s) => {
             let s = s.strip_suffix("T00:00:00").unwrap_or(s);
-            (s.replacen('T', " ", 1), false)
+            (s.replacen('T', " ", 1).into(), false)
         }
-        Data::DurationIso(s) => (s.clone(), false),
+        Data::DurationIso(s) => (Cow::Borrowed(s), false),
     }
 }
 
@@ -251,6 +291,30 @@ mod tests {
         assert_eq!(date_text(&d).unwrap(), "2025-08-07");
         let d = ExcelDateTime::new(45876.0 - 1e-9, DateTime, false);
         assert_eq!(date_text(&d).unwrap(), "2025-08-07");
+    }
+
+    fn workbook(merge: bool) -> Vec<u8> {
+        let mut book = rust_xlsxwriter::Workbook::new();
+        let ws = book.add_worksheet();
+        ws.write_string(0, 0, "code").unwrap();
+        ws.write_string(1, 0, "mergeCell est un texte comme un autre")
+            .unwrap();
+        if merge {
+            let f = rust_xlsxwriter::Format::new();
+            ws.merge_range(0, 1, 0, 2, "name", &f).unwrap();
+        }
+        book.save_to_buffer().unwrap()
+    }
+
+    #[test]
+    fn only_a_workbook_that_mentions_merges_is_read_twice() {
+        assert!(may_have_merges(&workbook(true)));
+        // The text of a cell lives in the shared strings, not in the sheet: it is not a merge.
+        assert!(!may_have_merges(&workbook(false)));
+        assert!(may_have_merges(b"PK\x03\x04 not really a zip"));
+        let e = parse("p.xlsx", &workbook(true), "products").err().unwrap();
+        assert!(e.to_string().contains("p.xlsx:Sheet1!B1"), "{e}");
+        assert!(e.to_string().contains("fusionnées dans l'en-tête"), "{e}");
     }
 
     #[test]

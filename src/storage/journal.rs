@@ -86,18 +86,66 @@ pub fn append(conn: &Connection, at: &LocalTime, e: &NewEntry) -> Result<Entry> 
     Appender::default().append(conn, at, e)
 }
 
+pub use super::signing::Signing;
+use super::signing::{Job, Worker};
+
 /// Appends entries one after the other in one transaction, carrying each chain's head and this database's
 /// signing key from one entry to the next instead of reading them back (an import of thousands of tickets).
 /// Only valid while its transaction is the only writer, which the writer's lock and `BEGIN IMMEDIATE` ensure.
+/// With [`Signing::Worker`], entries are hashed and signed on a second thread and reach the journal table at
+/// [`Appender::finish`]; what `append` returns then has its chain position and total, not yet its hash.
 #[derive(Default)]
 pub struct Appender {
     heads: std::collections::HashMap<String, (u64, String, i64)>,
     signer: Option<super::keys::Signer>,
+    signing: Signing,
+    worker: Option<Worker>,
 }
 
 impl Appender {
+    pub fn new(signing: Signing) -> Appender {
+        Appender {
+            signing,
+            ..Appender::default()
+        }
+    }
+
     /// As [`append`].
     pub fn append(&mut self, conn: &Connection, at: &LocalTime, e: &NewEntry) -> Result<Entry> {
+        self.append_with(conn, at, e, None)
+    }
+
+    /// As [`Appender::append`], the entry's detail being the SHA-256 of `body` (`e.detail` is not read): a
+    /// worker hashes it.
+    pub fn append_body(
+        &mut self,
+        conn: &Connection,
+        at: &LocalTime,
+        e: &NewEntry,
+        body: String,
+    ) -> Result<Entry> {
+        if self.signing == Signing::Inline {
+            let detail = crate::domain::canonical::sha256_hex(body.as_bytes());
+            return self.append_with(
+                conn,
+                at,
+                &NewEntry {
+                    detail: &detail,
+                    ..e.clone()
+                },
+                None,
+            );
+        }
+        self.append_with(conn, at, e, Some(body))
+    }
+
+    fn append_with(
+        &mut self,
+        conn: &Connection,
+        at: &LocalTime,
+        e: &NewEntry,
+        body: Option<String>,
+    ) -> Result<Entry> {
         if let Some((_, _, total)) = self.head(conn, e.chain)?
             && total.checked_add(e.amount).is_none()
         {
@@ -124,9 +172,10 @@ impl Appender {
                     detail: &detail,
                     amount: carried,
                 },
+                None,
             )?;
         }
-        self.append_one(conn, at, e)
+        self.append_one(conn, at, e, body)
     }
 
     fn head(&self, conn: &Connection, chain: &str) -> Result<Option<(u64, String, i64)>> {
@@ -136,7 +185,15 @@ impl Appender {
         }
     }
 
-    fn append_one(&mut self, conn: &Connection, at: &LocalTime, e: &NewEntry) -> Result<Entry> {
+    fn append_one(
+        &mut self,
+        conn: &Connection,
+        at: &LocalTime,
+        e: &NewEntry,
+        body: Option<String>,
+    ) -> Result<Entry> {
+        // Only the worker knows the hash of a chain's last entry once it has one of that chain.
+        let worker_links = self.heads.get(e.chain).is_some_and(|h| h.1.is_empty());
         let (seq, prev_hash, grand_total) = match self.head(conn, e.chain)? {
             Some((s, h, g)) => (s + 1, h, g),
             None => (1, genesis(e.chain, &market_uuid(conn)?), 0),
@@ -160,24 +217,65 @@ impl Appender {
             hash: String::new(),
             signature: String::new(),
         };
-        entry.hash = entry_hash(&entry.fields());
-        let signer = match self.signer.take() {
-            Some(s) => s,
-            None => {
-                if !super::keys::has_own_key(conn)? {
-                    super::keys::new_own_key(conn, e.chain, &at.at_utc)?;
-                }
-                super::keys::Signer::load(conn)?
+        if self.signing == Signing::Worker {
+            if self.worker.is_none() {
+                let signer = self.signer(conn, e.chain, at)?.clone();
+                self.worker = Some(Worker::start(signer)?);
             }
-        };
-        entry.signature = signer.sign(e.chain, &entry.hash);
-        self.signer = Some(signer);
+            let prev = (!worker_links).then(|| std::mem::take(&mut entry.prev_hash));
+            self.heads
+                .insert(entry.chain.clone(), (seq, String::new(), grand_total));
+            if let Some(w) = &mut self.worker {
+                w.push(Job {
+                    entry: entry.clone(),
+                    body,
+                    prev,
+                })?;
+            }
+            return Ok(entry);
+        }
+        entry.hash = entry_hash(&entry.fields());
+        entry.signature = self.signer(conn, e.chain, at)?.sign(e.chain, &entry.hash);
         insert(conn, &entry)?;
         self.heads.insert(
             entry.chain.clone(),
             (entry.seq, entry.hash.clone(), entry.grand_total),
         );
         Ok(entry)
+    }
+
+    /// This database's key, read once (made first, at the first entry of a database that has none).
+    fn signer(
+        &mut self,
+        conn: &Connection,
+        chain: &str,
+        at: &LocalTime,
+    ) -> Result<&super::keys::Signer> {
+        if self.signer.is_none() {
+            if !super::keys::has_own_key(conn)? {
+                super::keys::new_own_key(conn, chain, &at.at_utc)?;
+            }
+            self.signer = Some(super::keys::Signer::load(conn)?);
+        }
+        self.signer
+            .as_ref()
+            .ok_or_else(|| anyhow::anyhow!("clé de signature de la base indisponible"))
+    }
+
+    /// Inserts the entries the worker completed, in the order they were appended. Must be called before
+    /// anything else in the transaction reads the journal (and before it commits); a no-op when signing inline.
+    pub fn finish(&mut self, conn: &Connection) -> Result<()> {
+        let Some(w) = self.worker.take() else {
+            return Ok(());
+        };
+        for entry in w.entries()? {
+            self.heads.insert(
+                entry.chain.clone(),
+                (entry.seq, entry.hash.clone(), entry.grand_total),
+            );
+            insert(conn, &entry)?;
+        }
+        Ok(())
     }
 }
 

@@ -47,6 +47,13 @@ fn unhex<const N: usize>(s: &str) -> Option<[u8; N]> {
     Some(out)
 }
 
+/// The public key (hex) of a secret (hex), to give a test database a known key.
+#[cfg(test)]
+pub(crate) fn public_of_secret(secret: &str) -> Option<String> {
+    let key = SigningKey::from_bytes(&unhex::<32>(secret)?);
+    Some(hex(key.verifying_key().as_bytes()))
+}
+
 fn generate() -> Result<SigningKey> {
     let mut secret = [0u8; 32];
     getrandom::fill(&mut secret).map_err(|e| anyhow!("générateur aléatoire indisponible : {e}"))?;
@@ -248,6 +255,7 @@ pub fn sign(conn: &Connection, chain: &str, hash: &str) -> Result<String> {
 }
 
 /// This database's key as read once, to sign many entries of one transaction.
+#[derive(Clone)]
 pub struct Signer(Option<(String, SigningKey)>);
 
 impl Signer {

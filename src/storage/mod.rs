@@ -25,6 +25,7 @@ pub mod reference;
 pub mod reports;
 pub mod settlement;
 pub mod shifts;
+pub mod signing;
 pub mod tickets;
 pub mod verify;
 pub mod witness;

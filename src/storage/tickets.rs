@@ -2,7 +2,7 @@
 //! per-till number and its journal entry.
 use super::journal::{self, NewEntry};
 use super::{Db, LocalTime, StorageResult};
-use crate::domain::canonical::{TicketHead, encode_ticket, sha256_hex};
+use crate::domain::canonical::{TicketHead, encode_ticket};
 use crate::domain::money::{from_centimes, from_milli, to_centimes, to_milli};
 use crate::domain::settlement::{ExhibitorShare, exhibitor_shares};
 use crate::domain::{ByMethod, Line, Payment, Settled, TicketKind};
@@ -117,7 +117,10 @@ pub fn insert_ticket_on(
     kind: TicketKind,
     refund_of: Option<&str>,
 ) -> Result<Ticket> {
-    Batch::default().insert(conn, chain, ctx, s, kind, refund_of)
+    let mut batch = Batch::default();
+    let ticket = batch.insert(conn, chain, ctx, s, kind, refund_of)?;
+    batch.finish(conn)?;
+    Ok(ticket)
 }
 
 /// Inserts many tickets in one transaction (an import of paper sales): what every ticket checks against the
@@ -135,6 +138,21 @@ pub struct Batch {
 }
 
 impl Batch {
+    /// A batch whose journal entries are hashed and signed as `signing` says; call [`Batch::finish`] before the
+    /// transaction reads the journal again or commits. With [`journal::Signing::Worker`], use [`Batch::add`]:
+    /// the tickets' journal hashes are known only once the batch is finished.
+    pub fn new(signing: journal::Signing) -> Batch {
+        Batch {
+            journal: journal::Appender::new(signing),
+            ..Batch::default()
+        }
+    }
+
+    /// Writes what the batch still holds (the journal entries signed on the worker).
+    pub fn finish(&mut self, conn: &Connection) -> Result<()> {
+        self.journal.finish(conn)
+    }
+
     pub fn insert(
         &mut self,
         conn: &Connection,
@@ -144,6 +162,45 @@ impl Batch {
         kind: TicketKind,
         refund_of: Option<&str>,
     ) -> Result<Ticket> {
+        let (head, local_date, journal_hash) = self.write(conn, chain, ctx, s, kind, refund_of)?;
+        // A batch signing on a worker knows the hash only when finished: its callers use `add`.
+        anyhow::ensure!(
+            !journal_hash.is_empty(),
+            "ticket {} : empreinte pas encore calculée",
+            head.id
+        );
+        Ok(Ticket {
+            head,
+            lines: s.lines.clone(),
+            payments: s.payments.clone(),
+            local_date,
+            journal_hash,
+        })
+    }
+
+    /// As [`Batch::insert`], for a caller that does not need the ticket back (an import).
+    pub fn add(
+        &mut self,
+        conn: &Connection,
+        chain: &str,
+        ctx: &SaleContext,
+        s: &Settled,
+        kind: TicketKind,
+        refund_of: Option<&str>,
+    ) -> Result<()> {
+        self.write(conn, chain, ctx, s, kind, refund_of).map(|_| ())
+    }
+
+    /// Writes a ticket's rows: (head, local date, journal hash).
+    fn write(
+        &mut self,
+        conn: &Connection,
+        chain: &str,
+        ctx: &SaleContext,
+        s: &Settled,
+        kind: TicketKind,
+        refund_of: Option<&str>,
+    ) -> Result<(TicketHead, String, String)> {
         crate::domain::bounds::check_settled(s).map_err(super::Error::OutOfBounds)?;
         let collector = self.collector(conn, &ctx.till)?;
         let local_date = ctx.at.date().to_string();
@@ -175,9 +232,9 @@ impl Batch {
             total: s.total,
             rounding: s.rounding,
         };
-        let body = sha256_hex(encode_ticket(&head, &s.lines, &s.payments).as_bytes());
+        let body = encode_ticket(&head, &s.lines, &s.payments);
         let total = to_centimes(s.total)?;
-        let entry = self.journal.append(
+        let entry = self.journal.append_body(
             conn,
             &ctx.at,
             &NewEntry {
@@ -186,20 +243,15 @@ impl Batch {
                 actor: &ctx.cashier,
                 approver: ctx.approver.as_deref().unwrap_or(""),
                 subject: &head.id,
-                detail: &body,
+                detail: "",
                 amount: total * kind.sign(),
             },
+            body,
         )?;
         insert_rows(conn, &head, &local_date, entry.seq, &s.lines, &s.payments)?;
         insert_shares(conn, &head, &local_date, &collector, &s.lines, &s.payments)?;
         self.next.insert(chain.to_string(), number + 1);
-        Ok(Ticket {
-            head,
-            lines: s.lines.clone(),
-            payments: s.payments.clone(),
-            local_date,
-            journal_hash: entry.hash,
-        })
+        Ok((head, local_date, entry.hash))
     }
 
     fn collector(&mut self, conn: &Connection, till: &str) -> Result<String> {

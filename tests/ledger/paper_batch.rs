@@ -2,7 +2,8 @@
 //! carried from ticket to ticket): it must leave exactly the rows that importing its tickets one file at a time
 //! leaves, each ticket with its own signed journal entry, and `verify` must pass.
 use crate::support::sync::{UUID, market};
-use souk::import::{Kind, import_bytes};
+use souk::import::{Kind, import_bytes, import_bytes_with};
+use souk::storage::journal::Signing;
 use souk::storage::{Db, keys, verify};
 use std::fmt::Write;
 
@@ -10,7 +11,12 @@ const HEADER: &str = "ticket_ref,datetime,till,product_code,quantity,unit_price,
 
 /// 40 tickets over three tills and several days, most with two exhibitors.
 fn tickets() -> Vec<String> {
-    (0..40)
+    many_tickets(40)
+}
+
+/// `n` tickets, as [`tickets`] makes the first 40.
+fn many_tickets(n: usize) -> Vec<String> {
+    (0..n)
         .map(|k| {
             let (till, method) = (
                 ["T01", "T02", "T03"][k % 3],
@@ -123,4 +129,50 @@ fn a_refused_ticket_late_in_a_batch_leaves_nothing_of_the_earlier_ones() {
         ),
         before
     );
+}
+
+/// The journal entries of the tickets, every column (hashes and signatures included), in chain order.
+fn ticket_entries(db: &Db) -> Vec<String> {
+    rows(
+        db,
+        "SELECT j.* FROM journal j JOIN tickets t ON t.chain = j.chain AND t.journal_seq = j.seq
+         ORDER BY j.chain, j.seq",
+    )
+}
+
+#[test]
+fn signing_on_a_worker_writes_the_same_bytes_as_signing_inline() {
+    let dir = tempfile::tempdir().unwrap();
+    // One market (one signing key), copied: each copy imports the same file, signed one way or the other.
+    let template = dir.path().join("template.souk");
+    drop(market(&template, UUID, "Marché"));
+    // More tickets than the worker takes in one chunk, so that several chunks and a partial last one go through.
+    let file = format!("{HEADER}{}", many_tickets(600).concat());
+    let mut imported = Vec::new();
+    for (name, signing) in [("inline", Signing::Inline), ("worker", Signing::Worker)] {
+        let path = dir.path().join(format!("{name}.souk"));
+        std::fs::copy(&template, &path).unwrap();
+        let mut db = Db::open(&path).unwrap();
+        import_bytes_with(
+            &mut db,
+            Kind::Sales,
+            "v.csv",
+            file.as_bytes(),
+            "test",
+            signing,
+        )
+        .unwrap();
+        let v = verify::verify(db.conn()).unwrap();
+        assert!(v.ok(), "{name}: {:?}", v.breaks);
+        assert_eq!(v.tickets, 600, "{name}");
+        imported.push((ledger(&db), ticket_entries(&db)));
+    }
+    let (worker, inline) = (imported.pop().unwrap(), imported.pop().unwrap());
+    assert_eq!(inline.1.len(), 600);
+    assert!(
+        inline.1.iter().all(|e| !e.ends_with("Text(\"\")")),
+        "every entry is signed"
+    );
+    assert_eq!(worker.0, inline.0);
+    assert_eq!(worker.1, inline.1);
 }
