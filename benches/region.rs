@@ -11,9 +11,10 @@
 //!
 //! Each push or COPY starts from emptied tables (not timed). Sample sizes are Criterion's minimum (10).
 //!
-//! Figures of 2026-11-27, 2 cores shared with other builds (load 9–18): region report 1.70–1.91 s (median
-//! 1.81 s); COPY baseline 40.4–49.3 s (median 45.1 s); souk push: one warm-up push 98 s (≈ 2.2× the baseline),
-//! its 10 samples not collected (session time); the very first push into a fresh server took 182 s.
+//! Figures of 2026-11-27 (second run, 10 samples each, schema 3; 2 cores shared with two helpers' builds and a
+//! CI run, load 2–9): region report median 0.77 s (0.72–0.81 s); COPY baseline median 37.6 s (30.0–43.3 s); souk
+//! push median 103.1 s (71.6–204.6 s): 2.74× the baseline's median (2.39× min to min); the first push into a
+//! fresh server 114.6 s. First run (load 9–18): report 1.81 s, COPY 45.1 s, one timed push 98 s.
 #[allow(dead_code)]
 #[path = "../tests/region/cluster.rs"]
 mod cluster;
