@@ -26,6 +26,7 @@ pub mod reports;
 pub mod settlement;
 pub mod shifts;
 pub mod signing;
+pub mod ticket_rows;
 pub mod tickets;
 pub mod verify;
 pub mod witness;
