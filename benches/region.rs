@@ -28,21 +28,7 @@ use souk::storage::Db;
 use std::io::{Read, Write};
 use std::time::{Duration, Instant};
 
-const TABLES: [&str; 13] = [
-    "markets",
-    "phases",
-    "exhibitors",
-    "exhibitor_phases",
-    "tills",
-    "chain_keys",
-    "journal",
-    "tickets",
-    "ticket_lines",
-    "payments",
-    "shares",
-    "late_tickets",
-    "complements",
-];
+use cluster::TABLES;
 
 fn empty(client: &mut postgres::Client) {
     client

@@ -249,24 +249,27 @@ impl Drop for Cluster {
     }
 }
 
+/// The server's souk tables (not `refused`, which records attempts), parents first.
+pub const TABLES: [&str; 13] = [
+    "markets",
+    "phases",
+    "exhibitors",
+    "exhibitor_phases",
+    "tills",
+    "chain_keys",
+    "journal",
+    "tickets",
+    "ticket_lines",
+    "payments",
+    "shares",
+    "late_tickets",
+    "complements",
+];
+
 /// Every row of every souk table on the server, sorted (not `refused`, which records attempts).
 pub fn dump(client: &mut postgres::Client) -> String {
     let mut out = String::new();
-    for table in [
-        "markets",
-        "phases",
-        "exhibitors",
-        "exhibitor_phases",
-        "tills",
-        "chain_keys",
-        "journal",
-        "tickets",
-        "ticket_lines",
-        "payments",
-        "shares",
-        "late_tickets",
-        "complements",
-    ] {
+    for table in TABLES {
         let rows = client
             .query(&format!("SELECT t::text FROM {table} t ORDER BY 1"), &[])
             .unwrap();
