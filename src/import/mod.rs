@@ -4,12 +4,14 @@
 mod catalogue;
 mod csv_text;
 mod orphans;
+mod pipeline;
 mod products;
 #[cfg(test)]
 mod props;
 mod reader;
 mod sales;
 mod sheet;
+mod sheet_stream;
 mod summary;
 
 pub use reader::{ImportError, Issue, Source, column_letters};
@@ -158,6 +160,11 @@ fn run_in(
     dry: bool,
     signing: Signing,
 ) -> Result<Outcome> {
+    if kind == Kind::Products
+        && let Some(out) = pipeline::products(db, name, bytes, actor, dry)
+    {
+        return Ok(out);
+    }
     let table = table(kind, name, bytes)?;
     let clock = Clock::market()?;
     let at = clock.now()?;

@@ -1,6 +1,6 @@
 //! Import of products (add or update by code); a price change is journalled.
 use super::catalogue::{code, unique};
-use super::reader::{Cursor, Table, finish, refused_lines};
+use super::reader::{Cursor, Row, Table, finish, refused_lines};
 use super::summary::{Change, Counts};
 use crate::domain::JournalKind;
 use crate::domain::Product;
@@ -24,36 +24,95 @@ const PRODUCT_COLUMNS: &[&str] = &[
 
 pub fn products(conn: &Connection, t: &Table, counts: &mut Counts) -> Result<()> {
     t.require(PRODUCT_COLUMNS)?;
-    let exhibitors: BTreeSet<String> = store::exhibitors(conn)?
-        .into_iter()
-        .map(|e| e.code)
-        .collect();
-    let old: HashMap<String, Product> = store::products(conn)?
-        .into_iter()
-        .map(|p| (p.code.clone(), p))
-        .collect();
-    let barcode_owner: HashMap<&str, &str> = old
-        .values()
-        .filter_map(|p| p.barcode.as_deref().map(|b| (b, p.code.as_str())))
-        .collect();
-    let n = t.rows.len();
-    let (mut issues, mut seen, mut barcodes, mut out) = (
-        Vec::new(),
-        HashMap::with_capacity(n),
-        HashMap::with_capacity(n),
-        Vec::with_capacity(n),
-    );
+    let mut check = Checker::new(conn, t.rows.len())?;
+    let mut issues = Vec::new();
+    let mut out = Vec::with_capacity(t.rows.len());
     for row in &t.rows {
         let mut c = Cursor::new(t, row, &mut issues);
-        let Some(p) = product(&mut c, &exhibitors) else {
-            continue;
-        };
-        unique(&mut seen, &mut c, "code", &p.code);
+        out.extend(check.row(&mut c, counts));
+    }
+    counts.refused = refused_lines(&issues);
+    finish(t, issues)?;
+    let mut changes = Vec::new();
+    for (p, change) in &out {
+        write(conn, &check.old, p, *change, &mut changes)?;
+    }
+    journal_price_changes(conn, &t.file, &changes)
+}
+
+/// As [`products`], the rows arriving in batches while a reader thread reads the rest: each row is checked and
+/// written as it comes. `Ok(None)` at the first row refused: the caller rolls back and runs [`products`], which
+/// names every refusal of the file.
+pub fn products_streamed(
+    conn: &Connection,
+    t: &Table,
+    batches: impl Iterator<Item = Vec<Row>>,
+    counts: &mut Counts,
+) -> Result<Option<usize>> {
+    if t.require(PRODUCT_COLUMNS).is_err() {
+        return Ok(None);
+    }
+    let mut check = Checker::new(conn, 0)?;
+    let (mut issues, mut changes, mut rows) = (Vec::new(), Vec::new(), 0);
+    for batch in batches {
+        for row in &batch {
+            let mut c = Cursor::new(t, row, &mut issues);
+            let checked = check.row(&mut c, counts);
+            if !issues.is_empty() {
+                return Ok(None);
+            }
+            if let Some((p, change)) = checked {
+                write(conn, &check.old, &p, change, &mut changes)?;
+            }
+        }
+        rows += batch.len();
+    }
+    journal_price_changes(conn, &t.file, &changes)?;
+    Ok(Some(rows))
+}
+
+/// What checking a row needs from the catalogue and from the rows before it.
+struct Checker {
+    exhibitors: BTreeSet<String>,
+    old: HashMap<String, Product>,
+    barcode_owner: HashMap<String, String>,
+    seen: HashMap<String, u64>,
+    barcodes: HashMap<String, u64>,
+}
+
+impl Checker {
+    fn new(conn: &Connection, rows: usize) -> Result<Checker> {
+        let exhibitors = store::exhibitors(conn)?
+            .into_iter()
+            .map(|e| e.code)
+            .collect();
+        let old: HashMap<String, Product> = store::products(conn)?
+            .into_iter()
+            .map(|p| (p.code.clone(), p))
+            .collect();
+        let barcode_owner = old
+            .values()
+            .filter_map(|p| p.barcode.clone().map(|b| (b, p.code.clone())))
+            .collect();
+        Ok(Checker {
+            exhibitors,
+            old,
+            barcode_owner,
+            seen: HashMap::with_capacity(rows),
+            barcodes: HashMap::with_capacity(rows),
+        })
+    }
+
+    /// The row's product and what importing it changes; issues go to the cursor.
+    fn row(&mut self, c: &mut Cursor, counts: &mut Counts) -> Option<(Product, Change)> {
+        let p = product(c, &self.exhibitors)?;
+        unique(&mut self.seen, c, "code", &p.code);
         if let Some(b) = &p.barcode {
-            unique(&mut barcodes, &mut c, "barcode", b);
-            if let Some(owner) = barcode_owner
+            unique(&mut self.barcodes, c, "barcode", b);
+            if let Some(owner) = self
+                .barcode_owner
                 .get(b.as_str())
-                .filter(|owner| **owner != p.code && !seen.contains_key(**owner))
+                .filter(|owner| **owner != p.code && !self.seen.contains_key(owner.as_str()))
             {
                 c.issue(
                     "barcode",
@@ -61,26 +120,30 @@ pub fn products(conn: &Connection, t: &Table, counts: &mut Counts) -> Result<()>
                 );
             }
         }
-        let change = counts.count(old.get(&p.code), &p);
-        out.push((p, change));
+        let change = counts.count(self.old.get(&p.code), &p);
+        Some((p, change))
     }
-    counts.refused = refused_lines(&issues);
-    finish(t, issues)?;
-    let mut changes = Vec::new();
-    for (p, change) in &out {
-        if !change.writes() {
-            continue;
-        }
-        if let Some(o) = old.get(&p.code).filter(|o| o.price != p.price) {
-            changes.push(format!("{} {} → {}", p.code, o.price, p.price));
-        }
-        if *change == Change::Added {
-            store::insert_product(conn, p)?;
-        } else {
-            store::upsert_product(conn, p)?;
-        }
+}
+
+/// Writes a checked product when it changes anything; a price change is noted for the journal.
+fn write(
+    conn: &Connection,
+    old: &HashMap<String, Product>,
+    p: &Product,
+    change: Change,
+    changes: &mut Vec<String>,
+) -> Result<()> {
+    if !change.writes() {
+        return Ok(());
     }
-    journal_price_changes(conn, &t.file, &changes)
+    if let Some(o) = old.get(&p.code).filter(|o| o.price != p.price) {
+        changes.push(format!("{} {} → {}", p.code, o.price, p.price));
+    }
+    if change == Change::Added {
+        store::insert_product(conn, p)
+    } else {
+        store::upsert_product(conn, p)
+    }
 }
 
 fn product(c: &mut Cursor, exhibitors: &BTreeSet<String>) -> Option<Product> {

@@ -36,6 +36,16 @@ fn sheet_names_for(kind: &str) -> &'static [&'static str] {
     }
 }
 
+/// The sheet named like the kind, else the first.
+pub(super) fn pick(names: &[String], kind: &str) -> Option<String> {
+    let wanted = sheet_names_for(kind);
+    names
+        .iter()
+        .find(|n| wanted.contains(&crate::domain::labels::slug(n).as_str()))
+        .or(names.first())
+        .cloned()
+}
+
 pub fn parse(file: &str, bytes: &[u8], kind: &str) -> Result<Table, ImportError> {
     let fail = |message: String| ImportError::one(file, None, 0, 0, message);
     if container(bytes) == Container::Other {
@@ -54,13 +64,7 @@ pub fn parse(file: &str, bytes: &[u8], kind: &str) -> Result<Table, ImportError>
         Sheets::Xls(_) => "XLS",
         Sheets::Xlsb(_) => "XLSB",
     };
-    let names = book.sheet_names();
-    let wanted = sheet_names_for(kind);
-    let name = names
-        .iter()
-        .find(|n| wanted.contains(&crate::domain::labels::slug(n).as_str()))
-        .or(names.first())
-        .cloned()
+    let name = pick(&book.sheet_names(), kind)
         .ok_or_else(|| fail("le classeur n'a aucune feuille".into()))?;
     let range = book
         .worksheet_range(&name)
@@ -182,7 +186,7 @@ pub fn parse(file: &str, bytes: &[u8], kind: &str) -> Result<Table, ImportError>
 /// Whether any part of an XLSX that can hold a sheet mentions merged cells. Reading the merges parses the
 /// sheet's XML a second time; searching the inflated bytes costs a small part of that, so only a workbook that
 /// may have merges pays it (an unreadable archive is taken to have some: the precise check then decides).
-fn may_have_merges(bytes: &[u8]) -> bool {
+pub(super) fn may_have_merges(bytes: &[u8]) -> bool {
     use std::io::Read;
     let Ok(mut zip) = zip::ZipArchive::new(Cursor::new(bytes)) else {
         return true;
@@ -211,7 +215,7 @@ fn may_have_merges(bytes: &[u8]) -> bool {
     false
 }
 
-fn is_blank(c: &Data) -> bool {
+pub(super) fn is_blank(c: &Data) -> bool {
     match c {
         Data::Empty => true,
         Data::String(s) => s.trim().is_empty(),
@@ -220,7 +224,7 @@ fn is_blank(c: &Data) -> bool {
 }
 
 /// A cell as the person typed it, and whether it was a number (whose leading zeros the sheet dropped).
-fn text(cell: &Data) -> (Cow<'_, str>, bool) {
+pub(super) fn text(cell: &Data) -> (Cow<'_, str>, bool) {
     match cell {
         Data::Empty | Data::Error(_) => (Cow::Borrowed(""), false),
         Data::String(s) => (Cow::Borrowed(s), false),

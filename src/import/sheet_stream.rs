@@ -1,0 +1,178 @@
+//! An XLSX sheet read cell by cell on a reader thread, its rows sent in batches while the importing thread checks
+//! and writes those already read (calamine's cell reader: no grid of the whole sheet, no second copy of each
+//! text). Only the plain case is streamed: a workbook that may have merged cells, a formula error, a header the
+//! plain reader refuses, or cells out of order make the reader give up, and the import then runs the plain path,
+//! which names the refusal as it always has.
+use super::csv_text::{duplicate, lower_names};
+use super::reader::{Row, Source, Table};
+use super::sheet::{Container, container, is_blank, may_have_merges, pick, text};
+use calamine::{Data, DataRef, Reader, Xlsx};
+use std::io::Cursor;
+use std::sync::mpsc::SyncSender;
+
+/// What the reader sends: the sheet's frame (its header, no rows), rows in file order, then `End` once the
+/// whole sheet was read as the plain reader would read it. Without `End`, what was sent is to be thrown away.
+pub enum Msg {
+    Head(Table),
+    Rows(Vec<Row>),
+    End,
+}
+
+const BATCH: usize = 512;
+
+/// Reads the sheet of `kind` and sends it; stops early (without `End`) when the plain path must decide.
+pub fn stream(file: &str, bytes: &[u8], kind: &str, out: &SyncSender<Msg>) {
+    if read(file, bytes, kind, out).is_some() {
+        let _ = out.send(Msg::End);
+    }
+}
+
+/// Only a zip can be an XLSX; the reader finds out whether it is one.
+pub fn may_stream(bytes: &[u8]) -> bool {
+    container(bytes) == Container::Zip
+}
+
+fn read(file: &str, bytes: &[u8], kind: &str, out: &SyncSender<Msg>) -> Option<()> {
+    if may_have_merges(bytes) {
+        return None;
+    }
+    let mut book: Xlsx<_> = Xlsx::new(Cursor::new(bytes)).ok()?;
+    let name = pick(&book.sheet_names(), kind)?;
+    let mut cells = book.worksheet_cells_reader(&name).ok()?;
+    let mut sheet = Sheet {
+        file,
+        name: &name,
+        out,
+        left: u32::MAX,
+        width: 0,
+        header: false,
+        batch: Vec::with_capacity(BATCH),
+    };
+    let mut row: Vec<(u32, DataRef)> = Vec::new();
+    let (mut row_no, mut last_col) = (0u32, None::<u32>);
+    while let Some(cell) = cells.next_cell().ok()? {
+        let ((r, c), value) = (cell.get_position(), cell.get_value().clone());
+        if value == DataRef::Empty {
+            continue;
+        }
+        if r != row_no && !row.is_empty() {
+            sheet.row(row_no, std::mem::take(&mut row))?;
+            last_col = None;
+        }
+        // The plain reader places cells by position: cells out of order are left to it.
+        if r < row_no || last_col.is_some_and(|l| c <= l) {
+            return None;
+        }
+        (row_no, last_col) = (r, Some(c));
+        row.push((c, value));
+    }
+    if !row.is_empty() {
+        sheet.row(row_no, row)?;
+    }
+    sheet.flush()?;
+    sheet.header.then_some(())
+}
+
+struct Sheet<'a> {
+    file: &'a str,
+    name: &'a str,
+    out: &'a SyncSender<Msg>,
+    /// The sheet's first used column (0-based), from the cells up to the header row.
+    left: u32,
+    width: usize,
+    header: bool,
+    batch: Vec<Row>,
+}
+
+impl Sheet<'_> {
+    fn row(&mut self, r: u32, cells: Vec<(u32, DataRef)>) -> Option<()> {
+        let first = cells.iter().map(|(c, _)| *c).min()?;
+        if !self.header {
+            self.left = self.left.min(first);
+            if cells.iter().all(|(_, v)| is_blank(&Data::from(v.clone()))) {
+                return Some(());
+            }
+            return self.head(cells);
+        }
+        // A cell left of the header's first column would shift the plain reader's grid.
+        if first < self.left {
+            return None;
+        }
+        let mut fields = vec![String::new(); self.width];
+        let mut numeric = vec![false; self.width];
+        for (c, value) in cells {
+            let i = (c - self.left) as usize;
+            if i >= self.width {
+                break;
+            }
+            if matches!(value, DataRef::Error(_)) {
+                return None;
+            }
+            (fields[i], numeric[i]) = owned_text(value);
+        }
+        if fields.iter().all(|f| f.is_empty()) {
+            return Some(());
+        }
+        let mut row = Row::new(r as u64 + 1, fields);
+        row.numeric = numeric;
+        self.batch.push(row);
+        if self.batch.len() >= BATCH {
+            self.flush()?;
+        }
+        Some(())
+    }
+
+    fn head(&mut self, cells: Vec<(u32, DataRef)>) -> Option<()> {
+        let last = cells.iter().map(|(c, _)| *c).max()?;
+        let mut header = vec![String::new(); (last - self.left) as usize + 1];
+        for (c, value) in cells {
+            header[(c - self.left) as usize] = owned_text(value).0;
+        }
+        let mut headers = lower_names(&header);
+        self.width = headers
+            .iter()
+            .rposition(|h| !h.is_empty())
+            .map_or(0, |i| i + 1);
+        headers.truncate(self.width);
+        if duplicate(&headers).is_some() || headers.iter().any(|h| h.is_empty()) {
+            return None;
+        }
+        self.header = true;
+        let table = Table {
+            file: self.file.into(),
+            source: Source::Sheet {
+                format: "XLSX",
+                name: self.name.into(),
+            },
+            headers,
+            col_offset: self.left as usize,
+            rows: Vec::new(),
+        };
+        self.out.send(Msg::Head(table)).ok()
+    }
+
+    fn flush(&mut self) -> Option<()> {
+        if self.batch.is_empty() {
+            return Some(());
+        }
+        let batch = std::mem::replace(&mut self.batch, Vec::with_capacity(BATCH));
+        self.out.send(Msg::Rows(batch)).ok()
+    }
+}
+
+/// A cell's text as the plain reader reads it (trimmed), without copying a text twice.
+fn owned_text(cell: DataRef) -> (String, bool) {
+    let (t, number) = match cell {
+        DataRef::SharedString(s) => (s.to_string(), false),
+        DataRef::String(s) => (s, false),
+        other => {
+            let data = Data::from(other);
+            let (t, number) = text(&data);
+            (t.into_owned(), number)
+        }
+    };
+    match t.trim() {
+        trimmed if trimmed.len() == t.len() => (t, number),
+        trimmed => (trimmed.to_string(), number),
+    }
+}
