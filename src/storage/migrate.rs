@@ -21,6 +21,10 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
     ("007_files", include_str!("migrations/007_files.sql")),
     ("008_keys", include_str!("migrations/008_keys.sql")),
     ("009_identity", include_str!("migrations/009_identity.sql")),
+    (
+        "010_import_speed",
+        include_str!("migrations/010_import_speed.sql"),
+    ),
 ];
 
 pub fn current_version(conn: &Connection) -> Result<usize> {

@@ -6,6 +6,7 @@ mod support;
 mod corrupt_values;
 mod drafts_upgrade;
 mod identity_upgrade;
+mod import_speed_upgrade;
 mod ledger_crash;
 mod ledger_migrations;
 mod ledger_props;
