@@ -10,6 +10,7 @@ mod products;
 mod props;
 mod reader;
 mod sales;
+mod sales_pipe;
 mod sheet;
 mod sheet_stream;
 mod summary;
@@ -165,6 +166,24 @@ fn run_in(
     {
         return Ok(out);
     }
+    if kind == Kind::Sales
+        && let Some(out) = sales_pipe::sales(db, name, bytes, actor, dry, signing)
+    {
+        return Ok(out);
+    }
+    run_plain(db, kind, name, bytes, actor, dry, signing)
+}
+
+/// The whole file read and checked first, then applied: what names every refusal.
+fn run_plain(
+    db: &mut Db,
+    kind: Kind,
+    name: &str,
+    bytes: &[u8],
+    actor: &str,
+    dry: bool,
+    signing: Signing,
+) -> Result<Outcome> {
     let table = table(kind, name, bytes)?;
     let clock = Clock::market()?;
     let at = clock.now()?;

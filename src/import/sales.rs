@@ -7,15 +7,15 @@ use crate::domain::bounds;
 use crate::domain::labels;
 use crate::domain::parse::{amount, parse_datetime, quantity};
 use crate::domain::sale::build_sale;
-use crate::domain::{LineDraft, PaymentDraft, PaymentMethod, Product, TicketKind};
+use crate::domain::{LineDraft, PaymentDraft, PaymentMethod, Product, Settled, TicketKind};
 use crate::storage::journal::Signing;
 use crate::storage::tickets::{Batch, SaleContext};
-use crate::storage::{Clock, catalogue as store};
+use crate::storage::{Clock, LocalTime, catalogue as store};
 use anyhow::Result;
 use rusqlite::{Connection, OptionalExtension};
 use std::collections::{HashMap, HashSet};
 
-const COLUMNS: &[&str] = &[
+pub(super) const COLUMNS: &[&str] = &[
     "ticket_ref",
     "datetime",
     "till",
@@ -25,13 +25,13 @@ const COLUMNS: &[&str] = &[
     "payment_method",
 ];
 
-struct PaperTicket {
-    first_line: u64,
-    reference: String,
-    datetime: jiff::civil::DateTime,
-    till: String,
-    method: PaymentMethod,
-    lines: Vec<LineDraft>,
+pub(super) struct PaperTicket {
+    pub(super) first_line: u64,
+    pub(super) reference: String,
+    pub(super) datetime: jiff::civil::DateTime,
+    pub(super) till: String,
+    pub(super) method: PaymentMethod,
+    pub(super) lines: Vec<LineDraft>,
 }
 
 pub fn sales(
@@ -105,7 +105,7 @@ pub fn sales(
     w.batch.finish(conn)
 }
 
-type RowParts = (
+pub(super) type RowParts = (
     String,
     jiff::civil::DateTime,
     String,
@@ -113,7 +113,7 @@ type RowParts = (
     LineDraft,
 );
 
-fn read_row(
+pub(super) fn read_row(
     c: &mut Cursor,
     products: &HashMap<String, Product>,
     tills: &[String],
@@ -179,7 +179,7 @@ fn read_row(
 }
 
 /// (till, ticket_ref) of the paper tickets already imported, read in one pass.
-fn imported_refs(conn: &Connection) -> Result<HashSet<(String, String)>> {
+pub(super) fn imported_refs(conn: &Connection) -> Result<HashSet<(String, String)>> {
     let mut stmt =
         conn.prepare("SELECT till, ticket_ref FROM tickets WHERE ticket_ref IS NOT NULL")?;
     let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
@@ -187,21 +187,36 @@ fn imported_refs(conn: &Connection) -> Result<HashSet<(String, String)>> {
 }
 
 /// Writes the paper tickets of one file, in one transaction.
-struct Writer<'a> {
-    conn: &'a Connection,
-    table: &'a Table,
-    clock: &'a Clock,
-    chain: &'a str,
-    actor: &'a str,
-    imported: HashSet<(String, String)>,
-    batch: Batch,
+pub(super) struct Writer<'a> {
+    pub(super) conn: &'a Connection,
+    pub(super) table: &'a Table,
+    pub(super) clock: &'a Clock,
+    pub(super) chain: &'a str,
+    pub(super) actor: &'a str,
+    pub(super) imported: HashSet<(String, String)>,
+    pub(super) batch: Batch,
 }
 
 impl Writer<'_> {
     fn commit(&mut self, tk: &PaperTicket) -> Result<()> {
+        self.refuse_imported(tk)?;
+        let (settled, at) = prepare(self.table, self.clock, tk)?;
+        self.add(tk, &settled, at)
+    }
+
+    /// Writes a ticket made by [`prepare`], refused when its reference was imported before.
+    pub(super) fn write(
+        &mut self,
+        tk: &PaperTicket,
+        settled: &Settled,
+        at: LocalTime,
+    ) -> Result<()> {
+        self.refuse_imported(tk)?;
+        self.add(tk, settled, at)
+    }
+
+    fn refuse_imported(&self, tk: &PaperTicket) -> Result<()> {
         let (conn, t) = (self.conn, self.table);
-        let fail =
-            |column: usize, field: &str, msg: String| single(t, tk.first_line, column, field, msg);
         let key = (tk.till.clone(), tk.reference.clone());
         let existing: Option<String> = if self.imported.contains(&key) {
             conn.prepare_cached("SELECT id FROM tickets WHERE till = ?1 AND ticket_ref = ?2")?
@@ -215,16 +230,13 @@ impl Writer<'_> {
                 "le ticket papier {} de la caisse {} est déjà importé ({id})",
                 tk.reference, tk.till
             );
-            return Err(fail(1, "ticket_ref", msg).into());
+            return Err(single(t, tk.first_line, 1, "ticket_ref", msg).into());
         }
-        let total: rust_decimal::Decimal = tk.lines.iter().map(|l| l.total()).sum();
-        let payment = PaymentDraft::new(tk.method, total);
-        let settled = build_sale(&tk.lines, rust_decimal::Decimal::ZERO, &[payment], None)
-            .map_err(|e| fail(0, "", format!("ticket {} : {e}", tk.reference)))?;
-        let at = self
-            .clock
-            .at_local(tk.datetime)
-            .map_err(|e| fail(2, "datetime", e.to_string()))?;
+        Ok(())
+    }
+
+    fn add(&mut self, tk: &PaperTicket, settled: &Settled, at: LocalTime) -> Result<()> {
+        let fail = |msg: String| single(self.table, tk.first_line, 0, "", msg);
         let ctx = SaleContext {
             till: tk.till.clone(),
             cashier: self.actor.to_string(),
@@ -235,8 +247,22 @@ impl Writer<'_> {
             approver: None,
         };
         self.batch
-            .add(conn, self.chain, &ctx, &settled, TicketKind::Sale, None)
-            .map_err(|e| fail(0, "", format!("ticket {} : {e}", tk.reference)))?;
+            .add(self.conn, self.chain, &ctx, settled, TicketKind::Sale, None)
+            .map_err(|e| fail(format!("ticket {} : {e}", tk.reference)))?;
         Ok(())
     }
+}
+
+/// A paper ticket's sale and local time, before anything is written: no database needed.
+pub(super) fn prepare(t: &Table, clock: &Clock, tk: &PaperTicket) -> Result<(Settled, LocalTime)> {
+    let fail =
+        |column: usize, field: &str, msg: String| single(t, tk.first_line, column, field, msg);
+    let total: rust_decimal::Decimal = tk.lines.iter().map(|l| l.total()).sum();
+    let payment = PaymentDraft::new(tk.method, total);
+    let settled = build_sale(&tk.lines, rust_decimal::Decimal::ZERO, &[payment], None)
+        .map_err(|e| fail(0, "", format!("ticket {} : {e}", tk.reference)))?;
+    let at = clock
+        .at_local(tk.datetime)
+        .map_err(|e| fail(2, "datetime", e.to_string()))?;
+    Ok((settled, at))
 }
