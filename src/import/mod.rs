@@ -126,7 +126,14 @@ pub fn table(kind: Kind, name: &str, bytes: &[u8]) -> Result<reader::Table, Impo
         .unwrap_or_default();
     let workbook_name = matches!(ext.as_str(), "xlsx" | "xlsm" | "xls" | "ods");
     if workbook_name || sheet::container(bytes) != sheet::Container::Other {
-        sheet::parse(name, bytes, kind.as_str())
+        // Read cell by cell when the workbook is a plain XLSX; the grid reader decides everything else.
+        match sheet_stream::may_stream(bytes)
+            .then(|| sheet_stream::collect(name, bytes, kind.as_str()))
+            .flatten()
+        {
+            Some(t) => Ok(t),
+            None => sheet::parse(name, bytes, kind.as_str()),
+        }
     } else {
         csv_text::parse(name, bytes)
     }

@@ -22,17 +22,34 @@ const BATCH: usize = 512;
 
 /// Reads the sheet of `kind` and sends it; stops early (without `End`) when the plain path must decide.
 pub fn stream(file: &str, bytes: &[u8], kind: &str, out: &SyncSender<Msg>) {
-    if read(file, bytes, kind, out).is_some() {
+    if read(file, bytes, kind, &mut |m| out.send(m).ok()).is_some() {
         let _ = out.send(Msg::End);
     }
 }
+
+/// The sheet as [`super::sheet::parse`] reads it, or `None` when that reader must decide.
+pub fn collect(file: &str, bytes: &[u8], kind: &str) -> Option<Table> {
+    let mut table: Option<Table> = None;
+    read(file, bytes, kind, &mut |m| {
+        match (m, &mut table) {
+            (Msg::Head(t), None) => table = Some(t),
+            (Msg::Rows(rows), Some(t)) => t.rows.extend(rows),
+            _ => return None,
+        }
+        Some(())
+    })?;
+    table
+}
+
+/// Where the reader's messages go; `None` stops it.
+type Sink<'s> = dyn FnMut(Msg) -> Option<()> + 's;
 
 /// Only a zip can be an XLSX; the reader finds out whether it is one.
 pub fn may_stream(bytes: &[u8]) -> bool {
     container(bytes) == Container::Zip
 }
 
-fn read(file: &str, bytes: &[u8], kind: &str, out: &SyncSender<Msg>) -> Option<()> {
+fn read(file: &str, bytes: &[u8], kind: &str, out: &mut Sink) -> Option<()> {
     if may_have_merges(bytes) {
         return None;
     }
@@ -73,10 +90,10 @@ fn read(file: &str, bytes: &[u8], kind: &str, out: &SyncSender<Msg>) -> Option<(
     sheet.header.then_some(())
 }
 
-struct Sheet<'a> {
+struct Sheet<'a, 's> {
     file: &'a str,
     name: &'a str,
-    out: &'a SyncSender<Msg>,
+    out: &'a mut Sink<'s>,
     /// The sheet's first used column (0-based), from the cells up to the header row.
     left: u32,
     width: usize,
@@ -84,7 +101,7 @@ struct Sheet<'a> {
     batch: Vec<Row>,
 }
 
-impl Sheet<'_> {
+impl Sheet<'_, '_> {
     fn row(&mut self, r: u32, cells: Vec<(u32, DataRef)>) -> Option<()> {
         let first = cells.iter().map(|(c, _)| *c).min()?;
         if !self.header {
@@ -148,7 +165,7 @@ impl Sheet<'_> {
             col_offset: self.left as usize,
             rows: Vec::new(),
         };
-        self.out.send(Msg::Head(table)).ok()
+        (self.out)(Msg::Head(table))
     }
 
     fn flush(&mut self) -> Option<()> {
@@ -156,7 +173,7 @@ impl Sheet<'_> {
             return Some(());
         }
         let batch = std::mem::replace(&mut self.batch, Vec::with_capacity(BATCH));
-        self.out.send(Msg::Rows(batch)).ok()
+        (self.out)(Msg::Rows(batch))
     }
 }
 
@@ -174,5 +191,59 @@ fn owned_text(cell: DataRef) -> (String, bool) {
     match t.trim() {
         trimmed if trimmed.len() == t.len() => (t, number),
         trimmed => (trimmed.to_string(), number),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::reader::Table;
+    use super::super::sheet::parse;
+    use rust_xlsxwriter::{ExcelDateTime, Format, Workbook};
+
+    fn rows(t: &Table) -> Vec<(u64, Vec<String>, Vec<bool>)> {
+        t.rows
+            .iter()
+            .map(|r| (r.line, r.fields.clone(), r.numeric.clone()))
+            .collect()
+    }
+
+    /// Blank text above the table, a blank row and a blank column inside it, cells right of the header, dates,
+    /// booleans, numbers, text with spaces around, an error-free formula's value: read as the grid reader reads.
+    #[test]
+    fn cell_by_cell_reads_what_the_grid_reader_reads() {
+        let mut book = Workbook::new();
+        let ws = book.add_worksheet().set_name("Ventes").unwrap();
+        let date = Format::new().set_num_format("dd/mm/yyyy hh:mm");
+        ws.write_string(0, 2, "   ").unwrap();
+        for (c, h) in ["Ticket_Ref", " datetime ", "till", "quantity", "note"]
+            .iter()
+            .enumerate()
+        {
+            ws.write_string(2, c as u16 + 1, *h).unwrap();
+        }
+        for r in 3..700u32 {
+            if r % 50 == 0 {
+                continue;
+            }
+            ws.write_string(r, 1, format!("  R{r}  ")).unwrap();
+            let at = ExcelDateTime::parse_from_str("2025-08-07 10:00:00").unwrap();
+            ws.write_datetime_with_format(r, 2, &at, &date).unwrap();
+            ws.write_string(r, 3, "T01").unwrap();
+            match r % 3 {
+                0 => ws.write_number(r, 4, 0.5).map(|_| ()),
+                1 => ws.write_boolean(r, 4, true).map(|_| ()),
+                _ => ws.write_number(r, 4, 7313275406246.0).map(|_| ()),
+            }
+            .unwrap();
+            ws.write_string(r, 8, "hors tableau").unwrap();
+        }
+        let bytes = book.save_to_buffer().unwrap();
+        let grid = parse("v.xlsx", &bytes, "sales").unwrap();
+        let cells = super::collect("v.xlsx", &bytes, "sales").expect("a plain sheet");
+        assert_eq!(cells.headers, grid.headers);
+        assert_eq!(cells.col_offset, grid.col_offset);
+        assert_eq!(cells.source, grid.source);
+        assert_eq!(rows(&cells).len(), 697 - 13);
+        assert_eq!(rows(&cells), rows(&grid));
     }
 }
