@@ -3,6 +3,7 @@
 //! the same rows, the same journal, one transaction. At the first sign of a refusal (or anything the streamed
 //! reader leaves to the plain one) the transaction is rolled back and the caller runs the plain path, which
 //! reads the whole file and names every refusal exactly as before: nothing is written either way.
+use super::reader::Row;
 use super::sheet_stream::{self, Msg};
 use super::summary::ImportSummary;
 use super::{Kind, Outcome, journal_import, orphans, products};
@@ -24,10 +25,14 @@ pub fn products(db: &mut Db, name: &str, bytes: &[u8], actor: &str, dry: bool) -
                 sheet_stream::stream(name, bytes, "products", &out)
             })
             .ok()?;
-        let done = apply(db, name, bytes, actor, dry, &rows);
+        let mut spent = Vec::new();
+        let done = apply(db, name, bytes, actor, dry, &rows, &mut spent);
         // A reader still sending stops when its receiver is gone.
         drop(rows);
         reader.join().ok()?;
+        // The rows were made on the reader's thread: freed once it is done, the two threads never contend for
+        // the allocator's lock row by row.
+        drop(spent);
         done.ok().flatten()
     })
 }
@@ -39,6 +44,7 @@ fn apply(
     actor: &str,
     dry: bool,
     rows: &mpsc::Receiver<Msg>,
+    spent: &mut Vec<Vec<Row>>,
 ) -> Result<Option<Outcome>> {
     let clock = Clock::market()?;
     let at = clock.now()?;
@@ -58,8 +64,8 @@ fn apply(
         }
         Ok(Msg::Head(_)) | Err(_) => None,
     });
-    let Some(count) = products::products_streamed(&tx, &table, batches, &mut summary.counts)?
-    else {
+    let checked = products::products_streamed(&tx, &table, batches, spent, &mut summary.counts)?;
+    let Some(count) = checked else {
         return Ok(None);
     };
     // Without the reader's end mark, the sheet was not read whole: what was written goes with the rollback.
@@ -94,7 +100,7 @@ mod tests {
         "vat_rate",
     ];
     /// More rows than a few of the reader's batches.
-    const ROWS: usize = 1_300;
+    const ROWS: usize = 2_500;
 
     fn market(dir: &std::path::Path, name: &str) -> Db {
         let mut db = Db::create(&dir.join(name)).unwrap();

@@ -42,11 +42,12 @@ pub fn products(conn: &Connection, t: &Table, counts: &mut Counts) -> Result<()>
 
 /// As [`products`], the rows arriving in batches while a reader thread reads the rest: each row is checked and
 /// written as it comes. `Ok(None)` at the first row refused: the caller rolls back and runs [`products`], which
-/// names every refusal of the file.
+/// names every refusal of the file. Rows read go to `spent`, for the caller to free.
 pub fn products_streamed(
     conn: &Connection,
     t: &Table,
     batches: impl Iterator<Item = Vec<Row>>,
+    spent: &mut Vec<Vec<Row>>,
     counts: &mut Counts,
 ) -> Result<Option<usize>> {
     if t.require(PRODUCT_COLUMNS).is_err() {
@@ -66,6 +67,7 @@ pub fn products_streamed(
             }
         }
         rows += batch.len();
+        spent.push(batch);
     }
     journal_price_changes(conn, &t.file, &changes)?;
     Ok(Some(rows))

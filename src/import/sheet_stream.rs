@@ -18,7 +18,7 @@ pub enum Msg {
     End,
 }
 
-const BATCH: usize = 512;
+const BATCH: usize = 1024;
 
 /// Reads the sheet of `kind` and sends it; stops early (without `End`) when the plain path must decide.
 pub fn stream(file: &str, bytes: &[u8], kind: &str, out: &SyncSender<Msg>) {
