@@ -16,8 +16,9 @@ pub fn products(db: &mut Db, name: &str, bytes: &[u8], actor: &str, dry: bool) -
     if !sheet_stream::may_stream(bytes) {
         return None;
     }
-    // A few batches ahead: the reader never holds the whole sheet.
-    let (out, rows) = mpsc::sync_channel(4);
+    // The reader never waits for the writer: on a busy machine, each wait and wake-up of a thread costs a
+    // scheduler's time slice, more than the batch itself. It holds at most the sheet, as the plain path does.
+    let (out, rows) = mpsc::channel();
     std::thread::scope(|s| {
         let reader = std::thread::Builder::new()
             .name("souk-read".into())

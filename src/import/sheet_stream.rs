@@ -8,7 +8,7 @@ use super::reader::{Row, Source, Table};
 use super::sheet::{Container, container, is_blank, may_have_merges, pick, text};
 use calamine::{Data, DataRef, Reader, Xlsx};
 use std::io::Cursor;
-use std::sync::mpsc::SyncSender;
+use std::sync::mpsc::Sender;
 
 /// What the reader sends: the sheet's frame (its header, no rows), rows in file order, then `End` once the
 /// whole sheet was read as the plain reader would read it. Without `End`, what was sent is to be thrown away.
@@ -21,7 +21,7 @@ pub enum Msg {
 const BATCH: usize = 1024;
 
 /// Reads the sheet of `kind` and sends it; stops early (without `End`) when the plain path must decide.
-pub fn stream(file: &str, bytes: &[u8], kind: &str, out: &SyncSender<Msg>) {
+pub fn stream(file: &str, bytes: &[u8], kind: &str, out: &Sender<Msg>) {
     if read(file, bytes, kind, &mut |m| out.send(m).ok()).is_some() {
         let _ = out.send(Msg::End);
     }
