@@ -15,14 +15,33 @@ pub const ENTRY_V1: &str = "souk-entry/1";
 /// Escapes the field separators so that no two different tickets share an encoding.
 pub fn text(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
+    text_into(&mut out, s);
+    out
+}
+
+/// [`text`] appended to `out`.
+pub fn text_into(out: &mut String, s: &str) {
     // Text already in NFC (all ASCII, and nearly every French or Arabic name as typed) skips the normaliser,
     // which costs more than the hashing itself; the bytes are the same either way.
     if s.is_ascii() || is_nfc_quick(s.chars()) == IsNormalized::Yes {
-        escape_into(&mut out, s.chars());
+        // The escaped characters are ASCII, never inside a multi-byte character: copy the runs between them.
+        let mut start = 0;
+        for (i, b) in s.bytes().enumerate() {
+            let escaped = match b {
+                b'\\' => "\\\\",
+                b'|' => "\\|",
+                b'\n' => "\\n",
+                b'\r' => "\\r",
+                _ => continue,
+            };
+            out.push_str(&s[start..i]);
+            out.push_str(escaped);
+            start = i + 1;
+        }
+        out.push_str(&s[start..]);
     } else {
-        escape_into(&mut out, s.nfc());
+        escape_into(out, s.nfc());
     }
-    out
 }
 
 fn escape_into(out: &mut String, chars: impl Iterator<Item = char>) {

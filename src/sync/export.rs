@@ -1,8 +1,9 @@
 //! `souk export`: a bundle of what this database journalled, read in one snapshot and streamed through zstd to a
 //! temporary file, synced and renamed. Each ticket follows its entry, so that `merge` checks it at once. The
 //! only write is a bookkeeping row in `exports` (never sales data).
+use super::batch;
 use super::format::{BundleWriter, ChainRange, Header, Record};
-use super::pipe::{self, Item, Pipeline, Sink};
+use super::pipe::{self, Inline, Item, Pipeline, Sink};
 use super::rows::TicketStream;
 use crate::files::{AtomicFile, OutRules};
 use crate::storage::journal::{self, from_row};
@@ -177,15 +178,25 @@ fn write_file(
     // Records are short: zstd works on large blocks, not one call per line.
     let mut w = BundleWriter::new(BufWriter::with_capacity(1 << 18, zstd))?;
     w.record(&Record::Bundle(header.clone()))?;
-    let ((entries, tickets, org_entries), w) = pipe::run(pipeline, w, |sink| {
+    let chains = |each: &mut dyn FnMut(&ChainRange) -> Result<(u64, u64)>| -> Result<_> {
         let (mut entries, mut tickets) = (0, 0);
         for r in &header.chains {
-            let (e, t) = read_chain(conn, sink, r)?;
+            let (e, t) = each(r)?;
             (entries, tickets) = (entries + e, tickets + t);
         }
-        let (org_entries, _) = read_chain(conn, sink, &header.org)?;
+        let (org_entries, _) = each(&header.org)?;
         Ok((entries, tickets, org_entries))
-    })?;
+    };
+    let ((entries, tickets, org_entries), w) = match pipeline {
+        Pipeline::Threads => pipe::threads(w, |out| {
+            chains(&mut |r| batch::read_chain(conn, r, &mut *out))
+        })?,
+        Pipeline::Inline => {
+            let mut sink = Inline { w: &mut w };
+            let counts = chains(&mut |r| read_chain(conn, &mut sink, r))?;
+            (counts, w)
+        }
+    };
     let (sha, text_bytes, buffered) = w.finish()?;
     let mut counted = buffered
         .into_inner()
@@ -223,7 +234,8 @@ impl<W: Write> Write for Counting<W> {
     }
 }
 
-/// A chain's entries in seq order, each ticket right after its entry; returns (entries, tickets).
+/// The plain path's reading (`Pipeline::Inline`): a chain's entries in seq order, each ticket right after its
+/// entry; returns (entries, tickets).
 fn read_chain(conn: &Connection, sink: &mut dyn Sink, r: &ChainRange) -> Result<(u64, u64)> {
     let mut stmt = conn.prepare_cached(&format!(
         "{} WHERE chain = ?1 AND seq BETWEEN ?2 AND ?3 ORDER BY seq",

@@ -17,9 +17,11 @@
 //! `since_last`: ranges already exported are remembered in the `exports` table (bookkeeping, not sales
 //! data); a bundle starting at seq k merges only where entry k−1 is known.
 mod apply;
+mod batch;
 mod behind;
 mod canon;
 mod check;
+mod encode;
 mod error;
 mod export;
 mod format;

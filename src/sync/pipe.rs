@@ -1,14 +1,16 @@
-//! How exported rows become bundle text. `Threads`: the connection's thread only reads rows and hands them in
-//! batches (a bounded channel) to a thread that encodes, hashes and feeds zstd, which compresses on a worker of
-//! its own. `Inline`: the same records written one by one through `serde_json` on the reading thread — the
-//! reference the tests compare the pipeline with, byte for byte.
+//! How exported rows become bundle text. `Threads`: the connection's thread only steps statements and copies
+//! values into batches (`batch`), handed over a bounded channel to a thread that encodes them (`encode`),
+//! hashes and feeds zstd, which compresses on a worker of its own. `Inline`: rows read into tickets and
+//! written one by one through `serde_json` on the reading thread, as `export` first did — the reference the
+//! tests compare the pipeline with, byte for byte.
+use super::batch::{Batch, Out};
+use super::encode::Encoder;
 use super::format::{BundleWriter, Record, WireTicket, share_to_wire};
 use super::rows::StoredTicket;
-use super::wire;
 use crate::domain::canonical::encode_ticket;
 use crate::storage::journal::Entry;
 use anyhow::{Result, anyhow};
-use std::io::{self, Write};
+use std::io::Write;
 use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
 
 #[doc(hidden)]
@@ -23,53 +25,13 @@ pub enum Item {
     Ticket(StoredTicket),
 }
 
-/// Where the reading side puts each record, in bundle order.
+/// Where the plain path puts each record, in bundle order.
 pub trait Sink {
     fn put(&mut self, item: Item) -> Result<()>;
 }
 
-/// Records per batch: large enough that the channel costs nothing per row, small enough to bound memory
-/// (a few hundred kB of rows per batch, `DEPTH` batches in flight).
-const BATCH: usize = 1024;
-const DEPTH: usize = 4;
-
-/// Runs `read` (on this thread, which owns the connection) into a sink that writes through `w`; returns
-/// what `read` returned and the writer, or the first error (the reader's, unless the writer failed first).
-pub fn run<W, T>(
-    pipeline: Pipeline,
-    mut w: BundleWriter<W>,
-    read: impl FnOnce(&mut dyn Sink) -> Result<T>,
-) -> Result<(T, BundleWriter<W>)>
-where
-    W: Write + Send,
-{
-    if pipeline == Pipeline::Inline {
-        let got = read(&mut Inline { w: &mut w })?;
-        return Ok((got, w));
-    }
-    std::thread::scope(|s| {
-        let (tx, rx) = sync_channel(DEPTH);
-        let writer = s.spawn(move || encode(rx, w));
-        let mut sink = Batches {
-            tx: Some(tx),
-            batch: Vec::with_capacity(BATCH),
-        };
-        let read = read(&mut sink).and_then(|got| sink.flush().map(|()| got));
-        drop(sink);
-        let written = writer
-            .join()
-            .map_err(|_| anyhow!("l'écriture du lot s'est interrompue (erreur interne)"))?;
-        match (read, written) {
-            (Ok(got), Ok(w)) => Ok((got, w)),
-            // The writer stopped first (disk full…): the reader only saw the channel close.
-            (_, Err(e)) => Err(e.into()),
-            (Err(e), Ok(_)) => Err(e),
-        }
-    })
-}
-
-struct Inline<'a, W: Write> {
-    w: &'a mut BundleWriter<W>,
+pub struct Inline<'a, W: Write> {
+    pub w: &'a mut BundleWriter<W>,
 }
 
 impl<W: Write> Sink for Inline<'_, W> {
@@ -86,29 +48,69 @@ impl<W: Write> Sink for Inline<'_, W> {
     }
 }
 
+/// Batches in flight: with the one being filled and the one being encoded, memory stays a few MB.
+const DEPTH: usize = 3;
+
+/// Runs `read` on this thread (which owns the connection) and the encoding on another; returns what `read`
+/// returned and the writer, or the first error (the writer's if it stopped first: the reader then only saw
+/// the channel close).
+pub fn threads<W, T>(
+    w: BundleWriter<W>,
+    read: impl FnOnce(&mut dyn Out) -> Result<T>,
+) -> Result<(T, BundleWriter<W>)>
+where
+    W: Write + Send,
+{
+    std::thread::scope(|s| {
+        let (tx, rx) = sync_channel(DEPTH);
+        let (back_tx, back_rx) = sync_channel(DEPTH + 2);
+        let writer = s.spawn(move || encode(rx, back_tx, w));
+        let mut out = Batches {
+            tx,
+            back: back_rx,
+            batch: Batch::default(),
+        };
+        let read = read(&mut out).and_then(|got| out.send().map(|()| got));
+        drop(out);
+        let written = writer
+            .join()
+            .map_err(|_| anyhow!("l'écriture du lot s'est interrompue (erreur interne)"))?;
+        match (read, written) {
+            (Ok(got), Ok(w)) => Ok((got, w)),
+            (_, Err(e)) => Err(e),
+            (Err(e), Ok(_)) => Err(e),
+        }
+    })
+}
+
 struct Batches {
-    tx: Option<SyncSender<Vec<Item>>>,
-    batch: Vec<Item>,
+    tx: SyncSender<Batch>,
+    /// Batches the writer is done with, to be filled again without allocating.
+    back: Receiver<Batch>,
+    batch: Batch,
 }
 
 impl Batches {
-    fn flush(&mut self) -> Result<()> {
-        if self.batch.is_empty() {
+    fn send(&mut self) -> Result<()> {
+        if self.batch.recs.is_empty() {
             return Ok(());
         }
-        let full = std::mem::replace(&mut self.batch, Vec::with_capacity(BATCH));
-        let tx = self.tx.as_ref().expect("open until dropped");
-        // A closed channel means the writer failed: `run` reports its error.
-        tx.send(full)
+        let next = self.back.try_recv().unwrap_or_default();
+        let full = std::mem::replace(&mut self.batch, next);
+        self.tx
+            .send(full)
             .map_err(|_| anyhow!("l'écriture du lot s'est arrêtée"))
     }
 }
 
-impl Sink for Batches {
-    fn put(&mut self, item: Item) -> Result<()> {
-        self.batch.push(item);
-        if self.batch.len() >= BATCH {
-            self.flush()?;
+impl Out for Batches {
+    fn batch(&mut self) -> &mut Batch {
+        &mut self.batch
+    }
+
+    fn done_record(&mut self) -> Result<()> {
+        if self.batch.full() {
+            self.send()?;
         }
         Ok(())
     }
@@ -116,25 +118,20 @@ impl Sink for Batches {
 
 /// The writing thread: each batch encoded into one buffer, hashed and compressed in one call.
 fn encode<W: Write>(
-    rx: Receiver<Vec<Item>>,
+    rx: Receiver<Batch>,
+    back: SyncSender<Batch>,
     mut w: BundleWriter<W>,
-) -> io::Result<BundleWriter<W>> {
-    let mut buf = Vec::with_capacity(1 << 20);
-    let mut shares = Vec::new();
-    for batch in rx {
-        for item in batch {
-            match item {
-                Item::Entry(e) => wire::entry_line(&mut buf, &e),
-                Item::Ticket(t) => {
-                    let canonical = encode_ticket(&t.head, &t.lines, &t.payments);
-                    shares.clear();
-                    shares.extend(t.shares.into_iter().map(share_to_wire));
-                    wire::ticket_line(&mut buf, t.journal_seq, &canonical, &shares);
-                }
-            }
-        }
+) -> Result<BundleWriter<W>> {
+    let mut buf = Vec::with_capacity(2 << 20);
+    let mut encoder = Encoder::default();
+    for mut batch in rx {
+        encoder.batch(&batch, &mut buf)?;
         w.lines(&buf)?;
         buf.clear();
+        batch.recs.clear();
+        batch.vals.clear();
+        batch.bytes.clear();
+        let _ = back.try_send(batch);
     }
     Ok(w)
 }

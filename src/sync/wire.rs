@@ -1,9 +1,13 @@
 //! Bundle records written straight into a byte buffer, byte for byte as `serde_json` writes `format::Record`
 //! (the tests compare both): the export's hot path, without a serializer or an allocation per record.
+#[cfg(test)]
 use super::format::WireShare;
+#[cfg(test)]
 use crate::storage::journal::Entry;
 
-/// `{"t":"entry",…}\n` as `serde_json::to_vec(&Record::Entry(e))` plus the newline.
+/// `{"t":"entry",…}\n` as `serde_json::to_vec(&Record::Entry(e))` plus the newline (the escaping's test;
+/// `encode` writes entries from stored values the same way).
+#[cfg(test)]
 pub fn entry_line(out: &mut Vec<u8>, e: &Entry) {
     out.extend_from_slice(br#"{"t":"entry","chain":"#);
     string(out, &e.chain);
@@ -37,39 +41,54 @@ pub fn entry_line(out: &mut Vec<u8>, e: &Entry) {
 }
 
 /// `{"t":"ticket",…}\n` as `serde_json` writes `Record::Ticket(WireTicket { seq, canonical, shares })`.
+#[cfg(test)]
 pub fn ticket_line<'a>(
     out: &mut Vec<u8>,
     seq: u64,
     canonical: &str,
     shares: impl IntoIterator<Item = &'a WireShare>,
 ) {
+    ticket_start(out, seq, canonical);
+    for (i, (code, net, cash, card, mobile, other)) in shares.into_iter().enumerate() {
+        share(out, i == 0, code, [*net, *cash, *card, *mobile, *other]);
+    }
+    ticket_end(out);
+}
+
+/// A ticket record up to its shares' opening bracket.
+pub fn ticket_start(out: &mut Vec<u8>, seq: u64, canonical: &str) {
     out.extend_from_slice(br#"{"t":"ticket","seq":"#);
     int(out, seq);
     out.extend_from_slice(br#","canonical":"#);
     string(out, canonical);
     out.extend_from_slice(br#","shares":["#);
-    for (i, (code, net, cash, card, mobile, other)) in shares.into_iter().enumerate() {
-        if i > 0 {
-            out.push(b',');
-        }
-        out.push(b'[');
-        string(out, code);
-        for n in [net, cash, card, mobile, other] {
-            out.push(b',');
-            int(out, *n);
-        }
-        out.push(b']');
+}
+
+/// One share `[exhibitor, net, cash, card, mobile, other]`.
+pub fn share(out: &mut Vec<u8>, first: bool, code: &str, figures: [i64; 5]) {
+    if !first {
+        out.push(b',');
     }
+    out.push(b'[');
+    string(out, code);
+    for n in figures {
+        out.push(b',');
+        int(out, n);
+    }
+    out.push(b']');
+}
+
+pub fn ticket_end(out: &mut Vec<u8>) {
     out.extend_from_slice(b"]}\n");
 }
 
-fn int(out: &mut Vec<u8>, n: impl itoa::Integer) {
+pub fn int(out: &mut Vec<u8>, n: impl itoa::Integer) {
     out.extend_from_slice(itoa::Buffer::new().format(n).as_bytes());
 }
 
 /// A JSON string as `serde_json` escapes it: `"`, `\` and control characters only (short forms where JSON has
 /// them, else `\u00xx` in lower case); everything else, UTF-8 included, as is.
-fn string(out: &mut Vec<u8>, s: &str) {
+pub fn string(out: &mut Vec<u8>, s: &str) {
     out.push(b'"');
     let bytes = s.as_bytes();
     let mut start = 0;
