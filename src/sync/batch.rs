@@ -5,6 +5,7 @@
 //! step, ordered by ticket number as `rows::TicketStream`) right after its entry.
 use super::format::ChainRange;
 use crate::storage::ORG_CHAIN;
+use crate::storage::error::CorruptValue;
 use crate::storage::journal::SELECT_ENTRY;
 use crate::storage::tickets::{HEAD_COLUMNS, LINE_COLUMNS, PAYMENT_COLUMNS, SHARE_COLUMNS};
 use anyhow::Result;
@@ -133,7 +134,7 @@ pub fn read_chain(conn: &Connection, r: &ChainRange, out: &mut dyn Out) -> Resul
         while let Some(h) = heads.next()? {
             let seq = h.get::<_, i64>(HEAD - 1)? as u64;
             entries.up_to(seq, out)?;
-            let id = h.get_ref(0)?.as_bytes()?;
+            let id = ticket_id(h)?;
             let batch = out.batch();
             let at = batch.recs.len();
             batch.recs.push(Rec::Entry);
@@ -160,6 +161,24 @@ pub fn read_chain(conn: &Connection, r: &ChainRange, out: &mut dyn Out) -> Resul
     }
     entries.up_to(u64::MAX, out)?;
     Ok((entries.count, tickets))
+}
+
+/// The head's id, which its lines, payments and shares are matched on (text, as every version writes it).
+fn ticket_id<'r>(h: &'r Row) -> Result<&'r [u8]> {
+    match h.get_ref(0)? {
+        ValueRef::Text(t) => Ok(t),
+        other => Err(CorruptValue {
+            table: "tickets",
+            column: "id".into(),
+            row: format!("n° {}", h.get::<_, i64>(3).unwrap_or_default()),
+            detail: match other {
+                ValueRef::Null => "valeur absente".into(),
+                ValueRef::Blob(_) => "données binaires au lieu d'un texte".into(),
+                _ => "nombre au lieu d'un texte".into(),
+            },
+        }
+        .into()),
+    }
 }
 
 struct Entries<'s> {

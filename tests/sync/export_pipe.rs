@@ -1,6 +1,6 @@
 //! The pipelined export (rows read on the connection's thread, encoded, hashed and compressed on others) writes
-//! the bundle the plain path writes, byte for byte; a row that cannot be read stops it with a French message
-//! naming the row, and leaves no file.
+//! the bundle the plain path writes, byte for byte; a value that cannot be read, on either thread, stops it with
+//! a French message naming the row, and leaves no file nor a bookkeeping row.
 use crate::support::sync::*;
 use souk::storage::Db;
 use souk::sync::{Pipeline, export, export_at, merge};
@@ -48,26 +48,17 @@ fn the_pipelined_bundle_is_the_plain_paths_byte_for_byte_and_merges() {
     assert_eq!(sales_state(&org), sales_state(&db));
 }
 
-#[test]
-fn a_row_unreadable_while_reading_leaves_no_file_and_a_french_message() {
+/// Damages the last ticket with `sql` (after more than a batch of records went to the encoding thread), exports
+/// and returns the error, checking that nothing was left behind.
+fn export_damaged(sql: &str) -> String {
     let dir = tempfile::tempdir().unwrap();
     let db = busy_till(dir.path());
-    // Damage a line of the last ticket, so that the reader fails after batches went to the writer.
     let c = rusqlite::Connection::open(dir.path().join("T01.souk")).unwrap();
-    c.execute_batch(
-        "DROP TRIGGER lines_no_update;
-         UPDATE ticket_lines SET unit = 'boisseau'
-          WHERE ticket_id = (SELECT id FROM tickets ORDER BY number DESC LIMIT 1) AND line_no = 1;",
-    )
-    .unwrap();
+    c.execute_batch(sql).unwrap();
     drop(c);
     let out = dir.path().join("out").join("T01.bundle");
     std::fs::create_dir(out.parent().unwrap()).unwrap();
     let err = format!("{:#}", export(&db, &out, None, false).unwrap_err());
-    assert!(
-        err.contains("valeur enregistrée illisible : ticket_lines") && err.contains("unit"),
-        "{err}"
-    );
     let left: Vec<_> = std::fs::read_dir(out.parent().unwrap())
         .unwrap()
         .map(|e| e.unwrap().file_name())
@@ -78,4 +69,35 @@ fn a_row_unreadable_while_reading_leaves_no_file_and_a_french_message() {
         .query_row("SELECT COUNT(*) FROM exports", [], |r| r.get(0))
         .unwrap();
     assert_eq!(exports, 0);
+    err
+}
+
+#[test]
+fn a_value_the_encoding_thread_cannot_read_leaves_no_file_and_a_french_message() {
+    let err = export_damaged(
+        "DROP TRIGGER lines_no_update;
+         UPDATE ticket_lines SET unit = 'boisseau'
+          WHERE ticket_id = (SELECT id FROM tickets ORDER BY number DESC LIMIT 1) AND line_no = 1;",
+    );
+    assert!(
+        err.contains("valeur enregistrée illisible : ticket_lines, ligne ticket T01-001401")
+            && err.contains("colonne unit")
+            && err.contains("boisseau"),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_value_the_reading_thread_cannot_read_leaves_no_file_and_a_french_message() {
+    let err = export_damaged(
+        "PRAGMA foreign_keys = OFF;
+         DROP TRIGGER tickets_no_update;
+         UPDATE tickets SET id = X'4242' WHERE number = (SELECT MAX(number) FROM tickets);",
+    );
+    assert!(
+        err.contains(
+            "valeur enregistrée illisible : tickets, ligne n° 1401, colonne id : données binaires"
+        ),
+        "{err}"
+    );
 }
