@@ -265,13 +265,19 @@ fn verify_numbering(conn: &Connection, v: &mut Verdict) -> Result<()> {
     let mut rows = stmt.query([])?;
     let mut current: Option<TillSummary> = None;
     let mut last = 0u64;
+    let finish = |c: Option<TillSummary>, last: u64, v: &mut Verdict| {
+        if let Some(mut c) = c {
+            c.last_ticket = Some(super::tickets::ticket_id(&c.till, last));
+            v.tills.push(c);
+        }
+    };
     while let Some(r) = rows.next()? {
-        let (till, n): (String, i64) = (r.get(0)?, r.get(1)?);
-        let n = n as u64;
+        let till = r.get_ref(0)?.as_str()?;
+        let n = r.get::<_, i64>(1)? as u64;
         if current.as_ref().is_none_or(|c| c.till != till) {
-            v.tills.extend(current.take());
+            finish(current.take(), last, v);
             current = Some(TillSummary {
-                till: till.clone(),
+                till: till.to_string(),
                 tickets: 0,
                 last_ticket: None,
                 gaps: vec![],
@@ -288,9 +294,8 @@ fn verify_numbering(conn: &Connection, v: &mut Verdict) -> Result<()> {
             ));
         }
         c.tickets += 1;
-        c.last_ticket = Some(super::tickets::ticket_id(&till, n));
         last = n;
     }
-    v.tills.extend(current);
+    finish(current, last, v);
     Ok(())
 }
