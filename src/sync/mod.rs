@@ -87,6 +87,14 @@ pub fn merge(db: &mut Db, files: &[PathBuf]) -> Result<MergeSummary> {
     merged
 }
 
+/// The refusal itself, out of its `Waiting` wrapper.
+fn waited(e: anyhow::Error) -> anyhow::Error {
+    match e.downcast::<Waiting>() {
+        Ok(w) => w.0,
+        Err(e) => e,
+    }
+}
+
 /// SQLite's page cache while merging: large enough that index pages are not written to the WAL and read back
 /// again and again within the one transaction, small enough to keep a merge's memory bounded.
 pub const MERGE_CACHE_KIB: i64 = 24 * 1024;
@@ -104,6 +112,9 @@ fn merge_all(db: &mut Db, files: &[PathBuf]) -> Result<MergeSummary> {
     while !pending.is_empty() {
         let mut waiting = Vec::new();
         let mut first_wait = None;
+        // A bundle refused while others remain is rolled back alone; the last one pending needs no savepoint
+        // (its refusal ends the merge), which spares copying the pages it changes.
+        let alone = pending.len() == 1;
         for &i in &pending {
             let cx = Context {
                 conn: &tx,
@@ -113,15 +124,22 @@ fn merge_all(db: &mut Db, files: &[PathBuf]) -> Result<MergeSummary> {
                 first_use: &first_use,
                 at: &at,
             };
-            tx.execute_batch("SAVEPOINT bundle")?;
+            if !alone {
+                tx.execute_batch("SAVEPOINT bundle")?;
+            }
             match stream::merge_bundle(&cx, &files[i]) {
                 Ok(o) => {
-                    tx.execute_batch("RELEASE bundle")?;
+                    if !alone {
+                        tx.execute_batch("RELEASE bundle")?;
+                    }
                     call.add(&files[i], &o.ranges);
                     first_use.extend(o.first_use.iter().cloned());
                     outcomes[i] = Some(o);
                 }
                 Err(e) => {
+                    if alone {
+                        return Err(plan::with_hint(&tx, waited(e)));
+                    }
                     tx.execute_batch("ROLLBACK TO bundle; RELEASE bundle")?;
                     match e.downcast::<Waiting>() {
                         Ok(w) => {
