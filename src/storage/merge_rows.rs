@@ -2,7 +2,7 @@
 //! cursors on the pages it appends to from one row to the next, where a statement per row descends every index
 //! from its root again (most of a merge's time). Used only by `sync`'s merge, inside its transaction.
 //! A failing statement writes none of its rows (SQLite undoes it from its statement journal, kept in memory:
-//! `storage::library`).
+//! `sync::merge` keeps it in memory).
 use super::journal::Entry;
 use crate::domain::canonical::TicketHead;
 use crate::domain::money::{to_centimes, to_milli};

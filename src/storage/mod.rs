@@ -128,7 +128,6 @@ impl Db {
     fn open_inner(path: &Path, lock: File, flags: OpenFlags) -> Result<Db> {
         // Read before SQLite opens the file: a previous writer that did not close cleanly left its WAL behind.
         let unclean = open::wal_has_content(path);
-        library();
         let mut conn = Connection::open_with_flags(path, flags | OpenFlags::SQLITE_OPEN_NO_MUTEX)
             .with_context(|| format!("ouverture de {}", path.display()))?;
         open::schema_state(&conn, path)?;
@@ -228,27 +227,6 @@ impl Db {
             .conn
             .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?)
     }
-}
-
-/// How much of a statement journal SQLite keeps in memory before it spills to a temporary file: a multi-row
-/// insert into tables with foreign keys copies each page it changes there first (merge writes 64 rows per
-/// statement, ~0.5 MB of pages), and at SQLite's default 64 KiB every statement went through file writes.
-/// Bounded: a savepoint's journal beyond this still spills.
-const STMT_JOURNAL_SPILL: i32 = 4 << 20;
-
-/// Process-wide SQLite settings, which take effect only before SQLite initialises (the first connection).
-pub(crate) fn library() {
-    static ONCE: std::sync::Once = std::sync::Once::new();
-    ONCE.call_once(|| {
-        // SAFETY: SQLITE_CONFIG_STMTJRNL_SPILL takes one int; once SQLite is initialised (a connection opened
-        // elsewhere first) the call is refused with SQLITE_MISUSE and changes nothing.
-        unsafe {
-            rusqlite::ffi::sqlite3_config(
-                rusqlite::ffi::SQLITE_CONFIG_STMTJRNL_SPILL,
-                STMT_JOURNAL_SPILL,
-            );
-        }
-    });
 }
 
 pub fn configure(conn: &Connection) -> Result<()> {

@@ -75,7 +75,6 @@ pub(super) fn read_only(path: &Path) -> Result<Connection> {
     let probe = |c: &Connection| -> rusqlite::Result<i64> {
         c.query_row("SELECT count(*) FROM sqlite_master", [], |r| r.get(0))
     };
-    super::library();
     let first = Connection::open_with_flags(path, flags).and_then(|c| {
         c.busy_timeout(std::time::Duration::from_secs(5))?;
         probe(&c).map(|_| c)

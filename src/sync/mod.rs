@@ -82,7 +82,19 @@ pub fn merge(db: &mut Db, files: &[PathBuf]) -> Result<MergeSummary> {
     let before: i64 = db.conn().query_row("PRAGMA cache_size", [], |r| r.get(0))?;
     db.conn()
         .pragma_update(None, "cache_size", -MERGE_CACHE_KIB)?;
+    // A multi-row insert copies each page it changes to a statement journal first (see
+    // `storage::merge_rows`); past 64 KiB SQLite writes that journal to a temporary file, statement after
+    // statement. In memory it stays one statement's pages. Only for a lone bundle: several keep a savepoint
+    // each, whose journal holds every page of the database a bundle changes and must be able to spill.
+    let temp_in_memory = files.len() == 1;
+    let temp_before: i64 = db.conn().query_row("PRAGMA temp_store", [], |r| r.get(0))?;
+    if temp_in_memory {
+        db.conn().pragma_update(None, "temp_store", "MEMORY")?;
+    }
     let merged = merge_all(db, files);
+    if temp_in_memory {
+        db.conn().pragma_update(None, "temp_store", temp_before)?;
+    }
     db.conn().pragma_update(None, "cache_size", before)?;
     merged
 }
