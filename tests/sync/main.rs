@@ -5,6 +5,7 @@ mod support;
 
 mod bundle_fixture;
 mod interleavings;
+mod sync_batched;
 mod sync_canon;
 mod sync_identify;
 mod sync_merge;
