@@ -14,9 +14,12 @@
 //! - `one_exhibitor_one_day`: one cooperative checking its day at the stall.
 #[path = "support/market_1m.rs"]
 mod market_1m;
+#[path = "support/settlement_csv.rs"]
+mod settlement_csv;
 
 use criterion::{Criterion, criterion_group, criterion_main};
-use souk::report::{Format, SettlementParts, render_settlement};
+use settlement_csv::{csv_report, group_by_shares};
+use souk::report::SettlementParts;
 use souk::storage::{Db, reports, settlement};
 
 const OBVIOUS_SQL: &str = "
@@ -31,30 +34,6 @@ JOIN (SELECT ticket_id, SUM(CASE WHEN method = 'cash' THEN amount ELSE 0 END) AS
              SUM(CASE WHEN method = 'other' THEN amount ELSE 0 END) AS other
       FROM payments GROUP BY ticket_id) p ON p.ticket_id = t.id
 WHERE t.phase = 1 AND t.total > 0 GROUP BY l.exhibitor_code";
-
-/// The sums a settlement needs, per exhibitor, refund flag and collector.
-const GROUP_BY_SHARES: &str = "SELECT exhibitor_code, is_refund, collector, COUNT(*), SUM(net), SUM(cash),
- SUM(card), SUM(mobile), SUM(other) FROM shares WHERE phase = 1 GROUP BY exhibitor_code, is_refund, collector";
-
-fn group_by_shares(conn: &rusqlite::Connection) -> i64 {
-    let mut stmt = conn.prepare_cached(GROUP_BY_SHARES).unwrap();
-    let mut rows = stmt.query([]).unwrap();
-    let mut check = 0i64;
-    while let Some(r) = rows.next().unwrap() {
-        let code: String = r.get(0).unwrap();
-        check = check.wrapping_add(code.len() as i64);
-        for i in 3..9 {
-            check = check.wrapping_add(r.get::<_, i64>(i).unwrap());
-        }
-    }
-    check
-}
-
-fn csv_report(db: &Db) -> Vec<u8> {
-    let parts = Format::Csv.settlement_parts();
-    let r = reports::settlement_report_with(db.conn(), 1, parts).unwrap();
-    render_settlement(&r, Format::Csv).unwrap()
-}
 
 fn bench_settlement(c: &mut Criterion) {
     let db = Db::open(&market_1m::path()).unwrap();

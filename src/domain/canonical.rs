@@ -14,15 +14,42 @@ pub const ENTRY_V1: &str = "souk-entry/1";
 
 /// Escapes the field separators so that no two different tickets share an encoding.
 pub fn text(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    // Text already in NFC (all ASCII, and nearly every French or Arabic name as typed) skips the normaliser,
-    // which costs more than the hashing itself; the bytes are the same either way.
-    if s.is_ascii() || is_nfc_quick(s.chars()) == IsNormalized::Yes {
-        escape_into(&mut out, s.chars());
-    } else {
-        escape_into(&mut out, s.nfc());
+    Esc(s).to_string()
+}
+
+/// `text` written straight into a formatter: the encodings hash hundreds of thousands of fields, and nearly
+/// every one (ASCII codes, names already in NFC, no separator) is written as it is, without a copy.
+pub struct Esc<'a>(pub &'a str);
+
+impl std::fmt::Display for Esc<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let s = self.0;
+        // Text already in NFC (all ASCII, and nearly every French or Arabic name as typed) skips the normaliser,
+        // which costs more than the hashing itself; the bytes are the same either way.
+        let nfc = s.is_ascii() || is_nfc_quick(s.chars()) == IsNormalized::Yes;
+        if nfc && !s.bytes().any(|b| matches!(b, b'\\' | b'|' | b'\n' | b'\r')) {
+            return f.write_str(s);
+        }
+        let mut out = String::with_capacity(s.len() + 8);
+        if nfc {
+            escape_into(&mut out, s.chars());
+        } else {
+            escape_into(&mut out, s.nfc());
+        }
+        f.write_str(&out)
     }
-    out
+}
+
+/// An optional text field: empty when absent.
+pub struct OptEsc<'a>(pub &'a Option<String>);
+
+impl std::fmt::Display for OptEsc<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.0 {
+            Some(s) => Esc(s).fmt(f),
+            None => Ok(()),
+        }
+    }
 }
 
 fn escape_into(out: &mut String, chars: impl Iterator<Item = char>) {
@@ -37,8 +64,20 @@ fn escape_into(out: &mut String, chars: impl Iterator<Item = char>) {
     }
 }
 
+/// An optional number: empty when absent.
+struct OptNum(Option<i64>);
+
+impl std::fmt::Display for OptNum {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.0 {
+            Some(n) => n.fmt(f),
+            None => Ok(()),
+        }
+    }
+}
+
 pub fn opt(s: &Option<String>) -> String {
-    s.as_deref().map(text).unwrap_or_default()
+    OptEsc(s).to_string()
 }
 
 pub fn cents(d: Decimal) -> i64 {
@@ -77,23 +116,23 @@ pub fn encode_ticket(h: &TicketHead, lines: &[Line], payments: &[Payment]) -> St
     let (version, chain) = if h.chain == h.till {
         (TICKET_V1, String::new())
     } else {
-        (TICKET_V2, format!("|{}", text(&h.chain)))
+        (TICKET_V2, format!("|{}", Esc(&h.chain)))
     };
     let _ = write!(
         s,
         "{version}\n{}|{}|{}|{}|{}|{}|{}|{}|{}|{}|{}|{}|{}|{}{chain}\n",
-        text(&h.id),
-        text(&h.till),
+        Esc(&h.id),
+        Esc(&h.till),
         h.number,
         h.kind,
-        opt(&h.refund_of),
+        OptEsc(&h.refund_of),
         h.at_utc,
         h.utc_offset,
         h.phase,
-        text(&h.cashier),
-        opt(&h.shift),
+        Esc(&h.cashier),
+        OptEsc(&h.shift),
         h.manual as u8,
-        opt(&h.ticket_ref),
+        OptEsc(&h.ticket_ref),
         cents(h.total),
         cents(h.rounding)
     );
@@ -102,17 +141,17 @@ pub fn encode_ticket(h: &TicketHead, lines: &[Line], payments: &[Payment]) -> St
             s,
             "L|{}|{}|{}|{}|{}|{}|{}|{}|{}|{}|{}|{}",
             l.line_no,
-            opt(&l.product_code),
-            text(&l.exhibitor_code),
-            text(&l.name_fr),
-            opt(&l.name_ar),
+            OptEsc(&l.product_code),
+            Esc(&l.exhibitor_code),
+            Esc(&l.name_fr),
+            OptEsc(&l.name_ar),
             l.unit.as_str(),
             milli(l.quantity),
             cents(l.unit_price),
             cents(l.discount),
             l.vat_rate.normalize(),
             cents(l.total),
-            l.refund_of_line.map(|n| n.to_string()).unwrap_or_default()
+            OptNum(l.refund_of_line.map(i64::from))
         );
     }
     for p in payments {
@@ -121,22 +160,21 @@ pub fn encode_ticket(h: &TicketHead, lines: &[Line], payments: &[Payment]) -> St
             "P|{}|{}|{}|{}|{}",
             p.method.as_str(),
             cents(p.amount),
-            p.tendered
-                .map(cents)
-                .map(|c| c.to_string())
-                .unwrap_or_default(),
+            OptNum(p.tendered.map(cents)),
             cents(p.change),
-            opt(&p.reference)
+            OptEsc(&p.reference)
         );
     }
     s
 }
 
 pub fn sha256_hex(data: &[u8]) -> String {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
     let digest = Sha256::digest(data);
     let mut out = String::with_capacity(64);
     for b in digest {
-        let _ = write!(out, "{b:02x}");
+        out.push(HEX[usize::from(b >> 4)] as char);
+        out.push(HEX[usize::from(b & 15)] as char);
     }
     out
 }
@@ -161,15 +199,15 @@ pub struct EntryFields<'a> {
 pub fn entry_hash(e: &EntryFields) -> String {
     let body = format!(
         "{ENTRY_V1}\n{}|{}|{}|{}|{}|{}|{}|{}|{}|{}|{}|{}",
-        text(e.chain),
+        Esc(e.chain),
         e.seq,
         e.at_utc,
         e.utc_offset,
-        text(e.kind),
-        text(e.actor),
-        text(e.approver),
-        text(e.subject),
-        text(e.detail),
+        Esc(e.kind),
+        Esc(e.actor),
+        Esc(e.approver),
+        Esc(e.subject),
+        Esc(e.detail),
         e.amount,
         e.grand_total,
         e.prev_hash
@@ -179,7 +217,7 @@ pub fn entry_hash(e: &EntryFields) -> String {
 
 /// The hash a chain starts from.
 pub fn genesis(chain: &str, market_uuid: &str) -> String {
-    sha256_hex(format!("souk-genesis/1|{}|{}", text(market_uuid), text(chain)).as_bytes())
+    sha256_hex(format!("souk-genesis/1|{}|{}", Esc(market_uuid), Esc(chain)).as_bytes())
 }
 
 /// The figures of a settlement, hashed into the journal when a phase closes.
@@ -189,7 +227,7 @@ pub fn settlement_hash(phase: u32, rows: &[super::settlement::SettlementFigures]
         let _ = writeln!(
             s,
             "{}|{}|{}|{}|{}|{}|{}|{}|{}|{}|{}|{}|{}|{}|{}",
-            text(&r.exhibitor_code),
+            Esc(&r.exhibitor_code),
             r.tickets,
             cents(r.gross),
             cents(r.refunds),

@@ -26,6 +26,9 @@ pub fn round_money(value: Decimal) -> Decimal {
 
 /// Exact conversion to integer centimes; refuses sub-centime values and overflow.
 pub fn to_centimes(value: Decimal) -> Result<i64, AmountError> {
+    if let Some(c) = exact_scaled(value, 2) {
+        return Ok(c);
+    }
     let scaled = value
         .checked_mul(Decimal::ONE_HUNDRED)
         .ok_or_else(|| AmountError::Overflow(value.to_string()))?;
@@ -35,12 +38,26 @@ pub fn to_centimes(value: Decimal) -> Result<i64, AmountError> {
     i64::try_from(scaled).map_err(|_| AmountError::Overflow(value.to_string()))
 }
 
+/// `value × 10^digits` straight from the mantissa when the scale allows it (every stored amount): the
+/// general path's multiplication and fraction test cost more than hashing the ticket.
+fn exact_scaled(value: Decimal, digits: u32) -> Option<i64> {
+    let scale = value.scale();
+    if scale > digits {
+        return None;
+    }
+    let m = value.mantissa().checked_mul(10i128.pow(digits - scale))?;
+    i64::try_from(m).ok()
+}
+
 pub fn from_centimes(c: i64) -> Decimal {
     Decimal::new(c, 2)
 }
 
 /// Exact conversion of a quantity to thousandths (0.750 kg → 750).
 pub fn to_milli(qty: Decimal) -> Result<i64, AmountError> {
+    if let Some(m) = exact_scaled(qty, 3) {
+        return Ok(m);
+    }
     let scaled = qty
         .checked_mul(Decimal::ONE_THOUSAND)
         .ok_or_else(|| AmountError::Overflow(qty.to_string()))?;
@@ -158,6 +175,21 @@ mod tests {
         assert_eq!(round_money(dec!(-3.025)), dec!(-3.03));
         assert_eq!(round_money(dec!(3.0249)), dec!(3.02));
         assert_eq!(round_money(dec!(0.005)), dec!(0.01));
+    }
+
+    proptest::proptest! {
+        /// The mantissa shortcut gives what multiplying and testing the fraction gives, for every scale.
+        #[test]
+        fn the_shortcut_is_the_general_conversion(m in proptest::num::i64::ANY, scale in 0u32..6) {
+            let d = Decimal::new(m, scale);
+            let general = |d: Decimal, k: Decimal| {
+                let s = d.checked_mul(k)?;
+                if s.fract() != Decimal::ZERO { return None; }
+                i64::try_from(s).ok()
+            };
+            proptest::prop_assert_eq!(to_centimes(d).ok(), general(d, Decimal::ONE_HUNDRED));
+            proptest::prop_assert_eq!(to_milli(d).ok(), general(d, Decimal::ONE_THOUSAND));
+        }
     }
 
     #[test]

@@ -88,6 +88,24 @@ pub fn accepted_shares(lines: &[Line], payments: &[Payment]) -> Vec<Vec<Exhibito
     }
 }
 
+/// Whether `stored` (signed by `sign`, the ticket kind's) is one of the `accepted_shares`; the earlier split is
+/// computed only when today's does not match, which is the rare case.
+pub fn shares_accepted(
+    lines: &[Line],
+    payments: &[Payment],
+    sign: i64,
+    stored: &[ExhibitorShare],
+) -> bool {
+    let fits = |split: Vec<ExhibitorShare>| {
+        split.len() == stored.len()
+            && split
+                .into_iter()
+                .zip(stored)
+                .all(|(s, t)| s.signed(sign) == *t)
+    };
+    fits(exhibitor_shares(lines, payments)) || fits(exhibitor_shares_per_payment(lines, payments))
+}
+
 /// Sums over a phase for one exhibitor, as read from storage (signed: refunds negative). Centimes summed in 128
 /// bits: rows stored before the bounds existed may add up beyond 64 bits, and the phase is still settled.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]

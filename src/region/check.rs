@@ -82,7 +82,7 @@ pub fn ticket(t: &StoredTicket, e: &Entry) -> Result<(), String> {
             e.chain, e.seq
         ));
     }
-    if !crate::sync::accepted_shares(&t.lines, &t.payments, sign).contains(&t.shares) {
+    if !crate::domain::settlement::shares_accepted(&t.lines, &t.payments, sign, &t.shares) {
         return Err(format!("ticket {id} : répartition par exposant fausse"));
     }
     Ok(())

@@ -9,10 +9,10 @@ use super::journal::{self, Entry};
 use super::keys::ChainKeys;
 use crate::domain::canonical::{encode_ticket, entry_hash, genesis, sha256_hex};
 use crate::domain::money::to_centimes;
-use crate::domain::settlement::accepted_shares;
+use crate::domain::settlement::shares_accepted;
 use anyhow::Result;
 use rusqlite::Connection;
-use scan::{ShareRow, StoredTicket};
+use scan::StoredTicket;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TillSummary {
@@ -52,8 +52,15 @@ pub enum Threads {
 pub fn verify_with(conn: &Connection, threads: Threads) -> Result<Verdict> {
     let mut v = Verdict::default();
     let uuid = journal::market_uuid(conn)?;
-    verify_chains(conn, &uuid, threads, &mut v)?;
-    verify_tickets(conn, threads, &mut v)?;
+    let ticket_entries = verify_chains(conn, &uuid, threads, &mut v)?;
+    let chain_breaks = v.breaks.len();
+    let linked = verify_tickets(conn, threads, &mut v)?;
+    // Each ticket whose entry names it back is a distinct ticket entry (ids are unique): as many as the journal
+    // has means none is missing. Otherwise name them, with the chain's breaks.
+    if linked != ticket_entries {
+        let missing = entries_without_their_ticket(conn)?;
+        v.breaks.splice(chain_breaks..chain_breaks, missing);
+    }
     verify_numbering(conn, &mut v)?;
     Ok(v)
 }
@@ -77,50 +84,66 @@ fn drive<T: Send, R: Send>(
     }
 }
 
-/// A journal entry with the ticket it names (its chain and journal seq), if it is a ticket entry.
-type EntryRow = (Entry, Option<(String, i64)>);
-
-/// One pass over the journal in chain order: links, hashes, grand totals and signatures; each ticket entry
-/// comes with the ticket it names, if any.
-fn verify_chains(conn: &Connection, uuid: &str, threads: Threads, v: &mut Verdict) -> Result<()> {
+/// One pass over the journal in chain order: links, hashes, grand totals and signatures. Returns how many
+/// entries record a ticket.
+fn verify_chains(conn: &Connection, uuid: &str, threads: Threads, v: &mut Verdict) -> Result<u64> {
     let mut stmt = conn.prepare(
-        "SELECT j.chain, j.seq, j.at_utc, j.utc_offset, j.kind, j.actor, j.approver, j.subject, j.detail, j.amount,
-         j.grand_total, j.prev_hash, j.hash, j.signature, t.chain, t.journal_seq
-         FROM journal j LEFT JOIN tickets t ON j.kind IN ('sale', 'refund') AND t.id = j.subject
-         ORDER BY j.chain, j.seq",
+        "SELECT chain, seq, at_utc, utc_offset, kind, actor, approver, subject, detail, amount, grand_total,
+         prev_hash, hash, signature FROM journal ORDER BY chain, seq",
     )?;
     let mut rows = stmt.query([])?;
-    let read = || -> Result<Option<EntryRow>> {
-        let Some(r) = rows.next()? else {
-            return Ok(None);
-        };
-        let ticket = match r.get::<_, Option<String>>(14)? {
-            Some(chain) => Some((chain, r.get(15)?)),
-            None => None,
-        };
-        Ok(Some((journal::from_row(r)?, ticket)))
+    let read = || -> Result<Option<Entry>> {
+        match rows.next()? {
+            Some(r) => Ok(Some(journal::from_row(r)?)),
+            None => Ok(None),
+        }
     };
     let keys = ChainKeys::load(conn)?;
     let mut prev: Option<Entry> = None;
+    let mut ticket_entries = 0;
     drive(
         threads,
         read,
-        |(e, _)| {
+        |e| {
             let hash_ok = entry_hash(&e.fields()) == e.hash;
             (
                 hash_ok,
                 keys.problem(&e.chain, e.seq, &e.hash, &e.signature),
             )
         },
-        |(e, ticket), (hash_ok, signature)| {
+        |e, (hash_ok, signature)| {
             check_entry(&e, prev.as_ref(), uuid, hash_ok, v);
             v.breaks.extend(signature);
             if e.kind.ticket().is_some() {
-                check_ticket_entry(&e, ticket, v);
+                ticket_entries += 1;
             }
             prev = Some(e);
         },
-    )
+    )?;
+    Ok(ticket_entries)
+}
+
+/// The ticket entries whose ticket is gone or no longer points back to them, in journal order.
+fn entries_without_their_ticket(conn: &Connection) -> Result<Vec<String>> {
+    let mut stmt = conn.prepare(
+        "SELECT j.chain, j.seq, j.subject, t.chain, t.journal_seq
+         FROM journal j LEFT JOIN tickets t ON t.id = j.subject
+         WHERE j.kind IN ('sale', 'refund') ORDER BY j.chain, j.seq",
+    )?;
+    let mut rows = stmt.query([])?;
+    let mut breaks = Vec::new();
+    while let Some(r) = rows.next()? {
+        let (chain, seq, subject): (String, i64, String) = (r.get(0)?, r.get(1)?, r.get(2)?);
+        let at = format!("journal {chain} n°{seq}");
+        match r.get::<_, Option<String>>(3)? {
+            None => breaks.push(format!("{at} : le ticket {subject} a disparu de la base")),
+            Some(t_chain) if t_chain != chain || r.get::<_, i64>(4)? != seq => breaks.push(
+                format!("{at} : le ticket {subject} ne renvoie plus à cette entrée"),
+            ),
+            Some(_) => {}
+        }
+    }
+    Ok(breaks)
 }
 
 fn at(e: &Entry) -> String {
@@ -161,34 +184,25 @@ fn check_entry(e: &Entry, prev: Option<&Entry>, uuid: &str, hash_ok: bool, v: &m
     }
 }
 
-/// A journalled ticket must still exist, as it was.
-fn check_ticket_entry(e: &Entry, ticket: Option<(String, i64)>, v: &mut Verdict) {
-    match ticket {
-        None => v.breaks.push(format!(
-            "{} : le ticket {} a disparu de la base",
-            at(e),
-            e.subject
-        )),
-        Some((chain, seq)) if chain != e.chain || seq as u64 != e.seq => v.breaks.push(format!(
-            "{} : le ticket {} ne renvoie plus à cette entrée",
-            at(e),
-            e.subject
-        )),
-        _ => {}
-    }
-}
-
 /// One pass over the tickets in id order, their lines, payments and shares read alongside.
-fn verify_tickets(conn: &Connection, threads: Threads, v: &mut Verdict) -> Result<()> {
+/// Returns how many tickets point to a journal entry that names them.
+fn verify_tickets(conn: &Connection, threads: Threads, v: &mut Verdict) -> Result<u64> {
     let mut statements = scan::Statements::prepare(conn)?;
     let mut tickets = statements.scan()?;
     let mut orphans = scan::Orphans::default();
+    let mut linked = 0;
     drive(
         threads,
         || tickets.next(&mut orphans),
         ticket_problem,
         |t, problem| {
             v.tickets += 1;
+            if t.link
+                .as_ref()
+                .is_some_and(|e| e.subject == t.head.id && e.kind.ticket() == Some(t.head.kind))
+            {
+                linked += 1;
+            }
             if let Some(problem) = problem {
                 v.breaks.push(format!("ticket {} : {problem}", t.head.id));
             }
@@ -204,7 +218,7 @@ fn verify_tickets(conn: &Connection, threads: Threads, v: &mut Verdict) -> Resul
                 .push(format!("ticket {id} : {what} sans ticket dans la base"));
         }
     }
-    Ok(())
+    Ok(linked)
 }
 
 fn ticket_problem(t: &StoredTicket) -> Option<String> {
@@ -233,14 +247,7 @@ fn ticket_problem(t: &StoredTicket) -> Option<String> {
         return Some("le total ne correspond pas à la somme des lignes".into());
     }
     let sign = t.head.kind.sign();
-    let matches = |split: Vec<crate::domain::settlement::ExhibitorShare>| {
-        let want: Vec<ShareRow> = split.into_iter().map(|s| s.signed(sign)).collect();
-        want == t.shares
-    };
-    if !accepted_shares(&t.lines, &t.payments)
-        .into_iter()
-        .any(matches)
-    {
+    if !shares_accepted(&t.lines, &t.payments, sign, &t.shares) {
         return Some("répartition par exposant modifiée".into());
     }
     None
@@ -258,13 +265,19 @@ fn verify_numbering(conn: &Connection, v: &mut Verdict) -> Result<()> {
     let mut rows = stmt.query([])?;
     let mut current: Option<TillSummary> = None;
     let mut last = 0u64;
+    let finish = |c: Option<TillSummary>, last: u64, v: &mut Verdict| {
+        if let Some(mut c) = c {
+            c.last_ticket = Some(super::tickets::ticket_id(&c.till, last));
+            v.tills.push(c);
+        }
+    };
     while let Some(r) = rows.next()? {
-        let (till, n): (String, i64) = (r.get(0)?, r.get(1)?);
-        let n = n as u64;
+        let till = r.get_ref(0)?.as_str()?;
+        let n = r.get::<_, i64>(1)? as u64;
         if current.as_ref().is_none_or(|c| c.till != till) {
-            v.tills.extend(current.take());
+            finish(current.take(), last, v);
             current = Some(TillSummary {
-                till: till.clone(),
+                till: till.to_string(),
                 tickets: 0,
                 last_ticket: None,
                 gaps: vec![],
@@ -281,9 +294,8 @@ fn verify_numbering(conn: &Connection, v: &mut Verdict) -> Result<()> {
             ));
         }
         c.tickets += 1;
-        c.last_ticket = Some(super::tickets::ticket_id(&till, n));
         last = n;
     }
-    v.tills.extend(current);
+    finish(current, last, v);
     Ok(())
 }

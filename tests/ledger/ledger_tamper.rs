@@ -76,7 +76,7 @@ fn changed_ticket_is_named() {
 fn deleted_ticket_is_named() {
     assert_caught(
         "DELETE FROM tickets WHERE id = 'ORG-000003'",
-        &["ORG-000003"],
+        &["ORG-000003 a disparu de la base"],
     );
 }
 
@@ -162,6 +162,10 @@ fn line_without_ticket_is_named() {
 fn ticket_pointing_at_another_entry_is_named() {
     assert_caught(
         "UPDATE tickets SET journal_seq = journal_seq + 1 WHERE id = 'ORG-000003'",
-        &["ORG-000003", "ne renvoie plus"],
+        &[
+            "ORG-000003",
+            "ne renvoie plus",
+            "le ticket ORG-000003 ne renvoie plus à cette entrée",
+        ],
     );
 }

@@ -83,7 +83,9 @@ struct Ordered<'s, T> {
     rows: Rows<'s>,
     key: usize,
     decode: fn(&Row) -> rusqlite::Result<T>,
-    peeked: Option<(String, T)>,
+    /// The id of the row in `peeked`, in a buffer kept across rows (a million rows, no allocation each).
+    peeked_id: String,
+    peeked: Option<T>,
 }
 
 impl<'s, T> Ordered<'s, T> {
@@ -92,6 +94,7 @@ impl<'s, T> Ordered<'s, T> {
             rows,
             key,
             decode,
+            peeked_id: String::new(),
             peeked: None,
         };
         o.advance()?;
@@ -100,7 +103,11 @@ impl<'s, T> Ordered<'s, T> {
 
     fn advance(&mut self) -> Result<()> {
         self.peeked = match self.rows.next()? {
-            Some(r) => Some((r.get(self.key)?, (self.decode)(r)?)),
+            Some(r) => {
+                self.peeked_id.clear();
+                self.peeked_id.push_str(r.get_ref(self.key)?.as_str()?);
+                Some((self.decode)(r)?)
+            }
             None => None,
         };
         Ok(())
@@ -110,16 +117,14 @@ impl<'s, T> Ordered<'s, T> {
     /// belong to no ticket: their ids go to `orphans`, once each.
     fn take(&mut self, id: Option<&str>, orphans: &mut Vec<String>) -> Result<Vec<T>> {
         let mut out = Vec::new();
-        while let Some((key, _)) = &self.peeked {
-            match id.map_or(Ordering::Less, |id| key.as_str().cmp(id)) {
+        while self.peeked.is_some() {
+            let key = self.peeked_id.as_str();
+            match id.map_or(Ordering::Less, |id| key.cmp(id)) {
                 Ordering::Greater => break,
-                Ordering::Equal => {
-                    let (_, row) = self.peeked.take().expect("peeked above");
-                    out.push(row);
-                }
+                Ordering::Equal => out.extend(self.peeked.take()),
                 Ordering::Less => {
-                    if orphans.last() != Some(key) {
-                        orphans.push(key.clone());
+                    if orphans.last().map(String::as_str) != Some(key) {
+                        orphans.push(key.to_string());
                     }
                 }
             }
