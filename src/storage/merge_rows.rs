@@ -32,7 +32,11 @@ pub struct Rejected {
 }
 
 /// Rows per statement, largest first: a batch is written in as few statements as these sizes allow.
-const CHUNKS: [usize; 3] = [64, 8, 1];
+const CHUNKS: &[usize] = &[64, 8, 1];
+/// One row per statement: a multi-row statement copies each page it changes to its statement journal first
+/// (foreign keys make any multi-row insert abortable), and shares' two covering indexes take rows at random
+/// pages, about two copied pages per row; a single-row statement needs no journal.
+const ONE_BY_ONE: &[usize] = &[1];
 
 /// Binds the parameters of a multi-row statement, row after row.
 struct Binder<'s, 'c> {
@@ -57,13 +61,14 @@ fn statement_sql(head: &str, cols: usize, rows: usize) -> String {
 /// On a failure, `locate` is given the chunk's first index so that the caller may find the row at fault.
 fn insert_all<R>(
     conn: &Connection,
+    chunks: &[usize],
     head: &str,
     cols: usize,
     rows: &[R],
     bind: impl Fn(&mut dyn FnMut(&dyn ToSql) -> Result<()>, &R) -> Result<()>,
 ) -> Result<(), (usize, usize, anyhow::Error)> {
     let mut done = 0;
-    for k in CHUNKS {
+    for &k in chunks {
         if rows.len() - done < k {
             continue;
         }
@@ -93,7 +98,7 @@ const JOURNAL: &str = "INSERT INTO journal (chain, seq, at_utc, utc_offset, kind
 
 /// Journal entries, checked and linked by the caller, in chain order.
 pub fn insert_entries(conn: &Connection, entries: &[Entry]) -> Result<()> {
-    insert_all(conn, JOURNAL, 14, entries, |put, e| {
+    insert_all(conn, CHUNKS, JOURNAL, 14, entries, |put, e| {
         put(&e.chain)?;
         put(&(e.seq as i64))?;
         put(&e.at_utc)?;
@@ -143,7 +148,7 @@ fn bind_ticket(put: &mut dyn FnMut(&dyn ToSql) -> Result<()>, t: &TicketRows) ->
 /// Every row of `tickets`: their heads, then their lines, payments and shares, table by table. A ticket
 /// refused by a constraint of `tickets` (one already here) is named by its index.
 pub fn insert_tickets(conn: &Connection, tickets: &[TicketRows]) -> Result<(), Rejected> {
-    if let Err((from, k, error)) = insert_all(conn, TICKETS, 17, tickets, bind_ticket) {
+    if let Err((from, k, error)) = insert_all(conn, CHUNKS, TICKETS, 17, tickets, bind_ticket) {
         return Err(locate(conn, &tickets[from..from + k], from, error));
     }
     let whole = |error: anyhow::Error| Rejected { index: 0, error };
@@ -160,9 +165,14 @@ fn locate(
     chunk_error: anyhow::Error,
 ) -> Rejected {
     for (i, t) in chunk.iter().enumerate() {
-        if let Err((_, _, error)) =
-            insert_all(conn, TICKETS, 17, std::slice::from_ref(t), bind_ticket)
-        {
+        if let Err((_, _, error)) = insert_all(
+            conn,
+            CHUNKS,
+            TICKETS,
+            17,
+            std::slice::from_ref(t),
+            bind_ticket,
+        ) {
             return Rejected {
                 index: from + i,
                 error,
@@ -183,7 +193,7 @@ fn insert_lines(conn: &Connection, tickets: &[TicketRows]) -> Result<()> {
         .iter()
         .flat_map(|t| t.lines.iter().map(move |l| (t.head.id.as_str(), l)))
         .collect();
-    insert_all(conn, LINES, 13, &rows, |put, (id, l)| {
+    insert_all(conn, CHUNKS, LINES, 13, &rows, |put, (id, l)| {
         put(id)?;
         put(&l.line_no)?;
         put(&l.product_code)?;
@@ -215,7 +225,7 @@ fn insert_payments(conn: &Connection, tickets: &[TicketRows]) -> Result<()> {
                 .map(move |(i, p)| (id, i as i64 + 1, p))
         })
         .collect();
-    insert_all(conn, PAYMENTS, 7, &rows, |put, (id, pos, p)| {
+    insert_all(conn, CHUNKS, PAYMENTS, 7, &rows, |put, (id, pos, p)| {
         put(id)?;
         put(pos)?;
         put(&p.method.as_str())?;
@@ -235,7 +245,7 @@ fn insert_shares(conn: &Connection, tickets: &[TicketRows]) -> Result<()> {
         .iter()
         .flat_map(|t| t.shares.iter().map(move |s| (t, s)))
         .collect();
-    insert_all(conn, SHARES, 12, &rows, |put, (t, s)| {
+    insert_all(conn, ONE_BY_ONE, SHARES, 12, &rows, |put, (t, s)| {
         let h = &t.head;
         let sign = h.kind.sign();
         put(&h.id)?;
