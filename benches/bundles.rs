@@ -21,6 +21,11 @@
 //! export 7.0× then 8.8×, merge 11.8× then 13.4×; bundle 1.06× zstd -3; Ed25519 41 µs per signed entry. A second run
 //! at load 3: export 2.38× / 2.67× / 2.75× (3.86 s vs 1.41 s at 1M), merge 2.38× / 1.91× / 2.17× (24.5 s vs 11.3 s),
 //! Ed25519 30 µs per entry.
+//! Export pipelined (values copied on the connection's thread, encoded, hashed and compressed on two others), two
+//! `--table` runs at load 3–6 (other builds on both cores): 1.17× / 1.67× / 2.05× (2.75 s vs 1.34 s at 1M), then
+//! 1.33× / 2.18× / 2.94×; growth 6.9× then 9.6× (7.8×, 10.4×); bundle 1.06× zstd -3. Its CPU at 1M is 2.2 s user
+//! (2.9 s before, same moment); the reading thread's ~1.45 s of it (SQLite stepping the four queries, reading
+//! columns) is the wall time on two free cores; on busy cores the three threads wait for a turn.
 //! Merge writing its rows in batches, table by table with multi-row inserts (shares one row per statement),
 //! statement journals in memory (load 4–5): merge 2.03× / 2.11× / 1.63× (18.96 s vs 11.66 s at 1M), growth 11.9×
 //! then 14.8×; peak RSS of `souk merge` 40.9 MB at 100k, 41.3 MB at 1M.

@@ -40,6 +40,11 @@ impl std::fmt::Display for Esc<'_> {
     }
 }
 
+/// [`text`] appended to `out`.
+pub fn text_into(out: &mut String, s: &str) {
+    let _ = write!(out, "{}", Esc(s));
+}
+
 /// An optional text field: empty when absent.
 pub struct OptEsc<'a>(pub &'a Option<String>);
 

@@ -1,9 +1,10 @@
 //! `souk export`: a bundle of what this database journalled, read in one snapshot and streamed through zstd to a
 //! temporary file, synced and renamed. Each ticket follows its entry, so that `merge` checks it at once. The
 //! only write is a bookkeeping row in `exports` (never sales data).
-use super::format::{BundleWriter, ChainRange, Header, Record, WireTicket};
+use super::batch;
+use super::format::{BundleWriter, ChainRange, Header, Record};
+use super::pipe::{self, Inline, Item, Pipeline, Sink};
 use super::rows::TicketStream;
-use crate::domain::canonical::encode_ticket;
 use crate::files::{AtomicFile, OutRules};
 use crate::storage::journal::{self, from_row};
 use crate::storage::{Clock, Db, ORG_CHAIN, catalogue};
@@ -39,8 +40,42 @@ pub fn export_with(
     since_last: bool,
     rules: &OutRules,
 ) -> Result<ExportSummary> {
+    let at = Clock::market()?.now()?.at_utc;
+    let how = How {
+        till,
+        since_last,
+        rules,
+        at: &at,
+        pipeline: Pipeline::Threads,
+    };
+    run(db, out, &how)
+}
+
+/// Every tills' bundle stamped `at_utc`, written through `pipeline`: lets the tests compare the pipeline with
+/// the plain path byte for byte.
+#[doc(hidden)]
+pub fn export_at(db: &Db, out: &Path, at_utc: &str, pipeline: Pipeline) -> Result<ExportSummary> {
+    let how = How {
+        till: None,
+        since_last: false,
+        rules: &OutRules::new(db.path(), false),
+        at: at_utc,
+        pipeline,
+    };
+    run(db, out, &how)
+}
+
+struct How<'a> {
+    till: Option<&'a str>,
+    since_last: bool,
+    rules: &'a OutRules<'a>,
+    at: &'a str,
+    pipeline: Pipeline,
+}
+
+fn run(db: &Db, out: &Path, how: &How) -> Result<ExportSummary> {
     let conn = db.conn();
-    let at = Clock::market()?.now()?;
+    let rules = how.rules;
     let mut file = AtomicFile::create(
         out,
         &OutRules {
@@ -49,11 +84,11 @@ pub fn export_with(
         },
     )?;
     let snapshot = conn.unchecked_transaction()?;
-    let header = header(conn, till, since_last, &at.at_utc)?;
-    let mut summary = write_file(conn, &header, &mut file)?;
+    let header = header(conn, how.till, how.since_last, how.at)?;
+    let mut summary = write_file(conn, &header, &mut file, how.pipeline)?;
     drop(snapshot);
     summary.file = file.commit()?;
-    record_export(conn, &summary, &at.at_utc)?;
+    record_export(conn, &summary, how.at)?;
     Ok(summary)
 }
 
@@ -125,7 +160,12 @@ fn range(conn: &Connection, chain: &str, from: u64) -> Result<ChainRange> {
 /// at half its time.
 const LEVEL: i32 = 1;
 
-fn write_file(conn: &Connection, header: &Header, file: &mut AtomicFile) -> Result<ExportSummary> {
+fn write_file(
+    conn: &Connection,
+    header: &Header,
+    file: &mut AtomicFile,
+    pipeline: Pipeline,
+) -> Result<ExportSummary> {
     let dest = file.dest().to_path_buf();
     let counted = Counting {
         out: BufWriter::with_capacity(1 << 16, &mut *file),
@@ -133,17 +173,30 @@ fn write_file(conn: &Connection, header: &Header, file: &mut AtomicFile) -> Resu
     };
     let mut zstd = zstd::stream::write::Encoder::new(counted, LEVEL)?;
     zstd.include_checksum(true)?;
-    // Compression on a worker thread of zstd's own, while this one reads and encodes the rows.
+    // Compression on a worker thread of zstd's own, beside the reading and the encoding threads.
     zstd.multithread(1)?;
     // Records are short: zstd works on large blocks, not one call per line.
     let mut w = BundleWriter::new(BufWriter::with_capacity(1 << 18, zstd))?;
     w.record(&Record::Bundle(header.clone()))?;
-    let (mut entries, mut tickets) = (0, 0);
-    for r in &header.chains {
-        let (e, t) = write_chain(conn, &mut w, r)?;
-        (entries, tickets) = (entries + e, tickets + t);
-    }
-    let (org_entries, _) = write_chain(conn, &mut w, &header.org)?;
+    let chains = |each: &mut dyn FnMut(&ChainRange) -> Result<(u64, u64)>| -> Result<_> {
+        let (mut entries, mut tickets) = (0, 0);
+        for r in &header.chains {
+            let (e, t) = each(r)?;
+            (entries, tickets) = (entries + e, tickets + t);
+        }
+        let (org_entries, _) = each(&header.org)?;
+        Ok((entries, tickets, org_entries))
+    };
+    let ((entries, tickets, org_entries), w) = match pipeline {
+        Pipeline::Threads => pipe::threads(w, |out| {
+            chains(&mut |r| batch::read_chain(conn, r, &mut *out))
+        })?,
+        Pipeline::Inline => {
+            let mut sink = Inline { w: &mut w };
+            let counts = chains(&mut |r| read_chain(conn, &mut sink, r))?;
+            (counts, w)
+        }
+    };
     let (sha, text_bytes, buffered) = w.finish()?;
     let mut counted = buffered
         .into_inner()
@@ -181,24 +234,21 @@ impl<W: Write> Write for Counting<W> {
     }
 }
 
-/// A chain's entries in seq order, each ticket right after its entry; returns (entries, tickets).
-fn write_chain<W: Write>(
-    conn: &Connection,
-    w: &mut BundleWriter<W>,
-    r: &ChainRange,
-) -> Result<(u64, u64)> {
+/// The plain path's reading (`Pipeline::Inline`): a chain's entries in seq order, each ticket right after its
+/// entry; returns (entries, tickets).
+fn read_chain(conn: &Connection, sink: &mut dyn Sink, r: &ChainRange) -> Result<(u64, u64)> {
     let mut stmt = conn.prepare_cached(&format!(
         "{} WHERE chain = ?1 AND seq BETWEEN ?2 AND ?3 ORDER BY seq",
         journal::SELECT_ENTRY
     ))?;
     let mut rows = stmt.query(params![r.chain, r.from_seq as i64, r.to_seq as i64])?;
     let (mut entries, mut tickets, mut written) = (0, 0, 0u64);
-    let mut entries_up_to = |w: &mut BundleWriter<W>, seq: u64| -> Result<()> {
+    let mut entries_up_to = |sink: &mut dyn Sink, seq: u64| -> Result<()> {
         while written < seq {
             let Some(row) = rows.next()? else { break };
             let e = from_row(row)?;
             written = e.seq;
-            w.record(&Record::Entry(e))?;
+            sink.put(Item::Entry(e))?;
             entries += 1;
         }
         Ok(())
@@ -206,22 +256,13 @@ fn write_chain<W: Write>(
     if r.chain != ORG_CHAIN {
         let mut stream = TicketStream::prepare(conn)?;
         stream.for_each(&r.chain, r.from_seq, r.to_seq, |t| {
-            entries_up_to(w, t.journal_seq)?;
-            let canonical = encode_ticket(&t.head, &t.lines, &t.payments);
-            w.record(&Record::Ticket(WireTicket {
-                seq: t.journal_seq,
-                canonical,
-                shares: t
-                    .shares
-                    .into_iter()
-                    .map(super::format::share_to_wire)
-                    .collect(),
-            }))?;
+            entries_up_to(sink, t.journal_seq)?;
+            sink.put(Item::Ticket(t))?;
             tickets += 1;
             Ok(())
         })?;
     }
-    entries_up_to(w, u64::MAX)?;
+    entries_up_to(sink, u64::MAX)?;
     Ok((entries, tickets))
 }
 

@@ -108,6 +108,11 @@ impl<W: Write> BundleWriter<W> {
         self.out.write_all(b)
     }
 
+    /// Whole record lines already encoded (`wire`), each ending in a newline.
+    pub fn lines(&mut self, b: &[u8]) -> io::Result<()> {
+        self.raw(b)
+    }
+
     pub fn record(&mut self, r: &Record) -> io::Result<()> {
         let mut line = serde_json::to_vec(r).map_err(io::Error::other)?;
         line.push(b'\n');

@@ -17,24 +17,29 @@
 //! `since_last`: ranges already exported are remembered in the `exports` table (bookkeeping, not sales
 //! data); a bundle starting at seq k merges only where entry k−1 is known.
 mod apply;
+mod batch;
 mod behind;
 mod canon;
 mod check;
+mod encode;
 mod error;
 mod export;
 mod format;
+mod pipe;
 mod plan;
 mod reader;
 mod rows;
 mod signed;
 mod status;
 mod stream;
+mod wire;
 
 pub use canon::decode_ticket;
 pub use check::accepted_shares;
 pub use error::{Refusal, SyncError};
-pub use export::{ExportSummary, export, export_with};
+pub use export::{ExportSummary, export, export_at, export_with};
 pub use format::{ChainRange, MAGIC};
+pub use pipe::Pipeline;
 pub use rows::{ShareRow, StoredTicket, TicketStream};
 pub use status::{TillMergeStatus, till_status, till_status_quick, till_status_with};
 

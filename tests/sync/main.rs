@@ -4,6 +4,7 @@
 mod support;
 
 mod bundle_fixture;
+mod export_pipe;
 mod interleavings;
 mod sync_batched;
 mod sync_canon;
