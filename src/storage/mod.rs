@@ -14,6 +14,7 @@ pub mod identity;
 pub mod journal;
 pub mod keys;
 pub mod late;
+pub mod merge_rows;
 pub mod migrate;
 mod open;
 pub mod outbound;

@@ -4,17 +4,38 @@
 use super::check::BundleTicket;
 use super::stream::Outcome;
 use crate::domain::JournalKind;
+use crate::domain::settlement::exhibitor_shares;
 use crate::storage::journal::{self, Entry, NewEntry};
-use crate::storage::tickets;
+use crate::storage::merge_rows::{self, Rejected, TicketRows};
 use crate::storage::{LocalTime, ORG_CHAIN};
-use anyhow::{Context, Result};
+use anyhow::Result;
 use rusqlite::{Connection, params};
 
-pub fn insert_ticket(conn: &Connection, t: &BundleTicket, collector: &str) -> Result<()> {
-    let h = &t.head;
-    tickets::insert_rows(conn, h, &t.local_date, t.journal_seq, &t.lines, &t.payments)
-        .with_context(|| format!("fusion du ticket {}", h.id))?;
-    tickets::insert_shares(conn, h, &t.local_date, collector, &t.lines, &t.payments)
+/// A checked ticket's rows, its shares computed with this database's collector for its till.
+pub fn ticket_rows(t: BundleTicket, collector: &str) -> TicketRows {
+    TicketRows {
+        shares: exhibitor_shares(&t.lines, &t.payments),
+        head: t.head,
+        local_date: t.local_date,
+        journal_seq: t.journal_seq,
+        lines: t.lines,
+        payments: t.payments,
+        collector: collector.to_string(),
+    }
+}
+
+pub fn insert_entries(conn: &Connection, entries: &[Entry]) -> Result<()> {
+    merge_rows::insert_entries(conn, entries)
+}
+
+/// The tickets' rows; a ticket refused by `tickets`' keys is named by its index.
+pub fn insert_tickets(conn: &Connection, tickets: &[TicketRows]) -> Result<(), Rejected> {
+    merge_rows::insert_tickets(conn, tickets).map_err(|mut r| {
+        if let Some(t) = tickets.get(r.index) {
+            r.error = r.error.context(format!("fusion du ticket {}", t.head.id));
+        }
+        r
+    })
 }
 
 pub fn insert_witness(conn: &Connection, e: &Entry, bundle_sha: &str) -> Result<()> {

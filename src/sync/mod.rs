@@ -87,9 +87,29 @@ pub fn merge(db: &mut Db, files: &[PathBuf]) -> Result<MergeSummary> {
     let before: i64 = db.conn().query_row("PRAGMA cache_size", [], |r| r.get(0))?;
     db.conn()
         .pragma_update(None, "cache_size", -MERGE_CACHE_KIB)?;
+    // A multi-row insert copies each page it changes to a statement journal first (see
+    // `storage::merge_rows`); past 64 KiB SQLite writes that journal to a temporary file, statement after
+    // statement. In memory it stays one statement's pages. Only for a lone bundle: several keep a savepoint
+    // each, whose journal holds every page of the database a bundle changes and must be able to spill.
+    let temp_in_memory = files.len() == 1;
+    let temp_before: i64 = db.conn().query_row("PRAGMA temp_store", [], |r| r.get(0))?;
+    if temp_in_memory {
+        db.conn().pragma_update(None, "temp_store", "MEMORY")?;
+    }
     let merged = merge_all(db, files);
+    if temp_in_memory {
+        db.conn().pragma_update(None, "temp_store", temp_before)?;
+    }
     db.conn().pragma_update(None, "cache_size", before)?;
     merged
+}
+
+/// The refusal itself, out of its `Waiting` wrapper.
+fn waited(e: anyhow::Error) -> anyhow::Error {
+    match e.downcast::<Waiting>() {
+        Ok(w) => w.0,
+        Err(e) => e,
+    }
 }
 
 /// SQLite's page cache while merging: large enough that index pages are not written to the WAL and read back
@@ -109,6 +129,9 @@ fn merge_all(db: &mut Db, files: &[PathBuf]) -> Result<MergeSummary> {
     while !pending.is_empty() {
         let mut waiting = Vec::new();
         let mut first_wait = None;
+        // A bundle refused while others remain is rolled back alone; the last one pending needs no savepoint
+        // (its refusal ends the merge), which spares copying the pages it changes.
+        let alone = pending.len() == 1;
         for &i in &pending {
             let cx = Context {
                 conn: &tx,
@@ -118,15 +141,22 @@ fn merge_all(db: &mut Db, files: &[PathBuf]) -> Result<MergeSummary> {
                 first_use: &first_use,
                 at: &at,
             };
-            tx.execute_batch("SAVEPOINT bundle")?;
+            if !alone {
+                tx.execute_batch("SAVEPOINT bundle")?;
+            }
             match stream::merge_bundle(&cx, &files[i]) {
                 Ok(o) => {
-                    tx.execute_batch("RELEASE bundle")?;
+                    if !alone {
+                        tx.execute_batch("RELEASE bundle")?;
+                    }
                     call.add(&files[i], &o.ranges);
                     first_use.extend(o.first_use.iter().cloned());
                     outcomes[i] = Some(o);
                 }
                 Err(e) => {
+                    if alone {
+                        return Err(plan::with_hint(&tx, waited(e)));
+                    }
                     tx.execute_batch("ROLLBACK TO bundle; RELEASE bundle")?;
                     match e.downcast::<Waiting>() {
                         Ok(w) => {

@@ -11,6 +11,7 @@ use super::plan::{CallRanges, Head, LocalHashes, References, diverged, gap};
 use super::reader::BundleReader;
 use super::signed::{FirstUse, Signatures};
 use crate::storage::journal::{self, Entry};
+use crate::storage::merge_rows::TicketRows;
 use crate::storage::{LocalTime, ORG_CHAIN};
 use anyhow::Result;
 use rusqlite::{Connection, OptionalExtension, params};
@@ -92,12 +93,15 @@ fn run(cx: &Context, reader: &mut BundleReader, header: &Header) -> Result<Outco
     }
     let mut one = One::new(cx, path, header)?;
     while let Some(r) = reader.next()? {
-        match r {
-            Record::Entry(e) => one.entry(e)?,
-            Record::Ticket(t) => one.ticket(&t)?,
-            Record::Bundle(_) => {
-                return Err(refuse(&one.path, Refusal::Malformed, "deux en-têtes"));
-            }
+        let done = match r {
+            Record::Entry(e) => one.entry(e),
+            Record::Ticket(t) => one.ticket(&t),
+            Record::Bundle(_) => Err(refuse(&one.path, Refusal::Malformed, "deux en-têtes")),
+        };
+        if let Err(e) = done {
+            // The rows of the records before this one are written first: a refusal among them comes first.
+            one.flush()?;
+            return Err(e);
         }
     }
     one.out.sha = reader.sha().expect("read to the trailer").to_string();
@@ -187,9 +191,16 @@ struct One<'a, 'c> {
     awaiting: Awaiting,
     /// Refunds wait for the end of the bundle: their original may come later in it.
     refunds: Vec<BundleTicket>,
+    /// Checked rows not yet written (`flush`).
+    entries: Vec<Entry>,
+    tickets: Vec<TicketRows>,
     sigs: Signatures<'a>,
     out: Outcome,
 }
+
+/// Rows buffered before they are written table by table: enough to fill multi-row statements, few enough that
+/// memory stays small.
+const BATCH: usize = 512;
 
 impl<'a, 'c> One<'a, 'c> {
     fn new(cx: &'a Context<'c>, path: PathBuf, header: &'a Header) -> Result<Self> {
@@ -225,6 +236,8 @@ impl<'a, 'c> One<'a, 'c> {
             witness: Vec::new(),
             awaiting: Awaiting::default(),
             refunds: Vec::new(),
+            entries: Vec::new(),
+            tickets: Vec::new(),
             sigs: Signatures::new(cx.first_use),
         })
     }
@@ -266,7 +279,6 @@ impl<'a, 'c> One<'a, 'c> {
                 return Err(refuse(path, Refusal::BrokenChain, msg));
             }
         }
-        journal::insert(conn, &e)?;
         c.head = Head {
             seq: e.seq,
             hash: e.hash.clone(),
@@ -278,6 +290,10 @@ impl<'a, 'c> One<'a, 'c> {
             _ => self.out.ranges.push((e.chain.clone(), e.seq, e.seq)),
         }
         self.awaiting.entry(&e, true);
+        self.entries.push(e);
+        if self.entries.len() >= BATCH {
+            self.flush()?;
+        }
         Ok(())
     }
 
@@ -313,30 +329,46 @@ impl<'a, 'c> One<'a, 'c> {
             self.refunds.push(t);
             return Ok(());
         }
-        self.store(&t)
+        self.store(t)
     }
 
-    fn store(&mut self, t: &BundleTicket) -> Result<()> {
-        let (conn, h) = (self.cx.conn, &t.head);
-        let collector = self.cx.refs.collector(&h.till).unwrap_or_default();
+    fn store(&mut self, t: BundleTicket) -> Result<()> {
+        let collector = self.cx.refs.collector(&t.head.till).unwrap_or_default();
+        self.tickets.push(apply::ticket_rows(t, collector));
+        self.out.new_tickets += 1;
+        if self.tickets.len() >= BATCH {
+            self.flush()?;
+        }
+        Ok(())
+    }
+
+    /// Writes the rows checked so far, table by table.
+    fn flush(&mut self) -> Result<()> {
+        let conn = self.cx.conn;
+        apply::insert_entries(conn, &self.entries)?;
+        self.entries.clear();
+        let tickets = std::mem::take(&mut self.tickets);
         // The ticket's id and (chain, number) are unique keys: a ticket already here fails its insert, which
         // writes nothing of it; asking first would cost two more index seeks per ticket.
-        if let Err(e) = apply::insert_ticket(conn, t, collector) {
-            return Err(if on_tickets_keys(&e) && ticket_taken(conn, h)? {
+        if let Err(r) = apply::insert_tickets(conn, &tickets) {
+            let h = &tickets[r.index].head;
+            return Err(if on_tickets_keys(&r.error) && ticket_taken(conn, h)? {
                 let msg = format!("le ticket {} existe déjà avec un autre contenu", h.id);
                 refuse(&self.path, Refusal::TicketMismatch, msg)
             } else {
-                e
+                r.error
             });
         }
-        if self.cx.refs.phases.get(&h.phase) == Some(&true) {
-            crate::storage::late::flag_late(conn, h, self.cx.at)?;
+        for t in &tickets {
+            if self.cx.refs.phases.get(&t.head.phase) == Some(&true) {
+                crate::storage::late::flag_late(conn, &t.head, self.cx.at)?;
+            }
         }
-        self.out.new_tickets += 1;
         Ok(())
     }
 
     fn finish(mut self) -> Result<Outcome> {
+        self.flush()?;
         for c in self.chains.values() {
             c.check.finish(&self.path)?;
         }
@@ -345,14 +377,15 @@ impl<'a, 'c> One<'a, 'c> {
         behind::check_bundle(self.cx.conn, &self.path, self.header)?;
         for t in std::mem::take(&mut self.refunds) {
             let Some(orig) = t.head.refund_of.as_deref() else {
-                self.store(&t)?;
+                self.store(t)?;
                 continue;
             };
-            let here: bool = self
-                .cx
-                .conn
-                .prepare_cached("SELECT EXISTS (SELECT 1 FROM tickets WHERE id = ?1)")?
-                .query_row([orig], |r| r.get(0))?;
+            let here: bool = self.tickets.iter().any(|p| p.head.id == orig)
+                || self
+                    .cx
+                    .conn
+                    .prepare_cached("SELECT EXISTS (SELECT 1 FROM tickets WHERE id = ?1)")?
+                    .query_row([orig], |r| r.get(0))?;
             if !here {
                 let msg = format!(
                     "le remboursement {} renvoie au ticket {orig}, absent ici et des lots",
@@ -360,8 +393,9 @@ impl<'a, 'c> One<'a, 'c> {
                 );
                 return Err(Waiting(refuse(&self.path, Refusal::Gap, msg)).into());
             }
-            self.store(&t)?;
+            self.store(t)?;
         }
+        self.flush()?;
         for e in &self.witness {
             apply::insert_witness(self.cx.conn, e, &self.out.sha)?;
         }

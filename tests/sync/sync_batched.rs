@@ -1,0 +1,82 @@
+//! Merge writes checked rows in batches of hundreds of tickets, table by table, with multi-row inserts: a
+//! refusal found after batches were written, or raised by a batch itself in the middle of a statement, still
+//! leaves the database as it was; a merged bundle holds exactly the exporter's rows; merging it again skips it.
+use crate::support::sync::*;
+use souk::domain::canonical::sha256_hex;
+use souk::storage::Db;
+use souk::sync::{Refusal, SyncError, export, merge};
+use std::path::{Path, PathBuf};
+
+/// More than one batch (512 tickets), and a second batch that is not a whole number of statements.
+const TICKETS: usize = 600;
+
+fn refused(db: &mut Db, file: &Path) -> SyncError {
+    let before = dump(db);
+    let err = merge(db, &[file.to_path_buf()]).expect_err("the bundle must be refused");
+    assert_eq!(dump(db), before, "a refused merge changes nothing");
+    let text = err.to_string();
+    err.downcast::<SyncError>()
+        .unwrap_or_else(|e| panic!("not a SyncError: {text} / {e}"))
+}
+
+/// The bundle's text with `edit` applied to its body and a correct checksum put back.
+fn tamper(src: &Path, dst: &Path, edit: impl Fn(&str) -> String) -> PathBuf {
+    let text = bundle_text(src);
+    let body_end = text.trim_end().rfind('\n').unwrap() + 1;
+    let body = edit(&text[..body_end]);
+    write_bundle(
+        dst,
+        &format!("{body}SHA256 {}\n", sha256_hex(body.as_bytes())),
+    );
+    dst.to_path_buf()
+}
+
+#[test]
+fn refusals_after_or_inside_written_batches_change_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let master = market(&dir.path().join("master.souk"), UUID, "Salon Ifrane 2025");
+    let mut till = laptop(&master, &dir.path().join("T01.souk"));
+    sell(&mut till, "T01", 2, TICKETS, 0);
+    let bundle = dir.path().join("T01.bundle");
+    export(&till, &bundle, None, false).unwrap();
+    let organiser = |name: &str| laptop(&master, &dir.path().join(name));
+
+    // The last ticket edited: found once the first batch is written.
+    let late = tamper(&bundle, &dir.path().join("late.bundle"), |body| {
+        let at = body.rfind("\"t\":\"ticket\"").unwrap();
+        let (head, tail) = body.split_at(at);
+        format!("{head}{}", tail.replacen(":00Z|", ":01Z|", 1))
+    });
+    let e = refused(&mut organiser("late.souk"), &late);
+    assert_eq!(e.refusal(), Some(Refusal::TicketMismatch), "{e}");
+    assert!(e.to_string().contains(&format!("T01-{TICKETS:06}")), "{e}");
+
+    // A ticket of the second batch, inside a multi-row statement, already here under its number: the
+    // statement fails, the ticket at fault is named.
+    let mut squatted = organiser("squat.souk");
+    squatted
+        .conn()
+        .execute(
+            "INSERT INTO tickets (id, chain, till, number, kind, at_utc, utc_offset, local_date, phase, cashier,
+             total, journal_seq) VALUES ('SQUAT-1', 'T01', 'T01', 530, 'sale', '2025-08-06T09:00:00Z', 0,
+             '2025-08-06', 1, 'x', 100, 999)",
+            [],
+        )
+        .unwrap();
+    let e = refused(&mut squatted, &bundle);
+    assert_eq!(e.refusal(), Some(Refusal::TicketMismatch), "{e}");
+    assert!(
+        e.to_string()
+            .contains("le ticket T01-000530 existe déjà avec un autre contenu"),
+        "{e}"
+    );
+
+    // Untouched, the bundle brings exactly the till's rows; again, it is known and skipped.
+    let mut org = organiser("org.souk");
+    let m = merge(&mut org, std::slice::from_ref(&bundle)).unwrap();
+    assert_eq!(m.new_tickets(), TICKETS as u64);
+    assert_eq!(sales_state(&org), sales_state(&till));
+    let again = merge(&mut org, std::slice::from_ref(&bundle)).unwrap();
+    assert_eq!((again.new_entries(), again.new_tickets()), (0, 0));
+    assert_eq!(again.bundles[0].skipped_entries, m.new_entries());
+}
