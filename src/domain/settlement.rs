@@ -96,14 +96,26 @@ pub fn shares_accepted(
     sign: i64,
     stored: &[ExhibitorShare],
 ) -> bool {
-    let fits = |split: Vec<ExhibitorShare>| {
+    accepted_split(lines, payments, sign, stored).is_some()
+}
+
+/// Today's split (unsigned, as `exhibitor_shares` gives it) when `stored` is one of the `accepted_shares`.
+pub fn accepted_split(
+    lines: &[Line],
+    payments: &[Payment],
+    sign: i64,
+    stored: &[ExhibitorShare],
+) -> Option<Vec<ExhibitorShare>> {
+    let fits = |split: &[ExhibitorShare]| {
         split.len() == stored.len()
-            && split
-                .into_iter()
-                .zip(stored)
-                .all(|(s, t)| s.signed(sign) == *t)
+            && split.iter().zip(stored).all(|(s, t)| {
+                s.exhibitor_code == t.exhibitor_code
+                    && s.net * sign == t.net
+                    && s.by_method.map(|v| v * sign) == t.by_method
+            })
     };
-    fits(exhibitor_shares(lines, payments)) || fits(exhibitor_shares_per_payment(lines, payments))
+    let now = exhibitor_shares(lines, payments);
+    (fits(&now) || fits(&exhibitor_shares_per_payment(lines, payments))).then_some(now)
 }
 
 /// Sums over a phase for one exhibitor, as read from storage (signed: refunds negative). Centimes summed in 128

@@ -4,7 +4,6 @@
 use super::check::BundleTicket;
 use super::stream::Outcome;
 use crate::domain::JournalKind;
-use crate::domain::settlement::exhibitor_shares;
 use crate::storage::journal::{self, Entry, NewEntry};
 use crate::storage::merge_rows::{self, Rejected, TicketRows};
 use crate::storage::{LocalTime, ORG_CHAIN};
@@ -14,7 +13,7 @@ use rusqlite::{Connection, params};
 /// A checked ticket's rows, its shares computed with this database's collector for its till.
 pub fn ticket_rows(t: BundleTicket, collector: &str) -> TicketRows {
     TicketRows {
-        shares: exhibitor_shares(&t.lines, &t.payments),
+        shares: t.shares,
         head: t.head,
         local_date: t.local_date,
         journal_seq: t.journal_seq,

@@ -8,6 +8,7 @@ use super::format::{ChainRange, WireTicket, share_from_wire};
 use super::rows::ShareRow;
 use crate::domain::canonical::{TicketHead, encode_ticket, entry_hash, genesis, sha256_hex};
 use crate::domain::money::to_centimes;
+use crate::domain::settlement::accepted_split;
 use crate::domain::{Line, Payment, TicketKind};
 use crate::storage::journal::Entry;
 use anyhow::Result;
@@ -24,6 +25,8 @@ pub struct BundleTicket {
     pub journal_seq: u64,
     /// Its entry is new here (else the ticket is already here, with the same hash).
     pub fresh: bool,
+    /// Its split by exhibitor as this version computes it (unsigned), once the bundle's was accepted.
+    pub shares: Vec<crate::domain::settlement::ExhibitorShare>,
 }
 
 /// One chain of a bundle, checked as its entries arrive.
@@ -189,11 +192,11 @@ impl Awaiting {
             )));
         }
         let shares: Vec<ShareRow> = t.shares.iter().map(share_from_wire).collect();
-        if !accepted_shares(&lines, &payments, sign).contains(&shares) {
+        let Some(split) = accepted_split(&lines, &payments, sign, &shares) else {
             return Err(bad(format!(
                 "ticket {id} : répartition par exposant fausse"
             )));
-        }
+        };
         let local_date = local_date(&head.at_utc, head.utc_offset)
             .ok_or_else(|| bad(format!("ticket {id} : date illisible")))?;
         Ok(BundleTicket {
@@ -203,17 +206,9 @@ impl Awaiting {
             local_date,
             journal_seq: seq,
             fresh: entry.fresh,
+            shares: split,
         })
     }
-}
-
-/// Shares as `storage::tickets` stores them (signed by the ticket kind, ordered by exhibitor), in every split a
-/// stored ticket may carry.
-pub fn accepted_shares(lines: &[Line], payments: &[Payment], sign: i64) -> Vec<Vec<ShareRow>> {
-    crate::domain::settlement::accepted_shares(lines, payments)
-        .into_iter()
-        .map(|split| split.into_iter().map(|s| s.signed(sign)).collect())
-        .collect()
 }
 
 /// The market-local date of an instant stored as UTC text plus its offset.

@@ -35,7 +35,6 @@ mod stream;
 mod wire;
 
 pub use canon::decode_ticket;
-pub use check::accepted_shares;
 pub use error::{Refusal, SyncError};
 pub use export::{ExportSummary, export, export_at, export_with};
 pub use format::{ChainRange, MAGIC};
