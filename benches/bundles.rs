@@ -16,19 +16,15 @@
 //! records in key order without a per-row insert; with foreign keys on (souk's connection) or any WHERE it does
 //! not apply, and the same shell statements take 14.6 s at 1M lines.
 //!
-//! Figures of one `--table` run (load average 6–8 on 2 shared cores): export 1.40× / 2.61× / 3.34× of VACUUM INTO +
-//! fsync at 10k / 100k / 1M lines; merge 1.95× / 2.34× / 1.82× of INSERT … SELECT (29.8 s vs 16.3 s at 1M); growth
-//! export 7.0× then 8.8×, merge 11.8× then 13.4×; bundle 1.06× zstd -3; Ed25519 41 µs per signed entry. A second run
-//! at load 3: export 2.38× / 2.67× / 2.75× (3.86 s vs 1.41 s at 1M), merge 2.38× / 1.91× / 2.17× (24.5 s vs 11.3 s),
-//! Ed25519 30 µs per entry.
-//! Export pipelined (values copied on the connection's thread, encoded, hashed and compressed on two others), two
-//! `--table` runs at load 3–6 (other builds on both cores): 1.17× / 1.67× / 2.05× (2.75 s vs 1.34 s at 1M), then
-//! 1.33× / 2.18× / 2.94×; growth 6.9× then 9.6× (7.8×, 10.4×); bundle 1.06× zstd -3. Its CPU at 1M is 2.2 s user
-//! (2.9 s before, same moment); the reading thread's ~1.45 s of it (SQLite stepping the four queries, reading
-//! columns) is the wall time on two free cores; on busy cores the three threads wait for a turn.
-//! Merge writing its rows in batches, table by table with multi-row inserts (shares one row per statement),
-//! statement journals in memory (load 4–5): merge 2.03× / 2.11× / 1.63× (18.96 s vs 11.66 s at 1M), growth 11.9×
-//! then 14.8×; peak RSS of `souk merge` 40.9 MB at 100k, 41.3 MB at 1M.
+//! Figures of the last `--table` runs, everything merged (quiet machine, load 2 → 1.5): export 1.47× / 1.31× /
+//! 1.63× of VACUUM INTO + fsync at 10k / 100k / 1M lines (1.71 s vs 1.05 s at 1M; an earlier run at load 3: 1.26× /
+//! 1.41× / 1.50×); merge 1.98× / 1.92× / 1.72× of INSERT … SELECT (16.0 s vs 9.3 s at 1M; earlier 2.00× / 1.91× /
+//! 1.44×); growth export 7.1× then 11.6×, merge 10.6× then 15.7×; bundle 1.06× zstd -3; Ed25519 28 µs per signed
+//! entry; re-merging a known 1M bundle 0.32 s. Export: values copied on the connection's thread, encoded, hashed
+//! and compressed on two others. Merge: rows written in batches, table by table (multi-row inserts except shares),
+//! statement journals in memory for a lone bundle; peak RSS of `souk merge` 40.9 MB at 100k, 41.3 MB at 1M.
+//! A page cache sized to the bundle (64 MiB at 1M, both sides) made merge 15.6 s but the baseline 8.4 s (1.85×):
+//! not kept. Earlier references: before this work, load 3, export 2.38× / 2.67× / 2.75×, merge 2.38× / 1.91× / 2.17×.
 //!
 //! The table: each operation timed `reps` times alternating with its baseline, the fastest run of each kept (the
 //! machine is shared). Criterion runs the same four at 10k lines. Peak memory is measured on the release binary
