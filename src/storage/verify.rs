@@ -264,16 +264,16 @@ fn verify_numbering(conn: &Connection, v: &mut Verdict) -> Result<()> {
     let mut stmt = conn.prepare("SELECT chain, number FROM tickets ORDER BY chain, number")?;
     let mut rows = stmt.query([])?;
     let mut current: Option<TillSummary> = None;
-    let mut last = 0u64;
-    let finish = |c: Option<TillSummary>, last: u64, v: &mut Verdict| {
+    let mut last = 0i64;
+    let finish = |c: Option<TillSummary>, last: i64, v: &mut Verdict| {
         if let Some(mut c) = c {
-            c.last_ticket = Some(super::tickets::ticket_id(&c.till, last));
+            c.last_ticket = (last > 0).then(|| super::tickets::ticket_id(&c.till, last as u64));
             v.tills.push(c);
         }
     };
     while let Some(r) = rows.next()? {
         let till = r.get_ref(0)?.as_str()?;
-        let n = r.get::<_, i64>(1)? as u64;
+        let n = r.get::<_, i64>(1)?;
         if current.as_ref().is_none_or(|c| c.till != till) {
             finish(current.take(), last, v);
             current = Some(TillSummary {
@@ -285,8 +285,15 @@ fn verify_numbering(conn: &Connection, v: &mut Verdict) -> Result<()> {
             last = 0;
         }
         let c = current.as_mut().expect("set above");
+        if n <= last {
+            // Only a number written behind the program's back (0 or negative) sorts here.
+            v.breaks
+                .push(format!("caisse {till} : numéro de ticket {n} impossible"));
+            c.tickets += 1;
+            continue;
+        }
         if n != last + 1 {
-            c.gaps.push((last + 1, n - 1));
+            c.gaps.push((last as u64 + 1, n as u64 - 1));
             v.breaks.push(format!(
                 "caisse {till} : numéros {} à {} manquants",
                 last + 1,

@@ -159,6 +159,14 @@ fn line_without_ticket_is_named() {
 }
 
 #[test]
+fn an_impossible_ticket_number_is_named() {
+    assert_caught(
+        "UPDATE tickets SET number = 0 WHERE id = 'ORG-000001'",
+        &["caisse ORG : numéro de ticket 0 impossible"],
+    );
+}
+
+#[test]
 fn ticket_pointing_at_another_entry_is_named() {
     assert_caught(
         "UPDATE tickets SET journal_seq = journal_seq + 1 WHERE id = 'ORG-000003'",
