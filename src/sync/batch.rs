@@ -106,61 +106,141 @@ pub fn read_chain(conn: &Connection, r: &ChainRange, out: &mut dyn Out) -> Resul
     };
     let mut tickets = 0;
     if r.chain != ORG_CHAIN {
-        let range = "t.chain = ?1 AND t.journal_seq BETWEEN ?2 AND ?3";
-        let mut heads = conn.prepare_cached(&format!(
-            "SELECT {HEAD_COLUMNS}, t.journal_seq FROM tickets t WHERE {range} ORDER BY t.number"
-        ))?;
-        let mut lines = conn.prepare_cached(&format!(
-            "SELECT {LINE_COLUMNS}, l.ticket_id FROM tickets t JOIN ticket_lines l ON l.ticket_id = t.id
-             WHERE {range} ORDER BY t.number, l.line_no"
-        ))?;
-        let mut payments = conn.prepare_cached(&format!(
-            "SELECT {PAYMENT_COLUMNS}, p.ticket_id FROM tickets t JOIN payments p ON p.ticket_id = t.id
-             WHERE {range} ORDER BY t.number, p.pos"
-        ))?;
-        let mut shares = conn.prepare_cached(&format!(
-            "SELECT {SHARE_COLUMNS}, s.ticket_id FROM tickets t JOIN shares s ON s.ticket_id = t.id
-             WHERE {range} ORDER BY t.number, s.exhibitor_code"
-        ))?;
-        let mut children = [
-            (lines.query(p)?, LINE),
-            (payments.query(p)?, PAYMENT),
-            (shares.query(p)?, SHARE),
-        ];
-        for (rows, _) in &mut children {
-            rows.advance()?;
-        }
-        let mut heads = heads.query(p)?;
-        while let Some(h) = heads.next()? {
-            let seq = h.get::<_, i64>(HEAD - 1)? as u64;
-            entries.up_to(seq, out)?;
-            let id = ticket_id(h)?;
-            let batch = out.batch();
-            let at = batch.recs.len();
-            batch.recs.push(Rec::Entry);
-            batch.row(h, HEAD)?;
-            let mut n = [0u32; 3];
-            for (k, (rows, cols)) in children.iter_mut().enumerate() {
-                while let Some(c) = rows.get() {
-                    if c.get_ref(*cols)?.as_bytes()? != id {
-                        break;
-                    }
-                    batch.row(c, *cols)?;
-                    n[k] += 1;
-                    rows.advance()?;
-                }
-            }
-            batch.recs[at] = Rec::Ticket {
-                lines: n[0],
-                payments: n[1],
-                shares: n[2],
-            };
-            tickets += 1;
-            out.done_record()?;
-        }
+        tickets = read_tickets(conn, r, &mut entries, out)?;
     }
     entries.up_to(u64::MAX, out)?;
     Ok((entries.count, tickets))
+}
+
+/// Each child table: its columns (alias as in `tickets::*_COLUMNS`), table, alias, order within a ticket and
+/// number of columns.
+const CHILDREN: [(&str, &str, &str, &str, usize); 3] = [
+    (LINE_COLUMNS, "ticket_lines", "l", "line_no", LINE),
+    (PAYMENT_COLUMNS, "payments", "p", "pos", PAYMENT),
+    (SHARE_COLUMNS, "shares", "s", "exhibitor_code", SHARE),
+];
+
+/// Ticket numbers below this have ids (`{chain}-{number:06}`) that sort as the numbers do.
+const SIX_DIGITS: i64 = 1_000_000;
+
+/// The chain's tickets in number order, each right after its entry. Lines, payments and shares are read as
+/// ranges of their own primary key (ticket ids of the chain sort as their numbers), not joined ticket by ticket;
+/// from the first ticket whose id is not `{chain}-{number:06}` (a number past six digits, or an id written
+/// behind the program's back), the rest are read joined to the tickets, in number order, as `rows::TicketStream`.
+fn read_tickets(
+    conn: &Connection,
+    r: &ChainRange,
+    entries: &mut Entries,
+    out: &mut dyn Out,
+) -> Result<u64> {
+    let p = params![r.chain, r.from_seq as i64, r.to_seq as i64];
+    let range = "t.chain = ?1 AND t.journal_seq BETWEEN ?2 AND ?3";
+    let mut heads = conn.prepare_cached(&format!(
+        "SELECT {HEAD_COLUMNS}, t.journal_seq FROM tickets t WHERE {range} ORDER BY t.number"
+    ))?;
+    let child = |k: usize, joined: bool| {
+        let (cols, table, a, order, _) = CHILDREN[k];
+        conn.prepare_cached(&if joined {
+            format!(
+                "SELECT {cols}, {a}.ticket_id FROM tickets t JOIN {table} {a} ON {a}.ticket_id = t.id
+                 WHERE {range} AND t.number >= ?4 ORDER BY t.number, {a}.{order}"
+            )
+        } else {
+            format!(
+                "SELECT {cols}, {a}.ticket_id FROM {table} {a} WHERE {a}.ticket_id >= ?1 AND {a}.ticket_id < ?2
+                 ORDER BY {a}.ticket_id, {a}.{order}"
+            )
+        })
+    };
+    let mut heads = heads.query(p)?;
+    heads.advance()?;
+    let Some(first) = heads.get() else {
+        return Ok(0);
+    };
+    let mut tickets = 0;
+    let mut restart = None;
+    {
+        let from = std::str::from_utf8(ticket_id(first)?)?.to_string();
+        let end = format!("{}.", r.chain); // just after every "{chain}-…" id
+        let mut stmts = [child(0, false)?, child(1, false)?, child(2, false)?];
+        let [a, b, c] = &mut stmts;
+        let by_id = params![from, end];
+        let mut children = [a.query(by_id)?, b.query(by_id)?, c.query(by_id)?];
+        for rows in &mut children {
+            rows.advance()?;
+        }
+        let mut expected = String::new();
+        while let Some(h) = heads.get() {
+            let number = h.get::<_, i64>(3)?;
+            expected.clear();
+            if (1..SIX_DIGITS).contains(&number) {
+                expected.push_str(&crate::storage::tickets::ticket_id(&r.chain, number as u64));
+            }
+            if ticket_id(h)? != expected.as_bytes() {
+                restart = Some(number);
+                break;
+            }
+            write_ticket(h, &mut children, true, entries, out)?;
+            tickets += 1;
+            heads.advance()?;
+        }
+    }
+    if let Some(number) = restart {
+        let mut stmts = [child(0, true)?, child(1, true)?, child(2, true)?];
+        let [a, b, c] = &mut stmts;
+        let joined = params![r.chain, r.from_seq as i64, r.to_seq as i64, number];
+        let mut children = [a.query(joined)?, b.query(joined)?, c.query(joined)?];
+        for rows in &mut children {
+            rows.advance()?;
+        }
+        while let Some(h) = heads.get() {
+            write_ticket(h, &mut children, false, entries, out)?;
+            tickets += 1;
+            heads.advance()?;
+        }
+    }
+    Ok(tickets)
+}
+
+/// One ticket after its entry: its head, then the rows of each child stream that carry its id. Read by id
+/// (`by_id`), rows of tickets outside the range, or of none, come between and are passed over.
+fn write_ticket(
+    h: &Row,
+    children: &mut [Rows; 3],
+    by_id: bool,
+    entries: &mut Entries,
+    out: &mut dyn Out,
+) -> Result<()> {
+    let seq = h.get::<_, i64>(HEAD - 1)? as u64;
+    entries.up_to(seq, out)?;
+    let id = ticket_id(h)?;
+    let batch = out.batch();
+    let at = batch.recs.len();
+    batch.recs.push(Rec::Entry);
+    batch.row(h, HEAD)?;
+    let mut n = [0u32; 3];
+    for (k, rows) in children.iter_mut().enumerate() {
+        let cols = CHILDREN[k].4;
+        while let Some(c) = rows.get() {
+            let of = c.get_ref(cols)?.as_bytes()?;
+            if by_id && of < id {
+                rows.advance()?;
+                continue;
+            }
+            if of != id {
+                break;
+            }
+            batch.row(c, cols)?;
+            n[k] += 1;
+            rows.advance()?;
+        }
+    }
+    batch.recs[at] = Rec::Ticket {
+        lines: n[0],
+        payments: n[1],
+        shares: n[2],
+    };
+    out.done_record()
 }
 
 /// The head's id, which its lines, payments and shares are matched on (text, as every version writes it).
