@@ -16,13 +16,14 @@
 //! records in key order without a per-row insert; with foreign keys on (souk's connection) or any WHERE it does
 //! not apply, and the same shell statements take 14.6 s at 1M lines.
 //!
-//! Figures of the last `--table` runs, everything merged (quiet machine, load 2 → 1.5): export 1.47× / 1.31× /
-//! 1.63× of VACUUM INTO + fsync at 10k / 100k / 1M lines (1.71 s vs 1.05 s at 1M; an earlier run at load 3: 1.26× /
-//! 1.41× / 1.50×); merge 1.98× / 1.92× / 1.72× of INSERT … SELECT (16.0 s vs 9.3 s at 1M; earlier 2.00× / 1.91× /
-//! 1.44×); growth export 7.1× then 11.6×, merge 10.6× then 15.7×; bundle 1.06× zstd -3; Ed25519 28 µs per signed
-//! entry; re-merging a known 1M bundle 0.32 s. Export: values copied on the connection's thread, encoded, hashed
-//! and compressed on two others. Merge: rows written in batches, table by table (multi-row inserts except shares),
-//! statement journals in memory for a lone bundle; peak RSS of `souk merge` 40.9 MB at 100k, 41.3 MB at 1M.
+//! Figures of the last `--table` runs (quiet machine, load 1.5–1.9): export 1.39× / 1.13× / 1.46× of VACUUM INTO +
+//! fsync at 10k / 100k / 1M lines (1.51 s vs 1.03 s at 1M; the run before: 1.24× at 100k, 1.39× at 1M); merge
+//! 2.02× / 2.13× / 1.58× of INSERT … SELECT (16.3 s vs 10.3 s at 1M); growth export 6.5× then 11.9×, merge 11.1×
+//! then 15.3×; bundle 1.06× zstd -3; Ed25519 28 µs per signed entry; re-merging a known 1M bundle 0.33 s.
+//! Export: values copied on the connection's thread (lines, payments and shares read as ranges of their own key,
+//! a 16 MiB page cache for the call), encoded, hashed and compressed on two others; before those two reading
+//! changes 1.47× / 1.31× / 1.63×. Merge: rows written in batches, table by table (multi-row inserts except
+//! shares), statement journals in memory for a lone bundle; peak RSS of `souk merge` 40.9 MB at 100k, 41.3 MB at 1M.
 //! A page cache sized to the bundle (64 MiB at 1M, both sides) made merge 15.6 s but the baseline 8.4 s (1.85×):
 //! not kept. Earlier references: before this work, load 3, export 2.38× / 2.67× / 2.75×, merge 2.38× / 1.91× / 2.17×.
 //!
