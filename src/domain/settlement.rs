@@ -265,5 +265,17 @@ mod accepted_tests {
         );
         let one = accepted_shares(&lines, &[cash(28200)]);
         assert_eq!(one.len(), 1);
+        // The lazy check accepts exactly those, signed, and gives today's split back.
+        for split in &splits {
+            let refund: Vec<_> = split.iter().cloned().map(|s| s.signed(-1)).collect();
+            assert_eq!(
+                accepted_split(&lines, &payments, -1, &refund).as_ref(),
+                Some(&splits[0])
+            );
+            assert!(!shares_accepted(&lines, &payments, 1, &refund));
+        }
+        let mut wrong = splits[0].clone();
+        wrong[1].by_method.cash += 1;
+        assert!(!shares_accepted(&lines, &payments, 1, &wrong));
     }
 }

@@ -245,6 +245,27 @@ fn apply(
     orphans::refuse_new(conn, kind, &orphans_before)
 }
 
+/// The end of a pipelined import, every row written: what the plain path's `apply` and `run_plain` do after the
+/// rows (nothing left without its owner, the import journalled, committed unless a dry run).
+fn close_streamed(
+    tx: rusqlite::Transaction,
+    before: &orphans::Before,
+    at: &crate::storage::LocalTime,
+    actor: &str,
+    summary: ImportSummary,
+    bytes: &[u8],
+) -> Result<Option<Outcome>> {
+    orphans::refuse_new(&tx, summary.kind, before)?;
+    journal_import(&tx, at, actor, &summary, bytes)?;
+    if !summary.dry_run {
+        tx.commit()?;
+    }
+    Ok(Some(Outcome {
+        summary,
+        error: None,
+    }))
+}
+
 fn journal_import(
     conn: &Connection,
     at: &crate::storage::LocalTime,

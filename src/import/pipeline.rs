@@ -6,7 +6,7 @@
 use super::reader::Row;
 use super::sheet_stream::{self, Msg};
 use super::summary::ImportSummary;
-use super::{Kind, Outcome, journal_import, orphans, products};
+use super::{Kind, Outcome, close_streamed, orphans, products};
 use crate::storage::{Clock, Db};
 use anyhow::Result;
 use std::sync::mpsc;
@@ -73,16 +73,8 @@ fn apply(
     if !complete {
         return Ok(None);
     }
-    orphans::refuse_new(&tx, Kind::Products, &orphans_before)?;
     summary.rows = count;
-    journal_import(&tx, &at, actor, &summary, bytes)?;
-    if !dry {
-        tx.commit()?;
-    }
-    Ok(Some(Outcome {
-        summary,
-        error: None,
-    }))
+    close_streamed(tx, &orphans_before, &at, actor, summary, bytes)
 }
 
 #[cfg(test)]
@@ -90,16 +82,7 @@ mod tests {
     use super::super::{Kind, import_bytes, table};
     use crate::storage::{Db, catalogue};
 
-    const HEADER: [&str; 8] = [
-        "exhibitor_code",
-        "code",
-        "barcode",
-        "name_fr",
-        "name_ar",
-        "unit",
-        "price",
-        "vat_rate",
-    ];
+    const HEADER: &[&str] = crate::import::products::PRODUCT_COLUMNS;
     /// More rows than a few of the reader's batches.
     const ROWS: usize = 2_500;
 

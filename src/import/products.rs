@@ -11,7 +11,7 @@ use anyhow::Result;
 use rusqlite::Connection;
 use std::collections::{BTreeSet, HashMap};
 
-const PRODUCT_COLUMNS: &[&str] = &[
+pub(super) const PRODUCT_COLUMNS: &[&str] = &[
     "exhibitor_code",
     "code",
     "barcode",

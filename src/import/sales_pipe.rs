@@ -7,7 +7,7 @@
 use super::reader::{Cursor, Table};
 use super::sales::{COLUMNS, PaperTicket, Writer, imported_refs, prepare, read_row};
 use super::summary::ImportSummary;
-use super::{Kind, Outcome, journal_import, orphans, table};
+use super::{Kind, Outcome, close_streamed, orphans, table};
 use crate::domain::{Product, Settled};
 use crate::storage::journal::Signing;
 use crate::storage::tickets::Batch;
@@ -131,18 +131,10 @@ fn apply(
         }
     };
     w.batch.finish(&tx)?;
-    orphans::refuse_new(&tx, Kind::Sales, &orphans_before)?;
     summary.rows = rows;
     summary.counts.added = count;
     summary.tickets = count;
-    journal_import(&tx, &at, actor, &summary, bytes)?;
-    if !dry {
-        tx.commit()?;
-    }
-    Ok(Some(Outcome {
-        summary,
-        error: None,
-    }))
+    close_streamed(tx, &orphans_before, &at, actor, summary, bytes)
 }
 
 /// Reads, checks and groups the file's rows into tickets, sent in batches; stops without `End` at the first
