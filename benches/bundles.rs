@@ -45,6 +45,7 @@ const SIZES: [(usize, usize); 3] = [(10_000, 5), (100_000, 3), (1_000_000, 1)];
 
 struct Market {
     lines: usize,
+    signed: bool,
     db: Db,
     src: PathBuf,
     template: PathBuf,
@@ -52,16 +53,31 @@ struct Market {
     work: PathBuf,
 }
 
-fn market(lines: usize) -> Market {
-    let src = market_1m::path_with(lines);
+/// The market of `lines` sale lines, its bundle and the organiser's market it merges into: unsigned tills into
+/// the plain template, or (`signed`) the same tickets signed by each till's key into the organiser that
+/// registered those keys at provisioning.
+fn market(lines: usize, signed: bool) -> Market {
+    let src = if signed {
+        market_1m::signed_path_with(lines)
+    } else {
+        market_1m::path_with(lines)
+    };
     let dir = src.parent().unwrap().to_path_buf();
-    let template = dir.join("bundles-template.db");
+    let template = if signed {
+        market_1m::signed_organiser()
+    } else {
+        dir.join("bundles-template.db")
+    };
     if !template.exists() {
         let empty = Db::open(&market_1m::path_with(0)).unwrap();
         empty.backup_to(&template).unwrap();
     }
     let db = Db::open(&src).unwrap();
-    let bundle = dir.join(format!("bundle-{lines}.souk"));
+    let bundle = if signed {
+        dir.join(format!("bundle-signed-{lines}.souk"))
+    } else {
+        dir.join(format!("bundle-{lines}.souk"))
+    };
     if !bundle.exists() {
         souk::sync::export(&db, &bundle, None, false).unwrap();
     }
@@ -69,6 +85,7 @@ fn market(lines: usize) -> Market {
     std::fs::create_dir_all(&work).unwrap();
     Market {
         lines,
+        signed,
         db,
         src,
         template,
@@ -111,7 +128,22 @@ impl Market {
     fn merge_into(&self, org: &Path) -> u64 {
         let mut db = Db::open(org).unwrap();
         let m = souk::sync::merge(&mut db, std::slice::from_ref(&self.bundle)).unwrap();
+        // The signed market's merge must have checked every till entry's signature.
+        let unsigned = m.notes.iter().any(|n| n.contains("non signées"));
+        assert!(!(self.signed && unsigned), "{:?}", m.notes);
         m.new_tickets()
+    }
+
+    /// The tills' journal entries, each one signature checked when the market is signed.
+    fn till_entries(&self) -> u64 {
+        self.db
+            .conn()
+            .query_row(
+                "SELECT COUNT(*) FROM journal WHERE chain <> 'ORG'",
+                [],
+                |r| r.get::<_, i64>(0),
+            )
+            .unwrap() as u64
     }
 
     fn insert_select(&self, org: &Path) {
@@ -173,6 +205,8 @@ struct Row {
     merge: f64,
     insert: f64,
     again: f64,
+    merge_signed: f64,
+    insert_signed: f64,
 }
 
 fn table() {
@@ -185,13 +219,16 @@ fn table() {
         if only.as_ref().is_some_and(|o| !o.contains(&lines)) {
             continue;
         }
-        let m = market(lines);
+        let m = market(lines, false);
+        let signed = market(lines, true);
         let mut best = Row {
             export: f64::MAX,
             vacuum: f64::MAX,
             merge: f64::MAX,
             insert: f64::MAX,
             again: f64::MAX,
+            merge_signed: f64::MAX,
+            insert_signed: f64::MAX,
         };
         for _ in 0..reps {
             best.export = best.export.min(timed(|| m.export()));
@@ -206,6 +243,14 @@ fn table() {
             remove(&org);
             let org = m.organiser();
             best.insert = best.insert.min(timed(|| m.insert_select(&org)));
+            remove(&org);
+            let org = signed.organiser();
+            best.merge_signed = best.merge_signed.min(timed(|| {
+                signed.merge_into(&org);
+            }));
+            remove(&org);
+            let org = signed.organiser();
+            best.insert_signed = best.insert_signed.min(timed(|| signed.insert_select(&org)));
             remove(&org);
         }
         let size = std::fs::metadata(&m.bundle).unwrap().len();
@@ -225,20 +270,32 @@ fn table() {
             size as f64 / zstd3 as f64,
             std::fs::metadata(&m.src).unwrap().len() as f64 / 1e6,
         );
+        let entries = signed.till_entries();
         println!(
-            "    peak memory: /usr/bin/time -v target/release/souk --db {} merge {}   (on a copy of {})",
-            m.work.join("rss.db").display(),
-            m.bundle.display(),
-            m.template.display()
+            "{lines:>9} lines: merge (signed) {:.2}s vs INSERT…SELECT {:.2}s = {:.2}x | {entries} till entries \
+             signed, {:.1} µs each over the unsigned merge",
+            best.merge_signed,
+            best.insert_signed,
+            best.merge_signed / best.insert_signed,
+            (best.merge_signed - best.merge) / entries as f64 * 1e6,
         );
+        for x in [&m, &signed] {
+            println!(
+                "    peak memory: /usr/bin/time -v target/release/souk --db {} merge {}   (on a copy of {})",
+                x.work.join("rss.db").display(),
+                x.bundle.display(),
+                x.template.display()
+            );
+        }
         rows.push((m.lines, best));
     }
     for w in rows.windows(2) {
         let ((a, x), (b, y)) = (w[0], w[1]);
         println!(
-            "growth {a} → {b} lines: export {:.1}x, merge {:.1}x, merge again {:.1}x",
+            "growth {a} → {b} lines: export {:.1}x, merge {:.1}x, merge (signed) {:.1}x, merge again {:.1}x",
             y.export / x.export,
             y.merge / x.merge,
+            y.merge_signed / x.merge_signed,
             y.again / x.again
         );
     }
@@ -283,7 +340,8 @@ fn ed25519_per_entry() {
 }
 
 fn benches(c: &mut Criterion) {
-    let m = market(10_000);
+    let m = market(10_000, false);
+    let signed = market(10_000, true);
     let mut g = c.benchmark_group("bundles_10k");
     g.sample_size(10)
         .warm_up_time(Duration::from_secs(1))
@@ -307,6 +365,26 @@ fn benches(c: &mut Criterion) {
             || m.organiser(),
             |org| {
                 m.insert_select(&org);
+                org
+            },
+            BatchSize::PerIteration,
+        )
+    });
+    g.bench_function("merge_signed_into_provisioned", |b| {
+        b.iter_batched(
+            || signed.organiser(),
+            |org| {
+                signed.merge_into(&org);
+                org
+            },
+            BatchSize::PerIteration,
+        )
+    });
+    g.bench_function("baseline_insert_select_signed_rows", |b| {
+        b.iter_batched(
+            || signed.organiser(),
+            |org| {
+                signed.insert_select(&org);
                 org
             },
             BatchSize::PerIteration,

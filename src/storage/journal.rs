@@ -110,6 +110,16 @@ impl Appender {
         }
     }
 
+    /// An appender that signs with `signer` instead of this database's own key (a market built with several
+    /// signed tills in one file: one appender per till).
+    pub fn signed_by(signing: Signing, signer: super::keys::Signer) -> Appender {
+        Appender {
+            signing,
+            signer: Some(signer),
+            ..Appender::default()
+        }
+    }
+
     /// As [`append`].
     pub fn append(&mut self, conn: &Connection, at: &LocalTime, e: &NewEntry) -> Result<Entry> {
         self.append_with(conn, at, e, None)

@@ -177,6 +177,51 @@ mod tests {
             .unwrap()
     }
 
+    /// An appender given a till's key signs that till's entries in a database whose own key is another's,
+    /// on either thread, as the registered key checks them.
+    #[test]
+    fn an_appender_signed_by_a_till_key_signs_that_till() {
+        use crate::storage::keys::{self, Origin, Signer};
+        let dir = tempfile::tempdir().unwrap();
+        for signing in [Signing::Inline, Signing::Worker] {
+            let mut db = Db::create(&dir.path().join(format!("{signing:?}.souk"))).unwrap();
+            catalogue::insert_market(db.conn(), &crate::demo::market(), "2025-08-06T08:00:00Z")
+                .unwrap();
+            let tx = db.write_tx().unwrap();
+            let signer = Signer::from_seed("T02", [9; 32]);
+            let public = signer.public_key().unwrap();
+            keys::register(&tx, "T02", &public, Origin::Provisioned, "x").unwrap();
+            let at = LocalTime {
+                at_utc: "2025-08-06T09:00:00Z".into(),
+                utc_offset: 3600,
+                local: jiff::civil::date(2025, 8, 6).at(10, 0, 0, 0),
+            };
+            let mut a = Appender::signed_by(signing, signer);
+            for i in 0..5 {
+                let e = NewEntry {
+                    chain: "T02",
+                    kind: JournalKind::Import,
+                    actor: "test",
+                    approver: "",
+                    subject: "s",
+                    detail: "d",
+                    amount: i,
+                };
+                a.append_body(&tx, &at, &e, format!("body {i}")).unwrap();
+            }
+            a.finish(&tx).unwrap();
+            let n: i64 = tx
+                .query_row(
+                    "SELECT COUNT(*) FROM journal WHERE chain = 'T02' AND signature <> ''",
+                    [],
+                    |r| r.get(0),
+                )
+                .unwrap();
+            assert_eq!(n, 5);
+            assert_eq!(keys::check_signatures(&tx).unwrap(), Vec::<String>::new());
+        }
+    }
+
     #[test]
     fn a_worker_leaves_the_journal_inline_signing_leaves() {
         let dir = tempfile::tempdir().unwrap();

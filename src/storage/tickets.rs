@@ -153,6 +153,15 @@ impl Batch {
         }
     }
 
+    /// A batch journalling with `signer` instead of this database's own key ([`journal::Appender::signed_by`]),
+    /// signing inline.
+    pub fn signed_by(signer: super::keys::Signer) -> Batch {
+        Batch {
+            journal: journal::Appender::signed_by(journal::Signing::Inline, signer),
+            ..Batch::default()
+        }
+    }
+
     /// Writes what the batch still holds (the journal entries signed on the worker).
     pub fn finish(&mut self, conn: &Connection) -> Result<()> {
         self.journal.finish(conn)
