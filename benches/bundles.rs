@@ -5,6 +5,12 @@
 //! - `merge` of that bundle into the organiser's market before any sale vs `INSERT … SELECT` of the same rows
 //!   (the tills' journal entries, tickets, lines, payments and shares) from the attached exporting database into
 //!   a copy of the same organiser database, in one transaction: the write floor, nothing checked;
+//! - `merge (signed)`: the same tickets with every till entry signed by its till's own Ed25519 key (the signed
+//!   variant of the market, `settlement-signed-*.db`), merged into the organiser's market before any sale with
+//!   the three tills' public keys registered at provisioning, so the merge checks one signature per till entry
+//!   as at a real market (no « entrées non signées » note: the bench asserts it) vs `INSERT … SELECT` of those
+//!   same signed rows into a copy of that organiser database, as above. The unsigned `merge` row checks no
+//!   signature (its tills have no key) and flatters merge by ~30 µs per till entry;
 //! - the bundle's size vs `zstd -3` (the program) of its text;
 //! - secondary: merging the same bundle again (everything known).
 //!
@@ -27,9 +33,17 @@
 //! A page cache sized to the bundle (64 MiB at 1M, both sides) made merge 15.6 s but the baseline 8.4 s (1.85×):
 //! not kept. Earlier references: before this work, load 3, export 2.38× / 2.67× / 2.75×, merge 2.38× / 1.91× / 2.17×.
 //!
+//! Signed merge, first runs (busy machine, load 2.2–3.6 on 2 cores): 2.09 s vs 0.56 s = 3.76× at 100k lines
+//! (unsigned 2.07× in the same run), 27.2 s vs 11.0 s = 2.48× at 1M (unsigned 1.76×): 29–31 µs more per till
+//! entry than the unsigned merge, about the Ed25519 check itself; peak RSS of `souk merge` 40.6 MB at 100k,
+//! 41.8 MB at 1M. The signed bundles are 1.38× the unsigned ones (88.6 MB at 1M: a signature is 64 random bytes,
+//! written in hex). Building the signed 1M market took 23 s.
+//!
 //! The table: each operation timed `reps` times alternating with its baseline, the fastest run of each kept (the
-//! machine is shared). Criterion runs the same four at 10k lines. Peak memory is measured on the release binary
-//! (`/usr/bin/time -v souk merge`), not here: the bench prints the commands.
+//! machine is shared): `cargo bench --bench bundles -- --table`, `BUNDLES_SIZES=100000` (or `10000,100000`) for
+//! some sizes only. Criterion (`cargo bench --bench bundles`) runs export, merge, signed merge and their three
+//! baselines at 10k lines. Peak memory is measured on the release binary (`/usr/bin/time -v souk merge`), not
+//! here: the bench prints the commands.
 #[path = "support/market_1m.rs"]
 mod market_1m;
 
@@ -168,8 +182,17 @@ impl Market {
     }
 }
 
+/// An organiser database a criterion iteration merged into, removed when criterion drops it (after timing).
+struct Scratch(PathBuf);
+
+impl Drop for Scratch {
+    fn drop(&mut self) {
+        remove(&self.0);
+    }
+}
+
 fn remove(p: &Path) {
-    for suffix in ["", "-wal", "-shm", ".lock"] {
+    for suffix in ["", "-wal", "-shm", ".lock", ".heads"] {
         let _ = std::fs::remove_file(format!("{}{suffix}", p.display()));
     }
 }
@@ -271,13 +294,18 @@ fn table() {
             std::fs::metadata(&m.src).unwrap().len() as f64 / 1e6,
         );
         let entries = signed.till_entries();
+        let signed_size = std::fs::metadata(&signed.bundle).unwrap().len();
+        let signed_zstd3 = zstd3_size(&signed.bundle);
         println!(
             "{lines:>9} lines: merge (signed) {:.2}s vs INSERT…SELECT {:.2}s = {:.2}x | {entries} till entries \
-             signed, {:.1} µs each over the unsigned merge",
+             signed, {:.1} µs each over the unsigned merge | bundle {:.1} MB vs zstd -3 {:.1} MB = {:.3}x",
             best.merge_signed,
             best.insert_signed,
             best.merge_signed / best.insert_signed,
             (best.merge_signed - best.merge) / entries as f64 * 1e6,
+            signed_size as f64 / 1e6,
+            signed_zstd3 as f64 / 1e6,
+            signed_size as f64 / signed_zstd3 as f64,
         );
         for x in [&m, &signed] {
             println!(
@@ -301,8 +329,8 @@ fn table() {
     }
 }
 
-/// What checking one signed entry costs at merge (`keys::signature_ok` on a 64-hex entry hash): the bench
-/// market's tills are unsigned, so a signed bundle's merge costs this much more per entry.
+/// What checking one signed entry costs at merge (`keys::signature_ok` on a 64-hex entry hash): about what the
+/// signed merge row costs over the unsigned one, per till entry.
 fn ed25519_per_entry() {
     use ed25519_dalek::{Signer, SigningKey};
     let hex = |b: &[u8]| b.iter().map(|x| format!("{x:02x}")).collect::<String>();
@@ -352,9 +380,9 @@ fn benches(c: &mut Criterion) {
     });
     g.bench_function("merge_into_empty", |b| {
         b.iter_batched(
-            || m.organiser(),
+            || Scratch(m.organiser()),
             |org| {
-                m.merge_into(&org);
+                m.merge_into(&org.0);
                 org
             },
             BatchSize::PerIteration,
@@ -362,9 +390,9 @@ fn benches(c: &mut Criterion) {
     });
     g.bench_function("baseline_insert_select_same_rows", |b| {
         b.iter_batched(
-            || m.organiser(),
+            || Scratch(m.organiser()),
             |org| {
-                m.insert_select(&org);
+                m.insert_select(&org.0);
                 org
             },
             BatchSize::PerIteration,
@@ -372,9 +400,9 @@ fn benches(c: &mut Criterion) {
     });
     g.bench_function("merge_signed_into_provisioned", |b| {
         b.iter_batched(
-            || signed.organiser(),
+            || Scratch(signed.organiser()),
             |org| {
-                signed.merge_into(&org);
+                signed.merge_into(&org.0);
                 org
             },
             BatchSize::PerIteration,
@@ -382,9 +410,9 @@ fn benches(c: &mut Criterion) {
     });
     g.bench_function("baseline_insert_select_signed_rows", |b| {
         b.iter_batched(
-            || signed.organiser(),
+            || Scratch(signed.organiser()),
             |org| {
-                signed.insert_select(&org);
+                signed.insert_select(&org.0);
                 org
             },
             BatchSize::PerIteration,
