@@ -6,7 +6,7 @@ use super::canon::decode_ticket;
 use super::error::{Refusal, refuse};
 use super::format::{ChainRange, WireTicket, share_from_wire};
 use super::rows::ShareRow;
-use crate::domain::canonical::{TicketHead, encode_ticket, entry_hash, genesis, sha256_hex};
+use crate::domain::canonical::{TicketHead, encode_ticket, genesis, sha256_hex};
 use crate::domain::money::to_centimes;
 use crate::domain::settlement::accepted_split;
 use crate::domain::{Line, Payment, TicketKind};
@@ -47,8 +47,15 @@ impl ChainCheck {
         }
     }
 
-    /// An entry of this chain with the seq `next`, hashing its content and linking to the previous one.
-    pub fn entry(&mut self, path: &Path, market_uuid: &str, e: &Entry) -> Result<()> {
+    /// An entry of this chain with the seq `next`, its content hashing to its hash (`hash_ok`, computed by the
+    /// reading thread) and linking to the previous one.
+    pub fn entry(
+        &mut self,
+        path: &Path,
+        market_uuid: &str,
+        e: &Entry,
+        hash_ok: bool,
+    ) -> Result<()> {
         let r = &self.range;
         let at = |seq: u64| format!("journal {} n°{seq}", r.chain);
         let broken = |msg: String| Err(refuse(path, Refusal::BrokenChain, msg));
@@ -65,7 +72,7 @@ impl ChainCheck {
         if e.seq != self.next {
             return broken(format!("{} manquante", at(self.next)));
         }
-        if entry_hash(&e.fields()) != e.hash {
+        if !hash_ok {
             let msg = format!(
                 "{} ({} {}) : empreinte fausse, entrée modifiée",
                 at(e.seq),
@@ -158,56 +165,103 @@ impl Awaiting {
         }
     }
 
-    /// Decodes a ticket and checks it against its entry (read before it): text, hash, amount and shares.
-    /// `passed` says whether an entry at that position was read (a ticket for it came already).
+    /// Checks a ticket, proved on its own by the reading thread, against its entry (read before it): text,
+    /// hash, amount and shares. `passed` says whether an entry at that position was read (a ticket for it
+    /// came already).
     pub fn ticket(
         &mut self,
         path: &Path,
-        t: &WireTicket,
+        t: ProvedTicket,
         passed: impl Fn(&str, u64) -> bool,
     ) -> Result<BundleTicket> {
         let bad = |msg: String| refuse(path, Refusal::TicketMismatch, msg);
-        let (canonical, seq) = (&t.canonical, t.seq);
-        let (head, lines, payments) =
-            decode_ticket(canonical).map_err(|e| bad(format!("ticket illisible : {e}")))?;
-        let id = head.id.clone();
-        let Some(entry) = self.0.remove(&(head.chain.clone(), seq)) else {
-            return Err(bad(if passed(&head.chain, seq) {
+        let seq = t.seq;
+        let p = t
+            .proof
+            .map_err(|e| bad(format!("ticket illisible : {e}")))?;
+        let id = p.head.id.clone();
+        let Some(entry) = self.0.remove(&(p.head.chain.clone(), seq)) else {
+            return Err(bad(if passed(&p.head.chain, seq) {
                 format!("ticket {id} en double, ou sans vente ni remboursement au n°{seq}")
             } else {
                 format!("ticket {id} : son entrée n°{seq} n'est pas dans le lot")
             }));
         };
-        let sign = head.kind.sign();
-        let amount = to_centimes(head.total).ok().map(|c| c * sign);
-        let same = entry.kind == head.kind
+        let same = entry.kind == p.head.kind
             && entry.subject == id
-            && entry.detail == sha256_hex(canonical.as_bytes())
-            && amount == Some(entry.amount)
-            && encode_ticket(&head, &lines, &payments) == *canonical;
+            && entry.detail == p.detail
+            && p.amount == Some(entry.amount)
+            && p.canonical;
         if !same {
             return Err(bad(format!(
                 "ticket {id} : ne correspond pas à l'entrée {} n°{seq} du journal (ticket modifié)",
-                head.chain
+                p.head.chain
             )));
         }
-        let shares: Vec<ShareRow> = t.shares.iter().map(share_from_wire).collect();
-        let Some(split) = accepted_split(&lines, &payments, sign, &shares) else {
+        let Some(split) = p.split else {
             return Err(bad(format!(
                 "ticket {id} : répartition par exposant fausse"
             )));
         };
-        let local_date = local_date(&head.at_utc, head.utc_offset)
+        let local_date = p
+            .local_date
             .ok_or_else(|| bad(format!("ticket {id} : date illisible")))?;
         Ok(BundleTicket {
-            head,
-            lines,
-            payments,
+            head: p.head,
+            lines: p.lines,
+            payments: p.payments,
             local_date,
             journal_seq: seq,
             fresh: entry.fresh,
             shares: split,
         })
+    }
+}
+
+/// A ticket record with what it proves on its own, whatever its entry says: what the reading thread computes
+/// so that the connection's thread only compares.
+#[derive(Debug)]
+pub struct ProvedTicket {
+    pub seq: u64,
+    /// The decoded ticket, or why its text does not decode.
+    pub proof: Result<TicketProof, String>,
+}
+
+#[derive(Debug)]
+pub struct TicketProof {
+    pub head: TicketHead,
+    pub lines: Vec<Line>,
+    pub payments: Vec<Payment>,
+    /// SHA-256 of its canonical text: what its entry's `detail` must be.
+    pub detail: String,
+    /// Its text is exactly the canonical encoding of what it decodes to.
+    pub canonical: bool,
+    /// Its signed amount in centimes, as its entry must carry it.
+    pub amount: Option<i64>,
+    /// Its split by exhibitor as this version computes it, when the bundle's stored one is accepted.
+    pub split: Option<Vec<crate::domain::settlement::ExhibitorShare>>,
+    pub local_date: Option<String>,
+}
+
+/// Decodes a ticket record and computes everything its entry will be compared with.
+pub fn prove_ticket(t: WireTicket) -> ProvedTicket {
+    let proof = decode_ticket(&t.canonical).map(|(head, lines, payments)| {
+        let sign = head.kind.sign();
+        let shares: Vec<ShareRow> = t.shares.iter().map(share_from_wire).collect();
+        TicketProof {
+            detail: sha256_hex(t.canonical.as_bytes()),
+            canonical: encode_ticket(&head, &lines, &payments) == t.canonical,
+            amount: to_centimes(head.total).ok().map(|c| c * sign),
+            split: accepted_split(&lines, &payments, sign, &shares),
+            local_date: local_date(&head.at_utc, head.utc_offset),
+            head,
+            lines,
+            payments,
+        }
+    });
+    ProvedTicket {
+        seq: t.seq,
+        proof: proof.map_err(|e| e.to_string()),
     }
 }
 

@@ -16,6 +16,7 @@
 //!
 //! `since_last`: ranges already exported are remembered in the `exports` table (bookkeeping, not sales
 //! data); a bundle starting at seq k merges only where entry k−1 is known.
+mod ahead;
 mod apply;
 mod batch;
 mod behind;

@@ -15,7 +15,7 @@ const MAX_LINE: u64 = 64 << 20;
 
 pub struct BundleReader {
     path: PathBuf,
-    input: Box<dyn BufRead>,
+    input: Box<dyn BufRead + Send>,
     compressed: bool,
     hasher: Sha256,
     line: Vec<u8>,
@@ -41,7 +41,7 @@ impl BundleReader {
             .fill_buf()
             .map_err(unreadable)?
             .starts_with(&ZSTD_MAGIC);
-        let input: Box<dyn BufRead> = if compressed {
+        let input: Box<dyn BufRead + Send> = if compressed {
             let decoder = zstd::stream::read::Decoder::with_buffer(file).map_err(unreadable)?;
             Box::new(BufReader::with_capacity(1 << 16, decoder))
         } else {

@@ -11,6 +11,7 @@ use anyhow::Result;
 use rusqlite::Connection;
 use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
+use std::sync::Arc;
 
 /// A till key met for the first time in a bundle, to register when the merge commits.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -67,8 +68,15 @@ impl<'a> Signatures<'a> {
     }
 
     /// Refuses an entry whose signature does not verify against the key registered for its position; the first
-    /// `identity` entry of a chain with no key here brings the key for what follows it.
-    pub fn check(&mut self, conn: &Connection, path: &Path, e: &Entry) -> Result<()> {
+    /// `identity` entry of a chain with no key here brings the key for what follows it. `checked` is what the
+    /// reading thread found with the key it took for that position ([`KeyGuess`]): used when it is this key.
+    pub fn check(
+        &mut self,
+        conn: &Connection,
+        path: &Path,
+        e: &Entry,
+        checked: Option<&Checked>,
+    ) -> Result<()> {
         let k = self.keys(conn, &e.chain)?;
         if !k.registered
             && k.ranges.is_empty()
@@ -83,11 +91,17 @@ impl<'a> Signatures<'a> {
             return Ok(());
         };
         let public = ranges[pos].public_key.as_str();
-        if !self.decoded.contains_key(public) {
-            let key = keys::PublicKey::parse(public);
-            self.decoded.insert(public.to_string(), key);
-        }
-        if self.decoded[public].signed(&e.hash, &e.signature) {
+        let signed = match checked {
+            Some(c) if *c.key == *public => c.signed,
+            _ => {
+                if !self.decoded.contains_key(public) {
+                    let key = keys::PublicKey::parse(public);
+                    self.decoded.insert(public.to_string(), key);
+                }
+                self.decoded[public].signed(&e.hash, &e.signature)
+            }
+        };
+        if signed {
             return Ok(());
         }
         check_entry(conn, path, ranges, e)
@@ -146,6 +160,59 @@ impl<'a> Signatures<'a> {
             }
         }
         notes
+    }
+}
+
+/// An entry's signature as checked on the reading thread, and against which key.
+#[derive(Debug)]
+pub struct Checked {
+    pub key: Arc<str>,
+    pub signed: bool,
+}
+
+/// The reading thread's guess of the key covering each entry: the keys registered here when the bundle
+/// started, plus the key a chain's first `identity` entry brings when none is registered (the rule of
+/// [`Signatures::check`]). Only a head start: the connection's thread checks again whenever its key differs.
+pub struct KeyGuess {
+    chains: HashMap<String, Vec<KeyRange>>,
+    decoded: HashMap<String, (Arc<str>, keys::PublicKey)>,
+}
+
+impl KeyGuess {
+    pub fn load<'c>(conn: &Connection, chains: impl Iterator<Item = &'c str>) -> Result<Self> {
+        let mut map = HashMap::new();
+        for chain in chains {
+            map.insert(chain.to_string(), keys::key_ranges(conn, chain)?);
+        }
+        Ok(KeyGuess {
+            chains: map,
+            decoded: HashMap::new(),
+        })
+    }
+
+    /// The entry's signature checked against the key taken to cover it; `None` when no key covers it.
+    pub fn check(&mut self, e: &Entry) -> Option<Checked> {
+        let ranges = self.chains.get_mut(&e.chain)?;
+        if ranges.is_empty()
+            && e.kind == identify::IDENTITY_KIND
+            && let Some(public) = identify::key_in_detail(&e.detail)
+        {
+            ranges.push(KeyRange {
+                public_key: public,
+                from_seq: e.seq,
+                registered_at: String::new(),
+                origin: String::new(),
+            });
+        }
+        let public = &ranges[keys::covering(ranges, e.seq)?].public_key;
+        let (key, decoded) = self
+            .decoded
+            .entry(public.clone())
+            .or_insert_with(|| (Arc::from(public.as_str()), keys::PublicKey::parse(public)));
+        Some(Checked {
+            key: key.clone(),
+            signed: decoded.signed(&e.hash, &e.signature),
+        })
     }
 }
 

@@ -2,14 +2,15 @@
 //! each record is checked on its own (`check`), against this database (`plan`) and written (`apply`) before the
 //! next one is read, so memory stays bounded whatever the bundle's size. Nothing is committed before the
 //! trailer matched and every check held; a refusal rolls the bundle back.
+use super::ahead::{self, Proved};
 use super::apply;
 use super::behind;
-use super::check::{Awaiting, BundleTicket, ChainCheck};
+use super::check::{Awaiting, BundleTicket, ChainCheck, ProvedTicket};
 use super::error::{Refusal, refuse};
-use super::format::{Header, Record, WireTicket};
+use super::format::Header;
 use super::plan::{CallRanges, Head, LocalHashes, References, diverged, gap};
 use super::reader::BundleReader;
-use super::signed::{FirstUse, Signatures};
+use super::signed::{Checked, FirstUse, KeyGuess, Signatures};
 use crate::storage::journal::{self, Entry};
 use crate::storage::merge_rows::TicketRows;
 use crate::storage::{LocalTime, ORG_CHAIN};
@@ -59,44 +60,50 @@ pub struct Waiting(pub anyhow::Error);
 /// Verifies and writes one bundle; on a refusal, a damaged or truncated file is reported as such first.
 pub fn merge_bundle(cx: &Context, path: &Path) -> Result<Outcome> {
     let (mut reader, header) = BundleReader::open(path)?;
-    match run(cx, &mut reader, &header) {
-        Ok(o) => Ok(o),
-        Err(e) => Err(match e.downcast::<Waiting>() {
-            Ok(w) => {
-                let e = reader.first_fault(w.0);
-                if reader.damaged() {
-                    e
-                } else {
-                    Waiting(e).into()
-                }
-            }
-            Err(e) => reader.first_fault(e),
-        }),
-    }
-}
-
-fn run(cx: &Context, reader: &mut BundleReader, header: &Header) -> Result<Outcome> {
     let path = reader.path().to_path_buf();
     if header.market_uuid != cx.market_uuid {
         let msg = format!(
             "il vient d'un autre marché (« {} », {}) que cette base ({})",
             header.market_name, header.market_uuid, cx.market_uuid
         );
-        return Err(refuse(&path, Refusal::OtherMarket, msg));
+        return Err(reader.first_fault(refuse(&path, Refusal::OtherMarket, msg)));
     }
-    if all_known_here(cx.conn, header)? {
+    if all_known_here(cx.conn, &header)? {
         let sha = reader.drain()?;
         if merged_before(cx.conn, &sha)? {
-            return known_bundle(cx, &path, header, sha);
+            return known_bundle(cx, &path, &header, sha);
         }
-        *reader = BundleReader::open(&path)?.0;
+        reader = BundleReader::open(&path)?.0;
     }
-    let mut one = One::new(cx, path, header)?;
-    while let Some(r) = reader.next()? {
-        let done = match r {
-            Record::Entry(e) => one.entry(e),
-            Record::Ticket(t) => one.ticket(&t),
-            Record::Bundle(_) => Err(refuse(&one.path, Refusal::Malformed, "deux en-têtes")),
+    let keys = KeyGuess::load(cx.conn, header.chains.iter().map(|r| r.chain.as_str()))?;
+    let one = One::new(cx, path, &header)?;
+    let (merged, end) = ahead::read_ahead(reader, keys, |records| run(one, records));
+    match merged {
+        Ok(mut one) => {
+            one.out.sha = end.read?;
+            one.finish()
+        }
+        // A damaged file is reported before what its content breaks; a refusal of a sound file that another
+        // bundle may lift waits for the others.
+        Err(e) if end.damaged => Err(end.read.err().unwrap_or(e)),
+        Err(e) => Err(e),
+    }
+}
+
+/// Every record checked and its rows written as they come; the bundle's trailer is the reader's to check.
+fn run<'a, 'c>(
+    mut one: One<'a, 'c>,
+    records: &mut dyn Iterator<Item = Proved>,
+) -> Result<One<'a, 'c>> {
+    for p in records {
+        let done = match p {
+            Proved::Entry {
+                entry,
+                hash_ok,
+                signature,
+            } => one.entry(entry, hash_ok, signature.as_ref()),
+            Proved::Ticket(t) => one.ticket(t),
+            Proved::Header => Err(refuse(&one.path, Refusal::Malformed, "deux en-têtes")),
         };
         if let Err(e) = done {
             // The rows of the records before this one are written first: a refusal among them comes first.
@@ -104,8 +111,7 @@ fn run(cx: &Context, reader: &mut BundleReader, header: &Header) -> Result<Outco
             return Err(e);
         }
     }
-    one.out.sha = reader.sha().expect("read to the trailer").to_string();
-    one.finish()
+    Ok(one)
 }
 
 /// Every chain the bundle carries ends at an entry this database holds, with the same hash.
@@ -242,18 +248,18 @@ impl<'a, 'c> One<'a, 'c> {
         })
     }
 
-    fn entry(&mut self, e: Entry) -> Result<()> {
+    fn entry(&mut self, e: Entry, hash_ok: bool, signature: Option<&Checked>) -> Result<()> {
         let (conn, path) = (self.cx.conn, self.path.as_path());
         if e.chain == ORG_CHAIN {
-            self.org.entry(path, self.cx.market_uuid, &e)?;
+            self.org.entry(path, self.cx.market_uuid, &e, hash_ok)?;
             return self.org_entry(e);
         }
         let Some(c) = self.chains.get_mut(&e.chain) else {
             let msg = format!("entrées de {} non annoncées", e.chain);
             return Err(refuse(path, Refusal::Malformed, msg));
         };
-        c.check.entry(path, self.cx.market_uuid, &e)?;
-        self.sigs.check(conn, path, &e)?;
+        c.check.entry(path, self.cx.market_uuid, &e, hash_ok)?;
+        self.sigs.check(conn, path, &e, signature)?;
         if e.seq <= c.start {
             if c.local.at(conn, e.seq)?.as_deref() != Some(e.hash.as_str()) {
                 let other = self.cx.call.writer(&e.chain, e.seq);
@@ -314,7 +320,7 @@ impl<'a, 'c> One<'a, 'c> {
         Ok(())
     }
 
-    fn ticket(&mut self, t: &WireTicket) -> Result<()> {
+    fn ticket(&mut self, t: ProvedTicket) -> Result<()> {
         let chains = &self.chains;
         let passed = |chain: &str, seq| chains.get(chain).is_some_and(|c| c.check.passed(seq));
         let t = self.awaiting.ticket(&self.path, t, passed)?;

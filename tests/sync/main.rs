@@ -6,6 +6,7 @@ mod support;
 mod bundle_fixture;
 mod export_pipe;
 mod interleavings;
+mod read_ahead;
 mod sync_batched;
 mod sync_canon;
 mod sync_identify;

@@ -1,0 +1,144 @@
+//! A bundle read ahead on a thread of its own: decompressing, parsing, hashing every entry, checking its
+//! signature and decoding every ticket (what a record proves on its own) overlap the connection's thread,
+//! which only links, compares and writes. Batches travel over a bounded channel, so memory stays bounded.
+use super::check::{ProvedTicket, prove_ticket};
+use super::format::Record;
+use super::reader::BundleReader;
+use super::signed::{Checked, KeyGuess};
+use crate::domain::canonical::entry_hash;
+use crate::storage::journal::Entry;
+use anyhow::{Result, anyhow};
+use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
+
+/// A record and what it proves on its own.
+pub enum Proved {
+    Entry {
+        entry: Entry,
+        /// Its content hashes to its `hash`.
+        hash_ok: bool,
+        signature: Option<Checked>,
+    },
+    Ticket(ProvedTicket),
+    /// A second header.
+    Header,
+}
+
+/// How the reading ended: the bundle's checksum once the trailer matched, or why the file was refused.
+pub struct End {
+    pub read: Result<String>,
+    /// The file itself failed (damaged, truncated, unreadable): reported before what its content breaks.
+    pub damaged: bool,
+}
+
+/// Records per batch: enough that the channel costs nothing per record.
+const BATCH: usize = 256;
+/// Batches in flight.
+const DEPTH: usize = 4;
+
+/// Reads `reader` on another thread while `consume` takes its records in order on this one. `consume` gets
+/// the batches; when it stops early (a refusal), the reader runs on to the end of the file without parsing,
+/// to tell whether the file itself is damaged. Returns what `consume` returned and how the reading ended.
+pub fn read_ahead<T>(
+    reader: BundleReader,
+    keys: KeyGuess,
+    consume: impl FnOnce(&mut dyn Iterator<Item = Proved>) -> T,
+) -> (T, End) {
+    std::thread::scope(|s| {
+        let (tx, rx) = sync_channel(DEPTH);
+        let reading = std::thread::Builder::new()
+            .name("souk-lecture".into())
+            .spawn_scoped(s, move || read(reader, keys, tx));
+        let Ok(reading) = reading else {
+            let read = Err(anyhow!(
+                "lecture du lot impossible : pas de fil d'exécution"
+            ));
+            return (
+                consume(&mut std::iter::empty()),
+                End {
+                    read,
+                    damaged: false,
+                },
+            );
+        };
+        let got = {
+            let mut records = Records {
+                rx,
+                batch: Vec::new().into_iter(),
+            };
+            consume(&mut records)
+        };
+        let end = reading.join().unwrap_or_else(|_| End {
+            read: Err(anyhow!(
+                "la lecture du lot s'est interrompue (erreur interne)"
+            )),
+            damaged: false,
+        });
+        (got, end)
+    })
+}
+
+struct Records {
+    rx: Receiver<Vec<Proved>>,
+    batch: std::vec::IntoIter<Proved>,
+}
+
+impl Iterator for Records {
+    type Item = Proved;
+
+    fn next(&mut self) -> Option<Proved> {
+        loop {
+            if let Some(p) = self.batch.next() {
+                return Some(p);
+            }
+            self.batch = self.rx.recv().ok()?.into_iter();
+        }
+    }
+}
+
+fn read(mut reader: BundleReader, mut keys: KeyGuess, tx: SyncSender<Vec<Proved>>) -> End {
+    let mut batch = Vec::with_capacity(BATCH);
+    loop {
+        match reader.next() {
+            Ok(Some(r)) => batch.push(prove(r, &mut keys)),
+            Ok(None) => {
+                // The last batch may find the consumer gone: the checksum stands either way.
+                let _ = tx.send(batch);
+                let sha = reader.sha().expect("read to the trailer").to_string();
+                return End {
+                    read: Ok(sha),
+                    damaged: false,
+                };
+            }
+            Err(e) => {
+                let e = reader.first_fault(e);
+                return End {
+                    read: Err(e),
+                    damaged: reader.damaged(),
+                };
+            }
+        }
+        if batch.len() >= BATCH {
+            let full = std::mem::replace(&mut batch, Vec::with_capacity(BATCH));
+            if tx.send(full).is_err() {
+                // The consumer stopped: only whether the rest of the file is sound matters now.
+                let read = reader.drain();
+                return End {
+                    damaged: read.is_err(),
+                    read,
+                };
+            }
+        }
+    }
+}
+
+fn prove(r: Record, keys: &mut KeyGuess) -> Proved {
+    match r {
+        Record::Entry(entry) => Proved::Entry {
+            hash_ok: entry_hash(&entry.fields()) == entry.hash,
+            signature: keys.check(&entry),
+            entry,
+        },
+        Record::Ticket(t) => Proved::Ticket(prove_ticket(t)),
+        Record::Bundle(_) => Proved::Header,
+    }
+}
