@@ -99,8 +99,9 @@ fn read(mut reader: BundleReader, mut keys: KeyGuess, tx: SyncSender<Vec<Proved>
     let mut batch = Vec::with_capacity(BATCH);
     loop {
         match reader.next() {
-            Ok(Some(r)) => batch.push(prove(r, &mut keys)),
+            Ok(Some(r)) => batch.push(prove(r)),
             Ok(None) => {
+                sign_checks(&mut batch, &mut keys);
                 // The last batch may find the consumer gone: the checksum stands either way.
                 let _ = tx.send(batch);
                 let sha = reader.sha().expect("read to the trailer").to_string();
@@ -118,6 +119,7 @@ fn read(mut reader: BundleReader, mut keys: KeyGuess, tx: SyncSender<Vec<Proved>
             }
         }
         if batch.len() >= BATCH {
+            sign_checks(&mut batch, &mut keys);
             let full = std::mem::replace(&mut batch, Vec::with_capacity(BATCH));
             if tx.send(full).is_err() {
                 // The consumer stopped: only whether the rest of the file is sound matters now.
@@ -131,11 +133,28 @@ fn read(mut reader: BundleReader, mut keys: KeyGuess, tx: SyncSender<Vec<Proved>
     }
 }
 
-fn prove(r: Record, keys: &mut KeyGuess) -> Proved {
+/// The signatures of a batch's entries, checked together (`sign_checks` fills them in).
+fn sign_checks(batch: &mut [Proved], keys: &mut KeyGuess) {
+    let entries: Vec<&Entry> = batch
+        .iter()
+        .filter_map(|p| match p {
+            Proved::Entry { entry, .. } => Some(entry),
+            _ => None,
+        })
+        .collect();
+    let mut checked = keys.check(&entries).into_iter();
+    for p in batch {
+        if let Proved::Entry { signature, .. } = p {
+            *signature = checked.next().flatten();
+        }
+    }
+}
+
+fn prove(r: Record) -> Proved {
     match r {
         Record::Entry(entry) => Proved::Entry {
             hash_ok: entry_hash(&entry.fields()) == entry.hash,
-            signature: keys.check(&entry),
+            signature: None,
             entry,
         },
         Record::Ticket(t) => Proved::Ticket(prove_ticket(t)),
