@@ -3,12 +3,13 @@
 //! which only links, compares and writes. Batches travel over a bounded channel, so memory stays bounded.
 use super::check::{ProvedTicket, prove_ticket};
 use super::format::Record;
+use super::plan::References;
 use super::reader::BundleReader;
 use super::signed::{Checked, KeyGuess};
 use crate::domain::canonical::entry_hash;
 use crate::storage::journal::Entry;
 use anyhow::{Result, anyhow};
-use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
+use std::sync::mpsc::{Receiver, Sender, SyncSender, channel, sync_channel};
 
 /// A record and what it proves on its own.
 pub enum Proved {
@@ -35,37 +36,44 @@ const BATCH: usize = 256;
 /// Batches in flight.
 const DEPTH: usize = 4;
 
-/// Reads `reader` on another thread while `consume` takes its records in order on this one. `consume` gets
-/// the batches; when it stops early (a refusal), the reader runs on to the end of the file without parsing,
-/// to tell whether the file itself is damaged. Returns what `consume` returned and how the reading ended.
+/// Reads `reader` on another thread while `consume` takes its records in order on this one, with a [`Bin`]
+/// for the rows it is done with. When `consume` stops early (a refusal), the reader runs on to the end of the
+/// file without parsing, to tell whether the file itself is damaged. Returns what `consume` returned and how
+/// the reading ended.
 pub fn read_ahead<T>(
     reader: BundleReader,
     keys: KeyGuess,
-    consume: impl FnOnce(&mut dyn Iterator<Item = Proved>) -> T,
+    refs: &References,
+    consume: impl FnOnce(&mut dyn Iterator<Item = Proved>, Bin) -> T,
 ) -> (T, End) {
     std::thread::scope(|s| {
         let (tx, rx) = sync_channel(DEPTH);
+        let (bin, spent) = channel();
+        let reading = Reading {
+            reader,
+            keys,
+            refs,
+            tx,
+            spent,
+        };
         let reading = std::thread::Builder::new()
             .name("souk-lecture".into())
-            .spawn_scoped(s, move || read(reader, keys, tx));
+            .spawn_scoped(s, move || reading.run());
+        let bin = Bin(bin);
         let Ok(reading) = reading else {
             let read = Err(anyhow!(
                 "lecture du lot impossible : pas de fil d'exécution"
             ));
-            return (
-                consume(&mut std::iter::empty()),
-                End {
-                    read,
-                    damaged: false,
-                },
-            );
+            let got = consume(&mut std::iter::empty(), bin);
+            let damaged = false;
+            return (got, End { read, damaged });
         };
         let got = {
             let mut records = Records {
                 rx,
                 batch: Vec::new().into_iter(),
             };
-            consume(&mut records)
+            consume(&mut records, bin)
         };
         let end = reading.join().unwrap_or_else(|_| End {
             read: Err(anyhow!(
@@ -75,6 +83,17 @@ pub fn read_ahead<T>(
         });
         (got, end)
     })
+}
+
+/// Rows the connection's thread has written, handed back to be freed on the thread that allocated them (a
+/// free across threads costs the writing thread several times more).
+pub struct Bin(Sender<Box<dyn Send>>);
+
+impl Bin {
+    pub fn throw<T: Send + 'static>(&self, spent: T) {
+        // Once the reader has ended, here is as good a place as any.
+        let _ = self.0.send(Box::new(spent));
+    }
 }
 
 struct Records {
@@ -95,50 +114,80 @@ impl Iterator for Records {
     }
 }
 
-fn read(mut reader: BundleReader, mut keys: KeyGuess, tx: SyncSender<Vec<Proved>>) -> End {
-    let mut batch = Vec::with_capacity(BATCH);
-    loop {
-        match reader.next() {
-            Ok(Some(r)) => batch.push(prove(r, &mut keys)),
-            Ok(None) => {
-                // The last batch may find the consumer gone: the checksum stands either way.
-                let _ = tx.send(batch);
-                let sha = reader.sha().expect("read to the trailer").to_string();
-                return End {
-                    read: Ok(sha),
-                    damaged: false,
-                };
+struct Reading<'r> {
+    reader: BundleReader,
+    keys: KeyGuess,
+    refs: &'r References,
+    tx: SyncSender<Vec<Proved>>,
+    spent: Receiver<Box<dyn Send>>,
+}
+
+impl Reading<'_> {
+    fn run(mut self) -> End {
+        let mut batch = Vec::with_capacity(BATCH);
+        loop {
+            match self.reader.next() {
+                Ok(Some(r)) => batch.push(prove(r, self.refs)),
+                Ok(None) => {
+                    sign_checks(&mut batch, &mut self.keys);
+                    // The last batch may find the consumer gone: the checksum stands either way.
+                    let _ = self.tx.send(batch);
+                    let sha = self.reader.sha().expect("read to the trailer").to_string();
+                    return End {
+                        read: Ok(sha),
+                        damaged: false,
+                    };
+                }
+                Err(e) => {
+                    let e = self.reader.first_fault(e);
+                    return End {
+                        read: Err(e),
+                        damaged: self.reader.damaged(),
+                    };
+                }
             }
-            Err(e) => {
-                let e = reader.first_fault(e);
-                return End {
-                    read: Err(e),
-                    damaged: reader.damaged(),
-                };
-            }
-        }
-        if batch.len() >= BATCH {
-            let full = std::mem::replace(&mut batch, Vec::with_capacity(BATCH));
-            if tx.send(full).is_err() {
-                // The consumer stopped: only whether the rest of the file is sound matters now.
-                let read = reader.drain();
-                return End {
-                    damaged: read.is_err(),
-                    read,
-                };
+            if batch.len() >= BATCH {
+                sign_checks(&mut batch, &mut self.keys);
+                let full = std::mem::replace(&mut batch, Vec::with_capacity(BATCH));
+                if self.tx.send(full).is_err() {
+                    // The consumer stopped: only whether the rest of the file is sound matters now.
+                    let read = self.reader.drain();
+                    return End {
+                        damaged: read.is_err(),
+                        read,
+                    };
+                }
+                self.spent.try_iter().for_each(drop);
             }
         }
     }
 }
 
-fn prove(r: Record, keys: &mut KeyGuess) -> Proved {
+/// The signatures of a batch's entries, checked together (`sign_checks` fills them in).
+fn sign_checks(batch: &mut [Proved], keys: &mut KeyGuess) {
+    let entries: Vec<&Entry> = batch
+        .iter()
+        .filter_map(|p| match p {
+            Proved::Entry { entry, .. } => Some(entry),
+            _ => None,
+        })
+        .collect();
+    let mut checked = keys.check(&entries).into_iter();
+    for p in batch {
+        if let Proved::Entry { signature, .. } = p {
+            *signature = checked.next().flatten();
+        }
+    }
+}
+
+fn prove(r: Record, refs: &References) -> Proved {
     match r {
         Record::Entry(entry) => Proved::Entry {
             hash_ok: entry_hash(&entry.fields()) == entry.hash,
-            signature: keys.check(&entry),
+            signature: None,
             entry,
         },
-        Record::Ticket(t) => Proved::Ticket(prove_ticket(t)),
+        Record::Ticket(t) => Proved::Ticket(prove_ticket(t, refs)),
         Record::Bundle(_) => Proved::Header,
     }
 }

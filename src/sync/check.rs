@@ -5,6 +5,7 @@
 use super::canon::decode_ticket;
 use super::error::{Refusal, refuse};
 use super::format::{ChainRange, WireTicket, share_from_wire};
+use super::plan::References;
 use super::rows::ShareRow;
 use crate::domain::canonical::{TicketHead, encode_ticket, genesis, sha256_hex};
 use crate::domain::money::to_centimes;
@@ -27,6 +28,8 @@ pub struct BundleTicket {
     pub fresh: bool,
     /// Its split by exhibitor as this version computes it (unsigned), once the bundle's was accepted.
     pub shares: Vec<crate::domain::settlement::ExhibitorShare>,
+    /// What this database lacks for it (`References::problem`).
+    pub problem: Option<String>,
 }
 
 /// One chain of a bundle, checked as its entries arrive.
@@ -214,6 +217,7 @@ impl Awaiting {
             journal_seq: seq,
             fresh: entry.fresh,
             shares: split,
+            problem: p.problem,
         })
     }
 }
@@ -241,10 +245,12 @@ pub struct TicketProof {
     /// Its split by exhibitor as this version computes it, when the bundle's stored one is accepted.
     pub split: Option<Vec<crate::domain::settlement::ExhibitorShare>>,
     pub local_date: Option<String>,
+    pub problem: Option<String>,
 }
 
-/// Decodes a ticket record and computes everything its entry will be compared with.
-pub fn prove_ticket(t: WireTicket) -> ProvedTicket {
+/// Decodes a ticket record and computes everything its entry will be compared with, and what this database
+/// lacks for it.
+pub fn prove_ticket(t: WireTicket, refs: &References) -> ProvedTicket {
     let proof = decode_ticket(&t.canonical).map(|(head, lines, payments)| {
         let sign = head.kind.sign();
         let shares: Vec<ShareRow> = t.shares.iter().map(share_from_wire).collect();
@@ -254,6 +260,7 @@ pub fn prove_ticket(t: WireTicket) -> ProvedTicket {
             amount: to_centimes(head.total).ok().map(|c| c * sign),
             split: accepted_split(&lines, &payments, sign, &shares),
             local_date: local_date(&head.at_utc, head.utc_offset),
+            problem: refs.problem(&head, &lines),
             head,
             lines,
             payments,

@@ -1,7 +1,8 @@
 //! What a bundle may add to this database: no two journals for one till, no gap before an entry, no reference to
 //! a till, exhibitor, product or phase unknown here. The facts the merge compares against, read in bulk.
-use super::check::BundleTicket;
 use super::error::{Refusal, SyncError, file_name, refuse};
+use crate::domain::Line;
+use crate::domain::canonical::TicketHead;
 use crate::storage::{catalogue, identity};
 use anyhow::Result;
 use rusqlite::{Connection, params};
@@ -173,8 +174,8 @@ impl References {
         self.tills.get(till).map(String::as_str)
     }
 
-    pub fn problem(&self, t: &BundleTicket) -> Option<String> {
-        let h = &t.head;
+    /// What this database lacks for a ticket (its till, phase, an exhibitor or a product), in French.
+    pub fn problem(&self, h: &TicketHead, lines: &[Line]) -> Option<String> {
         if !self.tills.contains_key(&h.till) {
             return Some(format!(
                 "caisse {} inconnue ici (importez les caisses : souk import tills FICHIER)",
@@ -187,7 +188,7 @@ impl References {
                 h.phase
             ));
         }
-        for l in &t.lines {
+        for l in lines {
             if !self.exhibitors.contains(&l.exhibitor_code) {
                 return Some(format!(
                     "exposant {} inconnu ici (importez les exposants : souk import exhibitors FICHIER)",

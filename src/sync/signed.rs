@@ -175,7 +175,9 @@ pub struct Checked {
 /// [`Signatures::check`]). Only a head start: the connection's thread checks again whenever its key differs.
 pub struct KeyGuess {
     chains: HashMap<String, Vec<KeyRange>>,
-    decoded: HashMap<String, (Arc<str>, keys::PublicKey)>,
+    /// Each key met, decoded once; `chains`' ranges point here by their text.
+    decoded: Vec<(Arc<str>, keys::PublicKey)>,
+    by_text: HashMap<String, usize>,
 }
 
 impl KeyGuess {
@@ -186,12 +188,13 @@ impl KeyGuess {
         }
         Ok(KeyGuess {
             chains: map,
-            decoded: HashMap::new(),
+            decoded: Vec::new(),
+            by_text: HashMap::new(),
         })
     }
 
-    /// The entry's signature checked against the key taken to cover it; `None` when no key covers it.
-    pub fn check(&mut self, e: &Entry) -> Option<Checked> {
+    /// The key taken to cover the entry (an index in `decoded`); `None` when none covers it.
+    fn key_for(&mut self, e: &Entry) -> Option<usize> {
         let ranges = self.chains.get_mut(&e.chain)?;
         if ranges.is_empty()
             && e.kind == identify::IDENTITY_KIND
@@ -205,14 +208,38 @@ impl KeyGuess {
             });
         }
         let public = &ranges[keys::covering(ranges, e.seq)?].public_key;
-        let (key, decoded) = self
-            .decoded
-            .entry(public.clone())
-            .or_insert_with(|| (Arc::from(public.as_str()), keys::PublicKey::parse(public)));
-        Some(Checked {
-            key: key.clone(),
-            signed: decoded.signed(&e.hash, &e.signature),
-        })
+        if let Some(&i) = self.by_text.get(public) {
+            return Some(i);
+        }
+        let key = (Arc::from(public.as_str()), keys::PublicKey::parse(public));
+        self.decoded.push(key);
+        self.by_text.insert(public.clone(), self.decoded.len() - 1);
+        Some(self.decoded.len() - 1)
+    }
+
+    /// The signatures of these entries (in bundle order), each checked against the key taken to cover it: all
+    /// at once, then one by one only when one of them is not its key's.
+    pub fn check(&mut self, entries: &[&Entry]) -> Vec<Option<Checked>> {
+        let taken: Vec<Option<usize>> = entries.iter().map(|e| self.key_for(e)).collect();
+        let items: Vec<(&keys::PublicKey, &str, &str)> = entries
+            .iter()
+            .zip(&taken)
+            .filter_map(|(e, k)| {
+                k.map(|k| (&self.decoded[k].1, e.hash.as_str(), e.signature.as_str()))
+            })
+            .collect();
+        let all = keys::all_signed(&items);
+        entries
+            .iter()
+            .zip(taken)
+            .map(|(e, k)| {
+                let (key, decoded) = &self.decoded[k?];
+                Some(Checked {
+                    key: key.clone(),
+                    signed: all || decoded.signed(&e.hash, &e.signature),
+                })
+            })
+            .collect()
     }
 }
 

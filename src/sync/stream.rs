@@ -2,7 +2,7 @@
 //! each record is checked on its own (`check`), against this database (`plan`) and written (`apply`) before the
 //! next one is read, so memory stays bounded whatever the bundle's size. Nothing is committed before the
 //! trailer matched and every check held; a refusal rolls the bundle back.
-use super::ahead::{self, Proved};
+use super::ahead::{self, Bin, Proved};
 use super::apply;
 use super::behind;
 use super::check::{Awaiting, BundleTicket, ChainCheck, ProvedTicket};
@@ -77,7 +77,8 @@ pub fn merge_bundle(cx: &Context, path: &Path) -> Result<Outcome> {
     }
     let keys = KeyGuess::load(cx.conn, header.chains.iter().map(|r| r.chain.as_str()))?;
     let one = One::new(cx, path, &header)?;
-    let (merged, end) = ahead::read_ahead(reader, keys, |records| run(one, records));
+    let (merged, end) =
+        ahead::read_ahead(reader, keys, cx.refs, |records, bin| run(one, records, bin));
     match merged {
         Ok(mut one) => {
             one.out.sha = end.read?;
@@ -94,7 +95,9 @@ pub fn merge_bundle(cx: &Context, path: &Path) -> Result<Outcome> {
 fn run<'a, 'c>(
     mut one: One<'a, 'c>,
     records: &mut dyn Iterator<Item = Proved>,
+    bin: Bin,
 ) -> Result<One<'a, 'c>> {
+    one.bin = Some(bin);
     for p in records {
         let done = match p {
             Proved::Entry {
@@ -200,6 +203,8 @@ struct One<'a, 'c> {
     /// Checked rows not yet written (`flush`).
     entries: Vec<Entry>,
     tickets: Vec<TicketRows>,
+    /// Where written rows go to be freed (`ahead::Bin`).
+    bin: Option<Bin>,
     sigs: Signatures<'a>,
     out: Outcome,
 }
@@ -244,6 +249,7 @@ impl<'a, 'c> One<'a, 'c> {
             refunds: Vec::new(),
             entries: Vec::new(),
             tickets: Vec::new(),
+            bin: None,
             sigs: Signatures::new(cx.first_use),
         })
     }
@@ -327,7 +333,7 @@ impl<'a, 'c> One<'a, 'c> {
         if !t.fresh {
             return Ok(());
         }
-        if let Some(problem) = self.cx.refs.problem(&t) {
+        if let Some(problem) = &t.problem {
             let msg = format!("ticket {} : {problem}", t.head.id);
             return Err(refuse(&self.path, Refusal::Catalogue, msg));
         }
@@ -352,7 +358,7 @@ impl<'a, 'c> One<'a, 'c> {
     fn flush(&mut self) -> Result<()> {
         let conn = self.cx.conn;
         apply::insert_entries(conn, &self.entries)?;
-        self.entries.clear();
+        let entries = std::mem::take(&mut self.entries);
         let tickets = std::mem::take(&mut self.tickets);
         // The ticket's id and (chain, number) are unique keys: a ticket already here fails its insert, which
         // writes nothing of it; asking first would cost two more index seeks per ticket.
@@ -369,6 +375,9 @@ impl<'a, 'c> One<'a, 'c> {
             if self.cx.refs.phases.get(&t.head.phase) == Some(&true) {
                 crate::storage::late::flag_late(conn, &t.head, self.cx.at)?;
             }
+        }
+        if let Some(bin) = &self.bin {
+            bin.throw((entries, tickets));
         }
         Ok(())
     }
