@@ -33,14 +33,13 @@
 //! A page cache sized to the bundle (64 MiB at 1M, both sides) made merge 15.6 s but the baseline 8.4 s (1.85×):
 //! not kept. Earlier references: before this work, load 3, export 2.38× / 2.67× / 2.75×, merge 2.38× / 1.91× / 2.17×.
 //!
-//! Signed merge, first runs (busy machine, load 2.2–3.6 on 2 cores), merge reading on the connection's thread:
-//! 2.09 s vs 0.56 s = 3.76× at 100k lines (unsigned 2.07× in the same run), 27.2 s vs 11.0 s = 2.48× at 1M
-//! (unsigned 1.76×): 29–31 µs more per till entry than the unsigned merge, about the Ed25519 check itself; peak
-//! RSS of `souk merge` 40.6 MB at 100k, 41.8 MB at 1M. With merge reading ahead on a thread of its own (load
-//! 2.6–2.9): 1.56 s vs 0.65 s = 2.39× at 100k (unsigned 1.55×), 30.1 s vs 14.0 s = 2.15× at 1M (unsigned 1.25×;
-//! one run, the baseline itself 3 s slower than before: a busier machine); `souk merge` of the signed 1M bundle
-//! alone 19.4 s, peak RSS 43.4 MB at 100k, 44.7 MB at 1M. The signed bundles are 1.38× the unsigned ones
-//! (88.6 MB at 1M: a signature is 64 random bytes, written in hex). Building the signed 1M market took 23 s.
+//! Signed merge (busy machine, load 1.4–3.6 on 2 cores): with signatures checked in batches on merge's reading
+//! thread, 1.05 s vs 0.64 s = 1.64× at 100k lines (unsigned 1.47× in the same run), 15.9 s vs 12.9 s = 1.24× at
+//! 1M (unsigned 1.27×; one run each): 2–4 µs more per till entry than the unsigned merge; `souk merge` of the
+//! signed bundle alone 1.13 s / 16.2 s, peak RSS 45.8 MB / 46.7 MB at 100k / 1M. Before, each signature checked
+//! alone: on the connection's thread 3.76× at 100k, 2.48× at 1M (27.2 s vs 11.0 s, ~30 µs per entry); read ahead
+//! on a thread of its own 2.39× at 100k, 2.15× at 1M. The signed bundles are 1.38× the unsigned ones (88.6 MB at
+//! 1M: a signature is 64 random bytes, written in hex). Building the signed 1M market took 23 s.
 //!
 //! The table: each operation timed `reps` times alternating with its baseline, the fastest run of each kept (the
 //! machine is shared): `cargo bench --bench bundles -- --table`, `BUNDLES_SIZES=100000` (or `10000,100000`) for
@@ -332,8 +331,8 @@ fn table() {
     }
 }
 
-/// What checking one signed entry costs at merge (`keys::signature_ok` on a 64-hex entry hash): about what the
-/// signed merge row costs over the unsigned one, per till entry.
+/// What checking one signature alone costs (`keys::PublicKey::signed` on a 64-hex entry hash): a reference for
+/// the signed merge row, which checks them in batches on its reading thread.
 fn ed25519_per_entry() {
     use ed25519_dalek::{Signer, SigningKey};
     let hex = |b: &[u8]| b.iter().map(|x| format!("{x:02x}")).collect::<String>();
@@ -360,7 +359,7 @@ fn ed25519_per_entry() {
     }
     let decode = t.elapsed().as_secs_f64() / signed.len() as f64;
     println!(
-        "ed25519: {:.1} µs per signed entry checked at merge (≈ {:.2} s for the 100k-line bundle's ~33k till entries)",
+        "ed25519: {:.1} µs per signature checked alone (≈ {:.2} s for the 100k-line bundle's ~33k till entries)",
         per * 1e6,
         per * 33_333.0
     );
