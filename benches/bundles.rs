@@ -10,7 +10,7 @@
 //!   the three tills' public keys registered at provisioning, so the merge checks one signature per till entry
 //!   as at a real market (no « entrées non signées » note: the bench asserts it) vs `INSERT … SELECT` of those
 //!   same signed rows into a copy of that organiser database, as above. The unsigned `merge` row checks no
-//!   signature (its tills have no key) and flatters merge by ~30 µs per till entry;
+//!   signature (its tills have no key): it leaves out what a real market's merge pays for them;
 //! - the bundle's size vs `zstd -3` (the program) of its text;
 //! - secondary: merging the same bundle again (everything known).
 //!
