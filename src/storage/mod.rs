@@ -126,6 +126,7 @@ impl Db {
     }
 
     fn open_inner(path: &Path, lock: File, flags: OpenFlags) -> Result<Db> {
+        sqlite_setup();
         // Read before SQLite opens the file: a previous writer that did not close cleanly left its WAL behind.
         let unclean = open::wal_has_content(path);
         let mut conn = Connection::open_with_flags(path, flags | OpenFlags::SQLITE_OPEN_NO_MUTEX)
@@ -227,6 +228,28 @@ impl Db {
             .conn
             .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?)
     }
+}
+
+/// SQLite's process-wide settings, before its first connection (afterwards SQLite refuses them, harmlessly).
+fn sqlite_setup() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| {
+        // SAFETY: integer options of `sqlite3_config`, called once, before this process opens a connection
+        // through storage; SQLite answers SQLITE_MISUSE and changes nothing if it was already initialised.
+        unsafe {
+            // Without allocation statistics, which souk never reads, SQLite's allocator takes no global mutex.
+            rusqlite::ffi::sqlite3_config(
+                rusqlite::ffi::SQLITE_CONFIG_MEMSTATUS,
+                0 as std::ffi::c_int,
+            );
+            // Room for the values bound to a merge's multi-row statements without a malloc each.
+            rusqlite::ffi::sqlite3_config(
+                rusqlite::ffi::SQLITE_CONFIG_LOOKASIDE,
+                256 as std::ffi::c_int,
+                2000 as std::ffi::c_int,
+            );
+        }
+    });
 }
 
 pub fn configure(conn: &Connection) -> Result<()> {
