@@ -166,8 +166,8 @@ impl Market {
         let db = Db::open(org).unwrap();
         let conn = db.conn();
         // The merge's page cache: both write through the same memory.
-        conn.pragma_update(None, "cache_size", -souk::sync::MERGE_CACHE_KIB)
-            .unwrap();
+        let cache = souk::sync::merge_cache_kib(std::slice::from_ref(&self.bundle));
+        conn.pragma_update(None, "cache_size", -cache).unwrap();
         conn.execute("ATTACH DATABASE ?1 AS src", [self.src.to_str().unwrap()])
             .unwrap();
         conn.execute_batch(

@@ -86,7 +86,7 @@ impl MergeSummary {
 pub fn merge(db: &mut Db, files: &[PathBuf]) -> Result<MergeSummary> {
     let before: i64 = db.conn().query_row("PRAGMA cache_size", [], |r| r.get(0))?;
     db.conn()
-        .pragma_update(None, "cache_size", -MERGE_CACHE_KIB)?;
+        .pragma_update(None, "cache_size", -merge_cache_kib(files))?;
     // A multi-row insert copies each page it changes to a statement journal first (see
     // `storage::merge_rows`); past 64 KiB SQLite writes that journal to a temporary file, statement after
     // statement. In memory it stays one statement's pages. Only for a lone bundle: several keep a savepoint
@@ -112,9 +112,21 @@ fn waited(e: anyhow::Error) -> anyhow::Error {
     }
 }
 
-/// SQLite's page cache while merging: large enough that index pages are not written to the WAL and read back
-/// again and again within the one transaction, small enough to keep a merge's memory bounded.
-pub const MERGE_CACHE_KIB: i64 = 24 * 1024;
+/// SQLite's page cache while merging `files`: large enough that index pages are not written to the WAL and read
+/// back again and again within the one transaction, small enough to keep a merge's memory bounded. The shares'
+/// covering indexes take rows at random pages, so the pages a merge keeps changing grow with what it brings: a
+/// KiB of cache per KiB of bundle (compressed), from 24 MiB up to 56 MiB (a 1M-line bundle's 64 MB).
+pub fn merge_cache_kib(files: &[PathBuf]) -> i64 {
+    let bytes: u64 = files
+        .iter()
+        .filter_map(|f| std::fs::metadata(f).ok())
+        .map(|m| m.len())
+        .sum();
+    ((bytes / 1024) as i64).clamp(MERGE_CACHE_MIN_KIB, MERGE_CACHE_MAX_KIB)
+}
+
+const MERGE_CACHE_MIN_KIB: i64 = 24 * 1024;
+const MERGE_CACHE_MAX_KIB: i64 = 56 * 1024;
 
 fn merge_all(db: &mut Db, files: &[PathBuf]) -> Result<MergeSummary> {
     let uuid = journal::market_uuid(db.conn())?;
