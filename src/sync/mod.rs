@@ -215,3 +215,28 @@ fn merge_all(db: &mut Db, files: &[PathBuf]) -> Result<MergeSummary> {
     tx.commit()?;
     Ok(MergeSummary { bundles, notes })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_merge_cache_grows_with_the_bundles_within_its_bounds() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = |name: &str, mib: u64| {
+            let path = dir.path().join(name);
+            std::fs::File::create(&path)
+                .unwrap()
+                .set_len(mib << 20)
+                .unwrap();
+            path
+        };
+        let (small, mid, big) = (file("a", 6), file("b", 40), file("c", 90));
+        assert_eq!(merge_cache_kib(&[]), 24 * 1024);
+        assert_eq!(merge_cache_kib(std::slice::from_ref(&small)), 24 * 1024);
+        assert_eq!(merge_cache_kib(std::slice::from_ref(&mid)), 40 * 1024);
+        assert_eq!(merge_cache_kib(&[small, mid.clone()]), 46 * 1024);
+        assert_eq!(merge_cache_kib(&[mid, big]), 56 * 1024);
+        assert_eq!(merge_cache_kib(&[dir.path().join("absent")]), 24 * 1024);
+    }
+}
