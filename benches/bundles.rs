@@ -15,31 +15,31 @@
 //! - secondary: merging the same bundle again (everything known).
 //!
 //!
-//! The merge baseline writes with the merge's page cache (`sync::MERGE_CACHE_KIB`, 24 MiB): with SQLite's default
-//! 2 MB it thrashed on the shares' two covering indexes (66 s at 1M lines against 15–16 s with 24 MiB). The
-//! `sqlite3` shell's 7.5 s (2.5 s on an idle machine) is not the same work: the shell leaves foreign keys off, so
-//! `INSERT INTO t SELECT * FROM src.t` (no WHERE) takes SQLite's transfer optimisation, which copies b-tree
-//! records in key order without a per-row insert; with foreign keys on (souk's connection) or any WHERE it does
-//! not apply, and the same shell statements take 14.6 s at 1M lines.
+//! The merge baseline writes with the merge's page cache (`sync::merge_cache_kib` of the same bundle: 24 MiB up
+//! to 100k lines, 56 MiB at 1M): with SQLite's default 2 MB it thrashed on the shares' two covering indexes (66 s
+//! at 1M lines against 15–16 s with 24 MiB). The `sqlite3` shell's 7.5 s (2.5 s on an idle machine) is not the
+//! same work: the shell leaves foreign keys off, so `INSERT INTO t SELECT * FROM src.t` (no WHERE) takes SQLite's
+//! transfer optimisation, which copies b-tree records in key order without a per-row insert; with foreign keys on
+//! (souk's connection) or any WHERE it does not apply, and the same shell statements take 14.6 s at 1M lines.
 //!
-//! Figures of the last `--table` runs (quiet machine, load 1.5–1.9): export 1.39× / 1.13× / 1.46× of VACUUM INTO +
-//! fsync at 10k / 100k / 1M lines (1.51 s vs 1.03 s at 1M; the run before: 1.24× at 100k, 1.39× at 1M); merge
-//! 2.02× / 2.13× / 1.58× of INSERT … SELECT (16.3 s vs 10.3 s at 1M); growth export 6.5× then 11.9×, merge 11.1×
-//! then 15.3×; bundle 1.06× zstd -3; Ed25519 28 µs per signed entry; re-merging a known 1M bundle 0.33 s.
-//! Export: values copied on the connection's thread (lines, payments and shares read as ranges of their own key,
-//! a 16 MiB page cache for the call), encoded, hashed and compressed on two others; before those two reading
-//! changes 1.47× / 1.31× / 1.63×. Merge: rows written in batches, table by table (multi-row inserts except
-//! shares), statement journals in memory for a lone bundle; peak RSS of `souk merge` 40.9 MB at 100k, 41.3 MB at 1M.
-//! A page cache sized to the bundle (64 MiB at 1M, both sides) made merge 15.6 s but the baseline 8.4 s (1.85×):
-//! not kept. Earlier references: before this work, load 3, export 2.38× / 2.67× / 2.75×, merge 2.38× / 1.91× / 2.17×.
-//!
-//! Signed merge (busy machine, load 1.4–3.6 on 2 cores): with signatures checked in batches on merge's reading
-//! thread, 1.05 s vs 0.64 s = 1.64× at 100k lines (unsigned 1.47× in the same run), 15.9 s vs 12.9 s = 1.24× at
-//! 1M (unsigned 1.27×; one run each): 2–4 µs more per till entry than the unsigned merge; `souk merge` of the
-//! signed bundle alone 1.13 s / 16.2 s, peak RSS 45.8 MB / 46.7 MB at 100k / 1M. Before, each signature checked
-//! alone: on the connection's thread 3.76× at 100k, 2.48× at 1M (27.2 s vs 11.0 s, ~30 µs per entry); read ahead
-//! on a thread of its own 2.39× at 100k, 2.15× at 1M. The signed bundles are 1.38× the unsigned ones (88.6 MB at
-//! 1M: a signature is 64 random bytes, written in hex). Building the signed 1M market took 23 s.
+//! Figures of the last `--table` run (2026-11-28 01:36 UTC, quiet machine, load 1.4–2.0), 10k / 100k / 1M lines:
+//! - export 1.27× / 1.10× / 1.29× of VACUUM INTO + fsync (1.35 s vs 1.05 s at 1M); growth 7.0× then 10.6×;
+//! - merge 1.34× / 1.38× / 1.33× of INSERT … SELECT (12.0 s vs 9.0 s at 1M); growth 12.5× then 14.6× (the
+//!   baseline's own: 12× then 15×);
+//! - merge (signed) 2.17× / 1.69× / 1.27× (12.6 s vs 9.9 s at 1M; 1.7 µs per till entry over the unsigned merge
+//!   at 1M, 4.6 µs at 100k); growth 9.2× then 12.9×;
+//! - bundle 1.06× zstd -3 (signed: 1.03×; a signed bundle is 1.38× an unsigned one); re-merging a known 1M bundle
+//!   0.33 s; one Ed25519 check alone 28 µs.
+//! Peak RSS of `souk merge`: 47 MB at 100k, 83 MB at 1M (84 MB signed).
+//! The runs before, the same day: with the 24 MiB cache at every size, merge 1.27–1.33× at 1M (14.2–14.8 s vs
+//! 11.0–11.2 s), growth 17.2×; before merge read ahead (39c01bb), 2.02× / 2.13× / 1.58× (16.3 s vs 10.3 s at 1M),
+//! signed 3.76× at 100k and 2.48× at 1M.
+//! Merge: a thread of its own decompresses, parses, hashes every entry, checks signatures in batches of ~128
+//! (Ed25519 batch verification, falling back to one by one) and decodes every ticket; the connection's thread
+//! links, compares and writes rows in batches, table by table (multi-row inserts except shares), statement
+//! journals in memory for a lone bundle, and hands the written rows back to be freed. Export: values copied on
+//! the connection's thread (lines, payments and shares read as ranges of their own key, a 16 MiB page cache for
+//! the call), encoded, hashed and compressed on two others. Building the signed 1M market takes ~23 s.
 //!
 //! The table: each operation timed `reps` times alternating with its baseline, the fastest run of each kept (the
 //! machine is shared): `cargo bench --bench bundles -- --table`, `BUNDLES_SIZES=100000` (or `10000,100000`) for
