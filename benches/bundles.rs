@@ -30,10 +30,13 @@
 //!   at 1M, 4.6 µs at 100k); growth 9.2× then 12.9×;
 //! - bundle 1.06× zstd -3 (signed: 1.03×; a signed bundle is 1.38× an unsigned one); re-merging a known 1M bundle
 //!   0.33 s; one Ed25519 check alone 28 µs.
+//!
 //! Peak RSS of `souk merge`: 47 MB at 100k, 83 MB at 1M (84 MB signed).
+//!
 //! The runs before, the same day: with the 24 MiB cache at every size, merge 1.27–1.33× at 1M (14.2–14.8 s vs
 //! 11.0–11.2 s), growth 17.2×; before merge read ahead (39c01bb), 2.02× / 2.13× / 1.58× (16.3 s vs 10.3 s at 1M),
 //! signed 3.76× at 100k and 2.48× at 1M.
+//!
 //! Merge: a thread of its own decompresses, parses, hashes every entry, checks signatures in batches of ~128
 //! (Ed25519 batch verification, falling back to one by one) and decodes every ticket; the connection's thread
 //! links, compares and writes rows in batches, table by table (multi-row inserts except shares), statement

@@ -47,17 +47,7 @@ pub fn entry(
     if !linked {
         return Err(format!("{at} : ne suit pas l'entrée précédente"));
     }
-    if ranges.is_empty()
-        && e.kind == identify::IDENTITY_KIND
-        && let Some(public) = identify::key_in_detail(&e.detail)
-    {
-        ranges.push(KeyRange {
-            public_key: public,
-            from_seq: e.seq,
-            registered_at: e.at_utc.clone(),
-            origin: "bundle".into(),
-        });
-    }
+    ranges.extend(identify::first_key(ranges, e));
     keys::signature(&e.chain, e.seq, &e.hash, &e.signature, ranges)?;
     Ok(Link {
         seq: e.seq,

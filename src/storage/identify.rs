@@ -3,7 +3,8 @@
 //! announced by an `identity` entry on its chain, which the organiser registers at the first merge (trust on
 //! first use).
 use super::identity::{self, Identity};
-use super::journal::{self, NewEntry};
+use super::journal::{self, Entry, NewEntry};
+use super::keys::KeyRange;
 use super::people::{self, PinCheck};
 use super::{Db, LocalTime};
 use crate::domain::{JournalKind, Role};
@@ -28,6 +29,20 @@ pub fn key_in_detail(detail: &str) -> Option<String> {
     key.chars()
         .all(|c| c.is_ascii_hexdigit())
         .then(|| key.to_ascii_lowercase())
+}
+
+/// The key range a chain's `identity` entry starts when the chain has no key yet (trust on first use: the
+/// key a till identified on site brings in its bundle).
+pub fn first_key(ranges: &[KeyRange], e: &Entry) -> Option<KeyRange> {
+    if !ranges.is_empty() || e.kind != IDENTITY_KIND {
+        return None;
+    }
+    Some(KeyRange {
+        public_key: key_in_detail(&e.detail)?,
+        from_seq: e.seq,
+        registered_at: e.at_utc.clone(),
+        origin: "bundle".into(),
+    })
 }
 
 /// Whether this database must be told which till it is before the till opens.

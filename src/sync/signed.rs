@@ -79,11 +79,9 @@ impl<'a> Signatures<'a> {
     ) -> Result<()> {
         let k = self.keys(conn, &e.chain)?;
         if !k.registered
-            && k.ranges.is_empty()
-            && e.kind == identify::IDENTITY_KIND
-            && let Some(public) = identify::key_in_detail(&e.detail)
+            && let Some(range) = identify::first_key(&k.ranges, e)
         {
-            self.first_use(path, e, public)?;
+            self.first_use(path, e, range)?;
         }
         self.keys(conn, &e.chain)?;
         let ranges = &self.chains[&e.chain].ranges;
@@ -109,15 +107,15 @@ impl<'a> Signatures<'a> {
 
     /// The key a bundle brings for a chain unknown here; refused when another bundle of the same merge brings
     /// another key for it.
-    fn first_use(&mut self, path: &Path, e: &Entry, public: String) -> Result<()> {
-        let chain = e.chain.as_str();
+    fn first_use(&mut self, path: &Path, e: &Entry, range: KeyRange) -> Result<()> {
+        let (chain, public) = (e.chain.as_str(), &range.public_key);
         let met = self
             .earlier
             .iter()
             .chain(&self.first_use)
             .find(|f| f.chain == chain);
         if let Some(other) = met
-            && other.public_key != public
+            && other.public_key != *public
         {
             return Err(refuse(
                 path,
@@ -139,12 +137,7 @@ impl<'a> Signatures<'a> {
             self.notes.push(first_use_note(chain, &e.at_utc));
         }
         let k = self.chains.get_mut(chain).expect("loaded");
-        k.ranges.push(KeyRange {
-            public_key: public,
-            from_seq: e.seq,
-            registered_at: e.at_utc.clone(),
-            origin: "bundle".into(),
-        });
+        k.ranges.push(range);
         Ok(())
     }
 
@@ -196,17 +189,7 @@ impl KeyGuess {
     /// The key taken to cover the entry (an index in `decoded`); `None` when none covers it.
     fn key_for(&mut self, e: &Entry) -> Option<usize> {
         let ranges = self.chains.get_mut(&e.chain)?;
-        if ranges.is_empty()
-            && e.kind == identify::IDENTITY_KIND
-            && let Some(public) = identify::key_in_detail(&e.detail)
-        {
-            ranges.push(KeyRange {
-                public_key: public,
-                from_seq: e.seq,
-                registered_at: String::new(),
-                origin: String::new(),
-            });
-        }
+        ranges.extend(identify::first_key(ranges, e));
         let public = &ranges[keys::covering(ranges, e.seq)?].public_key;
         if let Some(&i) = self.by_text.get(public) {
             return Some(i);

@@ -319,3 +319,13 @@ pub fn bundle_text(path: &Path) -> String {
 pub fn write_bundle(path: &Path, text: &str) {
     std::fs::write(path, zstd::encode_all(text.as_bytes(), 3).unwrap()).unwrap();
 }
+
+/// Merges one bundle that must be refused: the database is left as it was; the refusal, typed.
+pub fn refused_bundle(db: &mut Db, file: &Path) -> souk::sync::SyncError {
+    let before = dump(db);
+    let err = souk::sync::merge(db, &[file.to_path_buf()]).expect_err("the bundle must be refused");
+    assert_eq!(dump(db), before, "a refused merge changes nothing");
+    let text = err.to_string();
+    err.downcast::<souk::sync::SyncError>()
+        .unwrap_or_else(|e| panic!("not a SyncError: {text} / {e}"))
+}

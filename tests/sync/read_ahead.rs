@@ -4,8 +4,8 @@
 use crate::support::sync::*;
 use souk::domain::canonical::sha256_hex;
 use souk::storage::Db;
-use souk::sync::{Refusal, SyncError, export, merge};
-use std::path::{Path, PathBuf};
+use souk::sync::{Refusal, export, merge};
+use std::path::PathBuf;
 
 /// Several of the reading thread's batches (256 records), a ticket and its entry each.
 const TICKETS: usize = 600;
@@ -46,15 +46,6 @@ impl Market {
     }
 }
 
-fn refused(db: &mut Db, file: &Path) -> SyncError {
-    let before = dump(db);
-    let err = merge(db, &[file.to_path_buf()]).expect_err("the bundle must be refused");
-    assert_eq!(dump(db), before, "a refused merge changes nothing");
-    let text = err.to_string();
-    err.downcast::<SyncError>()
-        .unwrap_or_else(|e| panic!("not a SyncError: {text} / {e}"))
-}
-
 /// The first ticket's time edited: its text no longer matches its entry.
 fn first_ticket_edited(body: &str) -> String {
     let at = body.find("\"t\":\"ticket\"").unwrap();
@@ -82,13 +73,13 @@ fn late_line_broken(body: &str) -> String {
 fn the_first_problem_in_the_file_is_the_one_named_and_damage_comes_first() {
     let m = Market::new();
     let early = m.variant("early.bundle", first_ticket_edited, None);
-    let e = refused(&mut m.organiser("a.souk"), &early);
+    let e = refused_bundle(&mut m.organiser("a.souk"), &early);
     assert_eq!(e.refusal(), Some(Refusal::TicketMismatch), "{e}");
     assert!(e.to_string().contains("T01-000001"), "{e}");
 
     // Unreadable near the end: named by its line, after every batch before it was checked and written.
     let late = m.variant("late.bundle", late_line_broken, None);
-    let e = refused(&mut m.organiser("b.souk"), &late);
+    let e = refused_bundle(&mut m.organiser("b.souk"), &late);
     assert_eq!(e.refusal(), Some(Refusal::Malformed), "{e}");
     let line = m.text.lines().count() - 3;
     assert!(
@@ -102,12 +93,12 @@ fn the_first_problem_in_the_file_is_the_one_named_and_damage_comes_first() {
         |b| late_line_broken(&first_ticket_edited(b)),
         None,
     );
-    let e = refused(&mut m.organiser("c.souk"), &both);
+    let e = refused_bundle(&mut m.organiser("c.souk"), &both);
     assert_eq!(e.refusal(), Some(Refusal::TicketMismatch), "{e}");
 
     // An edited ticket in a file cut short: the cut is what the organiser must hear about.
     let cut = m.variant("cut.bundle", first_ticket_edited, Some(0.9));
-    let e = refused(&mut m.organiser("d.souk"), &cut);
+    let e = refused_bundle(&mut m.organiser("d.souk"), &cut);
     assert_eq!(e.refusal(), Some(Refusal::Truncated), "{e}");
 
     // Untouched, it merges whole.

@@ -3,21 +3,11 @@
 //! leaves the database as it was; a merged bundle holds exactly the exporter's rows; merging it again skips it.
 use crate::support::sync::*;
 use souk::domain::canonical::sha256_hex;
-use souk::storage::Db;
-use souk::sync::{Refusal, SyncError, export, merge};
+use souk::sync::{Refusal, export, merge};
 use std::path::{Path, PathBuf};
 
 /// More than one batch (512 tickets), and a second batch that is not a whole number of statements.
 const TICKETS: usize = 600;
-
-fn refused(db: &mut Db, file: &Path) -> SyncError {
-    let before = dump(db);
-    let err = merge(db, &[file.to_path_buf()]).expect_err("the bundle must be refused");
-    assert_eq!(dump(db), before, "a refused merge changes nothing");
-    let text = err.to_string();
-    err.downcast::<SyncError>()
-        .unwrap_or_else(|e| panic!("not a SyncError: {text} / {e}"))
-}
 
 /// The bundle's text with `edit` applied to its body and a correct checksum put back.
 fn tamper(src: &Path, dst: &Path, edit: impl Fn(&str) -> String) -> PathBuf {
@@ -47,7 +37,7 @@ fn refusals_after_or_inside_written_batches_change_nothing() {
         let (head, tail) = body.split_at(at);
         format!("{head}{}", tail.replacen(":00Z|", ":01Z|", 1))
     });
-    let e = refused(&mut organiser("late.souk"), &late);
+    let e = refused_bundle(&mut organiser("late.souk"), &late);
     assert_eq!(e.refusal(), Some(Refusal::TicketMismatch), "{e}");
     assert!(e.to_string().contains(&format!("T01-{TICKETS:06}")), "{e}");
 
@@ -63,7 +53,7 @@ fn refusals_after_or_inside_written_batches_change_nothing() {
             [],
         )
         .unwrap();
-    let e = refused(&mut squatted, &bundle);
+    let e = refused_bundle(&mut squatted, &bundle);
     assert_eq!(e.refusal(), Some(Refusal::TicketMismatch), "{e}");
     assert!(
         e.to_string()
