@@ -8,7 +8,7 @@ use crate::domain::canonical::TicketHead;
 use crate::domain::money::{to_centimes, to_milli};
 use crate::domain::settlement::ExhibitorShare;
 use crate::domain::{Line, Payment, TicketKind};
-use anyhow::Result;
+use anyhow::{Context, Result};
 use rusqlite::{Connection, Statement, ToSql};
 
 /// A ticket's rows as a merge writes them: checked against its entry, shares already computed.
@@ -79,10 +79,7 @@ fn insert_all<R>(
                 for r in &rows[done..done + k] {
                     bind(&mut |v| b.put(v), r)?;
                 }
-                let written = stmt.raw_execute()?;
-                if written != k {
-                    anyhow::bail!("{k} lignes à écrire, {written} écrites (déjà présentes ?)");
-                }
+                stmt.raw_execute()?;
                 Ok(())
             })();
             run.map_err(|e| (done, k, e))?;
@@ -239,34 +236,40 @@ fn insert_payments(conn: &Connection, tickets: &[TicketRows]) -> Result<()> {
     .map_err(|(_, _, e)| e.context("fusion des paiements"))
 }
 
-/// `OR IGNORE`: a multi-row statement that cannot abort needs no statement journal (the shares' foreign key is
-/// deferred to the commit: migration 011), where the two covering indexes, taking rows at random pages, would
-/// copy about two pages per row to it. A row ignored (already here) is still an error: `insert_all` counts them.
-const SHARES: &str = "INSERT OR IGNORE INTO shares (ticket_id, exhibitor_code, phase, local_date, till, collector, \
+const SHARES: &str = "INSERT INTO shares (ticket_id, exhibitor_code, phase, local_date, till, collector, \
      is_refund, net, cash, card, mobile, other)";
 
 fn insert_shares(conn: &Connection, tickets: &[TicketRows]) -> Result<()> {
-    let rows: Vec<(&TicketRows, &ExhibitorShare)> = tickets
-        .iter()
-        .flat_map(|t| t.shares.iter().map(move |s| (t, s)))
-        .collect();
-    insert_all(conn, CHUNKS, SHARES, 12, &rows, |put, (t, s)| {
+    write_shares(conn, tickets).context("fusion des parts par exposant")
+}
+
+/// One row per statement: a multi-row statement copies each page it changes to its statement journal first
+/// (foreign keys make any multi-row insert abortable), and shares' two covering indexes take rows at random
+/// pages, about two copied pages per row; a single-row statement needs no journal. A statement keeps its values
+/// from one run to the next, so a ticket's own columns are bound once for all its shares.
+fn write_shares(conn: &Connection, tickets: &[TicketRows]) -> Result<()> {
+    let mut stmt = conn.prepare_cached(&statement_sql(SHARES, 12, 1))?;
+    for t in tickets {
         let h = &t.head;
         let sign = h.kind.sign();
-        put(&h.id)?;
-        put(&s.exhibitor_code)?;
-        put(&h.phase)?;
-        put(&t.local_date)?;
-        put(&h.till)?;
-        put(&t.collector)?;
-        put(&(h.kind == TicketKind::Refund))?;
-        put(&(s.net * sign))?;
-        put(&(s.by_method.cash * sign))?;
-        put(&(s.by_method.card * sign))?;
-        put(&(s.by_method.mobile * sign))?;
-        put(&(s.by_method.other * sign))
-    })
-    .map_err(|(_, _, e)| e.context("fusion des parts par exposant"))
+        stmt.raw_bind_parameter(1, &h.id)?;
+        stmt.raw_bind_parameter(3, h.phase)?;
+        stmt.raw_bind_parameter(4, &t.local_date)?;
+        stmt.raw_bind_parameter(5, &h.till)?;
+        stmt.raw_bind_parameter(6, &t.collector)?;
+        stmt.raw_bind_parameter(7, h.kind == TicketKind::Refund)?;
+        for s in &t.shares {
+            let m = &s.by_method;
+            stmt.raw_bind_parameter(2, &s.exhibitor_code)?;
+            stmt.raw_bind_parameter(8, s.net * sign)?;
+            stmt.raw_bind_parameter(9, m.cash * sign)?;
+            stmt.raw_bind_parameter(10, m.card * sign)?;
+            stmt.raw_bind_parameter(11, m.mobile * sign)?;
+            stmt.raw_bind_parameter(12, m.other * sign)?;
+            stmt.raw_execute()?;
+        }
+    }
+    Ok(())
 }
 
 #[cfg(test)]

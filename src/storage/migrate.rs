@@ -25,10 +25,6 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
         "010_import_speed",
         include_str!("migrations/010_import_speed.sql"),
     ),
-    (
-        "011_shares_deferred",
-        include_str!("migrations/011_shares_deferred.sql"),
-    ),
 ];
 
 pub fn current_version(conn: &Connection) -> Result<usize> {

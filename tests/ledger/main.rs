@@ -18,5 +18,4 @@ mod overflow;
 mod paper_batch;
 mod pins;
 mod reprepare;
-mod shares_deferred_upgrade;
 mod verify_threads;
