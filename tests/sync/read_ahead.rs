@@ -185,3 +185,26 @@ fn signatures_checked_together_still_name_the_one_that_is_wrong() {
     assert!(!merged.contains("non signées"), "{merged}");
     assert!(merged.contains(&format!("{TICKETS} tickets")), "{merged}");
 }
+
+/// A share row planted behind the program's back (sqlite3, foreign keys off) where a ticket of the bundle will
+/// put its own: the merge skips nothing silently, it is refused and changes nothing.
+#[test]
+fn a_share_already_there_for_a_ticket_of_the_bundle_is_refused() {
+    let m = Market::new();
+    let mut org = m.organiser("planted.souk");
+    let c = rusqlite::Connection::open(m.dir.path().join("planted.souk")).unwrap();
+    c.execute_batch("PRAGMA foreign_keys = OFF").unwrap();
+    for code in ["E01", "E02", "E03"] {
+        c.execute(
+            "INSERT INTO shares VALUES ('T01-000300', ?1, 1, '2025-07-02', 'T01', 'organiser', 0, 1, 1, 0, 0, 0)",
+            [code],
+        )
+        .unwrap();
+    }
+    drop(c);
+    let sound = m.variant("sound.bundle", |b| b.to_string(), None);
+    let before = dump(&org);
+    let e = merge(&mut org, &[sound]).expect_err("refused");
+    assert!(format!("{e:#}").contains("parts par exposant"), "{e:#}");
+    assert_eq!(dump(&org), before, "nothing merged");
+}
