@@ -22,20 +22,26 @@
 //! transfer optimisation, which copies b-tree records in key order without a per-row insert; with foreign keys on
 //! (souk's connection) or any WHERE it does not apply, and the same shell statements take 14.6 s at 1M lines.
 //!
-//! Figures of the last `--table` run (2026-11-28 01:36 UTC, quiet machine, load 1.4–2.0), 10k / 100k / 1M lines:
-//! - export 1.27× / 1.10× / 1.29× of VACUUM INTO + fsync (1.35 s vs 1.05 s at 1M); growth 7.0× then 10.6×;
-//! - merge 1.34× / 1.38× / 1.33× of INSERT … SELECT (12.0 s vs 9.0 s at 1M); growth 12.5× then 14.6× (the
-//!   baseline's own: 12× then 15×);
-//! - merge (signed) 2.17× / 1.69× / 1.27× (12.6 s vs 9.9 s at 1M; 1.7 µs per till entry over the unsigned merge
-//!   at 1M, 4.6 µs at 100k); growth 9.2× then 12.9×;
+//! Figures of the last `--table` runs (2026-11-28 02:03–02:05 UTC, quiet machine, load 1.3–1.8; the 1M row run
+//! three times, one rep each; the bench databases had just been rewritten compact by a VACUUM, so times are lower
+//! than the runs before for both sides), 10k / 100k / 1M lines:
+//! - export 1.46× / 1.11× / 1.11–1.24× of VACUUM INTO + fsync (1.13–1.17 s vs 0.94–1.01 s at 1M); growth 6.2×
+//!   then 9.7×;
+//! - merge 1.52× / 1.24× / 1.16–1.31× of INSERT … SELECT (9.1–9.8 s vs 7.4–7.9 s at 1M); growth 9.1× then 15.3×
+//!   (the baseline's own: 10× then 15×);
+//! - merge (signed) 2.29× / 1.78× / 1.33–1.52× (10.7–11.5 s vs 7.0–8.1 s at 1M: 2.7–5.0 µs per till entry over
+//!   the unsigned merge); growth 8.7× then 11.5×;
 //! - bundle 1.06× zstd -3 (signed: 1.03×; a signed bundle is 1.38× an unsigned one); re-merging a known 1M bundle
-//!   0.33 s; one Ed25519 check alone 28 µs.
+//!   0.32 s; one Ed25519 check alone 27–28 µs.
 //!
 //! Peak RSS of `souk merge`: 47 MB at 100k, 83 MB at 1M (84 MB signed).
 //!
-//! The runs before, the same day: with the 24 MiB cache at every size, merge 1.27–1.33× at 1M (14.2–14.8 s vs
-//! 11.0–11.2 s), growth 17.2×; before merge read ahead (39c01bb), 2.02× / 2.13× / 1.58× (16.3 s vs 10.3 s at 1M),
-//! signed 3.76× at 100k and 2.48× at 1M.
+//! The runs before, the same day, on the databases as built: merge 1.34× / 1.38× / 1.33× (12.0 s vs 9.0 s at
+//! 1M), signed 2.17× / 1.69× / 1.27×; with the 24 MiB cache at every size, merge 1.27–1.33× at 1M (14.2–14.8 s
+//! vs 11.0–11.2 s), growth 17.2×; before merge read ahead (39c01bb), 2.02× / 2.13× / 1.58× (16.3 s vs 10.3 s at
+//! 1M), signed 3.76× at 100k and 2.48× at 1M. Tried and not kept: the shares' foreign key deferred to the commit
+//! (a migration) so that shares could go in multi-row `INSERT OR IGNORE` statements without a statement journal:
+//! merge's shares took the same 6.8–7.0 s of 1M lines as one row per statement, and the baseline got faster.
 //!
 //! Merge: a thread of its own decompresses, parses, hashes every entry, checks signatures in batches of ~128
 //! (Ed25519 batch verification, falling back to one by one) and decodes every ticket; the connection's thread
