@@ -142,23 +142,11 @@ mod tests {
             [&secret, &public],
         )
         .unwrap();
-        let at = LocalTime {
-            at_utc: "2025-08-06T09:00:00Z".into(),
-            utc_offset: 3600,
-            local: jiff::civil::date(2025, 8, 6).at(10, 0, 0, 0),
-        };
+        let at = test_at();
         let mut a = Appender::new(signing);
         for round in 0..2 {
             for i in 0..300 {
-                let e = NewEntry {
-                    chain: if i % 7 == 0 { "T02" } else { "ORG" },
-                    kind: JournalKind::Import,
-                    actor: "test",
-                    approver: "",
-                    subject: "s",
-                    detail: "d",
-                    amount: i,
-                };
+                let e = import_entry(if i % 7 == 0 { "T02" } else { "ORG" }, i);
                 if i % 2 == 0 {
                     a.append(&tx, &at, &e).unwrap();
                 } else {
@@ -177,6 +165,26 @@ mod tests {
             .unwrap()
     }
 
+    fn test_at() -> LocalTime {
+        LocalTime {
+            at_utc: "2025-08-06T09:00:00Z".into(),
+            utc_offset: 3600,
+            local: jiff::civil::date(2025, 8, 6).at(10, 0, 0, 0),
+        }
+    }
+
+    fn import_entry(chain: &str, amount: i64) -> NewEntry<'_> {
+        NewEntry {
+            chain,
+            kind: JournalKind::Import,
+            actor: "test",
+            approver: "",
+            subject: "s",
+            detail: "d",
+            amount,
+        }
+    }
+
     /// An appender given a till's key signs that till's entries in a database whose own key is another's,
     /// on either thread, as the registered key checks them.
     #[test]
@@ -191,22 +199,10 @@ mod tests {
             let signer = Signer::from_seed("T02", [9; 32]);
             let public = signer.public_key().unwrap();
             keys::register(&tx, "T02", &public, Origin::Provisioned, "x").unwrap();
-            let at = LocalTime {
-                at_utc: "2025-08-06T09:00:00Z".into(),
-                utc_offset: 3600,
-                local: jiff::civil::date(2025, 8, 6).at(10, 0, 0, 0),
-            };
+            let at = test_at();
             let mut a = Appender::signed_by(signing, signer);
             for i in 0..5 {
-                let e = NewEntry {
-                    chain: "T02",
-                    kind: JournalKind::Import,
-                    actor: "test",
-                    approver: "",
-                    subject: "s",
-                    detail: "d",
-                    amount: i,
-                };
+                let e = import_entry("T02", i);
                 a.append_body(&tx, &at, &e, format!("body {i}")).unwrap();
             }
             a.finish(&tx).unwrap();
