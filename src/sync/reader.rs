@@ -2,7 +2,7 @@
 //! (bundles written before compression), hashing the text as it goes. The checksum is known only at the
 //! trailer, so whoever consumes the records commits nothing before the reader says the trailer matched.
 use super::error::{Refusal, refuse};
-use super::format::{Header, MAGIC, Record, TRAILER};
+use super::format::{Header, MAGIC, Record, TRAILER, WireEntry, WireTicket};
 use sha2::{Digest, Sha256};
 use std::fs::File;
 use std::io::{self, BufRead, BufReader, Read};
@@ -193,6 +193,9 @@ impl BundleReader {
             return Ok(None);
         }
         let body = &self.line[..self.line.len() - 1];
+        if let Some(r) = fast_record(body) {
+            return Ok(Some(r));
+        }
         serde_json::from_slice(body).map(Some).map_err(|e| {
             let msg = format!("ligne {} illisible ({e})", self.line_no);
             self.fail(Refusal::Malformed, msg)
@@ -214,5 +217,22 @@ impl BundleReader {
             Ok(_) => refusal,
             Err(damaged) => damaged,
         }
+    }
+}
+
+/// A record as `export` writes it, its tag first, parsed straight into its variant: a tagged enum is parsed
+/// through an intermediate copy of every field, a third of the parse. Anything else takes the tagged path,
+/// which also gives the error.
+pub(super) fn fast_record(body: &[u8]) -> Option<Record> {
+    if body.starts_with(br#"{"t":"entry","#) {
+        serde_json::from_slice::<WireEntry>(body)
+            .ok()
+            .map(Record::Entry)
+    } else if body.starts_with(br#"{"t":"ticket","#) {
+        serde_json::from_slice::<WireTicket>(body)
+            .ok()
+            .map(Record::Ticket)
+    } else {
+        None
     }
 }

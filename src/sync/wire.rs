@@ -172,6 +172,21 @@ mod tests {
             let t = WireTicket { seq: n.unsigned_abs(), canonical: text, shares };
             prop_assert_eq!(out, serde_line(&Record::Ticket(t)));
         }
+
+        /// The reader's shortcut (straight into the variant) reads what the tagged parse reads.
+        #[test]
+        fn a_record_reads_the_same_by_its_variant_or_its_tag(text in "\\PC*|[\\x00-\\x7f]*|.*",
+                                                              n in any::<i64>()) {
+            let mut entry_out = Vec::new();
+            entry_line(&mut entry_out, &entry(&text, n));
+            let mut ticket_out = Vec::new();
+            ticket_line(&mut ticket_out, n.unsigned_abs(), &text, &[(text.clone(), n, 0, n, 0, -n)]);
+            for out in [entry_out, ticket_out] {
+                let body = &out[..out.len() - 1];
+                let tagged: Record = serde_json::from_slice(body).unwrap();
+                prop_assert_eq!(crate::sync::reader::fast_record(body), Some(tagged));
+            }
+        }
     }
 
     #[test]
