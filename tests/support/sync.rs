@@ -329,3 +329,53 @@ pub fn refused_bundle(db: &mut Db, file: &Path) -> souk::sync::SyncError {
     err.downcast::<souk::sync::SyncError>()
         .unwrap_or_else(|e| panic!("not a SyncError: {text} / {e}"))
 }
+
+/// One till that sold `tickets` sales, exported, and the organiser's master it came from.
+pub struct OneTill {
+    pub dir: tempfile::TempDir,
+    pub master: Db,
+    pub till: Db,
+    pub bundle: PathBuf,
+    /// The bundle's text.
+    pub text: String,
+}
+
+impl OneTill {
+    pub fn new(tickets: usize) -> OneTill {
+        let dir = tempfile::tempdir().unwrap();
+        let master = market(&dir.path().join("master.souk"), UUID, "Salon Ifrane 2025");
+        let mut till = laptop(&master, &dir.path().join("T01.souk"));
+        sell(&mut till, "T01", 2, tickets, 0);
+        let bundle = dir.path().join("T01.bundle");
+        souk::sync::export(&till, &bundle, None, false).unwrap();
+        let text = bundle_text(&bundle);
+        OneTill {
+            dir,
+            master,
+            till,
+            bundle,
+            text,
+        }
+    }
+
+    /// An organiser's database before any merge.
+    pub fn organiser(&self, name: &str) -> Db {
+        laptop(&self.master, &self.dir.path().join(name))
+    }
+
+    /// The bundle with `edit` applied to its body and the checksum put back, compressed, cut to `keep` of its
+    /// compressed bytes when given.
+    pub fn variant(&self, name: &str, edit: impl Fn(&str) -> String, keep: Option<f64>) -> PathBuf {
+        let body_end = self.text.trim_end().rfind('\n').unwrap() + 1;
+        let body = edit(&self.text[..body_end]);
+        let text = format!(
+            "{body}SHA256 {}\n",
+            souk::domain::canonical::sha256_hex(body.as_bytes())
+        );
+        let bytes = zstd::encode_all(text.as_bytes(), 3).unwrap();
+        let len = keep.map_or(bytes.len(), |k| (bytes.len() as f64 * k) as usize);
+        let path = self.dir.path().join(name);
+        std::fs::write(&path, &bytes[..len]).unwrap();
+        path
+    }
+}

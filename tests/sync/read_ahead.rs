@@ -3,48 +3,10 @@
 //! a damaged or truncated file is still reported as such before what its content breaks, and nothing changes.
 use crate::support::sync::*;
 use souk::domain::canonical::sha256_hex;
-use souk::storage::Db;
-use souk::sync::{Refusal, export, merge};
-use std::path::PathBuf;
+use souk::sync::{Refusal, merge};
 
 /// Several of the reading thread's batches (256 records), a ticket and its entry each.
 const TICKETS: usize = 600;
-
-struct Market {
-    dir: tempfile::TempDir,
-    master: Db,
-    text: String,
-}
-
-impl Market {
-    fn new() -> Market {
-        let dir = tempfile::tempdir().unwrap();
-        let master = market(&dir.path().join("master.souk"), UUID, "Salon Ifrane 2025");
-        let mut till = laptop(&master, &dir.path().join("T01.souk"));
-        sell(&mut till, "T01", 2, TICKETS, 0);
-        let bundle = dir.path().join("T01.bundle");
-        export(&till, &bundle, None, false).unwrap();
-        let text = bundle_text(&bundle);
-        Market { dir, master, text }
-    }
-
-    fn organiser(&self, name: &str) -> Db {
-        laptop(&self.master, &self.dir.path().join(name))
-    }
-
-    /// The bundle with `edit` applied to its body and the checksum put back, compressed, cut to `keep` of its
-    /// compressed bytes when given.
-    fn variant(&self, name: &str, edit: impl Fn(&str) -> String, keep: Option<f64>) -> PathBuf {
-        let body_end = self.text.trim_end().rfind('\n').unwrap() + 1;
-        let body = edit(&self.text[..body_end]);
-        let text = format!("{body}SHA256 {}\n", sha256_hex(body.as_bytes()));
-        let bytes = zstd::encode_all(text.as_bytes(), 3).unwrap();
-        let len = keep.map_or(bytes.len(), |k| (bytes.len() as f64 * k) as usize);
-        let path = self.dir.path().join(name);
-        std::fs::write(&path, &bytes[..len]).unwrap();
-        path
-    }
-}
 
 /// The first ticket's time edited: its text no longer matches its entry.
 fn first_ticket_edited(body: &str) -> String {
@@ -71,7 +33,7 @@ fn late_line_broken(body: &str) -> String {
 
 #[test]
 fn the_first_problem_in_the_file_is_the_one_named_and_damage_comes_first() {
-    let m = Market::new();
+    let m = OneTill::new(TICKETS);
     let early = m.variant("early.bundle", first_ticket_edited, None);
     let e = refused_bundle(&mut m.organiser("a.souk"), &early);
     assert_eq!(e.refusal(), Some(Refusal::TicketMismatch), "{e}");
@@ -190,7 +152,7 @@ fn signatures_checked_together_still_name_the_one_that_is_wrong() {
 /// put its own: the merge skips nothing silently, it is refused and changes nothing.
 #[test]
 fn a_share_already_there_for_a_ticket_of_the_bundle_is_refused() {
-    let m = Market::new();
+    let m = OneTill::new(TICKETS);
     let mut org = m.organiser("planted.souk");
     let c = rusqlite::Connection::open(m.dir.path().join("planted.souk")).unwrap();
     c.execute_batch("PRAGMA foreign_keys = OFF").unwrap();

@@ -2,41 +2,27 @@
 //! refusal found after batches were written, or raised by a batch itself in the middle of a statement, still
 //! leaves the database as it was; a merged bundle holds exactly the exporter's rows; merging it again skips it.
 use crate::support::sync::*;
-use souk::domain::canonical::sha256_hex;
-use souk::sync::{Refusal, export, merge};
-use std::path::{Path, PathBuf};
+use souk::sync::{Refusal, merge};
 
 /// More than one batch (512 tickets), and a second batch that is not a whole number of statements.
 const TICKETS: usize = 600;
 
-/// The bundle's text with `edit` applied to its body and a correct checksum put back.
-fn tamper(src: &Path, dst: &Path, edit: impl Fn(&str) -> String) -> PathBuf {
-    let text = bundle_text(src);
-    let body_end = text.trim_end().rfind('\n').unwrap() + 1;
-    let body = edit(&text[..body_end]);
-    write_bundle(
-        dst,
-        &format!("{body}SHA256 {}\n", sha256_hex(body.as_bytes())),
-    );
-    dst.to_path_buf()
-}
-
 #[test]
 fn refusals_after_or_inside_written_batches_change_nothing() {
-    let dir = tempfile::tempdir().unwrap();
-    let master = market(&dir.path().join("master.souk"), UUID, "Salon Ifrane 2025");
-    let mut till = laptop(&master, &dir.path().join("T01.souk"));
-    sell(&mut till, "T01", 2, TICKETS, 0);
-    let bundle = dir.path().join("T01.bundle");
-    export(&till, &bundle, None, false).unwrap();
-    let organiser = |name: &str| laptop(&master, &dir.path().join(name));
+    let fx = OneTill::new(TICKETS);
+    let (till, bundle) = (&fx.till, &fx.bundle);
+    let organiser = |name: &str| fx.organiser(name);
 
     // The last ticket edited: found once the first batch is written.
-    let late = tamper(&bundle, &dir.path().join("late.bundle"), |body| {
-        let at = body.rfind("\"t\":\"ticket\"").unwrap();
-        let (head, tail) = body.split_at(at);
-        format!("{head}{}", tail.replacen(":00Z|", ":01Z|", 1))
-    });
+    let late = fx.variant(
+        "late.bundle",
+        |body| {
+            let at = body.rfind("\"t\":\"ticket\"").unwrap();
+            let (head, tail) = body.split_at(at);
+            format!("{head}{}", tail.replacen(":00Z|", ":01Z|", 1))
+        },
+        None,
+    );
     let e = refused_bundle(&mut organiser("late.souk"), &late);
     assert_eq!(e.refusal(), Some(Refusal::TicketMismatch), "{e}");
     assert!(e.to_string().contains(&format!("T01-{TICKETS:06}")), "{e}");
@@ -53,7 +39,7 @@ fn refusals_after_or_inside_written_batches_change_nothing() {
             [],
         )
         .unwrap();
-    let e = refused_bundle(&mut squatted, &bundle);
+    let e = refused_bundle(&mut squatted, bundle);
     assert_eq!(e.refusal(), Some(Refusal::TicketMismatch), "{e}");
     assert!(
         e.to_string()
@@ -63,10 +49,10 @@ fn refusals_after_or_inside_written_batches_change_nothing() {
 
     // Untouched, the bundle brings exactly the till's rows; again, it is known and skipped.
     let mut org = organiser("org.souk");
-    let m = merge(&mut org, std::slice::from_ref(&bundle)).unwrap();
+    let m = merge(&mut org, std::slice::from_ref(bundle)).unwrap();
     assert_eq!(m.new_tickets(), TICKETS as u64);
-    assert_eq!(sales_state(&org), sales_state(&till));
-    let again = merge(&mut org, std::slice::from_ref(&bundle)).unwrap();
+    assert_eq!(sales_state(&org), sales_state(till));
+    let again = merge(&mut org, std::slice::from_ref(bundle)).unwrap();
     assert_eq!((again.new_entries(), again.new_tickets()), (0, 0));
     assert_eq!(again.bundles[0].skipped_entries, m.new_entries());
 }
