@@ -1,6 +1,7 @@
 //! SQLite storage: one writer connection, WAL, synchronous=FULL, a lock on the database file itself against a
 //! second writer; read-only handles for the commands that only read.
 pub mod backup;
+pub mod bulk;
 pub mod catalogue;
 pub mod clock;
 mod codes;

@@ -1,6 +1,6 @@
-//! A bundle read ahead on a thread of its own: decompressing, parsing, hashing every entry, checking its
-//! signature and decoding every ticket (what a record proves on its own) overlap the connection's thread,
-//! which only links, compares and writes. Batches travel over a bounded channel, so memory stays bounded.
+//! A bundle read ahead on threads of their own: decompressing, parsing, hashing every entry and decoding every
+//! ticket on one, checking the entries' signatures on another (what a record proves on its own) overlap the
+//! connection's thread, which only links, compares and writes. Batches travel over a bounded channel, so memory stays bounded.
 use super::check::{ProvedTicket, prove_ticket};
 use super::format::Record;
 use super::plan::References;
@@ -47,18 +47,24 @@ pub fn read_ahead<T>(
     consume: impl FnOnce(&mut dyn Iterator<Item = Proved>, Bin) -> T,
 ) -> (T, End) {
     std::thread::scope(|s| {
-        let (tx, rx) = sync_channel(DEPTH);
+        let (tx, read) = sync_channel(DEPTH);
+        let (signed, rx) = sync_channel(DEPTH);
         let (bin, spent) = channel();
         let reading = Reading {
             reader,
-            keys,
             refs,
             tx,
             spent,
         };
-        let reading = std::thread::Builder::new()
-            .name("souk-lecture".into())
-            .spawn_scoped(s, move || reading.run());
+        // Checking signatures is as much work as reading: a thread of its own, between the reader and us.
+        let signing = std::thread::Builder::new()
+            .name("souk-signatures".into())
+            .spawn_scoped(s, move || check_signatures(read, signed, keys));
+        let reading = signing.and_then(|_| {
+            std::thread::Builder::new()
+                .name("souk-lecture".into())
+                .spawn_scoped(s, move || reading.run())
+        });
         let bin = Bin(bin);
         let Ok(reading) = reading else {
             let read = Err(anyhow!(
@@ -83,6 +89,21 @@ pub fn read_ahead<T>(
         });
         (got, end)
     })
+}
+
+/// Passes the batches on in order, their entries' signatures checked; stops when either side is gone (the
+/// reader then learns it from its own channel).
+fn check_signatures(
+    read: Receiver<Vec<Proved>>,
+    signed: SyncSender<Vec<Proved>>,
+    mut keys: KeyGuess,
+) {
+    for mut batch in read {
+        sign_checks(&mut batch, &mut keys);
+        if signed.send(batch).is_err() {
+            return;
+        }
+    }
 }
 
 /// Rows the connection's thread has written, handed back to be freed on the thread that allocated them (a
@@ -116,7 +137,6 @@ impl Iterator for Records {
 
 struct Reading<'r> {
     reader: BundleReader,
-    keys: KeyGuess,
     refs: &'r References,
     tx: SyncSender<Vec<Proved>>,
     spent: Receiver<Box<dyn Send>>,
@@ -129,7 +149,6 @@ impl Reading<'_> {
             match self.reader.next() {
                 Ok(Some(r)) => batch.push(prove(r, self.refs)),
                 Ok(None) => {
-                    sign_checks(&mut batch, &mut self.keys);
                     // The last batch may find the consumer gone: the checksum stands either way.
                     let _ = self.tx.send(batch);
                     let sha = self.reader.sha().expect("read to the trailer").to_string();
@@ -147,7 +166,6 @@ impl Reading<'_> {
                 }
             }
             if batch.len() >= BATCH {
-                sign_checks(&mut batch, &mut self.keys);
                 let full = std::mem::replace(&mut batch, Vec::with_capacity(BATCH));
                 if self.tx.send(full).is_err() {
                     // The consumer stopped: only whether the rest of the file is sound matters now.

@@ -20,6 +20,7 @@ mod ahead;
 mod apply;
 mod batch;
 mod behind;
+mod bulk;
 mod canon;
 mod check;
 mod encode;
@@ -35,6 +36,7 @@ mod status;
 mod stream;
 mod wire;
 
+pub use bulk::Bulk;
 pub use canon::decode_ticket;
 pub use error::{Refusal, SyncError};
 pub use export::{ExportSummary, export, export_at, export_with};
@@ -84,6 +86,11 @@ impl MergeSummary {
 /// read once, checked and written record by record under a savepoint; one that needs entries another bundle
 /// of the call brings is tried again after the others, so the order of the files does not matter.
 pub fn merge(db: &mut Db, files: &[PathBuf]) -> Result<MergeSummary> {
+    merge_with(db, files, Bulk::Auto)
+}
+
+/// [`merge`], loading the shares in bulk or not as `mode` says (the same rows and indexes either way).
+pub fn merge_with(db: &mut Db, files: &[PathBuf], mode: Bulk) -> Result<MergeSummary> {
     let before: i64 = db.conn().query_row("PRAGMA cache_size", [], |r| r.get(0))?;
     db.conn()
         .pragma_update(None, "cache_size", -merge_cache_kib(files))?;
@@ -96,7 +103,7 @@ pub fn merge(db: &mut Db, files: &[PathBuf]) -> Result<MergeSummary> {
     if temp_in_memory {
         db.conn().pragma_update(None, "temp_store", "MEMORY")?;
     }
-    let merged = merge_all(db, files);
+    let merged = merge_all(db, files, mode);
     if temp_in_memory {
         db.conn().pragma_update(None, "temp_store", temp_before)?;
     }
@@ -128,10 +135,11 @@ pub fn merge_cache_kib(files: &[PathBuf]) -> i64 {
 const MERGE_CACHE_MIN_KIB: i64 = 24 * 1024;
 const MERGE_CACHE_MAX_KIB: i64 = 56 * 1024;
 
-fn merge_all(db: &mut Db, files: &[PathBuf]) -> Result<MergeSummary> {
+fn merge_all(db: &mut Db, files: &[PathBuf], mode: Bulk) -> Result<MergeSummary> {
     let uuid = journal::market_uuid(db.conn())?;
     let at = Clock::market()?.now()?;
     let tx = db.write_tx()?;
+    let aside = bulk::begin(&tx, files, mode)?;
     let refs = References::load(&tx)?;
     let before = duplicates::paper_duplicates(&tx)?;
     let mut outcomes: Vec<Option<Outcome>> = files.iter().map(|_| None).collect();
@@ -185,6 +193,7 @@ fn merge_all(db: &mut Db, files: &[PathBuf]) -> Result<MergeSummary> {
         }
         pending = waiting;
     }
+    bulk::end(&tx, aside)?;
     signed::register_first_use(&tx, &first_use, &at)?;
     let chain = crate::storage::identity::own_chain(&tx)?;
     let mut notes = Vec::new();

@@ -3,6 +3,7 @@
 #[path = "../support/mod.rs"]
 mod support;
 
+mod bulk;
 mod bundle_fixture;
 mod export_pipe;
 mod interleavings;
