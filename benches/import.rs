@@ -1,7 +1,8 @@
 //! Importing 20,000 products and 50,000 paper-sale lines, from CSV and from XLSX, into a market database, against
 //! sqlite3's `.import` of the same CSV into a plain table (a lower bound: no checks, no journal), in the same run.
 //! Also the reading alone (text or workbook to checked rows), without the database, and the floor of the ledger
-//! work itself: one SHA-256 and one Ed25519 signature per paper ticket (16,667 of them).
+//! work itself: one SHA-256 and one Ed25519 signature per paper ticket (16,667 of them), and the write floor of
+//! the paper sales: `INSERT … SELECT` of the very rows the import writes into the same market (same schema).
 //! The sqlite3 command-line shell is needed for the lower bound; without it that part is skipped with a message.
 use criterion::{BatchSize, Criterion, criterion_group, criterion_main};
 use souk::import::{Kind, import_bytes, import_bytes_with};
@@ -158,6 +159,24 @@ fn copy(template: &Path, dir: &Path, n: &mut u32) -> Db {
     Db::open(&path).unwrap()
 }
 
+fn insert_select(db: &Db, src: &Path) {
+    let conn = db.conn();
+    conn.execute("ATTACH DATABASE ?1 AS src", [src.to_str().unwrap()])
+        .unwrap();
+    conn.execute_batch(
+        "BEGIN IMMEDIATE;
+         INSERT INTO main.journal SELECT * FROM src.journal s
+          WHERE s.seq > (SELECT coalesce(max(seq), 0) FROM main.journal m WHERE m.chain = s.chain);
+         INSERT INTO main.tickets SELECT * FROM src.tickets;
+         INSERT INTO main.ticket_lines SELECT * FROM src.ticket_lines;
+         INSERT INTO main.payments SELECT * FROM src.payments;
+         INSERT INTO main.shares SELECT * FROM src.shares;
+         COMMIT;
+         DETACH DATABASE src;",
+    )
+    .unwrap();
+}
+
 fn sqlite3_available() -> bool {
     Command::new("sqlite3")
         .arg("-version")
@@ -282,6 +301,21 @@ fn bench_import(c: &mut Criterion) {
                 })
                 .sum::<usize>()
         })
+    });
+    // The write floor of the paper sales: the rows the import writes (journal entries, tickets, lines, payments,
+    // shares), copied by `INSERT … SELECT` from a market that imported them into a fresh copy of the same
+    // market, with every index of the schema: no reading, no check, no hash, no signature.
+    let imported = {
+        let mut db = copy(&d.stocked, work, &mut n);
+        import_bytes(&mut db, Kind::Sales, "s.csv", &d.sales_csv, "bench").unwrap();
+        db.path().to_path_buf()
+    };
+    g.bench_function("floor_insert_select_same_rows_sales_50k_lines", |b| {
+        b.iter_batched(
+            || copy(&d.stocked, work, &mut n),
+            |db| insert_select(&db, &imported),
+            BatchSize::PerIteration,
+        )
     });
     if sqlite3_available() {
         for (name, bytes) in [
