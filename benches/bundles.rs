@@ -195,7 +195,7 @@ impl Market {
         conn.execute_batch("INSERT INTO main.shares SELECT * FROM src.shares;")
             .unwrap();
         if let Some(aside) = aside {
-            aside.rebuild(conn, souk::sync::SORT_CACHE_KIB).unwrap();
+            aside.rebuild(conn).unwrap();
         }
         conn.execute_batch("COMMIT; DETACH DATABASE src;").unwrap();
     }

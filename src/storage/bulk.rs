@@ -6,6 +6,18 @@
 use anyhow::{Context, Result};
 use rusqlite::Connection;
 
+/// New rows from which loading in bulk pays: below, the indexes fit in the processor's cache.
+const BULK_MIN_ROWS: u64 = 10_000;
+/// The page cache while the indexes are built: SQLite's sorter takes as much again per run it sorts in memory,
+/// and writes each run to a temporary file before merging them.
+pub const SORT_CACHE_KIB: i64 = 4 * 1024;
+
+/// Whether `new` rows coming into a table of about `held` rows are worth loading in bulk: at least as many as
+/// the table holds (building the indexes again reads every row), and enough.
+pub fn worth_it(new: u64, held: u64) -> bool {
+    new >= BULK_MIN_ROWS && new >= held
+}
+
 /// The indexes set aside, with their SQL as the schema holds it.
 #[derive(Debug)]
 pub struct SetAside {
@@ -39,13 +51,13 @@ pub fn tickets_held(conn: &Connection) -> Result<u64> {
 
 impl SetAside {
     /// Creates the indexes again. SQLite's sorter may use as much memory as the page cache allows and sorts in
-    /// memory only when temporary files are kept in memory: the cache is brought down to `cache_kib` and
+    /// memory only when temporary files are kept in memory: the cache is brought down to [`SORT_CACHE_KIB`] and
     /// temporary files go to disk for the build, and one worker thread sorts beside it.
-    pub fn rebuild(self, conn: &Connection, cache_kib: i64) -> Result<()> {
+    pub fn rebuild(self, conn: &Connection) -> Result<()> {
         let cache: i64 = conn.query_row("PRAGMA cache_size", [], |r| r.get(0))?;
         let temp: i64 = conn.query_row("PRAGMA temp_store", [], |r| r.get(0))?;
         let threads: i64 = conn.query_row("PRAGMA threads", [], |r| r.get(0))?;
-        conn.pragma_update(None, "cache_size", -cache_kib)?;
+        conn.pragma_update(None, "cache_size", -SORT_CACHE_KIB)?;
         conn.pragma_update(None, "temp_store", "FILE")?;
         conn.pragma_update(None, "threads", 1)?;
         let built = self.indexes.iter().try_for_each(|(name, sql)| {
@@ -79,6 +91,16 @@ mod tests {
     }
 
     #[test]
+    fn bulk_only_when_more_comes_than_the_table_holds_and_enough() {
+        assert!(worth_it(333_510, 0));
+        assert!(worth_it(333_510, 333_510));
+        assert!(!worth_it(333_510, 400_000));
+        assert!(worth_it(33_351, 0));
+        assert!(!worth_it(33_351, 40_000));
+        assert!(!worth_it(3_315, 0));
+    }
+
+    #[test]
     fn the_indexes_come_back_as_they_were_and_a_rollback_keeps_them() {
         let mut conn = Connection::open_in_memory().unwrap();
         conn.execute_batch(include_str!("migrations/001_ledger.sql"))
@@ -89,7 +111,7 @@ mod tests {
         let tx = conn.transaction().unwrap();
         let aside = set_aside_share_indexes(&tx).unwrap();
         assert!(!schema(&tx).iter().any(|(n, _)| n == "shares_day"));
-        aside.rebuild(&tx, 1024).unwrap();
+        aside.rebuild(&tx).unwrap();
         tx.commit().unwrap();
         assert_eq!(schema(&conn), before);
 

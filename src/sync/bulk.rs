@@ -1,8 +1,8 @@
 //! Whether a merge loads the shares in bulk (`storage::bulk`): when its bundles bring at least as many new till
-//! entries as the database holds tickets, and enough of them that the shares' indexes no longer fit in the
-//! processor's cache. Measured on the settlement bench's market merged into the organiser's database before any
-//! sale: 0.58–0.61 s instead of 0.72–0.83 s at 100k lines (33k entries), 5.7–6.9 s instead of 9–10 s at 1M
-//! lines (333k entries), and less memory. Only speed depends on it: both ways write the same rows and indexes.
+//! entries as the database holds tickets, and enough of them (`storage::bulk::worth_it`). Measured on the
+//! settlement bench's market merged into the organiser's database before any sale: 0.58–0.61 s instead of
+//! 0.72–0.83 s at 100k lines (33k entries), 5.7–6.9 s instead of 9–10 s at 1M lines (333k entries), and less
+//! memory. Only speed depends on it: both ways write the same rows and indexes.
 use super::reader::BundleReader;
 use crate::storage::bulk::{self, SetAside};
 use crate::storage::{ORG_CHAIN, journal};
@@ -19,19 +19,14 @@ pub enum Bulk {
     Never,
 }
 
-/// New till entries from which a merge may load in bulk.
-const BULK_MIN_ENTRIES: u64 = 10_000;
 /// The page cache while loading in bulk: without the shares' indexes, the pages a merge keeps changing are the
 /// tables' last ones.
 pub const BULK_CACHE_KIB: i64 = 16 * 1024;
-/// The page cache while the indexes are built: SQLite's sorter takes as much again per run it sorts in
-/// memory, and writes each run to a temporary file before merging them.
-pub const SORT_CACHE_KIB: i64 = 4 * 1024;
 
 /// Sets the shares' indexes aside when `mode` says so; inside the merge's transaction.
 pub fn begin(conn: &Connection, files: &[PathBuf], mode: Bulk) -> Result<Option<SetAside>> {
     let go = match mode {
-        Bulk::Auto => worth_it(new_entries(conn, files)?, bulk::tickets_held(conn)?),
+        Bulk::Auto => bulk::worth_it(new_entries(conn, files)?, bulk::tickets_held(conn)?),
         Bulk::Always => true,
         Bulk::Never => false,
     };
@@ -45,13 +40,9 @@ pub fn begin(conn: &Connection, files: &[PathBuf], mode: Bulk) -> Result<Option<
 /// Builds the indexes set aside, once every bundle is written.
 pub fn end(conn: &Connection, aside: Option<SetAside>) -> Result<()> {
     match aside {
-        Some(aside) => aside.rebuild(conn, SORT_CACHE_KIB),
+        Some(aside) => aside.rebuild(conn),
         None => Ok(()),
     }
-}
-
-fn worth_it(new: u64, held: u64) -> bool {
-    new >= BULK_MIN_ENTRIES && new >= held
 }
 
 /// Till entries the bundles' headers announce beyond what each chain holds here.
@@ -70,19 +61,4 @@ fn new_entries(conn: &Connection, files: &[PathBuf]) -> Result<u64> {
         }
     }
     Ok(new)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn bulk_only_when_the_bundles_bring_more_than_the_database_holds_and_enough() {
-        assert!(worth_it(333_510, 0));
-        assert!(worth_it(333_510, 333_510));
-        assert!(!worth_it(333_510, 400_000));
-        assert!(worth_it(33_351, 0));
-        assert!(!worth_it(33_351, 40_000));
-        assert!(!worth_it(3_315, 0));
-    }
 }

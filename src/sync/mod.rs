@@ -36,7 +36,7 @@ mod status;
 mod stream;
 mod wire;
 
-pub use bulk::{BULK_CACHE_KIB, Bulk, SORT_CACHE_KIB};
+pub use bulk::{BULK_CACHE_KIB, Bulk};
 pub use canon::decode_ticket;
 pub use error::{Refusal, SyncError};
 pub use export::{ExportSummary, export, export_at, export_with};
