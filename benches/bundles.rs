@@ -12,8 +12,10 @@
 //!   same signed rows into a copy of that organiser database, as above. The unsigned `merge` row checks no
 //!   signature (its tills have no key): it leaves out what a real market's merge pays for them;
 //! - the bundle's size vs `zstd -3` (the program) of its text;
-//! - secondary: merging the same bundle again (everything known).
-//!
+//! - secondary: merging the same bundle again (everything known);
+//! - secondary merge baseline, `INSERT … SELECT` with the shares' two indexes set aside and built again after
+//!   (`storage::bulk`), with the page caches a bulk merge uses: what a merge that brings more than the
+//!   database holds does (see below), so the floor of the same algorithm.
 //!
 //! The merge baseline writes with the merge's page cache (`sync::merge_cache_kib` of the same bundle: 24 MiB up
 //! to 100k lines, 56 MiB at 1M): with SQLite's default 2 MB it thrashed on the shares' two covering indexes (66 s
@@ -22,31 +24,32 @@
 //! transfer optimisation, which copies b-tree records in key order without a per-row insert; with foreign keys on
 //! (souk's connection) or any WHERE it does not apply, and the same shell statements take 14.6 s at 1M lines.
 //!
-//! Figures of the last `--table` runs (2026-11-28 02:03–02:05 UTC, quiet machine, load 1.3–1.8; the 1M row run
-//! three times, one rep each; the bench databases had just been rewritten compact by a VACUUM, so times are lower
-//! than the runs before for both sides), 10k / 100k / 1M lines:
-//! - export 1.46× / 1.11× / 1.11–1.24× of VACUUM INTO + fsync (1.13–1.17 s vs 0.94–1.01 s at 1M); growth 6.2×
-//!   then 9.7×;
-//! - merge 1.52× / 1.24× / 1.16–1.31× of INSERT … SELECT (9.1–9.8 s vs 7.4–7.9 s at 1M); growth 9.1× then 15.3×
-//!   (the baseline's own: 10× then 15×);
-//! - merge (signed) 2.29× / 1.78× / 1.33–1.52× (10.7–11.5 s vs 7.0–8.1 s at 1M: 2.7–5.0 µs per till entry over
-//!   the unsigned merge); growth 8.7× then 11.5×;
+//! Figures of the last `--table` run (2026-11-28 03:18 UTC, load 1.7–2.2, one rep at 1M), 10k / 100k / 1M lines:
+//! - export 1.19× / 1.15× / 1.12× of VACUUM INTO + fsync (1.20 s vs 1.07 s at 1M); growth 7.5× then 9.7×;
+//! - merge 1.38× / 1.09× / 0.79× of INSERT … SELECT (5.93 s vs 7.53 s at 1M); 1.37× / 1.30× / 1.29× of the
+//!   same with the indexes built after (4.59 s at 1M); growth 9.3× then 9.8×. Two runs before it, the same
+//!   hour: 0.72× and 0.81× at 1M (5.67 s vs 7.85 s, 6.92 s vs 8.57 s);
+//! - merge (signed) 1.82× / 1.58× / 1.13× (8.79 s vs 7.78 s at 1M; 1.12× and 1.18× in the two runs before);
+//!   growth 10.1× then 9.8×;
 //! - bundle 1.06× zstd -3 (signed: 1.03×; a signed bundle is 1.38× an unsigned one); re-merging a known 1M bundle
-//!   0.32 s; one Ed25519 check alone 27–28 µs.
+//!   0.32 s; one Ed25519 check alone 27 µs.
 //!
-//! Peak RSS of `souk merge`: 47 MB at 100k, 83 MB at 1M (84 MB signed).
+//! Peak RSS of `souk merge` (`/usr/bin/time -v`): 44–45 MB at 100k, 45–46 MB at 1M (signed: 45–49 MB).
 //!
-//! The runs before, the same day, on the databases as built: merge 1.34× / 1.38× / 1.33× (12.0 s vs 9.0 s at
-//! 1M), signed 2.17× / 1.69× / 1.27×; with the 24 MiB cache at every size, merge 1.27–1.33× at 1M (14.2–14.8 s
-//! vs 11.0–11.2 s), growth 17.2×; before merge read ahead (39c01bb), 2.02× / 2.13× / 1.58× (16.3 s vs 10.3 s at
-//! 1M), signed 3.76× at 100k and 2.48× at 1M. Tried and not kept: the shares' foreign key deferred to the commit
-//! (a migration) so that shares could go in multi-row `INSERT OR IGNORE` statements without a statement journal:
-//! merge's shares took the same 6.8–7.0 s of 1M lines as one row per statement, and the baseline got faster.
+//! Before the bulk load (same day, 02:03–02:05 UTC): merge 1.16–1.31× at 1M (9.1–9.8 s), growth 15.3×, signed
+//! 1.33–1.52×, RSS 47 MB at 100k and 83 MB at 1M. The inserts into the shares' covering indexes grow faster than
+//! the rows (2.7 µs a row for the day index alone at 1M, 1 µs at 100k: each row lands on a page far from the
+//! last, beyond the processor's cache); the baseline's own growth was 15×. Earlier: before merge read ahead
+//! (39c01bb), 2.02× / 2.13× / 1.58× (16.3 s vs 10.3 s at 1M). Tried and not kept: the shares' foreign key
+//! deferred to the commit (a migration) so that shares could go in multi-row `INSERT OR IGNORE` statements
+//! without a statement journal: merge's shares took the same 6.8–7.0 s of 1M lines as one row per statement.
 //!
-//! Merge: a thread of its own decompresses, parses, hashes every entry, checks signatures in batches of ~128
-//! (Ed25519 batch verification, falling back to one by one) and decodes every ticket; the connection's thread
-//! links, compares and writes rows in batches, table by table (multi-row inserts except shares), statement
-//! journals in memory for a lone bundle, and hands the written rows back to be freed. Export: values copied on
+//! Merge: a thread of its own decompresses, parses, hashes every entry and decodes every ticket; another checks
+//! signatures in batches of ~128 (Ed25519 batch verification, falling back to one by one); the connection's
+//! thread links, compares and writes rows in batches, table by table (multi-row inserts except shares),
+//! statement journals in memory for a lone bundle, and hands the written rows back to be freed. When the
+//! bundles bring at least as many new till entries as the database holds tickets (and 10k or more), the
+//! shares' indexes are set aside and built again by SQLite's sorter before the commit. Export: values copied on
 //! the connection's thread (lines, payments and shares read as ranges of their own key, a 16 MiB page cache for
 //! the call), encoded, hashed and compressed on two others. Building the signed 1M market takes ~23 s.
 //!
