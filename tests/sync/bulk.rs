@@ -44,6 +44,26 @@ fn in_bulk_or_row_by_row_a_merge_writes_the_same_rows_and_indexes() {
 }
 
 #[test]
+fn a_lone_bundle_merged_in_bulk_is_the_same_as_row_by_row() {
+    // A lone bundle keeps its statement journals in memory; the indexes are built with temporary files on disk.
+    let m = OneTill::new(300);
+    let mut bulk = m.organiser("bulk.souk");
+    let mut rows_one_by_one = m.organiser("rows.souk");
+    let before = schema(&bulk);
+    let a = merge_with(&mut bulk, std::slice::from_ref(&m.bundle), Bulk::Always).unwrap();
+    merge_with(
+        &mut rows_one_by_one,
+        std::slice::from_ref(&m.bundle),
+        Bulk::Never,
+    )
+    .unwrap();
+    assert_eq!(a.new_tickets(), 300);
+    assert_eq!(sales_state(&bulk), sales_state(&rows_one_by_one));
+    assert_eq!(schema(&bulk), before);
+    sound(&bulk);
+}
+
+#[test]
 fn a_bulk_merge_refused_late_keeps_the_indexes_and_changes_nothing() {
     let m = OneTill::new(300);
     // The last ticket's amount edited: refused after every other ticket was written.
