@@ -363,6 +363,20 @@ impl OneTill {
         laptop(&self.master, &self.dir.path().join(name))
     }
 
+    /// The bundle with its last ticket's time edited (its text no longer matches its entry): refused only after
+    /// every other ticket was read and written.
+    pub fn last_ticket_edited(&self, name: &str) -> PathBuf {
+        self.variant(
+            name,
+            |body| {
+                let at = body.rfind("\"t\":\"ticket\"").unwrap();
+                let (head, tail) = body.split_at(at);
+                format!("{head}{}", tail.replacen(":00Z|", ":01Z|", 1))
+            },
+            None,
+        )
+    }
+
     /// The bundle with `edit` applied to its body and the checksum put back, compressed, cut to `keep` of its
     /// compressed bytes when given.
     pub fn variant(&self, name: &str, edit: impl Fn(&str) -> String, keep: Option<f64>) -> PathBuf {

@@ -14,15 +14,7 @@ fn refusals_after_or_inside_written_batches_change_nothing() {
     let organiser = |name: &str| fx.organiser(name);
 
     // The last ticket edited: found once the first batch is written.
-    let late = fx.variant(
-        "late.bundle",
-        |body| {
-            let at = body.rfind("\"t\":\"ticket\"").unwrap();
-            let (head, tail) = body.split_at(at);
-            format!("{head}{}", tail.replacen(":00Z|", ":01Z|", 1))
-        },
-        None,
-    );
+    let late = fx.last_ticket_edited("late.bundle");
     let e = refused_bundle(&mut organiser("late.souk"), &late);
     assert_eq!(e.refusal(), Some(Refusal::TicketMismatch), "{e}");
     assert!(e.to_string().contains(&format!("T01-{TICKETS:06}")), "{e}");
