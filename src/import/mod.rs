@@ -10,6 +10,7 @@ mod products;
 mod props;
 mod reader;
 mod sales;
+mod sales_feed;
 mod sales_pipe;
 mod sheet;
 mod sheet_stream;

@@ -4,44 +4,15 @@
 //! A ticket is complete when a row of another ticket follows it: a file whose tickets' rows are not together,
 //! any refused row or ticket, and anything else the plain path would refuse roll the transaction back, and the
 //! caller runs the plain path, which reads the whole file first and names every refusal exactly as before.
-use super::reader::{Cursor, Table};
-use super::sales::{COLUMNS, PaperTicket, Writer, imported_refs, prepare, read_row};
+use super::sales::{Writer, imported_refs};
+use super::sales_feed::{Catalogue, Msg, Ready, produce};
 use super::summary::ImportSummary;
-use super::{Kind, Outcome, close_streamed, orphans, table};
-use crate::domain::{Product, Settled};
+use super::{Kind, Outcome, close_streamed, orphans};
 use crate::storage::journal::Signing;
 use crate::storage::tickets::Batch;
-use crate::storage::{Clock, Db, LocalTime, catalogue as store};
+use crate::storage::{Clock, Db, catalogue as store};
 use anyhow::Result;
-use std::collections::{HashMap, HashSet};
-use std::sync::mpsc::{self, Receiver, SyncSender};
-
-/// What the rows are checked against, read by the importing thread inside its transaction.
-struct Catalogue {
-    products: HashMap<String, Product>,
-    tills: Vec<String>,
-    now: LocalTime,
-    clock: Clock,
-}
-
-struct Ready {
-    ticket: PaperTicket,
-    settled: Settled,
-    at: LocalTime,
-}
-
-enum Msg {
-    /// The file's header (no rows).
-    Head(Table),
-    Tickets(Vec<Ready>),
-    /// Every row read and checked: the file's rows and tickets.
-    End {
-        rows: usize,
-        tickets: usize,
-    },
-}
-
-const BATCH: usize = 512;
+use std::sync::mpsc::{self, Receiver};
 
 /// The import done, or `None` when the plain path must run.
 pub fn sales(
@@ -137,93 +108,6 @@ fn apply(
     close_streamed(tx, &orphans_before, &at, actor, summary, bytes)
 }
 
-/// Reads, checks and groups the file's rows into tickets, sent in batches; stops without `End` at the first
-/// thing the plain path must decide.
-fn produce(name: &str, bytes: &[u8], catalogue: &Receiver<Catalogue>, out: &SyncSender<Msg>) {
-    let Ok(t) = table(Kind::Sales, name, bytes) else {
-        return;
-    };
-    if t.require(COLUMNS).is_err() {
-        return;
-    }
-    let frame = Table {
-        file: t.file.clone(),
-        source: t.source.clone(),
-        headers: t.headers.clone(),
-        col_offset: t.col_offset,
-        rows: Vec::new(),
-    };
-    let (Ok(()), Ok(cat)) = (out.send(Msg::Head(frame)), catalogue.recv()) else {
-        return;
-    };
-    let _ = group(&t, &cat, out);
-}
-
-fn group(t: &Table, cat: &Catalogue, out: &SyncSender<Msg>) -> Option<()> {
-    let mut issues = Vec::new();
-    let mut done: HashSet<(String, String)> = HashSet::new();
-    let mut open: Option<PaperTicket> = None;
-    let mut batch = Vec::with_capacity(BATCH);
-    let mut count = 0;
-    for row in &t.rows {
-        let mut c = Cursor::new(t, row, &mut issues);
-        let parts = read_row(&mut c, &cat.products, &cat.tills, &cat.now);
-        let (reference, datetime, till, method, line) = parts?;
-        if !issues.is_empty() {
-            return None;
-        }
-        if let Some(tk) = open
-            .as_mut()
-            .filter(|tk| tk.till == till && tk.reference == reference)
-        {
-            // A ticket's rows disagreeing on its date or payment: the plain path says where.
-            if tk.datetime != datetime || tk.method != method {
-                return None;
-            }
-            tk.lines.push(line);
-            continue;
-        }
-        if !done.insert((till.clone(), reference.clone())) {
-            return None;
-        }
-        let next = PaperTicket {
-            first_line: row.line,
-            reference,
-            datetime,
-            till,
-            method,
-            lines: vec![line],
-        };
-        if let Some(tk) = open.replace(next) {
-            batch.push(ready(t, cat, tk)?);
-            count += 1;
-            if batch.len() >= BATCH {
-                let full = std::mem::replace(&mut batch, Vec::with_capacity(BATCH));
-                out.send(Msg::Tickets(full)).ok()?;
-            }
-        }
-    }
-    if let Some(tk) = open {
-        batch.push(ready(t, cat, tk)?);
-        count += 1;
-    }
-    out.send(Msg::Tickets(batch)).ok()?;
-    let end = Msg::End {
-        rows: t.rows.len(),
-        tickets: count,
-    };
-    out.send(end).ok()
-}
-
-fn ready(t: &Table, cat: &Catalogue, ticket: PaperTicket) -> Option<Ready> {
-    let (settled, at) = prepare(t, &cat.clock, &ticket).ok()?;
-    Some(Ready {
-        ticket,
-        settled,
-        at,
-    })
-}
-
 #[cfg(test)]
 mod tests {
     use super::super::{Kind, import_bytes, run_plain};
@@ -310,6 +194,21 @@ mod tests {
         out.into_bytes()
     }
 
+    /// The same sales as a workbook, every cell a text cell as typed.
+    fn sales_xlsx(last_quantity: &str) -> Vec<u8> {
+        let text = String::from_utf8(sales_csv(last_quantity)).unwrap();
+        let mut book = rust_xlsxwriter::Workbook::new();
+        let ws = book.add_worksheet();
+        for (r, line) in text.lines().enumerate() {
+            for (c, v) in line.split(';').enumerate() {
+                if !v.is_empty() {
+                    ws.write_string(r as u32, c as u16, v).unwrap();
+                }
+            }
+        }
+        book.save_to_buffer().unwrap()
+    }
+
     /// Every row a sale wrote, journal entries with their hashes and signatures included.
     fn written(db: &Db) -> Vec<String> {
         let mut out = Vec::new();
@@ -365,6 +264,50 @@ mod tests {
         let e = import_bytes(&mut piped, Kind::Sales, "s.csv", &bytes, "t").unwrap_err();
         assert!(e.to_string().contains("déjà importé"), "{e}");
         assert_eq!(written(&piped), b);
+    }
+
+    #[test]
+    fn a_workbook_read_cell_by_cell_writes_what_the_plain_path_writes() {
+        let dir = tempfile::tempdir().unwrap();
+        let template = template(dir.path());
+        let bytes = sales_xlsx("1");
+        let mut piped = copy(&template, "a.db");
+        let out = super::sales(&mut piped, "s.xlsx", &bytes, "t", false, Signing::Worker)
+            .expect("a plain workbook is pipelined");
+        assert_eq!(out.summary.tickets, TICKETS);
+        let mut plain = copy(&template, "b.db");
+        let plain_out = run_plain(
+            &mut plain,
+            Kind::Sales,
+            "s.xlsx",
+            &bytes,
+            "t",
+            false,
+            Signing::Worker,
+        )
+        .unwrap();
+        assert!(plain_out.error.is_none());
+        assert_eq!(plain_out.summary, out.summary);
+        assert_eq!(written(&piped), written(&plain));
+    }
+
+    #[test]
+    fn a_workbook_refused_on_its_last_row_writes_nothing_and_names_the_cell() {
+        let dir = tempfile::tempdir().unwrap();
+        let template = template(dir.path());
+        let bytes = sales_xlsx("deux");
+        let mut db = copy(&template, "a.db");
+        let before = written(&db);
+        assert!(super::sales(&mut db, "s.xlsx", &bytes, "t", false, Signing::Worker).is_none());
+        let e = import_bytes(&mut db, Kind::Sales, "s.xlsx", &bytes, "t")
+            .unwrap_err()
+            .to_string();
+        let last_row = 1 + (0..TICKETS).map(|t| 1 + t % 3).sum::<usize>();
+        assert!(
+            e.starts_with(&format!("s.xlsx:Sheet1!E{last_row} (quantity) : ")),
+            "{e}"
+        );
+        assert_eq!(written(&db), before);
     }
 
     #[test]

@@ -42,14 +42,16 @@ pub fn collect(file: &str, bytes: &[u8], kind: &str) -> Option<Table> {
 }
 
 /// Where the reader's messages go; `None` stops it.
-type Sink<'s> = dyn FnMut(Msg) -> Option<()> + 's;
+pub type Sink<'s> = dyn FnMut(Msg) -> Option<()> + 's;
 
 /// Only a zip can be an XLSX; the reader finds out whether it is one.
 pub fn may_stream(bytes: &[u8]) -> bool {
     container(bytes) == Container::Zip
 }
 
-fn read(file: &str, bytes: &[u8], kind: &str, out: &mut Sink) -> Option<()> {
+/// Reads the sheet of `kind` into `out` (its frame, then its rows; never `End`); `None` when the grid reader must
+/// decide, or when `out` stopped it.
+pub fn read(file: &str, bytes: &[u8], kind: &str, out: &mut Sink) -> Option<()> {
     if may_have_merges(bytes) {
         return None;
     }
