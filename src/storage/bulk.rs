@@ -37,6 +37,8 @@ pub fn set_aside_share_indexes(conn: &Connection) -> Result<SetAside> {
     for (name, _) in &indexes {
         conn.execute_batch(&format!("DROP INDEX \"{}\"", name.replace('"', "\"\"")))?;
     }
+    // Statements planned with the old schema would each be prepared again on their next use.
+    conn.flush_prepared_statement_cache();
     Ok(SetAside { indexes })
 }
 
@@ -67,6 +69,7 @@ impl SetAside {
         conn.pragma_update(None, "threads", threads)?;
         conn.pragma_update(None, "temp_store", temp)?;
         conn.pragma_update(None, "cache_size", cache)?;
+        conn.flush_prepared_statement_cache();
         built
     }
 }

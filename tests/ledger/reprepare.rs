@@ -123,6 +123,12 @@ fn export_merge_verify_and_reports_never_reprepare() {
     souk::sync::merge(&mut org, &fx.bundles).unwrap();
     seen.assert_none("merge again");
 
+    // A merge that sets the shares' indexes aside and builds them again changes the schema twice.
+    let mut bulk = fx.organiser("bulk.souk");
+    let seen = Reprepares::on(&mut bulk);
+    souk::sync::merge_with(&mut bulk, &fx.bundles, souk::sync::Bulk::Always).unwrap();
+    seen.assert_none("merge in bulk");
+
     let seen = Reprepares::on(&mut org);
     souk::sync::export(&org, &fx.path("all.bundle"), None, false).unwrap();
     seen.assert_none("export");
