@@ -248,4 +248,20 @@ mod tests {
         assert_eq!(rows(&cells).len(), 697 - 13);
         assert_eq!(rows(&cells), rows(&grid));
     }
+
+    /// LibreOffice's own workbook of paper sales (a notes sheet first) is one the cells reader takes, as the
+    /// grid reader reads it.
+    #[test]
+    fn a_libreoffice_workbook_is_read_cell_by_cell() {
+        let path = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/tests/fixtures/imports/ventes.xlsx"
+        );
+        let bytes = std::fs::read(path).unwrap();
+        let grid = parse("ventes.xlsx", &bytes, "sales").unwrap();
+        let cells = super::collect("ventes.xlsx", &bytes, "sales").expect("a plain sheet");
+        assert_eq!(cells.source, grid.source);
+        assert_eq!(rows(&cells).len(), 3);
+        assert_eq!(rows(&cells), rows(&grid));
+    }
 }

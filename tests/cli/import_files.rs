@@ -175,6 +175,33 @@ fn french_csv_sales_with_decimal_commas_and_dates() {
     assert!(fr.contains("07/08/2025"), "{fr}");
 }
 
+#[test]
+fn an_excel_workbook_of_paper_sales_with_date_and_number_cells() {
+    // LibreOffice's XLSX: a notes sheet first, then "Ventes" with date-time cells, 0,750 in a 3-decimal number
+    // cell, prices in 2-decimal cells; read cell by cell as the rows come.
+    let dir = tempfile::tempdir().unwrap();
+    let db = sample_market(dir.path(), false);
+    let out = ok(
+        &db,
+        &["import", "sales", fixture("ventes.xlsx").to_str().unwrap()],
+    );
+    assert!(out.contains("2 tickets ajoutés (3 lignes)"), "{out}");
+    let lines = query(
+        &db,
+        "SELECT t.ticket_ref, t.till, t.local_date, l.product_code, l.quantity, l.unit_price, p.method
+         FROM tickets t JOIN ticket_lines l ON l.ticket_id = t.id JOIN payments p ON p.ticket_id = t.id
+         ORDER BY t.ticket_ref, l.product_code",
+    );
+    assert_eq!(
+        lines,
+        [
+            "P101|T01|2025-08-07|E001-01|750|18220|cash",
+            "P101|T01|2025-08-07|E001-03|2000|2250|cash",
+            "P102|T02|2025-08-08|E002-01|1000|1994|card",
+        ]
+    );
+}
+
 fn strip_edited(s: &str) -> String {
     s.lines()
         .filter(|l| !l.starts_with("Édité le"))
