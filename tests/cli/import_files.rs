@@ -155,20 +155,7 @@ fn french_csv_sales_with_decimal_commas_and_dates() {
         out.contains("séparateur « ; »") && out.contains("2 tickets ajoutés (3 lignes)"),
         "{out}"
     );
-    let lines = query(
-        &db,
-        "SELECT t.ticket_ref, t.till, l.product_code, l.quantity, l.unit_price, p.method
-         FROM tickets t JOIN ticket_lines l ON l.ticket_id = t.id JOIN payments p ON p.ticket_id = t.id
-         ORDER BY t.ticket_ref, l.product_code",
-    );
-    assert_eq!(
-        lines,
-        [
-            "P101|T01|E001-01|750|18220|cash",
-            "P101|T01|E001-03|2000|2250|cash",
-            "P102|T02|E002-01|1000|1994|card",
-        ]
-    );
+    assert_paper_sales_fr(&db);
     let iso = ok(&db, &["report", "day", "--date", "2025-08-07"]);
     let fr = ok(&db, &["report", "day", "--date", "07/08/2025"]);
     assert_eq!(strip_edited(&iso), strip_edited(&fr));
@@ -186,8 +173,13 @@ fn an_excel_workbook_of_paper_sales_with_date_and_number_cells() {
         &["import", "sales", fixture("ventes.xlsx").to_str().unwrap()],
     );
     assert!(out.contains("2 tickets ajoutés (3 lignes)"), "{out}");
+    assert_paper_sales_fr(&db);
+}
+
+/// The lines of the French paper sales (`ventes-fr.csv`, `ventes.xlsx`) as the ledger holds them.
+fn assert_paper_sales_fr(db: &std::path::Path) {
     let lines = query(
-        &db,
+        db,
         "SELECT t.ticket_ref, t.till, t.local_date, l.product_code, l.quantity, l.unit_price, p.method
          FROM tickets t JOIN ticket_lines l ON l.ticket_id = t.id JOIN payments p ON p.ticket_id = t.id
          ORDER BY t.ticket_ref, l.product_code",
