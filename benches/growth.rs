@@ -24,7 +24,7 @@ use criterion::{Criterion, criterion_group};
 use settlement_csv::{csv_report, group_by_shares};
 use souk::storage::Db;
 use std::time::{Duration, Instant};
-use verify_floor::{floor, integrity_check};
+use verify_floor::{floor, integrity_check, signatures};
 
 const SIZES: [(usize, usize); 3] = [(10_000, 7), (100_000, 5), (1_000_000, 2)];
 
@@ -84,6 +84,30 @@ fn open(lines: usize) -> Db {
     db
 }
 
+/// The signed market (every till entry signed by its till's key, as at a real market): verify against the floor
+/// and against the floor plus the same signatures checked in batches (the same work).
+fn signed(lines: usize, reps: usize) {
+    let db = Db::open(&market_1m::signed_path_with(lines)).unwrap();
+    let (mut v, mut f, mut s) = (f64::MAX, f64::MAX, f64::MAX);
+    let mut checked = 0;
+    for _ in 0..reps {
+        fastest(&mut v, || {
+            verify(&db);
+        });
+        fastest(&mut f, || {
+            floor(db.conn());
+        });
+        fastest(&mut s, || checked = signatures(db.conn()));
+    }
+    println!(
+        "{lines:>9} lines, signed: verify {v:.3}s vs floor {f:.3}s = {:.2}x, vs floor + {checked} signatures \
+         {:.3}s = {:.2}x",
+        v / f,
+        f + s,
+        v / (f + s),
+    );
+}
+
 fn table() {
     let only: Option<Vec<usize>> = std::env::var("GROWTH_SIZES")
         .ok()
@@ -95,6 +119,7 @@ fn table() {
         }
         let db = open(lines);
         let r = measure(&db, reps);
+        signed(lines, reps);
         println!(
             "{lines:>9} lines: verify {:.3}s vs floor {:.3}s = {:.2}x, vs integrity_check {:.3}s = {:.2}x | \
              settlement csv {:.4}s vs GROUP BY {:.4}s = {:.2}x",

@@ -371,8 +371,9 @@ impl ChainKeys {
         Ok(ChainKeys(map))
     }
 
-    /// What is wrong with an entry's signature: unsigned or badly signed in a keyed chain (None: nothing).
-    pub fn problem(&self, chain: &str, seq: u64, hash: &str, signature: &str) -> Option<String> {
+    /// The key that signs entry `seq` of `chain`: `None` when the chain had no key then (nothing to check),
+    /// `Some(None)` when its registered key does not parse.
+    fn key(&self, chain: &str, seq: u64) -> Option<&Option<VerifyingKey>> {
         // Ranges are sorted by from_seq then registration: the last one that starts at or before seq signs it.
         let (_, key) = self
             .0
@@ -380,6 +381,43 @@ impl ChainKeys {
             .iter()
             .rev()
             .find(|(from, _)| *from <= seq)?;
+        Some(key)
+    }
+
+    /// [`ChainKeys::problem`] of each entry (chain, seq, hash, signature), the signatures checked together in
+    /// batches (Ed25519 batch verification, about three times cheaper each); a batch that fails is checked
+    /// again one by one, to name each entry at fault.
+    pub fn problems(&self, entries: &[(&str, u64, &str, &str)]) -> Vec<Option<String>> {
+        const SIGNATURES: usize = 1024;
+        let mut out = vec![None; entries.len()];
+        let mut keyed = Vec::new();
+        for (i, &(chain, seq, hash, signature)) in entries.iter().enumerate() {
+            match (self.key(chain, seq), unhex::<64>(signature)) {
+                (None, _) => {}
+                (Some(Some(vk)), Some(sig)) => keyed.push((i, vk, Signature::from_bytes(&sig))),
+                _ => out[i] = self.problem(chain, seq, hash, signature),
+            }
+        }
+        for batch in keyed.chunks(SIGNATURES) {
+            let messages: Vec<&[u8]> = batch
+                .iter()
+                .map(|(i, ..)| entries[*i].2.as_bytes())
+                .collect();
+            let signatures: Vec<Signature> = batch.iter().map(|(_, _, s)| *s).collect();
+            let keys: Vec<VerifyingKey> = batch.iter().map(|(_, k, _)| **k).collect();
+            if ed25519_dalek::verify_batch(&messages, &signatures, &keys).is_err() {
+                for (i, ..) in batch {
+                    let (chain, seq, hash, signature) = entries[*i];
+                    out[*i] = self.problem(chain, seq, hash, signature);
+                }
+            }
+        }
+        out
+    }
+
+    /// What is wrong with an entry's signature: unsigned or badly signed in a keyed chain (None: nothing).
+    pub fn problem(&self, chain: &str, seq: u64, hash: &str, signature: &str) -> Option<String> {
+        let key = self.key(chain, seq)?;
         let ok = match (key, unhex::<64>(signature)) {
             (Some(vk), Some(sig)) => vk
                 .verify(hash.as_bytes(), &Signature::from_bytes(&sig))
@@ -413,6 +451,48 @@ pub fn check_signatures(conn: &Connection) -> Result<Vec<String>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn signatures_checked_in_batches_name_exactly_the_entries_at_fault() {
+        let signer = Signer::from_seed("T01", [3; 32]);
+        let vk = unhex::<32>(&signer.public_key().unwrap())
+            .and_then(|pk| VerifyingKey::from_bytes(&pk).ok());
+        // T01 keyed from its entry 1; T02 never had a key.
+        let keys = ChainKeys([("T01".to_string(), vec![(1, vk)])].into_iter().collect());
+        let hashes: Vec<String> = (0..2500).map(|i| format!("{i:064x}")).collect();
+        let mut signatures: Vec<String> = hashes.iter().map(|h| signer.sign("T01", h)).collect();
+        signatures[1500] = signatures[1501].clone();
+        signatures[2200] = String::new();
+        let mut entries: Vec<(&str, u64, &str, &str)> = hashes
+            .iter()
+            .zip(&signatures)
+            .enumerate()
+            .map(|(i, (h, s))| ("T01", i as u64 + 1, h.as_str(), s.as_str()))
+            .collect();
+        entries.push(("T02", 1, &hashes[0], ""));
+        let found: Vec<(usize, String)> = keys
+            .problems(&entries)
+            .into_iter()
+            .enumerate()
+            .filter_map(|(i, p)| p.map(|p| (i, p)))
+            .collect();
+        assert_eq!(found.len(), 2, "{found:?}");
+        assert_eq!(found[0].0, 1500);
+        assert!(
+            found[0].1.contains("T01 n°1501 : signature fausse"),
+            "{found:?}"
+        );
+        assert_eq!(found[1].0, 2200);
+        assert!(
+            found[1].1.contains("T01 n°2201 : signature absente"),
+            "{found:?}"
+        );
+        let one_by_one: Vec<Option<String>> = entries
+            .iter()
+            .map(|&(c, q, h, s)| keys.problem(c, q, h, s))
+            .collect();
+        assert_eq!(keys.problems(&entries), one_by_one);
+    }
 
     #[test]
     fn a_signature_verifies_only_for_its_hash_and_key() {

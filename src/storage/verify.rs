@@ -65,22 +65,34 @@ pub fn verify_with(conn: &Connection, threads: Threads) -> Result<Verdict> {
     Ok(v)
 }
 
-/// Every item `read` yields goes through `work` (the costly part) then `check`, in order.
+/// Every item `read` yields goes through `work` (the costly part, `batch` items at a time on this thread, one
+/// result per item) then `check`, in order.
 fn drive<T: Send, R: Send>(
     threads: Threads,
+    batch: usize,
     mut read: impl FnMut() -> Result<Option<T>>,
-    work: impl Fn(&T) -> R + Send,
+    work: impl Fn(&[T]) -> Vec<R> + Send,
     mut check: impl FnMut(T, R),
 ) -> Result<()> {
     match threads {
         Threads::Two => pipeline::run(read, work, check),
-        Threads::One => {
-            while let Some(t) = read()? {
-                let r = work(&t);
-                check(t, r);
+        Threads::One => loop {
+            let mut items = Vec::with_capacity(batch);
+            while items.len() < batch {
+                match read()? {
+                    Some(t) => items.push(t),
+                    None => break,
+                }
             }
-            Ok(())
-        }
+            if items.is_empty() {
+                return Ok(());
+            }
+            let results = work(&items);
+            items
+                .into_iter()
+                .zip(results)
+                .for_each(|(t, r)| check(t, r));
+        },
     }
 }
 
@@ -101,15 +113,25 @@ fn verify_chains(conn: &Connection, uuid: &str, threads: Threads, v: &mut Verdic
     let keys = ChainKeys::load(conn)?;
     let mut prev: Option<Entry> = None;
     let mut ticket_entries = 0;
+    // Signatures are checked a batch at a time: as many entries as the batch verification takes.
     drive(
         threads,
+        pipeline::BATCH,
         read,
-        |e| {
-            let hash_ok = entry_hash(&e.fields()) == e.hash;
-            (
-                hash_ok,
-                keys.problem(&e.chain, e.seq, &e.hash, &e.signature),
-            )
+        |es| {
+            let signed: Vec<_> = es
+                .iter()
+                .map(|e| {
+                    (
+                        e.chain.as_str(),
+                        e.seq,
+                        e.hash.as_str(),
+                        e.signature.as_str(),
+                    )
+                })
+                .collect();
+            let hashes = es.iter().map(|e| entry_hash(&e.fields()) == e.hash);
+            hashes.zip(keys.problems(&signed)).collect()
         },
         |e, (hash_ok, signature)| {
             check_entry(&e, prev.as_ref(), uuid, hash_ok, v);
@@ -191,10 +213,12 @@ fn verify_tickets(conn: &Connection, threads: Threads, v: &mut Verdict) -> Resul
     let mut tickets = statements.scan()?;
     let mut orphans = scan::Orphans::default();
     let mut linked = 0;
+    // A ticket at a time: its rows are still in the processor's cache when it is checked.
     drive(
         threads,
+        1,
         || tickets.next(&mut orphans),
-        ticket_problem,
+        |ts| ts.iter().map(ticket_problem).collect(),
         |t, problem| {
             v.tickets += 1;
             if t.link

@@ -4,12 +4,13 @@
 use anyhow::Result;
 use std::sync::mpsc;
 
-const BATCH: usize = 1024;
+pub const BATCH: usize = 1024;
 
-/// Feeds every item `read` yields through `work` on a second thread and `check` here, in order.
+/// Feeds every item `read` yields through `work` (a batch at a time, one result per item) on a second thread
+/// and `check` here, in order.
 pub fn run<T, R>(
     mut read: impl FnMut() -> Result<Option<T>>,
-    work: impl Fn(&T) -> R + Send,
+    work: impl Fn(&[T]) -> Vec<R> + Send,
     mut check: impl FnMut(T, R),
 ) -> Result<()>
 where
@@ -22,13 +23,8 @@ where
         let (done, results) = mpsc::channel::<Vec<(T, R)>>();
         s.spawn(move || {
             for batch in inbox {
-                let out: Vec<(T, R)> = batch
-                    .into_iter()
-                    .map(|t| {
-                        let r = work(&t);
-                        (t, r)
-                    })
-                    .collect();
+                let results = work(&batch);
+                let out: Vec<(T, R)> = batch.into_iter().zip(results).collect();
                 if done.send(out).is_err() {
                     break;
                 }
@@ -72,7 +68,7 @@ mod tests {
                 n += 1;
                 Ok((n <= 5000).then_some(n))
             },
-            |x| x * 2,
+            |xs| xs.iter().map(|x| x * 2).collect(),
             |x, y| seen.push((x, y)),
         )
         .unwrap();
@@ -90,7 +86,7 @@ mod tests {
                 }
                 Ok(Some(n))
             },
-            |x| *x,
+            |xs| xs.to_vec(),
             |_, _| {},
         );
         assert!(r.is_err());
