@@ -56,6 +56,11 @@ impl Entry {
             prev_hash: &self.prev_hash,
         }
     }
+    /// (chain, seq, hash, signature): what checking its signature reads.
+    pub fn signed(&self) -> (&str, u64, &str, &str) {
+        (&self.chain, self.seq, &self.hash, &self.signature)
+    }
+
     pub fn short_hash(&self) -> &str {
         &self.hash[..8]
     }

@@ -371,6 +371,11 @@ impl ChainKeys {
         Ok(ChainKeys(map))
     }
 
+    /// No chain has a key: no signature to check.
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
     /// The key that signs entry `seq` of `chain`: `None` when the chain had no key then (nothing to check),
     /// `Some(None)` when its registered key does not parse.
     fn key(&self, chain: &str, seq: u64) -> Option<&Option<VerifyingKey>> {

@@ -4,6 +4,7 @@
 //! ticket.
 mod pipeline;
 mod scan;
+mod signatures;
 
 use super::journal::{self, Entry};
 use super::keys::ChainKeys;
@@ -50,19 +51,38 @@ pub enum Threads {
 }
 
 pub fn verify_with(conn: &Connection, threads: Threads) -> Result<Verdict> {
-    let mut v = Verdict::default();
-    let uuid = journal::market_uuid(conn)?;
-    let ticket_entries = verify_chains(conn, &uuid, threads, &mut v)?;
-    let chain_breaks = v.breaks.len();
-    let linked = verify_tickets(conn, threads, &mut v)?;
-    // Each ticket whose entry names it back is a distinct ticket entry (ids are unique): as many as the journal
-    // has means none is missing. Otherwise name them, with the chain's breaks.
-    if linked != ticket_entries {
-        let missing = entries_without_their_ticket(conn)?;
-        v.breaks.splice(chain_breaks..chain_breaks, missing);
-    }
-    verify_numbering(conn, &mut v)?;
-    Ok(v)
+    let keys = ChainKeys::load(conn)?;
+    let file = signatures::shared_file(conn, &keys);
+    std::thread::scope(|s| {
+        // On a signed market, the signatures are checked beside both passes (see `signatures`).
+        let checking = file.as_deref().and_then(|f| {
+            let keys = &keys;
+            std::thread::Builder::new()
+                .name("souk-signatures".into())
+                .spawn_scoped(s, move || signatures::check_file(f, keys))
+                .ok()
+        });
+        let inline = (checking.is_none() && !keys.is_empty()).then_some(&keys);
+        let mut v = Verdict::default();
+        let uuid = journal::market_uuid(conn)?;
+        let (ticket_entries, chain) = verify_chains(conn, &uuid, threads, inline, &mut v)?;
+        let linked = verify_tickets(conn, threads, &mut v)?;
+        let signed = match checking.map(|h| h.join()) {
+            Some(Ok(Ok(breaks))) => breaks,
+            // The second connection failed: checked on this one.
+            Some(_) => signatures::check(conn, &keys)?,
+            None => Vec::new(),
+        };
+        let mut front = signatures::merge(chain, signed);
+        // Each ticket whose entry names it back is a distinct ticket entry (ids are unique): as many as the
+        // journal has means none is missing. Otherwise name them, with the chain's breaks.
+        if linked != ticket_entries {
+            front.extend(entries_without_their_ticket(conn)?);
+        }
+        v.breaks.splice(0..0, front);
+        verify_numbering(conn, &mut v)?;
+        Ok(v)
+    })
 }
 
 /// Every item `read` yields goes through `work` (the costly part, `batch` items at a time on this thread, one
@@ -96,9 +116,15 @@ fn drive<T: Send, R: Send>(
     }
 }
 
-/// One pass over the journal in chain order: links, hashes, grand totals and signatures. Returns how many
-/// entries record a ticket.
-fn verify_chains(conn: &Connection, uuid: &str, threads: Threads, v: &mut Verdict) -> Result<u64> {
+/// One pass over the journal in chain order: links, hashes, grand totals, and signatures when `keys` are given.
+/// Returns how many entries record a ticket, and the breaks found, each with its entry, in journal order.
+fn verify_chains(
+    conn: &Connection,
+    uuid: &str,
+    threads: Threads,
+    keys: Option<&ChainKeys>,
+    v: &mut Verdict,
+) -> Result<(u64, Vec<signatures::Break>)> {
     let mut stmt = conn.prepare(
         "SELECT chain, seq, at_utc, utc_offset, kind, actor, approver, subject, detail, amount, grand_total,
          prev_hash, hash, signature FROM journal ORDER BY chain, seq",
@@ -110,39 +136,36 @@ fn verify_chains(conn: &Connection, uuid: &str, threads: Threads, v: &mut Verdic
             None => Ok(None),
         }
     };
-    let keys = ChainKeys::load(conn)?;
     let mut prev: Option<Entry> = None;
     let mut ticket_entries = 0;
+    let mut breaks = Vec::new();
     // Signatures are checked a batch at a time: as many entries as the batch verification takes.
     drive(
         threads,
         pipeline::BATCH,
         read,
         |es| {
-            let signed: Vec<_> = es
-                .iter()
-                .map(|e| {
-                    (
-                        e.chain.as_str(),
-                        e.seq,
-                        e.hash.as_str(),
-                        e.signature.as_str(),
-                    )
-                })
-                .collect();
             let hashes = es.iter().map(|e| entry_hash(&e.fields()) == e.hash);
-            hashes.zip(keys.problems(&signed)).collect()
+            let problems = match keys {
+                Some(keys) => keys.problems(&es.iter().map(Entry::signed).collect::<Vec<_>>()),
+                None => vec![None; es.len()],
+            };
+            hashes.zip(problems).collect()
         },
         |e, (hash_ok, signature)| {
             check_entry(&e, prev.as_ref(), uuid, hash_ok, v);
             v.breaks.extend(signature);
+            if !v.breaks.is_empty() {
+                let found = v.breaks.drain(..).map(|b| (e.chain.clone(), e.seq, b));
+                breaks.extend(found);
+            }
             if e.kind.ticket().is_some() {
                 ticket_entries += 1;
             }
             prev = Some(e);
         },
     )?;
-    Ok(ticket_entries)
+    Ok((ticket_entries, breaks))
 }
 
 /// The ticket entries whose ticket is gone or no longer points back to them, in journal order.

@@ -98,3 +98,44 @@ fn a_chain_rewritten_with_its_hashes_recomputed_is_caught_by_its_signatures() {
     std::fs::write(souk::storage::heads::head_path(&db), heads).unwrap();
     ok(&db, &["verify"]);
 }
+
+#[test]
+fn signatures_checked_beside_the_passes_are_named_in_journal_order_as_inline() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = sample_market(dir.path(), true);
+    let c = unguarded(&db);
+    let (chain, entries) = signed_chain(&c);
+    assert!(entries.len() >= 4, "{chain}: {} entries", entries.len());
+    // Entry 2's detail edited (its hash no longer matches), entry 3's signature replaced by entry 4's.
+    c.execute(
+        "UPDATE journal SET detail = detail || ' ' WHERE chain = ?1 AND seq = 2",
+        [&chain],
+    )
+    .unwrap();
+    c.execute(
+        "UPDATE journal SET signature = ?1 WHERE chain = ?2 AND seq = 3",
+        rusqlite::params![entries[3].signature, chain],
+    )
+    .unwrap();
+    c.execute_batch("PRAGMA wal_checkpoint(TRUNCATE)").unwrap();
+    drop(c);
+    // A file outside a transaction: the signatures are checked on a second connection, on their own thread.
+    let read = souk::storage::Db::open_read(&db).unwrap();
+    let beside = souk::storage::verify::verify(read.conn()).unwrap();
+    drop(read);
+    // Inside a transaction: on the caller's connection, entry after entry.
+    let c = rusqlite::Connection::open(&db).unwrap();
+    c.execute_batch("BEGIN").unwrap();
+    let inline = souk::storage::verify::verify(&c).unwrap();
+    assert_eq!(beside, inline);
+    let at = |what: &str| {
+        beside
+            .breaks
+            .iter()
+            .position(|b| b.contains(what))
+            .unwrap_or_else(|| panic!("{what}: {:?}", beside.breaks))
+    };
+    let hash = at(&format!("journal {chain} n°2 ("));
+    let signature = at(&format!("journal {chain} n°3 : signature fausse"));
+    assert!(hash < signature, "{:?}", beside.breaks);
+}
