@@ -16,9 +16,10 @@
 //! Figures of one `--table` run on a quiet machine (load 1.5): verify 1.48× / 1.46× / 1.45× the floor and 1.32× /
 //! 0.81× / 0.49× integrity_check at 10k / 100k / 1M (2.07 s vs 1.43 s at 1M); settlement CSV 1.85× / 1.12× / 0.99×
 //! the GROUP BY; growth verify 10.2× then 10.0× (floor 10.3×, 10.1×), settlement CSV 5.6× then 8.8×.
-//! 2026-11-28 03:55–04:00 UTC (load 1.2–2.0): verify 1.49–1.52× / 1.51× / 1.47–1.52× the floor over four runs at
-//! 1M; signed, 1.13–1.20× the floor plus signatures (5.0–5.3 s vs 4.3–4.5 s at 1M) and 3.7–3.9× the floor alone.
-//! Before signatures were checked in batches, `souk verify` of the signed 1M market took 12.8 s (6.2 s after).
+//! 2026-11-28 04:12–04:17 UTC (load 1.3–1.5), at 1M: verify 1.49–1.56× the floor over five runs; signed, with
+//! the signatures checked on their own thread beside the passes, 3.05–3.11 s: 0.67–0.71× the floor plus the same
+//! signatures checked in batches (4.4–4.6 s) and 2.2–2.3× the floor alone. The same day, `souk verify` of the
+//! signed 1M market took 12.8 s with signatures checked one by one inline, 6.2 s in batches inline, 4.2 s now.
 #[path = "support/market_1m.rs"]
 mod market_1m;
 #[path = "support/settlement_csv.rs"]
