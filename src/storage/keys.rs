@@ -354,18 +354,17 @@ pub fn all_key_ranges(
 }
 
 /// The registered chain keys, each parsed once, to check the signature of every entry of a journal.
-pub struct ChainKeys(std::collections::BTreeMap<String, Vec<(u64, Option<VerifyingKey>)>>);
+pub struct ChainKeys(std::collections::BTreeMap<String, Vec<(u64, PublicKey)>>);
 
 impl ChainKeys {
     pub fn load(conn: &Connection) -> Result<ChainKeys> {
-        let mut map: std::collections::BTreeMap<String, Vec<(u64, Option<VerifyingKey>)>> =
-            Default::default();
+        let mut map: std::collections::BTreeMap<String, Vec<(u64, PublicKey)>> = Default::default();
         let mut stmt = conn
             .prepare("SELECT chain, public_key, from_seq FROM chain_keys ORDER BY from_seq, id")?;
         let mut rows = stmt.query([])?;
         while let Some(r) = rows.next()? {
             let (chain, public, from): (String, String, i64) = (r.get(0)?, r.get(1)?, r.get(2)?);
-            let key = unhex::<32>(&public).and_then(|pk| VerifyingKey::from_bytes(&pk).ok());
+            let key = PublicKey::parse(&public);
             map.entry(chain).or_default().push((from as u64, key));
         }
         Ok(ChainKeys(map))
@@ -376,9 +375,8 @@ impl ChainKeys {
         self.0.is_empty()
     }
 
-    /// The key that signs entry `seq` of `chain`: `None` when the chain had no key then (nothing to check),
-    /// `Some(None)` when its registered key does not parse.
-    fn key(&self, chain: &str, seq: u64) -> Option<&Option<VerifyingKey>> {
+    /// The key that signs entry `seq` of `chain`; `None` when the chain had no key then (nothing to check).
+    fn key(&self, chain: &str, seq: u64) -> Option<&PublicKey> {
         // Ranges are sorted by from_seq then registration: the last one that starts at or before seq signs it.
         let (_, key) = self
             .0
@@ -390,30 +388,24 @@ impl ChainKeys {
     }
 
     /// [`ChainKeys::problem`] of each entry (chain, seq, hash, signature), the signatures checked together in
-    /// batches (Ed25519 batch verification, about three times cheaper each); a batch that fails is checked
-    /// again one by one, to name each entry at fault.
+    /// batches ([`all_signed`]); a batch that fails is checked again one by one, to name each entry at fault.
     pub fn problems(&self, entries: &[(&str, u64, &str, &str)]) -> Vec<Option<String>> {
         const SIGNATURES: usize = 1024;
+        let keyed: Vec<(usize, &PublicKey)> = entries
+            .iter()
+            .enumerate()
+            .filter_map(|(i, &(chain, seq, ..))| Some((i, self.key(chain, seq)?)))
+            .collect();
         let mut out = vec![None; entries.len()];
-        let mut keyed = Vec::new();
-        for (i, &(chain, seq, hash, signature)) in entries.iter().enumerate() {
-            match (self.key(chain, seq), unhex::<64>(signature)) {
-                (None, _) => {}
-                (Some(Some(vk)), Some(sig)) => keyed.push((i, vk, Signature::from_bytes(&sig))),
-                _ => out[i] = self.problem(chain, seq, hash, signature),
-            }
-        }
         for batch in keyed.chunks(SIGNATURES) {
-            let messages: Vec<&[u8]> = batch
+            let items: Vec<(&PublicKey, &str, &str)> = batch
                 .iter()
-                .map(|(i, ..)| entries[*i].2.as_bytes())
+                .map(|&(i, key)| (key, entries[i].2, entries[i].3))
                 .collect();
-            let signatures: Vec<Signature> = batch.iter().map(|(_, _, s)| *s).collect();
-            let keys: Vec<VerifyingKey> = batch.iter().map(|(_, k, _)| **k).collect();
-            if ed25519_dalek::verify_batch(&messages, &signatures, &keys).is_err() {
-                for (i, ..) in batch {
-                    let (chain, seq, hash, signature) = entries[*i];
-                    out[*i] = self.problem(chain, seq, hash, signature);
+            if !all_signed(&items) {
+                for &(i, _) in batch {
+                    let (chain, seq, hash, signature) = entries[i];
+                    out[i] = self.problem(chain, seq, hash, signature);
                 }
             }
         }
@@ -422,13 +414,7 @@ impl ChainKeys {
 
     /// What is wrong with an entry's signature: unsigned or badly signed in a keyed chain (None: nothing).
     pub fn problem(&self, chain: &str, seq: u64, hash: &str, signature: &str) -> Option<String> {
-        let key = self.key(chain, seq)?;
-        let ok = match (key, unhex::<64>(signature)) {
-            (Some(vk), Some(sig)) => vk
-                .verify(hash.as_bytes(), &Signature::from_bytes(&sig))
-                .is_ok(),
-            _ => false,
-        };
+        let ok = self.key(chain, seq)?.signed(hash, signature);
         (!ok).then(|| {
             format!(
                 "journal {chain} n°{seq} : signature {} (entrée réécrite hors de la base qui écrit cette chaîne)",
@@ -436,21 +422,41 @@ impl ChainKeys {
             )
         })
     }
+
+    /// Every signature of the journal, in journal order: (chain, seq, what is wrong) of each entry at fault.
+    pub fn check_journal(&self, conn: &Connection) -> Result<Vec<(String, u64, String)>> {
+        const BATCH: usize = 1024;
+        let mut stmt =
+            conn.prepare("SELECT chain, seq, hash, signature FROM journal ORDER BY chain, seq")?;
+        let mut rows = stmt.query([])?;
+        let mut breaks = Vec::new();
+        let mut batch: Vec<(String, u64, String, String)> = Vec::with_capacity(BATCH);
+        loop {
+            batch.clear();
+            while batch.len() < BATCH {
+                let Some(r) = rows.next()? else { break };
+                batch.push((r.get(0)?, r.get::<_, i64>(1)? as u64, r.get(2)?, r.get(3)?));
+            }
+            if batch.is_empty() {
+                return Ok(breaks);
+            }
+            let entries: Vec<(&str, u64, &str, &str)> = batch
+                .iter()
+                .map(|(c, s, h, g)| (c.as_str(), *s, h.as_str(), g.as_str()))
+                .collect();
+            for ((chain, seq, ..), problem) in batch.iter().zip(self.problems(&entries)) {
+                if let Some(p) = problem {
+                    breaks.push((chain.clone(), *seq, p));
+                }
+            }
+        }
+    }
 }
 
 /// What `verify` finds wrong with the signatures: an entry of a keyed chain unsigned or badly signed.
 pub fn check_signatures(conn: &Connection) -> Result<Vec<String>> {
-    let keys = ChainKeys::load(conn)?;
-    let mut breaks = Vec::new();
-    let mut stmt =
-        conn.prepare("SELECT chain, seq, hash, signature FROM journal ORDER BY chain, seq")?;
-    let mut rows = stmt.query([])?;
-    while let Some(r) = rows.next()? {
-        let (chain, seq): (String, i64) = (r.get(0)?, r.get(1)?);
-        let (hash, signature): (String, String) = (r.get(2)?, r.get(3)?);
-        breaks.extend(keys.problem(&chain, seq as u64, &hash, &signature));
-    }
-    Ok(breaks)
+    let breaks = ChainKeys::load(conn)?.check_journal(conn)?;
+    Ok(breaks.into_iter().map(|(_, _, b)| b).collect())
 }
 
 #[cfg(test)]
@@ -460,8 +466,7 @@ mod tests {
     #[test]
     fn signatures_checked_in_batches_name_exactly_the_entries_at_fault() {
         let signer = Signer::from_seed("T01", [3; 32]);
-        let vk = unhex::<32>(&signer.public_key().unwrap())
-            .and_then(|pk| VerifyingKey::from_bytes(&pk).ok());
+        let vk = PublicKey::parse(&signer.public_key().unwrap());
         // T01 keyed from its entry 1; T02 never had a key.
         let keys = ChainKeys([("T01".to_string(), vec![(1, vk)])].into_iter().collect());
         let hashes: Vec<String> = (0..2500).map(|i| format!("{i:064x}")).collect();

@@ -11,9 +11,6 @@ use std::path::Path;
 /// A break found in a signature: the entry's chain and seq, and what is wrong.
 pub type Break = (String, u64, String);
 
-/// Entries whose signatures are checked together (Ed25519 batch verification).
-const BATCH: usize = 1024;
-
 /// The file a second connection may read the same journal from, when there is one to share.
 pub fn shared_file(conn: &Connection, keys: &ChainKeys) -> Option<String> {
     let path = conn.path().filter(|p| !p.is_empty())?;
@@ -24,35 +21,7 @@ pub fn shared_file(conn: &Connection, keys: &ChainKeys) -> Option<String> {
 pub fn check_file(path: &str, keys: &ChainKeys) -> Result<Vec<Break>> {
     let flags = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX;
     let conn = Connection::open_with_flags(Path::new(path), flags)?;
-    check(&conn, keys)
-}
-
-/// Every signature of the journal, in journal order.
-pub fn check(conn: &Connection, keys: &ChainKeys) -> Result<Vec<Break>> {
-    let mut stmt =
-        conn.prepare("SELECT chain, seq, hash, signature FROM journal ORDER BY chain, seq")?;
-    let mut rows = stmt.query([])?;
-    let mut breaks = Vec::new();
-    let mut batch: Vec<(String, u64, String, String)> = Vec::with_capacity(BATCH);
-    loop {
-        batch.clear();
-        while batch.len() < BATCH {
-            let Some(r) = rows.next()? else { break };
-            batch.push((r.get(0)?, r.get::<_, i64>(1)? as u64, r.get(2)?, r.get(3)?));
-        }
-        if batch.is_empty() {
-            return Ok(breaks);
-        }
-        let entries: Vec<(&str, u64, &str, &str)> = batch
-            .iter()
-            .map(|(c, s, h, g)| (c.as_str(), *s, h.as_str(), g.as_str()))
-            .collect();
-        for ((chain, seq, ..), problem) in batch.iter().zip(keys.problems(&entries)) {
-            if let Some(p) = problem {
-                breaks.push((chain.clone(), *seq, p));
-            }
-        }
-    }
+    keys.check_journal(&conn)
 }
 
 /// The chain pass's breaks and the signatures', both in journal order (by chain, then seq), as one list in
