@@ -34,6 +34,23 @@ pub(super) struct PaperTicket {
     pub(super) lines: Vec<LineDraft>,
 }
 
+impl PaperTicket {
+    /// A ticket begun by its first row (line `first_line` of the file) and that row's parts.
+    pub(super) fn begun(
+        first_line: u64,
+        (reference, datetime, till, method, line): RowParts,
+    ) -> Self {
+        PaperTicket {
+            first_line,
+            reference,
+            datetime,
+            till,
+            method,
+            lines: vec![line],
+        }
+    }
+}
+
 pub fn sales(
     conn: &Connection,
     t: &Table,
@@ -76,14 +93,8 @@ pub fn sales(
             }
             None => {
                 index.insert((till.clone(), reference.clone()), tickets.len());
-                tickets.push(PaperTicket {
-                    first_line: row.line,
-                    reference,
-                    datetime,
-                    till,
-                    method,
-                    lines: vec![line],
-                });
+                let parts = (reference, datetime, till, method, line);
+                tickets.push(PaperTicket::begun(row.line, parts));
             }
         }
     }

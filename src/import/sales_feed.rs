@@ -141,14 +141,7 @@ impl Grouper {
         if !self.done.insert((till.clone(), reference.clone())) {
             return None;
         }
-        let next = PaperTicket {
-            first_line: row.line,
-            reference,
-            datetime,
-            till,
-            method,
-            lines: vec![line],
-        };
+        let next = PaperTicket::begun(row.line, (reference, datetime, till, method, line));
         match self.open.replace(next) {
             Some(tk) => self.complete(t, cat, tk, out),
             None => Some(()),
