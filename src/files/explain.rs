@@ -2,6 +2,7 @@
 //! system) noticed it first: they say what is full or read-only and what to do.
 use std::ffi::CString;
 use std::os::unix::ffi::OsStrExt;
+use std::os::unix::fs::MetadataExt;
 use std::path::{Path, PathBuf};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -56,8 +57,13 @@ fn sqlite_trouble(f: &rusqlite::ffi::Error) -> Option<Trouble> {
 
 /// A sentence for the organiser or cashier, naming the folder of the first of `paths` concerned.
 pub fn explain(err: &anyhow::Error, paths: &[&Path]) -> Option<String> {
-    let (t, place) = refine(trouble(err)?, paths)?;
-    let place = place.map_or_else(String::new, |p| format!(" (dossier {})", p.display()));
+    let (t, places) = refine(trouble(err)?, paths)?;
+    let place = match places.as_slice() {
+        [] => String::new(),
+        [one] => format!(" ({})", one.name()),
+        [one, other] => format!(" ({} ou {})", one.name(), other.name()),
+        _ => unreachable!("refine names at most two folders"),
+    };
     Some(match t {
         Trouble::DiskFull => format!(
             "le disque est plein{place} : libérez de la place (anciennes copies, corbeille) ou utilisez un autre \
@@ -85,16 +91,42 @@ pub fn media_trouble(err: &anyhow::Error, paths: &[&Path]) -> Option<Trouble> {
     refine(trouble(err)?, paths).map(|(t, _)| t)
 }
 
+/// A folder named in a sentence: one of the files' folders, or the one SQLite keeps its temporary files in.
+#[derive(Clone)]
+struct Place {
+    folder: PathBuf,
+    temporary: bool,
+}
+
+impl Place {
+    fn name(&self) -> String {
+        let what = if self.temporary {
+            "dossier temporaire"
+        } else {
+            "dossier"
+        };
+        let shown = std::fs::canonicalize(&self.folder).unwrap_or_else(|_| self.folder.clone());
+        format!("{what} {}", shown.display())
+    }
+}
+
 /// An I/O error is often a full or read-only disk that SQLite did not name: look at the file systems. None when
 /// the media are fine and the "read-only" came from souk's own reading handle (a fault, reported as it is).
-fn refine(t: Trouble, paths: &[&Path]) -> Option<(Trouble, Option<PathBuf>)> {
-    let state: Vec<(PathBuf, Space)> = paths
-        .iter()
-        .map(|p| super::atomic::folder_of(p))
-        .filter_map(|f| space(&f).map(|s| (f, s)))
+fn refine(t: Trouble, paths: &[&Path]) -> Option<(Trouble, Vec<Place>)> {
+    let folders = paths.iter().map(|p| Place {
+        folder: super::atomic::folder_of(p),
+        temporary: false,
+    });
+    let temp = sqlite_temp_folder().map(|folder| Place {
+        folder,
+        temporary: true,
+    });
+    let state: Vec<(Place, Space)> = folders
+        .chain(temp)
+        .filter_map(|p| space(&p.folder).map(|s| (p, s)))
         .collect();
-    let find =
-        |want: fn(&Space) -> bool| state.iter().find(|(_, s)| want(s)).map(|(f, _)| f.clone());
+    let find = |want: fn(&Space) -> bool| state.iter().position(|(_, s)| want(s));
+    let one = |i: Option<usize>| i.map(|i| vec![state[i].0.clone()]).unwrap_or_default();
     let full = find(|s| s.free < 256 * 1024);
     let ro = find(|s| s.read_only);
     let protected = paths
@@ -102,19 +134,51 @@ fn refine(t: Trouble, paths: &[&Path]) -> Option<(Trouble, Option<PathBuf>)> {
         .find(|p| std::fs::metadata(p).is_ok_and(|m| m.permissions().readonly()));
     Some(match t {
         Trouble::Io | Trouble::DiskFull | Trouble::Denied | Trouble::ReadOnly if ro.is_some() => {
-            (Trouble::ReadOnly, ro)
+            (Trouble::ReadOnly, one(ro))
         }
-        Trouble::Io | Trouble::DiskFull if full.is_some() => (Trouble::DiskFull, full),
-        Trouble::Io | Trouble::DiskFull => (t, None),
-        Trouble::ReadOnly if state.is_empty() => (t, None),
-        Trouble::ReadOnly => (t, Some(super::atomic::folder_of(protected?))),
-        Trouble::Denied => (t, state.first().map(|(f, _)| f.clone())),
+        Trouble::Io | Trouble::DiskFull if full.is_some() => (Trouble::DiskFull, one(full)),
+        Trouble::DiskFull => (t, maybe_full(&state)),
+        Trouble::Io => (t, Vec::new()),
+        Trouble::ReadOnly if state.iter().all(|(p, _)| p.temporary) => (t, Vec::new()),
+        Trouble::ReadOnly => (
+            t,
+            vec![Place {
+                folder: super::atomic::folder_of(protected?),
+                temporary: false,
+            }],
+        ),
+        Trouble::Denied => (t, one(state.iter().position(|(p, _)| !p.temporary))),
     })
+}
+
+/// A full disk that no longer looks full (SQLite removed what it was writing): the first file's folder, and the
+/// temporary folder when it lies on another file system (an index built in a full /tmp).
+fn maybe_full(state: &[(Place, Space)]) -> Vec<Place> {
+    let mut out: Vec<&(Place, Space)> = state.iter().take(1).collect();
+    if let Some(temp) = state.iter().find(|(p, _)| p.temporary)
+        && out.first().is_none_or(|(_, s)| s.device != temp.1.device)
+    {
+        out.push(temp);
+    }
+    out.into_iter().map(|(p, _)| p.clone()).collect()
+}
+
+/// Where SQLite writes its temporary files on Unix: the first usable of $SQLITE_TMPDIR, $TMPDIR, /var/tmp,
+/// /usr/tmp, /tmp.
+fn sqlite_temp_folder() -> Option<PathBuf> {
+    let env = ["SQLITE_TMPDIR", "TMPDIR"]
+        .into_iter()
+        .filter_map(|v| std::env::var_os(v).map(PathBuf::from));
+    let fixed = ["/var/tmp", "/usr/tmp", "/tmp"]
+        .into_iter()
+        .map(PathBuf::from);
+    env.chain(fixed).find(|d| d.is_dir())
 }
 
 struct Space {
     free: u64,
     read_only: bool,
+    device: u64,
 }
 
 fn space(folder: &Path) -> Option<Space> {
@@ -127,6 +191,7 @@ fn space(folder: &Path) -> Option<Space> {
     Some(Space {
         free: (s.f_bavail as u64).saturating_mul(s.f_frsize as u64),
         read_only: s.f_flag & libc::ST_RDONLY != 0,
+        device: std::fs::metadata(folder).ok()?.dev(),
     })
 }
 
@@ -158,5 +223,32 @@ mod tests {
         assert_eq!(trouble(&e), Some(Trouble::ReadOnly));
         let e = anyhow::anyhow!("autre chose");
         assert_eq!(explain(&e, &[]), None);
+    }
+
+    #[test]
+    fn a_full_disk_that_no_longer_looks_full_names_the_temporary_folder_on_another_disk() {
+        let at = |folder: &str, temporary, device| {
+            let place = Place {
+                folder: folder.into(),
+                temporary,
+            };
+            let space = Space {
+                free: 1 << 30,
+                read_only: false,
+                device,
+            };
+            (place, space)
+        };
+        let names = |state: &[(Place, Space)]| -> Vec<String> {
+            maybe_full(state).iter().map(Place::name).collect()
+        };
+        let apart = [at("/marche", false, 1), at("/tmp", true, 2)];
+        assert_eq!(
+            names(&apart),
+            ["dossier /marche", "dossier temporaire /tmp"]
+        );
+        let together = [at("/marche", false, 1), at("/var/tmp", true, 1)];
+        assert_eq!(names(&together), ["dossier /marche"]);
+        assert_eq!(names(&[at("/tmp", true, 2)]), ["dossier temporaire /tmp"]);
     }
 }
