@@ -32,6 +32,7 @@ pub mod ticket_rows;
 pub mod tickets;
 pub mod verify;
 pub mod witness;
+mod witness_settlement;
 
 use anyhow::{Context, Result, bail};
 use rusqlite::config::DbConfig;

@@ -28,13 +28,13 @@ pub struct Outcome {
 }
 
 impl Outcome {
-    fn ok(line: String) -> Outcome {
+    pub(super) fn ok(line: String) -> Outcome {
         Outcome {
             conforme: true,
             lines: vec![line],
         }
     }
-    fn bad(lines: Vec<String>) -> Outcome {
+    pub(super) fn bad(lines: Vec<String>) -> Outcome {
         Outcome {
             conforme: false,
             lines,
@@ -169,6 +169,9 @@ fn check_head(conn: &Connection, hex: &str) -> Result<Outcome> {
                 .into(),
         ));
     }
+    if let Some(outcome) = super::witness_settlement::check(conn, hex)? {
+        return Ok(outcome);
+    }
     Ok(Outcome::bad(vec![format!(
         "non conforme : l'empreinte {hex} ne correspond à aucune entrée du journal, ni à la clôture d'une phase, \
          ni aux têtes actuelles (document d'une autre base, ou journal réécrit)"
@@ -184,7 +187,7 @@ fn fr_date(iso: &str) -> String {
 }
 
 /// The entry as stored must hash to itself and follow the one before it in its chain.
-fn entry_problems(conn: &Connection, e: &Entry) -> Result<Vec<String>> {
+pub(super) fn entry_problems(conn: &Connection, e: &Entry) -> Result<Vec<String>> {
     let mut v = Vec::new();
     let at = format!("journal {} n°{}", e.chain, e.seq);
     if entry_hash(&e.fields()) != e.hash {

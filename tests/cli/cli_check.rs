@@ -118,3 +118,49 @@ fn printed_heads_are_checked_against_the_journal() {
     let out = ok(&db, &["check", &witness]);
     assert!(out.starts_with("conforme"), "{out}");
 }
+
+#[test]
+fn the_settlement_fingerprint_printed_at_close_is_conforme_and_a_rewritten_settlement_is_not() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = sample_market(dir.path(), true);
+    let with_pin = |args: &[&str]| {
+        souk()
+            .arg("--db")
+            .arg(&db)
+            .args(args)
+            .env("SOUK_PIN", "432100")
+            .output()
+            .unwrap()
+    };
+    with_pin(&["people", "add", "Khadija", "--role", "supervisor"]);
+    let out = with_pin(&["phase", "close", "1", "--by", "Khadija", "--force"]);
+    let stdout = String::from_utf8_lossy(&out.stdout).to_string();
+    assert!(
+        out.status.success(),
+        "{stdout}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let fingerprint = stdout
+        .split("empreinte ")
+        .nth(1)
+        .and_then(|s| s.split_whitespace().next())
+        .expect("phase close prints the settlement's fingerprint")
+        .to_string();
+    let out = ok(&db, &["check", &fingerprint]);
+    assert!(
+        out.starts_with("conforme : empreinte du règlement de la phase 1"),
+        "{out}"
+    );
+
+    let c = rusqlite::Connection::open(&db).unwrap();
+    c.execute_batch(
+        "DROP TRIGGER IF EXISTS phases_closed_frozen;
+         UPDATE phases SET settlement_json = replace(settlement_json, '\"net\":\"', '\"net\":\"1') WHERE number = 1;",
+    )
+    .unwrap();
+    refused(
+        &db,
+        &fingerprint,
+        "le règlement enregistré ne donne plus cette empreinte",
+    );
+}
