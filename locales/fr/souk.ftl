@@ -349,6 +349,7 @@ count-checked-ticket = { $n ->
 scan-reading = Lecture du QR : { $text }
 scan-preview = Reçu scanné : Entrée le vérifie dans le journal (rien n'est ajouté au panier).
 scan-unknown = Ticket { $id } inconnu sur cette caisse
+scan-unknown-paper = Ticket { $id } inconnu sur cette caisse : une vente papier saisie chez l'organisateur après la préparation de cette caisse se rembourse chez l'organisateur (souk refund { $id } --by NOM)
 scan-unreadable = QR de reçu illisible ({ $error })
 scan-ok = Reçu conforme
 scan-bad = Reçu NON conforme

@@ -86,6 +86,18 @@ pub enum Command {
         /// Le contenu du QR (SOUK1|T01-000042|1a2b3c4d|182.50) ou l'empreinte imprimée
         witness: String,
     },
+    /// Rembourse une vente papier saisie ici (série ORG), qu'aucune caisse ne connaît ; code du superviseur lu
+    /// au terminal ou dans SOUK_PIN
+    Refund {
+        /// Numéro du ticket (ORG-000002)
+        ticket: String,
+        /// Ligne entière (2) ou une quantité de la ligne (2:1,5), répétable ; sans --line : tout ce qui reste
+        #[arg(long = "line")]
+        lines: Vec<String>,
+        /// Qui approuve (superviseur ou organisateur)
+        #[arg(long)]
+        by: String,
+    },
     /// Réimprime un ticket, ou écrit ses octets ESC/POS (ou son texte) dans un fichier
     Receipt {
         /// Numéro du ticket (T01-000042)

@@ -4,6 +4,7 @@ mod check;
 mod open_till;
 mod phase;
 mod pin;
+mod refund;
 mod region;
 mod report;
 mod setup;
@@ -245,6 +246,7 @@ fn run(cli: Cli) -> Result<()> {
         }) => setup::import(&ctx, kind, &file, dry_run),
         Some(Command::Verify) => setup::verify(&ctx),
         Some(Command::Check { witness }) => check::check(&ctx, &witness),
+        Some(Command::Refund { ticket, lines, by }) => refund::refund(&ctx, &ticket, &lines, &by),
         Some(Command::Backup {
             out,
             force,

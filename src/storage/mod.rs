@@ -19,6 +19,7 @@ pub mod merge_rows;
 pub mod migrate;
 mod open;
 pub mod outbound;
+pub mod paper_refund;
 pub mod people;
 pub mod phases;
 pub mod preflight;

@@ -42,6 +42,13 @@ impl Ticket {
     pub fn kind(&self) -> TicketKind {
         self.head.kind
     }
+    /// A sale paid one way is refunded the same way (a card sale back to the card); a split sale in cash.
+    pub fn refund_method(&self) -> crate::domain::PaymentMethod {
+        match self.payments.as_slice() {
+            [only] => only.method,
+            _ => crate::domain::PaymentMethod::Cash,
+        }
+    }
     pub fn short_hash(&self) -> &str {
         &self.journal_hash[..8.min(self.journal_hash.len())]
     }
@@ -376,20 +383,36 @@ impl Db {
         payouts: &[crate::domain::PaymentDraft],
         with: impl FnOnce(&Connection, &Ticket) -> Result<()>,
     ) -> StorageResult<Ticket> {
-        let tx = self.write_tx()?;
-        let orig = load_ticket(&tx, original)?.ok_or_else(|| super::Error::NotFound {
-            what: "ticket",
-            key: original.into(),
-        })?;
-        if orig.kind() == TicketKind::Refund {
-            crate::refuse!("{original} est déjà un remboursement");
+        if ctx.till == super::ORG_CHAIN {
+            crate::refuse!(
+                "le poste de l'organisateur ne rembourse pas à l'écran : « souk refund {original} --by NOM » \
+                 rembourse une vente papier saisie ici"
+            );
         }
-        let already = refunded_so_far(&tx, original)?;
-        let lines = crate::domain::sale::build_refund_lines(&orig.lines, &already, request)?;
+        let tx = self.write_tx()?;
+        let (_, lines) = refund_lines(&tx, original, request)?;
         let settled = crate::domain::sale::build_refund(lines, payouts)?;
         let ticket = insert_ticket(&tx, ctx, &settled, TicketKind::Refund, Some(original))?;
         with(&tx, &ticket)?;
         tx.commit()?;
         Ok(ticket)
     }
+}
+
+/// The sale `original` and the lines refunding `request` of it, never more than what is left.
+pub(super) fn refund_lines(
+    conn: &Connection,
+    original: &str,
+    request: &[(u32, Decimal)],
+) -> StorageResult<(Ticket, Vec<Line>)> {
+    let orig = load_ticket(conn, original)?.ok_or_else(|| super::Error::NotFound {
+        what: "ticket",
+        key: original.into(),
+    })?;
+    if orig.kind() == TicketKind::Refund {
+        crate::refuse!("{original} est déjà un remboursement");
+    }
+    let already = refunded_so_far(conn, original)?;
+    let lines = crate::domain::sale::build_refund_lines(&orig.lines, &already, request)?;
+    Ok((orig, lines))
 }

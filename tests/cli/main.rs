@@ -16,4 +16,5 @@ mod organiser_identify;
 mod organiser_reprovision;
 mod organiser_week;
 mod overflow;
+mod paper_refund;
 mod people;

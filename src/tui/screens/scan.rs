@@ -83,7 +83,13 @@ pub fn open(app: &mut App, text: &str, from_sale: bool) -> Option<Screen> {
     let t = match found {
         Ok(Some(t)) => t,
         Ok(None) => {
-            app.error(app.tr.a("scan-unknown", &[("id", ticket)]));
+            let paper = ticket.starts_with(&format!("{}-", crate::storage::ORG_CHAIN));
+            let key = if paper {
+                "scan-unknown-paper"
+            } else {
+                "scan-unknown"
+            };
+            app.error(app.tr.a(key, &[("id", ticket)]));
             return None;
         }
         Err(e) => {

@@ -138,10 +138,7 @@ fn ask_refund(app: &mut App, st: &TicketState) {
 
 /// A sale paid one way is refunded the same way (a card sale back to the card); a split sale in cash.
 pub fn default_refund_method(t: &crate::storage::tickets::Ticket) -> PaymentMethod {
-    match t.payments.as_slice() {
-        [only] => only.method,
-        _ => PaymentMethod::Cash,
-    }
+    t.refund_method()
 }
 
 /// Runs an approved refund, paid back by `method`, and prints it; returns to the history.
