@@ -114,6 +114,8 @@ pay-ref = réf.
 pay-remaining = RESTE À PAYER
 pay-complete = Entrée pour valider
 pay-too-much = Montant supérieur au reste à payer ({ $rest })
+pay-barcode = « { $text } » ressemble à un code-barres, pas à un montant : rien n'a été encaissé
+pay-change-too-large = Reçu { $given } pour { $due } : la monnaie à rendre dépasse le montant de la vente, vérifiez la somme tapée
 change-due = Monnaie à rendre : { $amount }
 
 ## Historique, ticket, remboursement

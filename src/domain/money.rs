@@ -111,19 +111,38 @@ pub fn parse_quantity(text: &str) -> Result<Decimal, AmountError> {
     Ok(d.normalize())
 }
 
-/// What a person types: accepts `12,50` as well as `12.50`, and spaces as thousands separators.
+/// What a person types: `12,50` as well as `12.50`, and the amount as the screen shows it (`1.500,00`, `1.500`:
+/// a dot before three digits separates thousands, since an amount has at most two decimals), spaces as thousands
+/// separators too.
 pub fn parse_human_amount(text: &str) -> Result<Decimal, AmountError> {
-    let cleaned: String = text
+    let spaced: String = text
         .trim()
         .trim_end_matches("DH")
         .chars()
         .filter(|c| !c.is_whitespace() && *c != '\u{a0}' && *c != '\u{202f}')
-        .map(|c| if c == ',' { '.' } else { c })
         .collect();
+    let cleaned = if spaced.contains(',') || thousands_only(&spaced) {
+        spaced.replace('.', "").replace(',', ".")
+    } else {
+        spaced
+    };
     parse_amount(&cleaned).map_err(|e| match e {
         AmountError::NotAnAmount(_) => AmountError::NotAnAmount(text.trim().into()),
         other => other,
     })
+}
+
+/// `1.500` or `12.345.678`: digits grouped by three after dots, as the screen shows thousands.
+fn thousands_only(t: &str) -> bool {
+    let mut groups = t.split('.');
+    let first = groups.next().unwrap_or("");
+    let rest: Vec<&str> = groups.collect();
+    !rest.is_empty()
+        && (1..=3).contains(&first.len())
+        && first.chars().all(|c| c.is_ascii_digit())
+        && rest
+            .iter()
+            .all(|g| g.len() == 3 && g.chars().all(|c| c.is_ascii_digit()))
 }
 
 pub fn parse_human_quantity(text: &str) -> Result<Decimal, AmountError> {
@@ -237,6 +256,15 @@ mod tests {
         assert_eq!(parse_human_amount("12,50").unwrap(), dec!(12.50));
         assert_eq!(parse_human_amount("1 200").unwrap(), dec!(1200));
         assert_eq!(parse_human_amount("200 DH").unwrap(), dec!(200));
+        // As the screen shows amounts: the dot groups thousands.
+        assert_eq!(parse_human_amount("1.500").unwrap(), dec!(1500));
+        assert_eq!(parse_human_amount("1.500,00").unwrap(), dec!(1500));
+        assert_eq!(parse_human_amount("2.436,25 DH").unwrap(), dec!(2436.25));
+        assert_eq!(parse_human_amount("1.234.567").unwrap(), dec!(1234567));
+        assert_eq!(parse_human_amount("12.50").unwrap(), dec!(12.50));
+        assert_eq!(parse_human_amount("1.5").unwrap(), dec!(1.5));
+        assert!(parse_human_amount("1.50.0").is_err());
+        assert!(parse_human_amount("1,500,00").is_err());
     }
 
     #[test]

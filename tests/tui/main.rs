@@ -7,6 +7,7 @@ mod disk_full;
 mod identify;
 mod till_basket;
 mod till_cashiers;
+mod till_payment;
 mod till_scan;
 mod tui_e2e;
 mod tui_effects;

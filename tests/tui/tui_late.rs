@@ -16,7 +16,7 @@ fn the_tills_screen_counts_late_tickets() {
     type_text(&mut app, "amlou");
     enter(&mut app);
     press(&mut app, KeyCode::F(2));
-    type_text(&mut app, "5000");
+    type_text(&mut app, "1000");
     enter(&mut app);
     enter(&mut app);
     let sold: i64 = app

@@ -144,7 +144,7 @@ fn reports_menu_settlement_and_tills() {
     open_shift(&mut app);
     basket(&mut app);
     press(&mut app, KeyCode::F(2));
-    add(&mut app, "5000");
+    add(&mut app, "1000");
     enter(&mut app);
     press(&mut app, KeyCode::F(10));
     snap(&app, "menu_cashier");

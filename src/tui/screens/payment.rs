@@ -58,8 +58,13 @@ pub fn key(app: &mut App, mut st: PayState, k: KeyEvent) -> Screen {
         }
         KeyCode::Enter => {
             let text = st.amount.value().trim().to_string();
+            let scanned = text.len() >= 8 && text.chars().all(|c| c.is_ascii_digit());
             match (text.is_empty(), parse_human_amount(&text)) {
                 (true, _) => add(app, &mut st, None),
+                (false, _) if scanned => {
+                    st.amount.reset();
+                    app.error(app.tr.a("pay-barcode", &[("text", &text)]))
+                }
                 (false, Ok(v)) => add(app, &mut st, Some(v)),
                 (false, Err(_)) => app.error(app.tr.a("bad-value", &[("text", &text)])),
             }
@@ -76,6 +81,9 @@ pub fn key(app: &mut App, mut st: PayState, k: KeyEvent) -> Screen {
     }
     Screen::Payment(st)
 }
+
+/// The change a cashier may hand back on a small sale, whatever the notes.
+const MAX_CHANGE: Decimal = Decimal::from_parts(1000, 0, 0, false, 0);
 
 /// Adds one payment of the selected method; an empty amount means "the rest".
 fn add(app: &mut App, st: &mut PayState, value: Option<Decimal>) {
@@ -123,6 +131,13 @@ fn add_cash(app: &mut App, st: &mut PayState, value: Option<Decimal>) {
     let amount = if given >= due { rest } else { given };
     if amount <= Decimal::ZERO {
         return;
+    }
+    // Change comes out of the drawer: more than the sale itself (and 1.000 DH) is a typing slip.
+    if given - due > due.max(MAX_CHANGE) {
+        return app.error(app.tr.a(
+            "pay-change-too-large",
+            &[("given", &format_dh(given)), ("due", &format_dh(due))],
+        ));
     }
     let draft = PaymentDraft {
         tendered: Some(given),
