@@ -37,6 +37,7 @@ kind-refund = remboursement
 ## Connexion
 login-title = Connexion — caisse { $till }
 login-pin = Code :
+login-shift-of-other = Le service de { $cashier } est ouvert sur cette caisse : { $cashier } le clôture (F6, rapport Z) avant qu'une autre personne vende, ou un superviseur le clôture à sa place
 login-wrong = Code incorrect — encore { $left } essais avant verrouillage
 login-wait = attendez { $secs } s avant de réessayer
 login-locked = Compte verrouillé : demander à un superviseur

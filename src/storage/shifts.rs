@@ -22,6 +22,8 @@ pub struct Shift {
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ShiftTotals {
     pub shift: String,
+    /// Who opened the shift: the one person whose drawer it is.
+    pub cashier: String,
     pub opening_float: Decimal,
     pub sales_count: u64,
     pub sales_total: Decimal,
@@ -268,6 +270,7 @@ pub fn shift_totals(conn: &Connection, shift_id: &str) -> Result<ShiftTotals> {
         shift(conn, shift_id)?.ok_or_else(|| anyhow::anyhow!("session inconnue : {shift_id}"))?;
     let mut t = ShiftTotals {
         shift: s.id.clone(),
+        cashier: s.cashier.clone(),
         opening_float: s.opening_float,
         ..Default::default()
     };

@@ -9,6 +9,7 @@ mod till_basket;
 mod till_cashiers;
 mod till_payment;
 mod till_scan;
+mod till_shift_owner;
 mod tui_e2e;
 mod tui_effects;
 mod tui_late;

@@ -59,6 +59,10 @@ fn submit(app: &mut App, mut st: LoginState) -> Screen {
     match checked {
         Ok(PinCheck::Ok(p)) => {
             st.wait_until.remove(&p.name);
+            if let Some(owner) = other_cashiers_shift(app, &p) {
+                st.msg = Some(app.tr.a("login-shift-of-other", &[("cashier", &owner)]));
+                return Screen::Login(st);
+            }
             app.user = Some(p);
             let next = app.home();
             if app.read_only.is_some() {
@@ -97,6 +101,12 @@ fn submit(app: &mut App, mut st: LoginState) -> Screen {
             Screen::Login(st)
         }
     }
+}
+
+/// A shift is one cashier's drawer: another cashier may not sell into it (a supervisor may, to close it).
+fn other_cashiers_shift(app: &App, p: &crate::domain::Person) -> Option<String> {
+    let shift = crate::storage::shifts::current_shift(app.db.conn(), &app.till).ok()??;
+    (shift.cashier != p.name && !p.role.can_approve()).then_some(shift.cashier)
 }
 
 pub fn hints(_st: &LoginState) -> Vec<Hint> {

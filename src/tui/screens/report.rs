@@ -75,7 +75,7 @@ pub fn z_lines(app: &App, z: &ZReport) -> Vec<String> {
             app.till,
             z.closed_at.display()
         ),
-        format!("{} {}", tr.t("rcpt-cashier"), app.user_name()),
+        format!("{} {}", tr.t("rcpt-cashier"), z.totals.cashier),
         String::new(),
     ];
     v.extend(totals_lines(app, &z.totals));
