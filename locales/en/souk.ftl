@@ -38,6 +38,9 @@ kind-refund = refund
 login-title = Login — till { $till }
 login-pin = PIN:
 login-wrong = Wrong PIN — { $left } tries left before lock
+login-wrong-last = Wrong PIN — 1 try left before the account is locked
+pin-empty = Type the PIN, then Enter
+login-shift-of-other = { $cashier }'s shift is open on this till: { $cashier } closes it (F6, Z report) before anyone else sells, or a supervisor closes it for them
 login-wait = wait { $secs } s before trying again
 login-locked = Account locked: ask a supervisor
 login-locked-mark = [locked]
@@ -114,6 +117,8 @@ pay-ref = ref.
 pay-remaining = LEFT TO PAY
 pay-complete = Enter to confirm
 pay-too-much = Amount above what is left to pay ({ $rest })
+pay-barcode = « { $text } » looks like a barcode, not an amount: nothing was taken
+pay-change-too-large = { $given } tendered for { $due }: the change would exceed the sale, check the amount typed
 change-due = Change due: { $amount }
 
 ## History, ticket, refund
@@ -349,6 +354,7 @@ count-checked-ticket = { $n ->
 scan-reading = Reading QR: { $text }
 scan-preview = Scanned receipt: Enter checks it against the journal (nothing is added to the basket).
 scan-unknown = Ticket { $id } unknown on this till
+scan-unknown-paper = Ticket { $id } unknown on this till: a paper sale entered at the organiser after this till was set up is refunded at the organiser (souk refund { $id } --by NAME)
 scan-unreadable = Unreadable receipt QR ({ $error })
 scan-ok = Receipt matches
 scan-bad = Receipt does NOT match

@@ -208,11 +208,16 @@ impl App {
         self.user.as_ref().map(|p| p.role).unwrap_or(Role::Cashier)
     }
 
+    /// Who can approve, supervisors before organisers (the one offered first is the one usually at hand; a
+    /// slip on the organiser's PIN would lock the market's set-up), locked people left out.
     pub fn supervisors(&self) -> Vec<&Person> {
-        self.people
+        let mut v: Vec<&Person> = self
+            .people
             .iter()
-            .filter(|p| p.role.can_approve())
-            .collect()
+            .filter(|p| p.role.can_approve() && !p.locked)
+            .collect();
+        v.sort_by_key(|p| p.role != crate::domain::Role::Supervisor);
+        v
     }
 
     pub fn reload_people(&mut self) {

@@ -8,6 +8,7 @@ mod identify;
 mod till_basket;
 mod till_cashiers;
 mod till_payment;
+mod till_pins;
 mod till_scan;
 mod till_shift_owner;
 mod tui_e2e;
