@@ -419,13 +419,15 @@ pub(super) fn refund_lines(
 }
 
 /// What can still be paid back by `method` on `original`: what it took that way, less what its refunds already
-/// gave back that way. `None` for `other` (a voucher or an arrangement), which has no such bound.
+/// gave back that way. Bounded for cash (the drawer holds only what came in) and card (a card is credited only
+/// against its charge); `None` for mobile and other (a transfer, a voucher), which may repay any sale.
 pub fn payout_room(
     conn: &Connection,
     original: &str,
     method: crate::domain::PaymentMethod,
 ) -> Result<Option<Decimal>> {
-    if method == crate::domain::PaymentMethod::Other {
+    use crate::domain::PaymentMethod as M;
+    if matches!(method, M::Mobile | M::Other) {
         return Ok(None);
     }
     let (paid, given): (i64, i64) = conn
@@ -441,8 +443,7 @@ pub fn payout_room(
     Ok(Some(from_centimes(paid - given)))
 }
 
-/// A refund never pays back by a method more than the sale took that way (cash beyond the cash received, a card
-/// credited beyond its charge).
+/// A refund never pays back cash beyond the cash the sale took, nor credits a card beyond its charge.
 pub(super) fn check_payout_room(
     conn: &Connection,
     original: &str,

@@ -187,8 +187,8 @@ pub fn refund(
     }
 }
 
-/// The refund paid back by `method` as far as the sale took that way, the rest by the sale's other methods
-/// (cash, card, mobile, as far as each took), and whatever is left as `other`: never cash the drawer did not get.
+/// The refund paid back by `method` as far as it may (cash and card only as far as the sale took them), the rest
+/// by the other methods in turn: never cash the drawer did not get, never a card credited beyond its charge.
 fn split_payout(
     app: &App,
     ticket: &str,
