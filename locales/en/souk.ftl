@@ -359,3 +359,4 @@ scan-unreadable = Unreadable receipt QR ({ $error })
 scan-ok = Receipt matches
 scan-bad = Receipt does NOT match
 hint-scan-receipt = check a scanned receipt
+count-whole-notes = A number of notes or coins is whole: to type an amount, use the last row (typed total)

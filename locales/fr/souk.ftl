@@ -359,3 +359,4 @@ scan-unreadable = QR de reçu illisible ({ $error })
 scan-ok = Reçu conforme
 scan-bad = Reçu NON conforme
 hint-scan-receipt = vérifier un reçu scanné
+count-whole-notes = Un nombre de billets ou de pièces est entier : pour un montant, tapez-le sur la dernière ligne (total saisi)

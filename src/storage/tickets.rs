@@ -443,13 +443,17 @@ pub fn payout_room(
     Ok(Some(from_centimes(paid - given)))
 }
 
-/// A refund never pays back cash beyond the cash the sale took, nor credits a card beyond its charge.
+/// A refund never credits a card beyond its charge (cash from the drawer for a card or mobile sale stays the
+/// cashier's call; the till offers it only as far as the sale took cash).
 pub(super) fn check_payout_room(
     conn: &Connection,
     original: &str,
     payouts: &[Payment],
 ) -> StorageResult<()> {
-    for p in payouts {
+    for p in payouts
+        .iter()
+        .filter(|p| p.method == crate::domain::PaymentMethod::Card)
+    {
         if let Some(room) = payout_room(conn, original, p.method)?
             && p.amount > room
         {

@@ -7,6 +7,7 @@ mod disk_full;
 mod identify;
 mod till_basket;
 mod till_cashiers;
+mod till_count;
 mod till_line_checks;
 mod till_payment;
 mod till_pins;
