@@ -17,7 +17,7 @@ status-phase = Phase { $n }
 status-no-phase = no open phase
 printer-file = ready (files)
 printer-error = error: { $error }
-printer-failed = Sale saved, printing failed: { $error }
+printer-failed = Printing failed: { $error } (what was saved still is)
 printed = Sent to the printer.
 
 ## Roles, units, payment methods, ticket kinds

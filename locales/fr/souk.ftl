@@ -17,7 +17,7 @@ status-phase = Phase { $n }
 status-no-phase = hors phase
 printer-file = prête (fichiers)
 printer-error = en erreur : { $error }
-printer-failed = Vente enregistrée, impression impossible : { $error }
+printer-failed = Impression impossible : { $error } (ce qui était enregistré l'est toujours)
 printed = Envoyé à l'imprimante.
 
 ## Rôles, unités, moyens de paiement, types de ticket
