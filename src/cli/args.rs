@@ -221,9 +221,10 @@ pub enum ReportCmd {
         /// Numéro de la phase
         #[arg(long)]
         phase: u32,
-        /// Le complément de la phase : ses ventes tardives (fusionnées après la clôture)
-        #[arg(long)]
-        complement: bool,
+        /// Un complément de la phase : ses ventes tardives (fusionnées après la clôture) ; --complement seul :
+        /// le dernier, --complement 1 : le premier
+        #[arg(long, value_name = "N", num_args = 0..=1)]
+        complement: Option<Option<u32>>,
         /// Format : text, csv, xlsx ou pdf
         #[arg(long, default_value = "text")]
         format: String,
@@ -292,7 +293,7 @@ pub enum PeopleCmd {
     Add {
         /// Nom de la personne
         name: String,
-        /// Rôle : cashier (caissier·ère), supervisor (superviseur) ou organiser (organisateur)
+        /// Rôle : caissier, superviseur ou organisateur (ou cashier, supervisor, organiser)
         #[arg(long, default_value = "cashier")]
         role: String,
         /// Organisateur qui autorise (obligatoire dès qu'un organisateur existe) ; son code lu au terminal ou

@@ -19,10 +19,9 @@ pub fn report(ctx: &Ctx, cmd: ReportCmd) -> Result<()> {
             force,
         } => {
             let f = format_for(&format, out.as_deref())?;
-            let model = if complement {
-                reports::complement_report(conn, phase)?
-            } else {
-                reports::settlement_report_with(conn, phase, f.settlement_parts())?
+            let model = match complement {
+                Some(number) => reports::complement_report(conn, phase, number)?,
+                None => reports::settlement_report_with(conn, phase, f.settlement_parts())?,
             };
             let text = report::TextReport::Settlement(&model);
             let bytes = render(f, out.as_deref(), text, || {

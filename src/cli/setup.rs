@@ -224,7 +224,7 @@ pub fn people(ctx: &Ctx, cmd: PeopleCmd) -> Result<()> {
     let mut db = ctx.open()?;
     match cmd {
         PeopleCmd::Add { name, role, by } => {
-            let role: crate::domain::Role = role.parse().map_err(|e: String| anyhow::anyhow!(e))?;
+            let role = crate::domain::labels::role(&role).map_err(|e| anyhow::anyhow!(e))?;
             let at = Clock::market()?.now()?;
             let by = match by {
                 Some(by) => organiser(
@@ -243,14 +243,17 @@ pub fn people(ctx: &Ctx, cmd: PeopleCmd) -> Result<()> {
             let pin = read_pin(&format!("Code de {name} ({min} à 8 chiffres)"))?;
             let chain = identity::own_chain(db.conn())?;
             db.set_person(&chain, name.trim(), role, &pin, &by, &at)?;
-            println!("{name} : {} enregistré(e)", role.as_str());
+            println!(
+                "{name} : {} enregistré(e)",
+                crate::domain::labels::role_label(role)
+            );
         }
         PeopleCmd::List => {
             for p in people::people(db.conn())? {
                 println!(
-                    "{:<28} {:<11}{}",
+                    "{:<28} {:<13}{}",
                     p.name,
-                    p.role.as_str(),
+                    crate::domain::labels::role_label(p.role),
                     if p.locked { " bloqué(e)" } else { "" }
                 );
             }

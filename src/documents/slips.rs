@@ -4,11 +4,11 @@ use super::paper::{Paper, figures, local, market_header, market_info, method, ph
 use crate::domain::money::from_centimes;
 use crate::domain::{ByMethod, Market};
 use crate::print::{
-    Breakdown, DaySlip, DaySlipRow, Due, ExhibitorInfo, GroupLine, MethodTotal, PhaseSummary,
-    PhaseSummaryRow, PhaseTotalsSlip, ProductLine, StallSlip, TillLine, TillsStatus,
+    Breakdown, DaySlip, DaySlipRow, Due, ExhibitorInfo, GroupLine, LateLine, MethodTotal,
+    PhaseSummary, PhaseSummaryRow, PhaseTotalsSlip, ProductLine, StallSlip, TillLine, TillsStatus,
 };
 use crate::report::numbers::{fmt_date_fr, fmt_datetime_fr};
-use crate::report::{DayReport, PhaseTotals, SettlementReport, SettlementRow};
+use crate::report::{DayReport, PhaseTotals, SettlementReport};
 use crate::storage::LocalTime;
 use crate::storage::settlement::DaySums;
 use crate::sync::TillMergeStatus;
@@ -109,7 +109,7 @@ pub fn phase_summary(r: &SettlementReport) -> Paper {
                 due: Due::of(x.due_to_exhibitor),
             })
             .collect(),
-        totals: figures(&SettlementRow::totals(&r.rows)),
+        totals: figures(&r.totals()),
         chain_head: r.chain_head.clone(),
         printed_at: fmt_datetime_fr(&r.generated_at),
         duplicate: false,
@@ -126,6 +126,10 @@ pub fn phase_totals(p: &PhaseTotals) -> Paper {
         tickets: p.tickets,
         net: p.net,
         average_basket: p.average_basket,
+        late: (!p.late.is_empty()).then_some(LateLine {
+            tickets: p.late.tickets,
+            net: p.late.net,
+        }),
         by_method: methods(ByMethod {
             cash: m.cash,
             card: m.card,

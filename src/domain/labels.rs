@@ -118,6 +118,31 @@ pub fn sector_label(code: &str) -> String {
     label(SECTORS, code).map_or_else(|| code.to_string(), str::to_string)
 }
 
+/// A role as people type it, English code or French word (`caissière`, `superviseur`, `organisatrice`).
+pub fn role(text: &str) -> Result<super::Role, String> {
+    use super::Role;
+    match key(text).as_str() {
+        "cashier" | "caissier" | "caissiere" | "caissierere" => Ok(Role::Cashier),
+        "supervisor" | "superviseur" | "superviseure" => Ok(Role::Supervisor),
+        "organiser" | "organizer" | "organisateur" | "organisatrice" | "organisateurrice" => {
+            Ok(Role::Organiser)
+        }
+        _ => Err(format!(
+            "rôle inconnu « {} » : caissier (cashier), superviseur (supervisor) ou organisateur (organiser)",
+            text.trim()
+        )),
+    }
+}
+
+/// A role as people read it.
+pub fn role_label(role: super::Role) -> &'static str {
+    match role {
+        super::Role::Cashier => "caissier·ère",
+        super::Role::Supervisor => "superviseur",
+        super::Role::Organiser => "organisateur",
+    }
+}
+
 /// `oui`/`non`, `yes`/`no` and their usual short forms; empty is unknown.
 pub fn yes_no(text: &str) -> Result<Option<bool>, String> {
     match key(text).as_str() {

@@ -62,7 +62,8 @@ impl std::ops::Deref for SettlementRow {
 }
 
 impl SettlementRow {
-    /// The totals row: sums of tickets and of every money column.
+    /// Sums of every money column (and of the rows' ticket counts, which counts a ticket of several exhibitors
+    /// once per exhibitor: a report's TOTAL row is [`SettlementReport::totals`], with distinct tickets).
     /// Identity fields are empty, `commission_rate` is zero (a sum of rates
     /// means nothing), `phase` is taken from the first row.
     pub fn totals(rows: &[SettlementRow]) -> SettlementRow {
@@ -125,12 +126,15 @@ pub struct SettlementParts {
     pub daily: bool,
     /// The journal witness and edition time (`chain_head`, `generated_at`).
     pub stamp: bool,
+    /// The distinct tickets of the TOTAL row (`tickets`).
+    pub totals: bool,
 }
 
 impl SettlementParts {
     pub const ALL: SettlementParts = SettlementParts {
         daily: true,
         stamp: true,
+        totals: true,
     };
 }
 
@@ -143,13 +147,22 @@ pub struct SettlementReport {
     pub rows: Vec<SettlementRow>,
     /// Ordered by date then exhibitor code.
     pub daily: Vec<DailyRow>,
+    /// Distinct sale tickets of the settlement (a ticket of three exhibitors is one ticket).
+    pub tickets: u64,
     /// Hex SHA-256 of the journal head(s), printed as a witness.
     pub chain_head: String,
-    /// Local `YYYY-MM-DD HH:MM`; the close time for a closed phase.
+    /// Local `YYYY-MM-DD HH:MM` of the printing (a closed phase's close is `phase.closed_at`).
     pub generated_at: String,
 }
 
 impl SettlementReport {
+    /// The TOTAL row: every money column summed over the exhibitors, tickets counted once each.
+    pub fn totals(&self) -> SettlementRow {
+        let mut t = SettlementRow::totals(&self.rows);
+        t.figures.tickets = self.tickets;
+        t
+    }
+
     /// Daily rows of one exhibitor, in input order.
     pub fn daily_of<'a>(&'a self, code: &'a str) -> impl Iterator<Item = &'a DailyRow> + 'a {
         self.daily.iter().filter(move |d| d.exhibitor_code == code)
@@ -238,8 +251,12 @@ pub struct PhaseTotals {
     pub market: MarketHeader,
     pub phase: PhaseHeader,
     pub exhibitors: u64,
+    /// Every sale ticket of the phase, late ones (settled in its compléments) included.
     pub tickets: u64,
+    /// Net of every ticket of the phase, late ones included.
     pub net: Decimal,
+    /// The part of `tickets` and `net` that came late (merged after the close, settled in compléments).
+    pub late: LateShare,
     pub average_basket: Decimal,
     pub by_method: MethodTotals,
     pub by_kind: Vec<GroupRow>,
@@ -265,7 +282,21 @@ impl PhaseTotals {
     }
 }
 
-/// One line of a breakdown (by kind, province, sector, women-led).
+/// Late tickets of a phase: how many sale tickets, and their net (late refunds included).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct LateShare {
+    pub tickets: u64,
+    pub net: Decimal,
+}
+
+impl LateShare {
+    pub fn is_empty(&self) -> bool {
+        self.tickets == 0 && self.net.is_zero()
+    }
+}
+
+/// One line of a breakdown (by kind, province, sector, women-led): `tickets` counts each ticket of the group
+/// once, however many of the group's exhibitors it has.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct GroupRow {
     pub label: String,

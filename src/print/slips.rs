@@ -145,6 +145,8 @@ pub struct PhaseTotalsSlip {
     pub net: Decimal,
     #[serde(serialize_with = "ser_dh")]
     pub average_basket: Decimal,
+    /// Late tickets of the phase (settled in its compléments), counted in `tickets` and `net`; `None` if none.
+    pub late: Option<LateLine>,
     pub by_method: Vec<MethodTotal>,
     pub groups: Vec<Breakdown>,
     /// Best sellers by net, best first.
@@ -152,6 +154,14 @@ pub struct PhaseTotalsSlip {
     pub chain_head: String,
     pub printed_at: String,
     pub duplicate: bool,
+}
+
+/// The part of a phase's figures that came late.
+#[derive(Debug, Clone, Serialize)]
+pub struct LateLine {
+    pub tickets: u64,
+    #[serde(serialize_with = "ser_dh")]
+    pub net: Decimal,
 }
 
 /// One till as the organiser's database knows it.

@@ -98,19 +98,21 @@ pub fn phase_reports(
         .collect();
     codes.extend(sums.values().flat_map(|s| s.keys().cloned()));
     let computed = |scope: u32| rows(&codes, exhibitors, sums.get(&scope), scope != 0);
-    let report = |ph: PhaseHeader, figures: Vec<SettlementFigures>, head: (String, String)| {
-        SettlementReport {
-            market: header.clone(),
-            phase: ph,
-            rows: figures
-                .into_iter()
-                .map(|figures| SettlementRow { phase, figures })
-                .collect(),
-            daily: Vec::new(),
-            chain_head: head.0,
-            generated_at: head.1,
-        }
-    };
+    let report =
+        |ph: PhaseHeader, figures: Vec<SettlementFigures>, head: (String, String), count: u64| {
+            SettlementReport {
+                market: header.clone(),
+                phase: ph,
+                rows: figures
+                    .into_iter()
+                    .map(|figures| SettlementRow { phase, figures })
+                    .collect(),
+                daily: Vec::new(),
+                tickets: count,
+                chain_head: head.0,
+                generated_at: head.1,
+            }
+        };
     let head = match (&ph.closed_at, witness) {
         (Some(at), Some(w)) => (w, at.clone()),
         _ => (String::new(), String::new()),
@@ -137,10 +139,10 @@ pub fn phase_reports(
         };
         let at = h.closed_at.clone().unwrap_or_default();
         let count = tickets.get(&c).copied().unwrap_or(0);
-        complements.push((c, report(h, figures, (String::new(), at)), count));
+        complements.push((c, report(h, figures, (String::new(), at), count), count));
     }
     Ok(PhaseReports {
-        phase: report(ph, own, head),
+        phase: report(ph, own, head, tickets.get(&0).copied().unwrap_or(0)),
         tickets: tickets.get(&0).copied().unwrap_or(0),
         complements,
     })

@@ -11,7 +11,8 @@
 //!   ordered by code.
 //! - day report: [`DAY_HEADER`]; `till` is empty for all tills.
 //! - phase totals: [`PHASE_TOTALS_HEADER`], long format, one row per figure:
-//!   `section` is `total` (key `net`, `average_basket`), `method` (key
+//!   `section` is `total` (key `net`, `average_basket`, and `late` when some tickets came late: the part of
+//!   the phase's tickets and net settled in its compléments), `method` (key
 //!   `cash`/`card`/`mobile`/`other`), `kind`, `province`, `sector`,
 //!   `women_led` (label = group, key empty) or `product` (key = product
 //!   code, label = French name, `label_ar`, `exhibitor_code`, `quantity`,
@@ -204,6 +205,15 @@ fn facts(p: &PhaseTotals) -> Vec<Fact> {
             ..Fact::default()
         },
     ];
+    if !p.late.is_empty() {
+        out.push(Fact {
+            section: "total",
+            key: "late".into(),
+            tickets: Some(p.late.tickets),
+            net: Some(p.late.net),
+            ..Fact::default()
+        });
+    }
     let methods = [
         ("cash", p.by_method.cash),
         ("card", p.by_method.card),

@@ -103,10 +103,12 @@ impl Format {
             Format::Csv => SettlementParts {
                 daily: false,
                 stamp: false,
+                totals: false,
             },
             Format::Text => SettlementParts {
                 daily: false,
                 stamp: true,
+                totals: true,
             },
             Format::Xlsx | Format::Pdf => SettlementParts::ALL,
         }
@@ -200,7 +202,7 @@ mod tests {
     #[test]
     fn settlement_parts_cover_what_each_format_prints() {
         let full = sample::settlement();
-        assert!(!full.daily.is_empty() && !full.chain_head.is_empty());
+        assert!(!full.daily.is_empty() && !full.chain_head.is_empty() && full.tickets > 0);
         for f in [Format::Text, Format::Csv, Format::Xlsx, Format::Pdf] {
             let parts = f.settlement_parts();
             let mut only = full.clone();
@@ -210,6 +212,9 @@ mod tests {
             if !parts.stamp {
                 only.chain_head.clear();
                 only.generated_at.clear();
+            }
+            if !parts.totals {
+                only.tickets = 0;
             }
             assert_eq!(
                 render_settlement(&only, f).unwrap(),

@@ -10,7 +10,9 @@ use super::Result;
 use super::model::*;
 use super::numbers::{fmt_count, fmt_date_fr, fmt_datetime_fr, fmt_dh, fmt_fr, fmt_qty, fmt_rate};
 use super::pdf_layout::{Col, Fonts, Layout, Style, render};
-use super::text::{chain_line, market_line, phase_line, phase_title, share, status_line};
+use super::text::{
+    chain_line, late_line, market_line, phase_line, phase_title, share, status_line,
+};
 
 const fn col(header: &'static str, width: f32, right: bool) -> Col {
     Col {
@@ -129,7 +131,7 @@ fn summary(l: &mut Layout, r: &SettlementReport) {
         .iter()
         .map(|x| summary_cells(&x.exhibitor_code, &x.exhibitor_name, x))
         .collect();
-    let totals = SettlementRow::totals(&r.rows);
+    let totals = r.totals();
     l.table(
         &SUMMARY_COLS,
         &rows,
@@ -387,6 +389,9 @@ pub(crate) fn phase_totals(p: &PhaseTotals) -> Result<Vec<u8>> {
     l.pair("Tickets", &fmt_count(p.tickets), s);
     l.pair("Ventes nettes", &fmt_dh(p.net), Style::bold(10.0));
     l.pair("Panier moyen", &fmt_dh(p.average_basket), s);
+    if let Some(line) = late_line(&p.late) {
+        l.text(&line, Style::regular(9.0));
+    }
     for (label, amount) in p.by_method.labelled() {
         l.pair(
             label,

@@ -159,6 +159,7 @@ pub fn settlement() -> SettlementReport {
         phase: phase(),
         rows,
         daily,
+        tickets: 67,
         chain_head: CHAIN_HEAD.into(),
         generated_at: "2025-05-10 19:02".into(),
     }
@@ -236,6 +237,7 @@ pub fn phase_totals() -> PhaseTotals {
         exhibitors: 4,
         tickets: 67,
         net: dec!(16571.50),
+        late: LateShare::default(),
         average_basket: dec!(247.34),
         by_method: MethodTotals {
             cash: dec!(10241.50),

@@ -60,6 +60,18 @@ pub(crate) fn chain_line(chain_head: &str) -> String {
     format!("Empreinte du journal : {chain_head}")
 }
 
+/// `Dont compléments (ventes tardives) : 1 ticket, 190,00 DH`, or `None` when nothing came late.
+pub(crate) fn late_line(late: &LateShare) -> Option<String> {
+    (!late.is_empty()).then(|| {
+        let s = if late.tickets > 1 { "s" } else { "" };
+        format!(
+            "Dont compléments (ventes tardives) : {} ticket{s}, {}",
+            fmt_count(late.tickets),
+            fmt_dh(late.net)
+        )
+    })
+}
+
 /// Share of `part` in `whole`, `73,9 %`; a dash when the whole is zero.
 pub(crate) fn share(part: Decimal, whole: Decimal) -> String {
     if whole.is_zero() {
@@ -111,7 +123,7 @@ const SPLIT_BELOW: usize = 110;
 pub(crate) fn settlement(r: &SettlementReport, width: usize) -> String {
     let title = format!("RÈGLEMENT DES EXPOSANTS — {}", phase_title(&r.phase));
     let mut out = header(&title, &r.market, &r.phase, &r.generated_at);
-    let totals = SettlementRow::totals(&r.rows);
+    let totals = r.totals();
     out.push('\n');
     if width >= SPLIT_BELOW {
         out.push_str(&figures_table(&r.rows, &totals, FIGURES_ALL).render(width));
@@ -281,6 +293,10 @@ pub(crate) fn phase_totals(p: &PhaseTotals, width: usize) -> String {
         ],
         width,
     ));
+    if let Some(line) = late_line(&p.late) {
+        out.push_str(&line);
+        out.push('\n');
+    }
     out.push('\n');
     let mut methods = Table::new(vec![
         Column::left("Moyen de paiement"),

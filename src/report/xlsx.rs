@@ -153,6 +153,21 @@ fn write_totals(ws: &mut Worksheet, f: &Formats, rows: &[Vec<Cell>]) -> Result<(
     Ok(())
 }
 
+/// Under a tickets column, the distinct tickets as a value, not a `SUM`: a ticket of several exhibitors (or
+/// days' rows) is one ticket.
+fn distinct_tickets(
+    ws: &mut Worksheet,
+    f: &Formats,
+    rows: usize,
+    col: u16,
+    tickets: u64,
+) -> Result<()> {
+    if rows > 0 {
+        ws.write_number_with_format(rows as u32 + 1, col, tickets as f64, &f.count_bold)?;
+    }
+    Ok(())
+}
+
 fn column_sum(rows: &[Vec<Cell>], c: usize) -> Decimal {
     rows.iter()
         .map(|r| match &r[c] {
@@ -271,6 +286,7 @@ pub(crate) fn settlement(r: &SettlementReport) -> Result<Vec<u8>> {
     write_table(ws, &f, &SETTLEMENT_COLUMNS, &rows, true)?;
     // The phase column is not a quantity: no sum under it.
     ws.write_string(rows.len() as u32 + 1, 0, "TOTAL")?;
+    distinct_tickets(ws, &f, rows.len(), 5, r.tickets)?;
 
     let daily: Vec<Vec<Cell>> = r.daily.iter().map(|d| daily_cells(r, d)).collect();
     let ws = wb.add_worksheet().set_name(SETTLEMENT_SHEETS[1])?;
@@ -278,6 +294,7 @@ pub(crate) fn settlement(r: &SettlementReport) -> Result<Vec<u8>> {
         "Date", "Code", "Exposant", "Tickets", "Net", "Espèces", "Carte", "Mobile", "Autre",
     ];
     write_table(ws, &f, &headers, &daily, true)?;
+    distinct_tickets(ws, &f, daily.len(), 3, r.tickets)?;
 
     let ws = wb.add_worksheet().set_name(SETTLEMENT_SHEETS[2])?;
     ws.set_column_width(0, 30)?;
@@ -288,7 +305,7 @@ pub(crate) fn settlement(r: &SettlementReport) -> Result<Vec<u8>> {
         0,
         &header_pairs(&r.market, &r.phase, &r.generated_at),
     )?;
-    let t = SettlementRow::totals(&r.rows);
+    let t = r.totals();
     let figures = [
         ("Exposants", Cell::Count(r.rows.len() as u64)),
         ("Tickets", Cell::Count(t.tickets)),
@@ -387,6 +404,18 @@ pub(crate) fn phase_totals(p: &PhaseTotals) -> Result<Vec<u8>> {
         ("Ventes nettes", Cell::Money(p.net)),
         ("Panier moyen", Cell::Money(p.average_basket)),
     ];
+    if !p.late.is_empty() {
+        figures.extend([
+            (
+                "Dont tickets tardifs (compléments)",
+                Cell::Count(p.late.tickets),
+            ),
+            (
+                "Dont ventes tardives (compléments)",
+                Cell::Money(p.late.net),
+            ),
+        ]);
+    }
     figures.extend(p.by_method.labelled().map(|(l, v)| (l, Cell::Money(v))));
     figures.push(("Empreinte du journal", Cell::Text(p.chain_head.clone())));
     write_pairs(ws, &f, next + 1, &figures)?;

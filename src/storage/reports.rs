@@ -4,7 +4,7 @@ use super::{Clock, catalogue, journal, settlement};
 use crate::domain::money::{from_centimes, from_milli, round_money};
 use crate::domain::report::*;
 use crate::domain::settlement::SettlementFigures;
-use anyhow::{Result, anyhow};
+use anyhow::{Result, anyhow, bail};
 use rusqlite::{Connection, OptionalExtension};
 use rust_decimal::Decimal;
 use std::collections::{BTreeMap, HashMap};
@@ -41,19 +41,18 @@ fn phase_header(conn: &Connection, number: u32) -> Result<(PhaseHeader, Option<S
     .ok_or_else(|| anyhow!("phase {number} inconnue"))
 }
 
-/// Witness and time printed on a report: frozen at the close, current otherwise.
+/// Witness and time printed on a report: the witness frozen at the close (current while open), the time of
+/// printing (a closed phase's close time is its header's).
 fn stamp(
     conn: &Connection,
     phase: &PhaseHeader,
     frozen: Option<String>,
 ) -> Result<(String, String)> {
-    match (&phase.closed_at, frozen) {
-        (Some(at), Some(w)) => Ok((w, at.clone())),
-        _ => Ok((
-            journal::witness(conn)?,
-            Clock::market()?.now()?.display_iso(),
-        )),
-    }
+    let witness = match (&phase.closed_at, frozen) {
+        (Some(_), Some(w)) => w,
+        _ => journal::witness(conn)?,
+    };
+    Ok((witness, Clock::market()?.now()?.display_iso()))
 }
 
 fn row(phase: u32, figures: SettlementFigures) -> SettlementRow {
@@ -86,11 +85,17 @@ pub fn settlement_report_with(
     } else {
         (String::new(), String::new())
     };
+    let tickets = if parts.totals {
+        settlement::scope_tickets(conn, number, settlement::Scope::Phase)?
+    } else {
+        0
+    };
     Ok(SettlementReport {
         market: market_header(conn)?,
         phase,
         rows,
         daily,
+        tickets,
         chain_head,
         generated_at,
     })
@@ -112,15 +117,24 @@ fn daily_rows(conn: &Connection, number: u32) -> Result<Vec<DailyRow>> {
         .collect())
 }
 
-/// The complement of a phase: its late tickets, same columns, stall fee 0. Closed, it is reported as stored.
-pub fn complement_report(conn: &Connection, number: u32) -> Result<SettlementReport> {
+/// A complement of a phase: its late tickets, same columns, stall fee 0; `number` `None` is the latest (the open
+/// one if it has late tickets, else the last closed). Closed, it is reported as stored.
+pub fn complement_report(
+    conn: &Connection,
+    number: u32,
+    complement: Option<u32>,
+) -> Result<SettlementReport> {
     let (mut phase, _) = phase_header(conn, number)?;
-    let c = super::late::current_complement(conn, number)?;
+    let c = match complement {
+        None => super::late::current_complement(conn, number)?,
+        Some(n) => numbered_complement(conn, number, n)?,
+    };
     phase.name = format!("{} — complément {}", phase.name, c.number);
     phase.closed_at = c.closed_at.clone();
     phase.closed_by = c.closed_by.clone();
     let rows = c.rows.into_iter().map(|f| row(number, f)).collect();
-    let daily = settlement::scope_days(conn, number, settlement::Scope::Complement(c.number))?
+    let scope = settlement::Scope::Complement(c.number);
+    let daily = settlement::scope_days(conn, number, scope)?
         .into_iter()
         .map(|d| DailyRow {
             date: d.date.clone(),
@@ -133,24 +147,78 @@ pub fn complement_report(conn: &Connection, number: u32) -> Result<SettlementRep
             other: from_centimes(d.by_method.other),
         })
         .collect();
-    let (chain_head, generated_at) = match &phase.closed_at {
-        Some(at) => (journal::witness(conn)?, at.clone()),
-        None => (
-            journal::witness(conn)?,
-            Clock::market()?.now()?.display_iso(),
-        ),
-    };
     Ok(SettlementReport {
         market: market_header(conn)?,
         phase,
         rows,
         daily,
-        chain_head,
-        generated_at,
+        tickets: settlement::scope_tickets(conn, number, scope)?,
+        chain_head: journal::witness(conn)?,
+        generated_at: Clock::market()?.now()?.display_iso(),
     })
 }
 
+/// Complement `n` of a phase, closed (as stored) or the open one; an unknown number names those that exist.
+fn numbered_complement(conn: &Connection, phase: u32, n: u32) -> Result<super::late::Complement> {
+    let mut existing: Vec<u32> = conn
+        .prepare_cached("SELECT DISTINCT complement FROM late_tickets WHERE phase = ?1")?
+        .query_map([phase], |r| r.get(0))?
+        .collect::<Result<_, _>>()?;
+    existing.sort_unstable();
+    if !existing.contains(&n) {
+        if existing.is_empty() {
+            bail!("phase {phase} : aucune vente tardive, pas de complément à régler");
+        }
+        let list: Vec<String> = existing.iter().map(u32::to_string).collect();
+        bail!(
+            "phase {phase} : pas de complément {n} (compléments : {})",
+            list.join(", ")
+        );
+    }
+    let closed: Option<(String, String, String)> = conn
+        .prepare_cached(
+            "SELECT closed_at, closed_by, settlement_json FROM complements WHERE phase = ?1 AND number = ?2",
+        )?
+        .query_row([phase, n], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+        .optional()?;
+    Ok(match closed {
+        Some((at, by, json)) => super::late::Complement {
+            number: n,
+            rows: serde_json::from_str(&json)?,
+            closed_at: Some(at),
+            closed_by: Some(by),
+        },
+        None => super::late::Complement {
+            number: n,
+            rows: settlement::compute_scope(conn, phase, settlement::Scope::Complement(n))?,
+            closed_at: None,
+            closed_by: None,
+        },
+    })
+}
+
+/// A till the market knows (imported, or one whose tickets were merged); otherwise an error naming the known ones.
+fn known_till(conn: &Connection, till: &str) -> Result<()> {
+    let mut known: Vec<String> = catalogue::tills(conn)?.into_iter().map(|t| t.id).collect();
+    let sold: bool = conn
+        .prepare_cached("SELECT EXISTS (SELECT 1 FROM tickets WHERE till = ?1)")?
+        .query_row([till], |r| r.get(0))?;
+    if sold || known.iter().any(|t| t == till) {
+        return Ok(());
+    }
+    known.sort();
+    let list = if known.is_empty() {
+        "aucune caisse importée".to_string()
+    } else {
+        format!("caisses : {}", known.join(", "))
+    };
+    bail!("caisse inconnue : {till} ({list})")
+}
+
 pub fn day_report(conn: &Connection, date: &str, till: Option<&str>) -> Result<DayReport> {
+    if let Some(t) = till {
+        known_till(conn, t)?;
+    }
     let names: HashMap<String, String> = catalogue::exhibitors(conn)?
         .into_iter()
         .map(|e| (e.code, e.name))
@@ -181,77 +249,130 @@ pub fn day_report(conn: &Connection, date: &str, till: Option<&str>) -> Result<D
     })
 }
 
+/// The region's figures of a phase: every ticket of the phase, late ones (settled in its compléments) included,
+/// so that the closed settlement and its compléments add up to them; `late` says how much came late.
 pub fn phase_totals(conn: &Connection, number: u32) -> Result<PhaseTotals> {
-    let report = settlement_report_with(
-        conn,
-        number,
-        SettlementParts {
-            daily: false,
-            stamp: true,
-        },
-    )?;
+    use settlement::Scope;
+    let (phase, frozen) = phase_header(conn, number)?;
+    let (chain_head, generated_at) = stamp(conn, &phase, frozen)?;
     let exhibitors: HashMap<String, crate::domain::Exhibitor> = catalogue::exhibitors(conn)?
         .into_iter()
         .map(|e| (e.code.clone(), e))
         .collect();
-    let tickets: i64 = conn.query_row(
-        "SELECT COUNT(*) FROM tickets WHERE phase = ?1 AND kind = 'sale'
-         AND id NOT IN (SELECT ticket_id FROM late_tickets)",
-        [number],
-        |r| r.get(0),
-    )?;
-    let net: Decimal = report.rows.iter().map(|r| r.net).sum();
-    let group = |key: &dyn Fn(&crate::domain::Exhibitor) -> String| -> Vec<GroupRow> {
-        let mut g: BTreeMap<String, GroupRow> = BTreeMap::new();
-        for r in &report.rows {
-            let label = exhibitors
-                .get(&r.exhibitor_code)
-                .map(key)
-                .unwrap_or_default();
-            let label = if label.is_empty() {
-                "non renseigné".to_string()
-            } else {
-                label
-            };
-            let e = g.entry(label.clone()).or_insert_with(|| GroupRow {
-                label,
+    let sums = settlement::scope_sums(conn, number, Scope::Whole)?;
+    let mut codes: Vec<String> = settlement::phase_exhibitors(conn, number)?;
+    codes.retain(|c| !c.is_empty());
+    let net_of = |code: &str| -> Decimal {
+        sums.get(code).map_or(Decimal::ZERO, |s| {
+            crate::domain::settlement::settle(&placeholder(code), s).net
+        })
+    };
+    let nets: BTreeMap<&str, Decimal> = codes.iter().map(|c| (c.as_str(), net_of(c))).collect();
+    let net: Decimal = nets.values().copied().sum();
+    let mut by_method = MethodTotals::default();
+    for s in sums.values() {
+        let f = crate::domain::settlement::settle(&placeholder(""), s);
+        by_method.cash += f.cash;
+        by_method.card += f.card;
+        by_method.mobile += f.mobile;
+        by_method.other += f.other;
+    }
+    let keys: [&dyn Fn(&crate::domain::Exhibitor) -> String; 4] = [
+        &|e| e.kind.clone(),
+        &|e| e.province.clone().unwrap_or_default(),
+        &|e| e.sector.clone().unwrap_or_default(),
+        &|e| match e.women_led {
+            Some(true) => "oui".into(),
+            Some(false) => "non".into(),
+            None => String::new(),
+        },
+    ];
+    let label = |key: usize, code: &str| -> String {
+        let l = exhibitors.get(code).map(keys[key]).unwrap_or_default();
+        if l.is_empty() {
+            "non renseigné".to_string()
+        } else {
+            l
+        }
+    };
+    let mut groups: [BTreeMap<String, GroupRow>; 4] = Default::default();
+    for (k, g) in groups.iter_mut().enumerate() {
+        for (code, n) in &nets {
+            let l = label(k, code);
+            let e = g.entry(l.clone()).or_insert_with(|| GroupRow {
+                label: l,
                 ..Default::default()
             });
             e.exhibitors += 1;
-            e.tickets += r.tickets;
-            e.net += r.net;
+            e.net += *n;
         }
-        g.into_values().collect()
-    };
-    let sum = |f: fn(&SettlementRow) -> Decimal| report.rows.iter().map(f).sum::<Decimal>();
+    }
+    let mut tickets = 0u64;
+    settlement::each_ticket_exhibitors(conn, number, Scope::Whole, |codes| {
+        tickets += 1;
+        for (k, g) in groups.iter_mut().enumerate() {
+            let mut seen: Vec<String> = codes.iter().map(|c| label(k, c)).collect();
+            seen.sort();
+            seen.dedup();
+            for l in seen {
+                if let Some(e) = g.get_mut(&l) {
+                    e.tickets += 1;
+                }
+            }
+        }
+    })?;
+    let [by_kind, by_province, by_sector, women_led] = groups.map(|g| g.into_values().collect());
     Ok(PhaseTotals {
-        market: report.market.clone(),
-        phase: report.phase.clone(),
-        exhibitors: report.rows.len() as u64,
-        tickets: tickets as u64,
+        market: market_header(conn)?,
+        phase,
+        exhibitors: codes.len() as u64,
+        tickets,
         net,
+        late: late_share(conn, number)?,
         average_basket: if tickets > 0 {
             round_money(net / Decimal::from(tickets))
         } else {
             Decimal::ZERO
         },
-        by_method: MethodTotals {
-            cash: sum(|r| r.cash),
-            card: sum(|r| r.card),
-            mobile: sum(|r| r.mobile),
-            other: sum(|r| r.other),
-        },
-        by_kind: group(&|e| e.kind.clone()),
-        by_province: group(&|e| e.province.clone().unwrap_or_default()),
-        by_sector: group(&|e| e.sector.clone().unwrap_or_default()),
-        women_led: group(&|e| match e.women_led {
-            Some(true) => "oui".into(),
-            Some(false) => "non".into(),
-            None => String::new(),
-        }),
+        by_method,
+        by_kind,
+        by_province,
+        by_sector,
+        women_led,
         top_products: top_products(conn, number, 10)?,
-        chain_head: report.chain_head,
-        generated_at: report.generated_at,
+        chain_head,
+        generated_at,
+    })
+}
+
+/// An exhibitor with no rate nor fee: its settlement is just its sums as amounts.
+fn placeholder(code: &str) -> crate::domain::Exhibitor {
+    crate::domain::Exhibitor {
+        code: code.into(),
+        name: code.into(),
+        kind: String::new(),
+        ice: None,
+        phone: None,
+        commission_rate: Decimal::ZERO,
+        stall_fee: Decimal::ZERO,
+        phases: vec![],
+        province: None,
+        sector: None,
+        women_led: None,
+    }
+}
+
+/// The late sale tickets of a phase (every complément) and the net of its late tickets.
+fn late_share(conn: &Connection, number: u32) -> Result<LateShare> {
+    let (tickets, net): (i64, i64) = conn
+        .prepare_cached(
+            "SELECT COUNT(DISTINCT CASE WHEN s.is_refund = 0 THEN s.ticket_id END), COALESCE(SUM(s.net), 0)
+             FROM late_tickets l JOIN shares s ON s.ticket_id = l.ticket_id WHERE l.phase = ?1",
+        )?
+        .query_row([number], |r| Ok((r.get(0)?, r.get(1)?)))?;
+    Ok(LateShare {
+        tickets: tickets as u64,
+        net: from_centimes(net),
     })
 }
 
@@ -261,7 +382,7 @@ fn top_products(conn: &Connection, phase: u32, limit: u32) -> Result<Vec<Product
          SUM(CASE WHEN t.kind = 'sale' THEN l.quantity ELSE -l.quantity END),
          SUM(CASE WHEN t.kind = 'sale' THEN l.total ELSE -l.total END) AS net
          FROM ticket_lines l JOIN tickets t ON t.id = l.ticket_id
-         WHERE t.phase = ?1 AND l.product_code IS NOT NULL AND t.id NOT IN (SELECT ticket_id FROM late_tickets)
+         WHERE t.phase = ?1 AND l.product_code IS NOT NULL
          GROUP BY l.product_code ORDER BY net DESC, l.product_code LIMIT ?2",
     )?;
     let rows = stmt.query_map([phase, limit], |r| {

@@ -10,6 +10,8 @@ use std::collections::BTreeMap;
 pub enum Scope {
     Phase,
     Complement(u32),
+    /// Every ticket of the phase, late ones included (the region's figures).
+    Whole,
 }
 
 impl Scope {
@@ -17,6 +19,7 @@ impl Scope {
     /// without late tickets (nearly always) keeps the index-only scan.
     fn filter(self, conn: &Connection, phase: u32) -> Result<&'static str> {
         Ok(match self {
+            Scope::Whole => "1",
             Scope::Phase if !has_late(conn, phase)? => "1",
             Scope::Phase => {
                 "s.ticket_id NOT IN (SELECT ticket_id FROM late_tickets WHERE phase = ?1)"
@@ -28,7 +31,7 @@ impl Scope {
     }
     fn number(self) -> u32 {
         match self {
-            Scope::Phase => 0,
+            Scope::Phase | Scope::Whole => 0,
             Scope::Complement(n) => n,
         }
     }
@@ -101,6 +104,52 @@ fn sums_by(
         }
     }
     Ok(out)
+}
+
+/// Sale tickets of a phase in `scope`, each counted once however many exhibitors it has.
+pub fn scope_tickets(conn: &Connection, phase: u32, scope: Scope) -> Result<u64> {
+    let sql = format!(
+        "SELECT COUNT(DISTINCT ticket_id) FROM shares s
+         WHERE phase = ?1 AND ?2 = ?2 AND is_refund = 0 AND {}",
+        scope.filter(conn, phase)?
+    );
+    Ok(conn
+        .prepare_cached(&sql)?
+        .query_row(rusqlite::params![phase, scope.number()], |r| {
+            r.get::<_, i64>(0)
+        })? as u64)
+}
+
+/// Calls `visit` once per sale ticket of a phase in `scope` with the codes of its exhibitors.
+pub fn each_ticket_exhibitors(
+    conn: &Connection,
+    phase: u32,
+    scope: Scope,
+    mut visit: impl FnMut(&[String]),
+) -> Result<()> {
+    let sql = format!(
+        "SELECT ticket_id, exhibitor_code FROM shares s
+         WHERE phase = ?1 AND ?2 = ?2 AND is_refund = 0 AND {} ORDER BY ticket_id",
+        scope.filter(conn, phase)?
+    );
+    let mut stmt = conn.prepare_cached(&sql)?;
+    let mut rows = stmt.query(rusqlite::params![phase, scope.number()])?;
+    let (mut current, mut codes): (Option<String>, Vec<String>) = (None, Vec::new());
+    while let Some(r) = rows.next()? {
+        let ticket: String = r.get(0)?;
+        if current.as_deref() != Some(ticket.as_str()) {
+            if current.is_some() {
+                visit(&codes);
+            }
+            codes.clear();
+            current = Some(ticket);
+        }
+        codes.push(r.get(1)?);
+    }
+    if current.is_some() {
+        visit(&codes);
+    }
+    Ok(())
 }
 
 /// One exhibitor's takings on one day (sale tickets count, signed sums).
@@ -246,7 +295,12 @@ fn scope_exhibitors(
     scope: Scope,
     sums: &BTreeMap<String, ShareSums>,
 ) -> Result<Vec<String>> {
-    if scope != Scope::Phase || has_late(conn, phase)? {
+    let partial = match scope {
+        Scope::Whole => false,
+        Scope::Complement(_) => true,
+        Scope::Phase => has_late(conn, phase)?,
+    };
+    if partial {
         return phase_exhibitors(conn, phase);
     }
     let mut stmt =
