@@ -18,3 +18,4 @@ mod organiser_week;
 mod overflow;
 mod paper_refund;
 mod people;
+mod reports_edges;

@@ -3,6 +3,7 @@
 #[path = "../support/mod.rs"]
 mod support;
 
+mod distinct_tickets;
 mod formulas;
 mod report_csv;
 mod report_pdf;

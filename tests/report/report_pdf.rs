@@ -28,7 +28,7 @@ fn strip_cmap_extras(doc: &mut Document) {
     }
 }
 
-fn pages_text(bytes: &[u8]) -> Vec<String> {
+pub(crate) fn pages_text(bytes: &[u8]) -> Vec<String> {
     let mut doc = Document::load_mem(bytes).unwrap();
     strip_cmap_extras(&mut doc);
     let pages: Vec<u32> = doc.get_pages().keys().copied().collect();
@@ -39,7 +39,7 @@ fn pages_text(bytes: &[u8]) -> Vec<String> {
 }
 
 /// Extracted text may break lines anywhere: compare without whitespace.
-fn squash(s: &str) -> String {
+pub(crate) fn squash(s: &str) -> String {
     s.chars().filter(|c| !c.is_whitespace()).collect()
 }
 

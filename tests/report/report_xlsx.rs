@@ -5,15 +5,13 @@ use std::io::Cursor;
 use calamine::{Data, Range, Reader, Xlsx, open_workbook_from_rs};
 use rust_decimal::Decimal;
 use rust_decimal::prelude::ToPrimitive;
-use souk::report::{
-    Format, SettlementRow, render_day, render_phase_totals, render_settlement, sample,
-};
+use souk::report::{Format, render_day, render_phase_totals, render_settlement, sample};
 
-fn open(bytes: Vec<u8>) -> Xlsx<Cursor<Vec<u8>>> {
+pub(crate) fn open(bytes: Vec<u8>) -> Xlsx<Cursor<Vec<u8>>> {
     open_workbook_from_rs(Cursor::new(bytes)).unwrap()
 }
 
-fn num(range: &Range<Data>, row: usize, col: usize) -> f64 {
+pub(crate) fn num(range: &Range<Data>, row: usize, col: usize) -> f64 {
     match range.get_value((row as u32, col as u32)) {
         Some(Data::Float(f)) => *f,
         Some(Data::Int(i)) => *i as f64,
@@ -60,7 +58,7 @@ fn settlement_workbook_reads_back() {
         assert_money(&sheet, r, 14, row.commission);
         assert_money(&sheet, r, 18, row.due_to_exhibitor);
     }
-    let t = SettlementRow::totals(&report.rows);
+    let t = report.totals();
     let tr = report.rows.len() + 1;
     assert_eq!(string(&sheet, tr, 0), "TOTAL");
     assert_eq!(num(&sheet, tr, 5), t.tickets as f64);
