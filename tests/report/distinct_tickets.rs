@@ -112,7 +112,7 @@ fn settlement_total_counts_a_ticket_of_two_exhibitors_once_in_every_format() {
     let synth = wb.worksheet_range("Synthèse").unwrap();
     let row = synth
         .rows()
-        .find(|r| r[0].to_string() == "Tickets")
+        .find(|r| r[0] == "Tickets")
         .expect("Tickets in Synthèse")
         .to_vec();
     assert_eq!(row[1].to_string(), "1");
