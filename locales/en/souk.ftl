@@ -302,6 +302,7 @@ draft-recovered = Basket recovered: { $n ->
        *[other] { $n } lines
     }
 draft-failed = Basket in progress not saved ({ $error }): the sale goes on.
+divers-zero = A 0.00 DH sundry adds nothing: type the exhibitor code, then the amount (E017 45)
 divers-unknown = Unknown exhibitor { $code }: check the stall number.
 divers-not-in-phase = { $code } does not exhibit in phase { $phase }: nothing added.
 divers-preview = Misc item of exhibitor { $code }: { $amount } — Enter to add it

@@ -302,6 +302,7 @@ draft-recovered = Panier récupéré : { $n ->
        *[other] { $n } lignes
     }
 draft-failed = Panier en cours non sauvegardé ({ $error }) : la vente continue.
+divers-zero = Un divers de 0,00 DH n'ajoute rien : tapez le code de l'exposant puis le montant (E017 45)
 divers-unknown = Exposant { $code } inconnu : vérifiez le numéro du stand.
 divers-not-in-phase = { $code } n'expose pas en phase { $phase } : rien n'est ajouté.
 divers-preview = Divers de l'exposant { $code } : { $amount } — Entrée pour l'ajouter

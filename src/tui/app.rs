@@ -312,7 +312,8 @@ impl App {
 
     /// Where a logged-in cashier lands: the sale screen, or opening a shift first.
     pub fn home(&mut self) -> Screen {
-        if self.read_only.is_some() {
+        // The organiser's database never sells: no shift to open, its reports and the tills' status at once.
+        if self.read_only.is_some() || self.till == crate::storage::ORG_CHAIN {
             return Screen::Menu(MenuState::default());
         }
         self.shift = shifts::current_shift(self.db.conn(), &self.till).unwrap_or(None);

@@ -67,3 +67,16 @@ fn refused_values_ask_no_supervisor_and_name_their_line() {
     );
     assert_eq!(app.basket.lines[last].quantity, rust_decimal::Decimal::ONE);
 }
+
+#[test]
+fn a_sundry_of_nothing_is_refused() {
+    let dir = TempDir::new().unwrap();
+    let db = fixture::create(&dir.path().join("m.db"), 0).unwrap();
+    let mut app = fixture::app(db, "fr").unwrap();
+    open_shift(&mut app);
+    type_text(&mut app, "E031 0");
+    enter(&mut app);
+    assert!(app.basket.lines.is_empty());
+    let s = app.status.as_ref().expect("a refusal");
+    assert!(s.error && s.text.contains("0,00 DH"), "{}", s.text);
+}

@@ -150,6 +150,9 @@ fn submit(app: &mut App, st: &mut SaleState) {
         Err(bad) => return app.error(app.tr.a("bad-quantity", &[("text", &bad)])),
     };
     let found: Option<Product> = match entry(app, rest) {
+        Entry::Quick { price, .. } if price.is_zero() => {
+            return app.error(app.tr.t("divers-zero"));
+        }
         Entry::Quick { exhibitor, price } => {
             return match divers_exhibitor(app, &exhibitor) {
                 Ok(code) => {
