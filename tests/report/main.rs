@@ -5,6 +5,7 @@ mod support;
 
 mod distinct_tickets;
 mod formulas;
+mod late_totals;
 mod report_csv;
 mod report_pdf;
 mod report_text;
