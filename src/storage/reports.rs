@@ -1,5 +1,6 @@
 //! Fills the report models from the database. A closed phase is reported from what was stored at its close
 //! (figures, witness, time), so its reports are byte-identical on every run.
+use super::settlement::Scope;
 use super::{Clock, catalogue, journal, settlement};
 use crate::domain::money::{from_centimes, from_milli, round_money};
 use crate::domain::report::*;
@@ -252,7 +253,6 @@ pub fn day_report(conn: &Connection, date: &str, till: Option<&str>) -> Result<D
 /// The region's figures of a phase: every ticket of the phase, late ones (settled in its compléments) included,
 /// so that the closed settlement and its compléments add up to them; `late` says how much came late.
 pub fn phase_totals(conn: &Connection, number: u32) -> Result<PhaseTotals> {
-    use settlement::Scope;
     let (phase, frozen) = phase_header(conn, number)?;
     let (chain_head, generated_at) = stamp(conn, &phase, frozen)?;
     let exhibitors: HashMap<String, crate::domain::Exhibitor> = catalogue::exhibitors(conn)?
@@ -260,8 +260,7 @@ pub fn phase_totals(conn: &Connection, number: u32) -> Result<PhaseTotals> {
         .map(|e| (e.code.clone(), e))
         .collect();
     let sums = settlement::scope_sums(conn, number, Scope::Whole)?;
-    let mut codes: Vec<String> = settlement::phase_exhibitors(conn, number)?;
-    codes.retain(|c| !c.is_empty());
+    let codes: Vec<String> = settlement::phase_exhibitors(conn, number)?;
     let net_of = |code: &str| -> Decimal {
         sums.get(code).map_or(Decimal::ZERO, |s| {
             crate::domain::settlement::settle(&placeholder(code), s).net
@@ -277,51 +276,8 @@ pub fn phase_totals(conn: &Connection, number: u32) -> Result<PhaseTotals> {
         by_method.mobile += f.mobile;
         by_method.other += f.other;
     }
-    let keys: [&dyn Fn(&crate::domain::Exhibitor) -> String; 4] = [
-        &|e| e.kind.clone(),
-        &|e| e.province.clone().unwrap_or_default(),
-        &|e| e.sector.clone().unwrap_or_default(),
-        &|e| match e.women_led {
-            Some(true) => "oui".into(),
-            Some(false) => "non".into(),
-            None => String::new(),
-        },
-    ];
-    let label = |key: usize, code: &str| -> String {
-        let l = exhibitors.get(code).map(keys[key]).unwrap_or_default();
-        if l.is_empty() {
-            "non renseigné".to_string()
-        } else {
-            l
-        }
-    };
-    let mut groups: [BTreeMap<String, GroupRow>; 4] = Default::default();
-    for (k, g) in groups.iter_mut().enumerate() {
-        for (code, n) in &nets {
-            let l = label(k, code);
-            let e = g.entry(l.clone()).or_insert_with(|| GroupRow {
-                label: l,
-                ..Default::default()
-            });
-            e.exhibitors += 1;
-            e.net += *n;
-        }
-    }
-    let mut tickets = 0u64;
-    settlement::each_ticket_exhibitors(conn, number, Scope::Whole, |codes| {
-        tickets += 1;
-        for (k, g) in groups.iter_mut().enumerate() {
-            let mut seen: Vec<String> = codes.iter().map(|c| label(k, c)).collect();
-            seen.sort();
-            seen.dedup();
-            for l in seen {
-                if let Some(e) = g.get_mut(&l) {
-                    e.tickets += 1;
-                }
-            }
-        }
-    })?;
-    let [by_kind, by_province, by_sector, women_led] = groups.map(|g| g.into_values().collect());
+    let (groups, tickets) = breakdowns(conn, number, &exhibitors, &nets)?;
+    let [by_kind, by_province, by_sector, women_led] = groups;
     Ok(PhaseTotals {
         market: market_header(conn)?,
         phase,
@@ -343,6 +299,74 @@ pub fn phase_totals(conn: &Connection, number: u32) -> Result<PhaseTotals> {
         chain_head,
         generated_at,
     })
+}
+
+/// The four breakdowns (kind, province, sector, women-led) of a phase's exhibitors and their nets, each group
+/// counting a ticket once however many of its exhibitors the ticket has; and the phase's distinct tickets.
+fn breakdowns(
+    conn: &Connection,
+    number: u32,
+    exhibitors: &HashMap<String, crate::domain::Exhibitor>,
+    nets: &BTreeMap<&str, Decimal>,
+) -> Result<([Vec<GroupRow>; 4], u64)> {
+    let labels_of = |code: &str| -> [String; 4] {
+        let e = exhibitors.get(code);
+        let l = [
+            e.map(|e| e.kind.clone()),
+            e.and_then(|e| e.province.clone()),
+            e.and_then(|e| e.sector.clone()),
+            e.and_then(|e| e.women_led)
+                .map(|w| if w { "oui" } else { "non" }.to_string()),
+        ];
+        l.map(|l| {
+            l.filter(|l| !l.is_empty())
+                .unwrap_or_else(|| "non renseigné".into())
+        })
+    };
+    // Each exhibitor's row in each breakdown, so that a ticket is counted by index, without a label per row.
+    let mut groups: [BTreeMap<String, GroupRow>; 4] = Default::default();
+    for (code, n) in nets {
+        for (g, label) in groups.iter_mut().zip(labels_of(code)) {
+            let row = g.entry(label.clone()).or_insert_with(|| GroupRow {
+                label,
+                ..Default::default()
+            });
+            row.exhibitors += 1;
+            row.net += *n;
+        }
+    }
+    let position = |g: &BTreeMap<String, GroupRow>, label: &str| g.keys().position(|k| k == label);
+    let slots: HashMap<String, [Option<usize>; 4]> = nets
+        .keys()
+        .map(|code| {
+            let labels = labels_of(code);
+            let slot = std::array::from_fn(|k| position(&groups[k], &labels[k]));
+            (code.to_string(), slot)
+        })
+        .collect();
+    let mut counts: [Vec<u64>; 4] = std::array::from_fn(|k| vec![0; groups[k].len()]);
+    let mut tickets = 0u64;
+    let mut seen: Vec<usize> = Vec::new();
+    settlement::each_ticket_exhibitors(conn, number, Scope::Whole, |codes| {
+        tickets += 1;
+        for (k, count) in counts.iter_mut().enumerate() {
+            seen.clear();
+            seen.extend(codes.iter().filter_map(|c| slots.get(c).and_then(|s| s[k])));
+            seen.sort_unstable();
+            seen.dedup();
+            for &i in &seen {
+                count[i] += 1;
+            }
+        }
+    })?;
+    let rows = std::array::from_fn(|k| {
+        let g = std::mem::take(&mut groups[k]);
+        g.into_values()
+            .zip(&counts[k])
+            .map(|(row, &n)| GroupRow { tickets: n, ..row })
+            .collect()
+    });
+    Ok((rows, tickets))
 }
 
 /// An exhibitor with no rate nor fee: its settlement is just its sums as amounts.

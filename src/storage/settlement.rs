@@ -108,9 +108,11 @@ fn sums_by(
 
 /// Sale tickets of a phase in `scope`, each counted once however many exhibitors it has.
 pub fn scope_tickets(conn: &Connection, phase: u32, scope: Scope) -> Result<u64> {
+    // Read in the table's own order (by ticket): grouping needs no sort, where the settlement index would
+    // need a temporary b-tree of every ticket id (several times slower on a million lines).
     let sql = format!(
-        "SELECT COUNT(DISTINCT ticket_id) FROM shares s
-         WHERE phase = ?1 AND ?2 = ?2 AND is_refund = 0 AND {}",
+        "SELECT COUNT(*) FROM (SELECT ticket_id FROM shares s
+         WHERE +phase = ?1 AND ?2 = ?2 AND is_refund = 0 AND {} GROUP BY ticket_id)",
         scope.filter(conn, phase)?
     );
     Ok(conn
@@ -129,7 +131,7 @@ pub fn each_ticket_exhibitors(
 ) -> Result<()> {
     let sql = format!(
         "SELECT ticket_id, exhibitor_code FROM shares s
-         WHERE phase = ?1 AND ?2 = ?2 AND is_refund = 0 AND {} ORDER BY ticket_id",
+         WHERE +phase = ?1 AND ?2 = ?2 AND is_refund = 0 AND {} ORDER BY ticket_id",
         scope.filter(conn, phase)?
     );
     let mut stmt = conn.prepare_cached(&sql)?;
