@@ -97,7 +97,7 @@ pub fn busy_market(dir: &std::path::Path) -> std::path::PathBuf {
         &ctx("T02", "2025-08-12T09:00:00"),
         &t2.head.id,
         &[(1, q(1, 0))],
-        &[PaymentDraft::new(PaymentMethod::Card, part)],
+        &[PaymentDraft::new(PaymentMethod::Cash, part)],
     )
     .unwrap();
     path
@@ -180,6 +180,18 @@ fn plain_sql_gives_the_same_settlement() {
                 .all(|k| rows.iter().any(|r| &r.exhibitor_code == k)),
             "phase {phase}: an exhibitor with sales is missing"
         );
+        // The TOTAL row counts distinct sale tickets, in plain SQL over lines.
+        let distinct: i64 = db
+            .conn()
+            .query_row(
+                "SELECT COUNT(DISTINCT t.id) FROM tickets t JOIN ticket_lines l ON l.ticket_id = t.id
+                 WHERE t.phase = ?1 AND t.kind = 'sale'",
+                [phase],
+                |r| r.get(0),
+            )
+            .unwrap();
+        let report = souk::storage::reports::settlement_report(db.conn(), phase).unwrap();
+        assert_eq!(report.totals().tickets as i64, distinct, "phase {phase}");
     }
 }
 
