@@ -1,6 +1,7 @@
 //! Paper sales written during an outage: one ticket per ticket_ref, numbered in file order in the series of the
 //! database that imports them (one writer per chain), collected by the till the file names, flagged manual, its
 //! reference kept so that a file imported twice never doubles sales.
+use super::codes::{self, Known};
 use super::reader::{Cursor, Table, finish, refused_lines, single};
 use super::summary::Counts;
 use crate::domain::bounds;
@@ -13,7 +14,7 @@ use crate::storage::tickets::{Batch, SaleContext};
 use crate::storage::{Clock, LocalTime, catalogue as store};
 use anyhow::Result;
 use rusqlite::{Connection, OptionalExtension};
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 
 pub(super) const COLUMNS: &[&str] = &[
     "ticket_ref",
@@ -61,10 +62,7 @@ pub fn sales(
     counts: &mut Counts,
 ) -> Result<()> {
     t.require(COLUMNS)?;
-    let products: HashMap<String, Product> = store::products(conn)?
-        .into_iter()
-        .map(|p| (p.code.clone(), p))
-        .collect();
+    let products = known_products(conn)?;
     let tills: Vec<String> = store::tills(conn)?.into_iter().map(|t| t.id).collect();
     let mut issues = Vec::new();
     let mut tickets: Vec<PaperTicket> = Vec::new();
@@ -77,7 +75,18 @@ pub fn sales(
         else {
             continue;
         };
-        match index.get(&(till.clone(), reference.clone())) {
+        match index.get(&(till.clone(), codes::key(&reference).to_string())) {
+            Some(&i) if tickets[i].reference != reference => {
+                let tk = &tickets[i];
+                c.issue(
+                    "ticket_ref",
+                    format!(
+                        "« {reference} » et « {} » ligne {} : même référence (zéros en tête mis à part) \
+                         pour deux tickets",
+                        tk.reference, tk.first_line
+                    ),
+                );
+            }
             Some(&i) => {
                 let tk = &mut tickets[i];
                 if tk.datetime != datetime || tk.method != method {
@@ -92,7 +101,8 @@ pub fn sales(
                 tk.lines.push(line);
             }
             None => {
-                index.insert((till.clone(), reference.clone()), tickets.len());
+                let key = codes::key(&reference).to_string();
+                index.insert((till.clone(), key), tickets.len());
                 let parts = (reference, datetime, till, method, line);
                 tickets.push(PaperTicket::begun(row.line, parts));
             }
@@ -126,7 +136,7 @@ pub(super) type RowParts = (
 
 pub(super) fn read_row(
     c: &mut Cursor,
-    products: &HashMap<String, Product>,
+    products: &Known<Product>,
     tills: &[String],
     now: &crate::storage::LocalTime,
 ) -> Option<RowParts> {
@@ -149,7 +159,10 @@ pub(super) fn read_row(
             .ok_or(format!("caisse « {s} » inconnue"))
     });
     let product = c.parse("product_code", |s| {
-        products.get(s).ok_or(format!("produit « {s} » inconnu"))
+        products
+            .resolve(s)?
+            .map(|(_, p)| p)
+            .ok_or(format!("produit « {s} » inconnu"))
     });
     let quantity = c.parse("quantity", |s| {
         let q = quantity(s)?;
@@ -189,12 +202,28 @@ pub(super) fn read_row(
     Some((reference?, datetime?, till?, method?, line))
 }
 
-/// (till, ticket_ref) of the paper tickets already imported, read in one pass.
-pub(super) fn imported_refs(conn: &Connection) -> Result<HashSet<(String, String)>> {
+/// The catalogue's products, looked up by code (a digit-only code modulo leading zeros).
+pub(super) fn known_products(conn: &Connection) -> Result<Known<Product>> {
+    Ok(Known::new(
+        store::products(conn)?
+            .into_iter()
+            .map(|p| (p.code.clone(), p))
+            .collect(),
+    ))
+}
+
+/// The paper tickets already imported, read in one pass: (till, reference's key) → reference as stored, so
+/// that `1` read from a spreadsheet finds the `001` of the CSV imported before.
+pub(super) fn imported_refs(conn: &Connection) -> Result<HashMap<(String, String), String>> {
     let mut stmt =
         conn.prepare("SELECT till, ticket_ref FROM tickets WHERE ticket_ref IS NOT NULL")?;
-    let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
-    Ok(rows.collect::<Result<_, _>>()?)
+    let rows = stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?;
+    let mut out = HashMap::new();
+    for row in rows {
+        let (till, reference) = row?;
+        out.insert((till, codes::key(&reference).to_string()), reference);
+    }
+    Ok(out)
 }
 
 /// Writes the paper tickets of one file, in one transaction.
@@ -204,7 +233,7 @@ pub(super) struct Writer<'a> {
     pub(super) clock: &'a Clock,
     pub(super) chain: &'a str,
     pub(super) actor: &'a str,
-    pub(super) imported: HashSet<(String, String)>,
+    pub(super) imported: HashMap<(String, String), String>,
     pub(super) batch: Batch,
 }
 
@@ -228,19 +257,27 @@ impl Writer<'_> {
 
     fn refuse_imported(&self, tk: &PaperTicket) -> Result<()> {
         let (conn, t) = (self.conn, self.table);
-        let key = (tk.till.clone(), tk.reference.clone());
-        let existing: Option<String> = if self.imported.contains(&key) {
-            conn.prepare_cached("SELECT id FROM tickets WHERE till = ?1 AND ticket_ref = ?2")?
-                .query_row([&tk.till, &tk.reference], |r| r.get(0))
-                .optional()?
-        } else {
-            None
+        let key = (tk.till.clone(), codes::key(&tk.reference).to_string());
+        let Some(stored) = self.imported.get(&key) else {
+            return Ok(());
         };
+        let existing: Option<String> = conn
+            .prepare_cached("SELECT id FROM tickets WHERE till = ?1 AND ticket_ref = ?2")?
+            .query_row([&tk.till, stored], |r| r.get(0))
+            .optional()?;
         if let Some(id) = existing {
-            let msg = format!(
-                "le ticket papier {} de la caisse {} est déjà importé ({id})",
-                tk.reference, tk.till
-            );
+            let msg = if *stored == tk.reference {
+                format!(
+                    "le ticket papier {} de la caisse {} est déjà importé ({id})",
+                    tk.reference, tk.till
+                )
+            } else {
+                format!(
+                    "le ticket papier {} de la caisse {} est déjà importé sous la référence {stored} ({id}) : \
+                     le tableur a pu ôter ses zéros en tête",
+                    tk.reference, tk.till
+                )
+            };
             return Err(single(t, tk.first_line, 1, "ticket_ref", msg).into());
         }
         Ok(())
