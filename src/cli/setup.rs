@@ -4,7 +4,6 @@ use super::pin::{read_by_pin, read_pin};
 use super::{Ctx, cli_actor};
 use crate::domain::JournalKind;
 use crate::domain::Market;
-use crate::domain::money::parse_amount;
 use crate::import::{self, Kind};
 use crate::storage::{Clock, Db, catalogue, identity, people, verify::verify as verify_db};
 use anyhow::{Result, bail};
@@ -17,9 +16,11 @@ pub fn init(ctx: &Ctx, a: &InitArgs) -> Result<()> {
     let cash_rounding = match a.cash_rounding.as_deref() {
         None | Some("") | Some("0") => None,
         Some(s) => {
-            let step = parse_amount(s).map_err(|e| anyhow::anyhow!("--cash-rounding : {e}"))?;
+            // A decimal comma as well as a dot, as every amount people type.
+            let step = crate::domain::parse::amount(s)
+                .map_err(|e| anyhow::anyhow!("--cash-rounding : {e}"))?;
             if !["0.10", "0.50", "1.00"].contains(&format!("{step:.2}").as_str()) {
-                bail!("--cash-rounding : 0.10, 0.50 ou 1 attendu");
+                bail!("--cash-rounding : 0,10, 0,50 ou 1 attendu (ou 0 : pas d'arrondi)");
             }
             Some(step)
         }

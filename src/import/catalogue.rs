@@ -52,7 +52,11 @@ pub fn phases(conn: &Connection, t: &Table, counts: &mut Counts) -> Result<()> {
             if ends < starts {
                 c.issue(
                     "ends",
-                    format!("la phase finit ({ends}) avant de commencer ({starts})"),
+                    format!(
+                        "la phase finit ({}) avant de commencer ({})",
+                        ends.strftime("%d/%m/%Y"),
+                        starts.strftime("%d/%m/%Y")
+                    ),
                 );
             }
             let closed = old.get(&number).is_some_and(|p| p.closed);

@@ -6,6 +6,7 @@ use super::reader::{Cursor, Table, finish, refused_lines, single};
 use super::summary::Counts;
 use crate::domain::bounds;
 use crate::domain::labels;
+use crate::domain::money::format_fr;
 use crate::domain::parse::{amount, parse_datetime, quantity};
 use crate::domain::sale::build_sale;
 use crate::domain::{LineDraft, PaymentDraft, PaymentMethod, Product, Settled, TicketKind};
@@ -33,6 +34,8 @@ pub(super) struct PaperTicket {
     pub(super) till: String,
     pub(super) method: PaymentMethod,
     pub(super) lines: Vec<LineDraft>,
+    /// The file's line (row) of each of `lines`.
+    pub(super) rows: Vec<u64>,
 }
 
 impl PaperTicket {
@@ -48,7 +51,14 @@ impl PaperTicket {
             till,
             method,
             lines: vec![line],
+            rows: vec![first_line],
         }
+    }
+
+    /// Adds the line read on the file's line (row) `row`.
+    pub(super) fn push(&mut self, row: u64, line: LineDraft) {
+        self.lines.push(line);
+        self.rows.push(row);
     }
 }
 
@@ -98,7 +108,7 @@ pub fn sales(
                         ),
                     );
                 }
-                tk.lines.push(line);
+                tk.push(row.line, line);
             }
             None => {
                 let key = codes::key(&reference).to_string();
@@ -199,7 +209,39 @@ pub(super) fn read_row(
         discount: rust_decimal::Decimal::ZERO,
         vat_rate: product.vat_rate,
     };
+    line_amount(c, &line)?;
     Some((reference?, datetime?, till?, method?, line))
+}
+
+/// A line's amount within bounds and not nil, said on the cell to correct: the unit price when it is nil, the
+/// quantity otherwise (a price is checked on its own when read).
+fn line_amount(c: &mut Cursor, l: &LineDraft) -> Option<()> {
+    let q = l.quantity.normalize().to_string().replace('.', ",");
+    let p = format_fr(l.unit_price);
+    if let Err(e) = bounds::check_amount("montant de la ligne", l.gross()) {
+        c.issue("quantity", format!("{q} × {p} DH : {e}"));
+        return None;
+    }
+    if l.unit_price.is_zero() {
+        let from = if c.get("unit_price").is_empty() {
+            " (prix du catalogue)"
+        } else {
+            ""
+        };
+        c.issue(
+            "unit_price",
+            format!("prix unitaire nul{from} : une vente papier a un montant"),
+        );
+        return None;
+    }
+    if l.total() <= rust_decimal::Decimal::ZERO {
+        c.issue(
+            "quantity",
+            format!("{q} × {p} DH font 0,00 DH une fois arrondi au centime : montant nul"),
+        );
+        return None;
+    }
+    Some(())
 }
 
 /// The catalogue's products, looked up by code (a digit-only code modulo leading zeros).
@@ -284,7 +326,7 @@ impl Writer<'_> {
     }
 
     fn add(&mut self, tk: &PaperTicket, settled: &Settled, at: LocalTime) -> Result<()> {
-        let fail = |msg: String| single(self.table, tk.first_line, 0, "", msg);
+        let t = self.table;
         let ctx = SaleContext {
             till: tk.till.clone(),
             cashier: self.actor.to_string(),
@@ -296,16 +338,73 @@ impl Writer<'_> {
         };
         self.batch
             .add(self.conn, self.chain, &ctx, settled, TicketKind::Sale, None)
-            .map_err(|e| fail(format!("ticket {} : {e}", tk.reference)))?;
+            .map_err(|e| refusal(t, tk, &e))?;
         Ok(())
     }
+}
+
+/// Where a ticket refused when written is to be corrected: the product's cell of the exhibitor outside its
+/// phase, the ticket's date outside any open phase, its first line otherwise.
+fn refusal(t: &Table, tk: &PaperTicket, e: &anyhow::Error) -> super::ImportError {
+    use crate::storage::Error as E;
+    let at = |line: u64, field: &str, msg: String| {
+        single(
+            t,
+            line,
+            0,
+            field,
+            format!("ticket {} : {msg}", tk.reference),
+        )
+    };
+    match e.downcast_ref::<E>() {
+        Some(E::NotInPhase { exhibitor, phase }) => {
+            let i = tk.lines.iter().position(|l| l.exhibitor_code == *exhibitor);
+            let row = i.map_or(tk.first_line, |i| tk.rows[i]);
+            let msg = format!(
+                "l'exposant {exhibitor} ne participe pas à la phase {phase} : vente refusée \
+                 (ajoutez {phase} à ses phases dans le fichier des exposants)"
+            );
+            at(row, "product_code", msg)
+        }
+        Some(E::NoPhase { date }) => at(
+            tk.first_line,
+            "datetime",
+            format!(
+                "aucune phase ne contient la date {} : vente refusée",
+                date_fr(date)
+            ),
+        ),
+        Some(E::PhaseClosed { phase, date }) => at(
+            tk.first_line,
+            "datetime",
+            format!(
+                "la phase {phase} est clôturée : plus aucune vente datée du {}",
+                date_fr(date)
+            ),
+        ),
+        _ => at(tk.first_line, "", e.to_string()),
+    }
+}
+
+/// `2026-10-03` → `03/10/2026`, as people read dates (any other text as it is).
+pub(super) fn date_fr(iso: &str) -> String {
+    iso.parse::<jiff::civil::Date>()
+        .map(|d| d.strftime("%d/%m/%Y").to_string())
+        .unwrap_or_else(|_| iso.to_string())
 }
 
 /// A paper ticket's sale and local time, before anything is written: no database needed.
 pub(super) fn prepare(t: &Table, clock: &Clock, tk: &PaperTicket) -> Result<(Settled, LocalTime)> {
     let fail =
         |column: usize, field: &str, msg: String| single(t, tk.first_line, column, field, msg);
-    let total: rust_decimal::Decimal = tk.lines.iter().map(|l| l.total()).sum();
+    let mut total = rust_decimal::Decimal::ZERO;
+    for (l, row) in tk.lines.iter().zip(&tk.rows) {
+        total += l.total();
+        if let Err(e) = bounds::check_amount("ticket", total) {
+            let msg = format!("ticket {} : {e} à cette ligne", tk.reference);
+            return Err(single(t, *row, 0, "quantity", msg).into());
+        }
+    }
     let payment = PaymentDraft::new(tk.method, total);
     let settled = build_sale(&tk.lines, rust_decimal::Decimal::ZERO, &[payment], None)
         .map_err(|e| fail(0, "", format!("ticket {} : {e}", tk.reference)))?;

@@ -136,7 +136,7 @@ impl Grouper {
             if tk.datetime != datetime || tk.method != method {
                 return None;
             }
-            tk.lines.push(line);
+            tk.push(row.line, line);
             return Some(());
         }
         if !self

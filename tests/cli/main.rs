@@ -10,6 +10,7 @@ mod cli_printer;
 mod cli_reports;
 mod files;
 mod import_files;
+mod import_messages;
 mod import_zeros;
 mod media;
 mod organiser;
