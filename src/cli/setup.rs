@@ -65,10 +65,24 @@ pub fn import(ctx: &Ctx, kind: ImportKind, file: &Path, dry_run: bool) -> Result
         return Ok(());
     }
     let outcome = import::preview_file(&mut db, kind, file, &cli_actor())?;
-    println!("{}", outcome.summary);
     match outcome.error {
-        Some(e) => Err(e.context("le fichier serait refusé")),
-        None => Ok(()),
+        // Only the refusal: counts of what a refused file would add would say it goes through.
+        Some(e) => Err(match e.downcast_ref::<import::ImportError>() {
+            Some(ie) if ie.issues.len() > 1 => anyhow::anyhow!(
+                "essai, rien n'a été écrit : le fichier serait refusé ({} erreurs) :\n{}",
+                ie.issues.len(),
+                ie.issue_lines().join("\n")
+            ),
+            Some(ie) => anyhow::anyhow!(
+                "essai, rien n'a été écrit : le fichier serait refusé : {}",
+                ie.issue_lines().join("")
+            ),
+            None => anyhow::anyhow!("essai, rien n'a été écrit : le fichier serait refusé : {e}"),
+        }),
+        None => {
+            println!("{}", outcome.summary);
+            Ok(())
+        }
     }
 }
 

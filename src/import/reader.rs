@@ -60,19 +60,26 @@ pub fn column_letters(mut c: usize) -> String {
     String::from_utf8(out).unwrap_or_default()
 }
 
+impl ImportError {
+    /// Each issue on its line, `position (field) : message`, without the verdict.
+    pub fn issue_lines(&self) -> Vec<String> {
+        self.issues
+            .iter()
+            .map(|is| {
+                let field = if is.field.is_empty() {
+                    String::new()
+                } else {
+                    format!(" ({})", is.field)
+                };
+                format!("{}{} : {}", self.position(is), field, is.message)
+            })
+            .collect()
+    }
+}
+
 impl fmt::Display for ImportError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        for (i, is) in self.issues.iter().enumerate() {
-            if i > 0 {
-                writeln!(f)?;
-            }
-            let field = if is.field.is_empty() {
-                String::new()
-            } else {
-                format!(" ({})", is.field)
-            };
-            write!(f, "{}{} : {}", self.position(is), field, is.message)?;
-        }
+        f.write_str(&self.issue_lines().join("\n"))?;
         if self.issues.len() > 1 {
             write!(
                 f,

@@ -129,10 +129,12 @@ pub fn sales(
         actor,
         imported: imported_refs(conn)?,
         batch: Batch::new(signing),
+        tills: Default::default(),
     };
     for tk in &tickets {
         w.commit(tk)?;
     }
+    counts.tills = std::mem::take(&mut w.tills);
     w.batch.finish(conn)
 }
 
@@ -277,6 +279,8 @@ pub(super) struct Writer<'a> {
     pub(super) actor: &'a str,
     pub(super) imported: HashMap<(String, String), String>,
     pub(super) batch: Batch,
+    /// Per till, the tickets written and their total.
+    pub(super) tills: std::collections::BTreeMap<String, (usize, rust_decimal::Decimal)>,
 }
 
 impl Writer<'_> {
@@ -339,6 +343,12 @@ impl Writer<'_> {
         self.batch
             .add(self.conn, self.chain, &ctx, settled, TicketKind::Sale, None)
             .map_err(|e| refusal(t, tk, &e))?;
+        let till = match self.tills.get_mut(&tk.till) {
+            Some(v) => v,
+            None => self.tills.entry(tk.till.clone()).or_default(),
+        };
+        till.0 += 1;
+        till.1 += settled.total;
         Ok(())
     }
 }

@@ -85,6 +85,7 @@ fn apply(
         actor,
         imported: imported_refs(&tx)?,
         batch: Batch::new(signing),
+        tills: Default::default(),
     };
     let (rows, count) = loop {
         match tickets.recv() {
@@ -101,6 +102,7 @@ fn apply(
     w.batch.finish(&tx)?;
     summary.rows = rows;
     summary.counts.added = count;
+    summary.counts.tills = std::mem::take(&mut w.tills);
     summary.tickets = count;
     close_streamed(tx, &orphans_before, &at, actor, summary, bytes)
 }

@@ -80,7 +80,7 @@ fn codes_read_as_numbers_are_the_codes_already_imported() {
         &db,
         &["import", "exhibitors", &zeros("exposants-renommes.xlsx")],
     );
-    assert!(out.contains("0 ajoutés, 1 modifiés, 1 inchangés"), "{out}");
+    assert!(out.contains("0 ajouté, 1 modifié, 1 inchangé"), "{out}");
     assert_eq!(
         query(
             &db,
@@ -89,7 +89,7 @@ fn codes_read_as_numbers_are_the_codes_already_imported() {
         ["017|Coop B renommée", "E001|Coop A"]
     );
     let out = ok(&db, &["import", "products", &zeros("produits.xlsx")]);
-    assert!(out.contains("0 ajoutés, 0 modifiés, 2 inchangés"), "{out}");
+    assert!(out.contains("0 ajouté, 0 modifié, 2 inchangés"), "{out}");
     // A sale of product 5 (was 005), reference 3 (was 003).
     ok(&db, &["import", "sales", &zeros("papier-suite.xlsx")]);
     assert_eq!(
@@ -123,7 +123,7 @@ fn codes_equal_but_for_leading_zeros_are_refused_in_one_file_and_update_the_exis
     )
     .unwrap();
     let out = ok(&db, &["import", "exhibitors", f.to_str().unwrap()]);
-    assert!(out.contains("0 ajoutés, 1 modifiés"), "{out}");
+    assert!(out.contains("0 ajouté, 1 modifié"), "{out}");
     assert_eq!(
         query(
             &db,

@@ -9,6 +9,7 @@ mod cli_import;
 mod cli_printer;
 mod cli_reports;
 mod files;
+mod import_dry_run;
 mod import_files;
 mod import_messages;
 mod import_zeros;
