@@ -197,7 +197,7 @@ fn strip_edited(s: &str) -> String {
 }
 
 #[test]
-fn crlf_csv_errors_name_the_files_own_lines() {
+fn crlf_csv_errors_name_the_rows_a_spreadsheet_shows() {
     let dir = tempfile::tempdir().unwrap();
     let db = sample_market(dir.path(), false);
     let file = fixture("produits-crlf.csv");
@@ -208,18 +208,20 @@ fn crlf_csv_errors_name_the_files_own_lines() {
     );
     let err = refused(&db, "products", &file, &[]);
     assert!(err.contains("produits-crlf.csv:4:7 (price)"), "{err}");
-    assert!(err.contains("produits-crlf.csv:7:6 (unit)"), "{err}");
-    // Checked against the file as an editor shows it: line 4 column 7 is "douze", line 7 column 6 is "sac".
+    assert!(err.contains("produits-crlf.csv:6:6 (unit)"), "{err}");
+    // Checked against the file as a spreadsheet shows it: row 4 column 7 is "douze"; the quoted name holding a
+    // line break (editor lines 5 and 6) is one row, so "sac", on the editor's line 7, is on row 6.
     let text = String::from_utf8(bytes).unwrap();
     let lines: Vec<&str> = text.split('\n').collect();
     assert_eq!(lines[3].split(',').nth(6), Some("douze"));
+    assert!(lines[4].ends_with("\"Savon noir"));
     assert_eq!(lines[6].split(',').nth(5), Some("sac"));
     // The same file with LF line ends gives the same positions.
     let lf = dir.path().join("produits-lf.csv");
     std::fs::write(&lf, text.replace("\r\n", "\n")).unwrap();
     let err = refused(&db, "products", &lf, &[]);
     assert!(
-        err.contains("produits-lf.csv:4:7") && err.contains("produits-lf.csv:7:6"),
+        err.contains("produits-lf.csv:4:7") && err.contains("produits-lf.csv:6:6"),
         "{err}"
     );
     // A dry run says the same refusal, and only it: no counts of what a refused file would add.

@@ -163,3 +163,31 @@ fn cash_rounding_takes_a_decimal_comma() {
         .unwrap();
     assert_eq!(step, 50);
 }
+
+/// tests/fixtures/imports/produits-multiligne.csv (CRLF, a quoted name holding a line break) and its XLSX twin made
+/// by `soffice --headless --infilter="CSV:44,34,76,1,,1036" --convert-to xlsx`: the same row either way.
+#[test]
+fn a_csv_cell_holding_a_line_break_keeps_the_rows_a_spreadsheet_shows() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = sample_market(dir.path(), false);
+    let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/imports");
+    let mut said = Vec::new();
+    for name in ["produits-multiligne.csv", "produits-multiligne.xlsx"] {
+        let f = fixtures.join(name);
+        let before = dump(&db);
+        let out = run(&db, &["import", "products", f.to_str().unwrap()]);
+        assert_eq!(out.status.code(), Some(1));
+        assert_eq!(before, dump(&db));
+        said.push(String::from_utf8_lossy(&out.stderr).into_owned());
+    }
+    assert!(
+        said[0].contains("produits-multiligne.csv:3:7 (price) : « douze »"),
+        "{}",
+        said[0]
+    );
+    assert!(
+        said[1].contains("produits-multiligne.xlsx:produits-multiligne!G3 (price)"),
+        "{}",
+        said[1]
+    );
+}
