@@ -157,7 +157,8 @@ pub(super) fn read_row(
         let at = parse_datetime(s)?;
         if at > now.local {
             return Err(format!(
-                "vente datée du {s}, dans le futur (il est {}) : vérifiez la date",
+                "vente datée du {}, dans le futur (il est {}) : vérifiez la date",
+                at.strftime("%d/%m/%Y %H:%M"),
                 now.local.strftime("%d/%m/%Y %H:%M")
             ));
         }
