@@ -17,7 +17,7 @@ status-phase = Phase { $n }
 status-no-phase = no open phase
 printer-file = ready (files)
 printer-error = error: { $error }
-printer-failed = Sale saved, printing failed: { $error }
+printer-failed = Printing failed: { $error } (what was saved still is)
 printed = Sent to the printer.
 
 ## Roles, units, payment methods, ticket kinds
@@ -38,6 +38,9 @@ kind-refund = refund
 login-title = Login — till { $till }
 login-pin = PIN:
 login-wrong = Wrong PIN — { $left } tries left before lock
+login-wrong-last = Wrong PIN — 1 try left before the account is locked
+pin-empty = Type the PIN, then Enter
+login-shift-of-other = { $cashier }'s shift is open on this till: { $cashier } closes it (F6, Z report) before anyone else sells, or a supervisor closes it for them
 login-wait = wait { $secs } s before trying again
 login-locked = Account locked: ask a supervisor
 login-locked-mark = [locked]
@@ -114,6 +117,8 @@ pay-ref = ref.
 pay-remaining = LEFT TO PAY
 pay-complete = Enter to confirm
 pay-too-much = Amount above what is left to pay ({ $rest })
+pay-barcode = « { $text } » looks like a barcode, not an amount: nothing was taken
+pay-change-too-large = { $given } tendered for { $due }: the change would exceed the sale, check the amount typed
 change-due = Change due: { $amount }
 
 ## History, ticket, refund
@@ -297,6 +302,7 @@ draft-recovered = Basket recovered: { $n ->
        *[other] { $n } lines
     }
 draft-failed = Basket in progress not saved ({ $error }): the sale goes on.
+divers-zero = A 0.00 DH sundry adds nothing: type the exhibitor code, then the amount (E017 45)
 divers-unknown = Unknown exhibitor { $code }: check the stall number.
 divers-not-in-phase = { $code } does not exhibit in phase { $phase }: nothing added.
 divers-preview = Misc item of exhibitor { $code }: { $amount } — Enter to add it
@@ -349,7 +355,9 @@ count-checked-ticket = { $n ->
 scan-reading = Reading QR: { $text }
 scan-preview = Scanned receipt: Enter checks it against the journal (nothing is added to the basket).
 scan-unknown = Ticket { $id } unknown on this till
+scan-unknown-paper = Ticket { $id } unknown on this till: a paper sale entered at the organiser after this till was set up is refunded at the organiser (souk refund { $id } --by NAME)
 scan-unreadable = Unreadable receipt QR ({ $error })
 scan-ok = Receipt matches
 scan-bad = Receipt does NOT match
 hint-scan-receipt = check a scanned receipt
+count-whole-notes = A number of notes or coins is whole: to type an amount, use the last row (typed total)

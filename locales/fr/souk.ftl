@@ -17,7 +17,7 @@ status-phase = Phase { $n }
 status-no-phase = hors phase
 printer-file = prête (fichiers)
 printer-error = en erreur : { $error }
-printer-failed = Vente enregistrée, impression impossible : { $error }
+printer-failed = Impression impossible : { $error } (ce qui était enregistré l'est toujours)
 printed = Envoyé à l'imprimante.
 
 ## Rôles, unités, moyens de paiement, types de ticket
@@ -38,7 +38,9 @@ kind-refund = remboursement
 login-title = Connexion — caisse { $till }
 login-pin = Code :
 login-shift-of-other = Le service de { $cashier } est ouvert sur cette caisse : { $cashier } le clôture (F6, rapport Z) avant qu'une autre personne vende, ou un superviseur le clôture à sa place
+pin-empty = Tapez le code, puis Entrée
 login-wrong = Code incorrect — encore { $left } essais avant verrouillage
+login-wrong-last = Code incorrect — encore 1 essai avant verrouillage
 login-wait = attendez { $secs } s avant de réessayer
 login-locked = Compte verrouillé : demander à un superviseur
 login-locked-mark = [verrouillé]
@@ -300,6 +302,7 @@ draft-recovered = Panier récupéré : { $n ->
        *[other] { $n } lignes
     }
 draft-failed = Panier en cours non sauvegardé ({ $error }) : la vente continue.
+divers-zero = Un divers de 0,00 DH n'ajoute rien : tapez le code de l'exposant puis le montant (E017 45)
 divers-unknown = Exposant { $code } inconnu : vérifiez le numéro du stand.
 divers-not-in-phase = { $code } n'expose pas en phase { $phase } : rien n'est ajouté.
 divers-preview = Divers de l'exposant { $code } : { $amount } — Entrée pour l'ajouter
@@ -357,3 +360,4 @@ scan-unreadable = QR de reçu illisible ({ $error })
 scan-ok = Reçu conforme
 scan-bad = Reçu NON conforme
 hint-scan-receipt = vérifier un reçu scanné
+count-whole-notes = Un nombre de billets ou de pièces est entier : pour un montant, tapez-le sur la dernière ligne (total saisi)

@@ -117,7 +117,7 @@ pub enum Command {
         /// Action
         action: PrinterAction,
         /// Numéro du travail, pour `retry`
-        job: Option<i64>,
+        job: Option<String>,
     },
     /// Copie cohérente de la base (API de sauvegarde SQLite)
     Backup {

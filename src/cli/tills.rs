@@ -105,7 +105,16 @@ pub fn receipt(ctx: &Ctx, ticket: &str, out: Option<&Path>, text: bool, force: b
     Ok(())
 }
 
-pub fn printer(ctx: &Ctx, action: PrinterAction, job: Option<i64>) -> Result<()> {
+pub fn printer(ctx: &Ctx, action: PrinterAction, job: Option<String>) -> Result<()> {
+    let job = job
+        .map(|j| {
+            j.trim().parse::<i64>().map_err(|_| {
+                anyhow::anyhow!(
+                    "« {j} » n'est pas un numéro de travail (voir « souk printer status »)"
+                )
+            })
+        })
+        .transpose()?;
     match action {
         PrinterAction::Retry => retry(ctx, job),
         PrinterAction::Status => status(ctx),

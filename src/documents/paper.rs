@@ -188,6 +188,7 @@ fn shift_report(p: &ShiftPrint<'_>, t: &ShiftTotals, z: Option<&ZReport>) -> Shi
                 .filter(|(_, n)| *n > 0)
                 .map(|(d, n)| DenominationCount {
                     denomination: *d,
+                    typed: !crate::domain::money::DENOMINATIONS.contains(d),
                     count: *n,
                     amount: *d * rust_decimal::Decimal::from(*n),
                 })

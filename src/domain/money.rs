@@ -149,6 +149,21 @@ pub fn parse_human_quantity(text: &str) -> Result<Decimal, AmountError> {
     parse_quantity(&text.trim().replace(',', "."))
 }
 
+/// The Moroccan notes and coins a drawer is counted in, largest first.
+pub const DENOMINATIONS: [Decimal; 11] = [
+    Decimal::from_parts(200, 0, 0, false, 0),
+    Decimal::from_parts(100, 0, 0, false, 0),
+    Decimal::from_parts(50, 0, 0, false, 0),
+    Decimal::from_parts(20, 0, 0, false, 0),
+    Decimal::from_parts(10, 0, 0, false, 0),
+    Decimal::from_parts(5, 0, 0, false, 0),
+    Decimal::from_parts(2, 0, 0, false, 0),
+    Decimal::from_parts(1, 0, 0, false, 0),
+    Decimal::from_parts(50, 0, 0, false, 2),
+    Decimal::from_parts(20, 0, 0, false, 2),
+    Decimal::from_parts(10, 0, 0, false, 2),
+];
+
 /// Display for people (CLDR fr_MA as the contract fixes it): `1.234,50 DH`.
 pub fn format_dh(value: Decimal) -> String {
     format!("{} DH", format_fr(value))

@@ -225,6 +225,8 @@ pub struct DenominationCount {
     pub count: u32,
     #[serde(serialize_with = "ser_dh")]
     pub amount: Decimal,
+    /// A total typed instead of counted note by note (no denomination to print).
+    pub typed: bool,
 }
 
 /// X (mid-shift) or Z (closing) report of one shift.

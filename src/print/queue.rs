@@ -116,12 +116,21 @@ pub fn summary(conn: &Connection) -> Result<QueueSummary, PrintError> {
     })
 }
 
+/// Ticket kinds are codes in the queue; people read them in French.
+fn kind_label(kind: &str) -> &str {
+    match kind {
+        "sale" => "vente",
+        "refund" => "remboursement",
+        other => other,
+    }
+}
+
 fn job_line(f: &mut std::fmt::Formatter<'_>, j: &JobInfo, tail: &str) -> std::fmt::Result {
     write!(
         f,
         "\n  n° {} {} {} ({} essai{}) : {tail}",
         j.id,
-        j.kind,
+        kind_label(&j.kind),
         j.subject,
         j.attempts,
         if j.attempts > 1 { "s" } else { "" },

@@ -14,7 +14,7 @@ pub enum Error {
     /// A bound of DESIGN.md exceeded (price, quantity, line or ticket): the message names which.
     #[error("{0}")]
     OutOfBounds(String),
-    #[error("{} est déjà ouverte par un autre souk sur ce poste : fermez-le d'abord", path.display())]
+    #[error("{} est déjà ouverte par un autre souk sur ce poste", path.display())]
     Locked { path: PathBuf },
     #[error(
         "{} n'est pas une base de données souk ({why}) : rien n'y a été écrit ; vérifiez --db ou la configuration",

@@ -396,6 +396,7 @@ impl Db {
         let tx = self.write_tx()?;
         let (_, lines) = refund_lines(&tx, original, request)?;
         let settled = crate::domain::sale::build_refund(lines, payouts)?;
+        check_payout_room(&tx, original, &settled.payments)?;
         let ticket = insert_ticket(&tx, ctx, &settled, TicketKind::Refund, Some(original))?;
         with(&tx, &ticket)?;
         tx.commit()?;
@@ -419,4 +420,55 @@ pub(super) fn refund_lines(
     let already = refunded_so_far(conn, original)?;
     let lines = crate::domain::sale::build_refund_lines(&orig.lines, &already, request)?;
     Ok((orig, lines))
+}
+
+/// What can still be paid back by `method` on `original`: what it took that way, less what its refunds already
+/// gave back that way. Bounded for cash (the drawer holds only what came in) and card (a card is credited only
+/// against its charge); `None` for mobile and other (a transfer, a voucher), which may repay any sale.
+pub fn payout_room(
+    conn: &Connection,
+    original: &str,
+    method: crate::domain::PaymentMethod,
+) -> Result<Option<Decimal>> {
+    use crate::domain::PaymentMethod as M;
+    if matches!(method, M::Mobile | M::Other) {
+        return Ok(None);
+    }
+    let (paid, given): (i64, i64) = conn
+        .prepare_cached(
+            "SELECT
+               (SELECT COALESCE(SUM(amount), 0) FROM payments WHERE ticket_id = ?1 AND method = ?2),
+               (SELECT COALESCE(SUM(p.amount), 0) FROM payments p JOIN tickets t ON t.id = p.ticket_id
+                WHERE t.refund_of = ?1 AND p.method = ?2)",
+        )?
+        .query_row(rusqlite::params![original, method], |r| {
+            Ok((r.get(0)?, r.get(1)?))
+        })?;
+    Ok(Some(from_centimes(paid - given)))
+}
+
+/// A refund never credits a card beyond its charge (cash from the drawer for a card or mobile sale stays the
+/// cashier's call; the till offers it only as far as the sale took cash).
+pub(super) fn check_payout_room(
+    conn: &Connection,
+    original: &str,
+    payouts: &[Payment],
+) -> StorageResult<()> {
+    for p in payouts
+        .iter()
+        .filter(|p| p.method == crate::domain::PaymentMethod::Card)
+    {
+        if let Some(room) = payout_room(conn, original, p.method)?
+            && p.amount > room
+        {
+            let how = p.method.label_fr().to_lowercase();
+            crate::refuse!(
+                "{original} : {} à rendre en {how}, mais ce ticket n'a reçu que {} en {how} (remboursements déjà \
+                 faits déduits) : choisissez un autre mode de remboursement",
+                crate::domain::money::format_dh(p.amount),
+                crate::domain::money::format_dh(room.max(Decimal::ZERO)),
+            );
+        }
+    }
+    Ok(())
 }

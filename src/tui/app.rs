@@ -208,11 +208,16 @@ impl App {
         self.user.as_ref().map(|p| p.role).unwrap_or(Role::Cashier)
     }
 
+    /// Who can approve, supervisors before organisers (the one offered first is the one usually at hand; a
+    /// slip on the organiser's PIN would lock the market's set-up), locked people left out.
     pub fn supervisors(&self) -> Vec<&Person> {
-        self.people
+        let mut v: Vec<&Person> = self
+            .people
             .iter()
-            .filter(|p| p.role.can_approve())
-            .collect()
+            .filter(|p| p.role.can_approve() && !p.locked)
+            .collect();
+        v.sort_by_key(|p| p.role != crate::domain::Role::Supervisor);
+        v
     }
 
     pub fn reload_people(&mut self) {
@@ -307,7 +312,8 @@ impl App {
 
     /// Where a logged-in cashier lands: the sale screen, or opening a shift first.
     pub fn home(&mut self) -> Screen {
-        if self.read_only.is_some() {
+        // The organiser's database never sells: no shift to open, its reports and the tills' status at once.
+        if self.read_only.is_some() || self.till == crate::storage::ORG_CHAIN {
             return Screen::Menu(MenuState::default());
         }
         self.shift = shifts::current_shift(self.db.conn(), &self.till).unwrap_or(None);

@@ -8,19 +8,7 @@ use std::time::Instant;
 use tui_input::Input;
 
 /// Moroccan notes and coins, largest first.
-pub const DENOMINATIONS: [Decimal; 11] = [
-    Decimal::from_parts(200, 0, 0, false, 0),
-    Decimal::from_parts(100, 0, 0, false, 0),
-    Decimal::from_parts(50, 0, 0, false, 0),
-    Decimal::from_parts(20, 0, 0, false, 0),
-    Decimal::from_parts(10, 0, 0, false, 0),
-    Decimal::from_parts(5, 0, 0, false, 0),
-    Decimal::from_parts(2, 0, 0, false, 0),
-    Decimal::from_parts(1, 0, 0, false, 0),
-    Decimal::from_parts(50, 0, 0, false, 2),
-    Decimal::from_parts(20, 0, 0, false, 2),
-    Decimal::from_parts(10, 0, 0, false, 2),
-];
+pub use crate::domain::money::DENOMINATIONS;
 
 // One screen exists at a time and moves once per key: boxing the larger states would buy nothing.
 #[allow(clippy::large_enum_variant)]

@@ -62,6 +62,15 @@ fn status_lists_failed_jobs_and_retry_puts_one_back() {
         "{t}"
     );
     assert!(t.contains("T01-000008"), "{t}");
+    assert!(t.contains("vente T01-000007"), "a kind in French: {t}");
+
+    let out = souk(&db_path, &printer, &["printer", "retry", "abc"]);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    assert!(
+        text(&out).contains("« abc » n'est pas un numéro de travail"),
+        "{}",
+        text(&out)
+    );
 
     let out = souk(
         &db_path,

@@ -261,3 +261,35 @@ fn paper_sale_arabic_exhibitor_and_a_bare_market() {
         assert!(r.text.contains("Carnet 3 p. 12"), "{}", r.text);
     }
 }
+
+#[test]
+fn a_payment_reference_is_called_a_card_reference_only_for_a_card() {
+    let p = profile("generic-80");
+    let mut r = sale(false);
+    let total = r.total;
+    r.payments = vec![
+        PaymentLine {
+            method: PaymentMethod::Mobile,
+            amount: total - rust_decimal::dec!(100),
+            tendered: None,
+            change: None,
+            card_ref: Some("MOB-77".into()),
+        },
+        PaymentLine {
+            method: PaymentMethod::Card,
+            amount: rust_decimal::dec!(100),
+            tendered: None,
+            change: None,
+            card_ref: Some("TPE-1".into()),
+        },
+    ];
+    let text = render_sale(&r, &p, &Templates::embedded()).unwrap().text;
+    let line_of = |reference: &str| {
+        text.lines()
+            .find(|l| l.contains(reference))
+            .unwrap_or_default()
+            .to_string()
+    };
+    assert!(line_of("MOB-77").contains("Réf. paiement"), "{text}");
+    assert!(line_of("TPE-1").contains("Réf. carte"), "{text}");
+}

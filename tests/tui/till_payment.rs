@@ -61,3 +61,52 @@ fn typed_amounts_read_as_the_screen_shows_them_and_slips_record_nothing() {
         .unwrap();
     assert_eq!(row, (8200, 100_000, 91_800));
 }
+
+#[test]
+fn a_split_sale_is_refunded_in_cash_only_as_far_as_it_took_cash() {
+    let dir = TempDir::new().unwrap();
+    let db = fixture::create(&dir.path().join("m.db"), 0).unwrap();
+    let mut app = fixture::app(db, "fr").unwrap();
+    open_shift(&mut app);
+    for code in ["ARG1", "AMLOU1"] {
+        type_text(&mut app, code);
+        enter(&mut app);
+    }
+    press(&mut app, KeyCode::F(2));
+    press(&mut app, KeyCode::Tab); // card
+    type_text(&mut app, "150");
+    enter(&mut app);
+    enter(&mut app);
+    for _ in 0..3 {
+        press(&mut app, KeyCode::Tab); // back to cash
+    }
+    enter(&mut app); // the rest, 50 DH, in cash
+    enter(&mut app); // sale committed
+    press(&mut app, KeyCode::F(3));
+    enter(&mut app);
+    assert!(matches!(app.screen, Screen::Ticket(_)), "{:?}", app.status);
+    press(&mut app, KeyCode::Char(' '));
+    press(&mut app, KeyCode::Down);
+    press(&mut app, KeyCode::Char(' '));
+    press(&mut app, KeyCode::F(3));
+    type_text(&mut app, fixture::SUPERVISOR.1);
+    enter(&mut app);
+    let paid_back: Vec<(String, i64)> = app
+        .db
+        .conn()
+        .prepare(
+            "SELECT p.method, p.amount FROM payments p JOIN tickets t ON t.id = p.ticket_id
+             WHERE t.kind = 'refund' ORDER BY p.pos",
+        )
+        .unwrap()
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    assert_eq!(
+        paid_back,
+        [("cash".to_string(), 5000), ("card".to_string(), 15000)],
+        "{:?}",
+        app.status
+    );
+}

@@ -97,3 +97,19 @@ fn a_phase_closed_under_an_open_basket_is_told_apart_from_an_io_error() {
     assert!(!said.contains("clôturée"), "{said}");
     assert!(said.contains("disque"), "{said}");
 }
+
+#[test]
+fn the_organisers_database_opens_on_its_reports_without_a_shift() {
+    let dir = TempDir::new().unwrap();
+    let db = fixture::create(&dir.path().join("m.db"), 0).unwrap();
+    let mut app = fixture::app(db, "fr").unwrap();
+    app.till = souk::storage::ORG_CHAIN.into();
+    fixture::login_cashier(&mut app);
+    assert!(matches!(app.screen, Screen::Menu(_)), "{:?}", app.status);
+    let shifts: i64 = app
+        .db
+        .conn()
+        .query_row("SELECT COUNT(*) FROM shifts", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(shifts, 0);
+}

@@ -13,13 +13,15 @@ use ratatui::style::{Style, Stylize};
 use ratatui::widgets::{Paragraph, Row, Table, TableState};
 use rust_decimal::Decimal;
 
-/// Digits edit the selected row: a number of notes/coins, or on the last row a total typed directly.
-fn edit(st: &mut CountState, k: KeyEvent) {
+/// Digits edit the selected row: a number of notes/coins, or on the last row a total typed directly. A decimal
+/// mark on a row of notes is refused, not dropped (`123,45` would count 12345 notes).
+fn edit(app: &mut App, st: &mut CountState, k: KeyEvent) {
     let on_total = st.sel == DENOMINATIONS.len();
     match k.code {
         KeyCode::Char(c) if on_total && (c.is_ascii_digit() || c == ',' || c == '.') => {
             st.total.push(c)
         }
+        KeyCode::Char(',' | '.') => app.error(app.tr.t("count-whole-notes")),
         KeyCode::Char(c) if c.is_ascii_digit() => {
             let n = &mut st.counts[st.sel];
             *n = (*n * 10 + c.to_digit(10).unwrap_or(0)).min(99_999);
@@ -57,7 +59,7 @@ pub fn key_open(app: &mut App, mut st: CountState, k: KeyEvent) -> Screen {
             }
         }
         _ => {
-            edit(&mut st, k);
+            edit(app, &mut st, k);
             Screen::OpenShift(st)
         }
     }
@@ -97,7 +99,7 @@ pub fn key_close(app: &mut App, mut st: CountState, k: KeyEvent) -> Screen {
         }
         _ if st.confirm => Screen::Close(st),
         _ => {
-            edit(&mut st, k);
+            edit(app, &mut st, k);
             Screen::Close(st)
         }
     }

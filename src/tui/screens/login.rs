@@ -29,6 +29,8 @@ fn submit(app: &mut App, mut st: LoginState) -> Screen {
     let Some(person) = app.people.get(st.sel).cloned() else {
         return Screen::Login(st);
     };
+    // Whatever happens next, what was typed is spent: digits never pile up behind a refusal.
+    let pin = std::mem::take(&mut st.pin);
     if person.locked {
         // Only a supervisor lifts a lock: ask for their PIN right here.
         app.overlay = Some(Overlay::Approval(ApprovalState {
@@ -46,7 +48,10 @@ fn submit(app: &mut App, mut st: LoginState) -> Screen {
         st.msg = Some(app.tr.a("login-wait", &[("secs", &secs.to_string())]));
         return Screen::Login(st);
     }
-    let pin = std::mem::take(&mut st.pin);
+    if pin.is_empty() {
+        st.msg = Some(app.tr.t("pin-empty"));
+        return Screen::Login(st);
+    }
     let now = app.now();
     // Read-only (full disk): checked without writing; the wait after a failure is kept here only.
     let checked = if app.read_only.is_some() {
@@ -79,7 +84,12 @@ fn submit(app: &mut App, mut st: LoginState) -> Screen {
             wait_secs,
         }) => {
             let left = LOCK_AFTER.saturating_sub(failures).to_string();
-            let mut msg = app.tr.a("login-wrong", &[("left", &left)]);
+            let key = if left == "1" {
+                "login-wrong-last"
+            } else {
+                "login-wrong"
+            };
+            let mut msg = app.tr.a(key, &[("left", &left)]);
             if wait_secs > 0 {
                 st.wait_until.insert(
                     person.name.clone(),

@@ -70,6 +70,11 @@ fn approval_key(app: &mut App, mut st: ApprovalState, k: KeyEvent) -> Option<App
 fn check(app: &mut App, mut st: ApprovalState) -> Option<ApprovalState> {
     let name = app.supervisors().get(st.sel).map(|p| p.name.clone())?;
     let pin = std::mem::take(&mut st.pin);
+    if pin.is_empty() {
+        // A bumped Enter (or a scanner's) is not a try.
+        st.msg = Some(app.tr.t("pin-empty"));
+        return Some(st);
+    }
     let (till, now) = (app.till.clone(), app.now());
     match app
         .db
@@ -91,6 +96,7 @@ fn check(app: &mut App, mut st: ApprovalState) -> Option<ApprovalState> {
         Ok(PinCheck::Locked) => {
             st.msg = Some(app.tr.t("login-locked"));
             app.reload_people();
+            st.sel = 0;
             Some(st)
         }
         Err(e) => {

@@ -150,6 +150,9 @@ fn submit(app: &mut App, st: &mut SaleState) {
         Err(bad) => return app.error(app.tr.a("bad-quantity", &[("text", &bad)])),
     };
     let found: Option<Product> = match entry(app, rest) {
+        Entry::Quick { price, .. } if price.is_zero() => {
+            return app.error(app.tr.t("divers-zero"));
+        }
         Entry::Quick { exhibitor, price } => {
             return match divers_exhibitor(app, &exhibitor) {
                 Ok(code) => {
@@ -281,6 +284,7 @@ fn apply_prompt(app: &mut App, st: &mut SaleState, p: Prompt) {
             Err(_) => bad(app),
         },
         PromptKind::Discount => match parse_human_amount(text) {
+            Ok(d) if refused(app, st.line, |l| l.discount = d) => {}
             Ok(d) if super::approved::needs_approval(app, st.line, d) => {
                 app.overlay = Some(super::approved::approval(Pending::Discount {
                     line: st.line,
@@ -291,6 +295,7 @@ fn apply_prompt(app: &mut App, st: &mut SaleState, p: Prompt) {
             Err(_) => bad(app),
         },
         PromptKind::Price => match parse_human_amount(text) {
+            Ok(price) if refused(app, st.line, |l| l.unit_price = price) => {}
             Ok(price) if app.user_role().can_approve() => {
                 let me = app.user_name();
                 super::approved::override_price(app, st.line, price, &me);
@@ -312,25 +317,48 @@ pub(super) fn set_line(
     i: usize,
     change: impl FnOnce(&mut crate::domain::LineDraft),
 ) {
-    let Some(line) = app.basket.lines.get(i) else {
-        return;
-    };
-    let mut new = line.clone();
-    change(&mut new);
+    match line_refusal(app, i, change) {
+        Some(Ok(new)) => app.basket.lines[i] = new,
+        Some(Err(e)) => app.error(e),
+        None => {}
+    }
+}
+
+/// Line `i` once changed, or what the domain refuses in it, named by its place in the basket; `None` when
+/// there is no such line. Checked before a supervisor is asked, so an approval never serves a refused value.
+pub(super) fn line_refusal(
+    app: &App,
+    i: usize,
+    change: impl FnOnce(&mut crate::domain::LineDraft),
+) -> Option<Result<crate::domain::LineDraft, String>> {
+    let mut lines = app.basket.lines.clone();
+    let line = lines.get_mut(i)?;
+    change(line);
+    let new = line.clone();
+    let total: Decimal = lines.iter().map(|l| l.total()).sum();
     let checked = crate::domain::sale::build_sale(
-        std::slice::from_ref(&new),
+        &lines,
         Decimal::ZERO,
         &[crate::domain::PaymentDraft::new(
             crate::domain::PaymentMethod::Other,
-            new.total(),
+            total,
         )],
         None,
     );
-    match checked {
-        Err(e) if !matches!(e, crate::domain::TicketError::BadPayment(_)) => {
-            app.error(e.to_string())
+    Some(match checked {
+        Err(e) if !matches!(e, crate::domain::TicketError::BadPayment(_)) => Err(e.to_string()),
+        _ => Ok(new),
+    })
+}
+
+/// Shows what the domain refuses in a changed line; `true` when it refuses.
+fn refused(app: &mut App, i: usize, change: impl FnOnce(&mut crate::domain::LineDraft)) -> bool {
+    match line_refusal(app, i, change) {
+        Some(Err(e)) => {
+            app.error(e);
+            true
         }
-        _ => app.basket.lines[i] = new,
+        _ => false,
     }
 }
 

@@ -159,11 +159,19 @@ pub fn refund(
         ticket_ref: None,
         approver: Some(approver.to_string()),
     };
-    let payout = [PaymentDraft::new(method, amount)];
+    let payout = split_payout(app, ticket, method, amount);
     match app.commit_refund(&ctx, ticket, lines, &payout) {
         Ok(t) => {
             if app.status.is_none() {
-                let how = app.tr.t(&format!("method-{}", method.as_str()));
+                let how = t
+                    .payments
+                    .iter()
+                    .map(|p| {
+                        let m = app.tr.t(&format!("method-{}", p.method.as_str()));
+                        format!("{m} {}", format_dh(p.amount))
+                    })
+                    .collect::<Vec<_>>()
+                    .join(" + ");
                 app.info(app.tr.a(
                     "refund-done",
                     &[
@@ -177,6 +185,39 @@ pub fn refund(
         }
         Err(e) => app.fail(e),
     }
+}
+
+/// The refund paid back by `method` as far as it may (cash and card only as far as the sale took them), the rest
+/// by the other methods in turn: never cash the drawer did not get, never a card credited beyond its charge.
+fn split_payout(
+    app: &App,
+    ticket: &str,
+    method: PaymentMethod,
+    amount: Decimal,
+) -> Vec<PaymentDraft> {
+    let room = |m| {
+        crate::storage::tickets::payout_room(app.db.conn(), ticket, m)
+            .unwrap_or(None)
+            .map(|r| r.max(Decimal::ZERO))
+    };
+    let order =
+        std::iter::once(method).chain(PaymentMethod::ALL.into_iter().filter(|m| *m != method));
+    let mut left = amount;
+    let mut out: Vec<PaymentDraft> = Vec::new();
+    for m in order {
+        if left <= Decimal::ZERO {
+            break;
+        }
+        let take = room(m).map_or(left, |r| r.min(left));
+        if take > Decimal::ZERO {
+            out.push(PaymentDraft::new(m, take));
+            left -= take;
+        }
+    }
+    if left > Decimal::ZERO {
+        out.push(PaymentDraft::new(PaymentMethod::Other, left));
+    }
+    out
 }
 
 /// The refund's total as the domain will compute it (so the cash payout matches to the centime).
