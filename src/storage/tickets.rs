@@ -300,7 +300,11 @@ impl Batch {
             return Ok(());
         }
         if !super::catalogue::exhibitor_in_phase(conn, ex, phase)? {
-            bail!("l'exposant {ex} ne participe pas à la phase {phase} : vente refusée");
+            return Err(super::Error::NotInPhase {
+                exhibitor: ex.to_string(),
+                phase,
+            }
+            .into());
         }
         self.members.insert(key);
         Ok(())
