@@ -301,6 +301,7 @@ draft-recovered = Basket recovered: { $n ->
         [one] { $n } line
        *[other] { $n } lines
     }
+draft-recovered-payments = {" "}; payments already taken: { $list } (F2 to see them)
 draft-failed = Basket in progress not saved ({ $error }): the sale goes on.
 divers-zero = A 0.00 DH sundry adds nothing: type the exhibitor code, then the amount (E017 45)
 divers-unknown = Unknown exhibitor { $code }: check the stall number.

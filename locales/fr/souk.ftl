@@ -301,6 +301,7 @@ draft-recovered = Panier récupéré : { $n ->
         [one] { $n } ligne
        *[other] { $n } lignes
     }
+draft-recovered-payments = {" "}; paiements déjà saisis : { $list } (F2 pour les retrouver)
 draft-failed = Panier en cours non sauvegardé ({ $error }) : la vente continue.
 divers-zero = Un divers de 0,00 DH n'ajoute rien : tapez le code de l'exposant puis le montant (E017 45)
 divers-unknown = Exposant { $code } inconnu : vérifiez le numéro du stand.

@@ -4,7 +4,6 @@ use super::pin::{read_by_pin, read_pin};
 use super::{Ctx, cli_actor};
 use crate::domain::JournalKind;
 use crate::domain::Market;
-use crate::domain::money::parse_amount;
 use crate::import::{self, Kind};
 use crate::storage::{Clock, Db, catalogue, identity, people, verify::verify as verify_db};
 use anyhow::{Result, bail};
@@ -17,9 +16,11 @@ pub fn init(ctx: &Ctx, a: &InitArgs) -> Result<()> {
     let cash_rounding = match a.cash_rounding.as_deref() {
         None | Some("") | Some("0") => None,
         Some(s) => {
-            let step = parse_amount(s).map_err(|e| anyhow::anyhow!("--cash-rounding : {e}"))?;
+            // A decimal comma as well as a dot, as every amount people type.
+            let step = crate::domain::parse::amount(s)
+                .map_err(|e| anyhow::anyhow!("--cash-rounding : {e}"))?;
             if !["0.10", "0.50", "1.00"].contains(&format!("{step:.2}").as_str()) {
-                bail!("--cash-rounding : 0.10, 0.50 ou 1 attendu");
+                bail!("--cash-rounding : 0,10, 0,50 ou 1 attendu (ou 0 : pas d'arrondi)");
             }
             Some(step)
         }
@@ -64,10 +65,24 @@ pub fn import(ctx: &Ctx, kind: ImportKind, file: &Path, dry_run: bool) -> Result
         return Ok(());
     }
     let outcome = import::preview_file(&mut db, kind, file, &cli_actor())?;
-    println!("{}", outcome.summary);
     match outcome.error {
-        Some(e) => Err(e.context("le fichier serait refusé")),
-        None => Ok(()),
+        // Only the refusal: counts of what a refused file would add would say it goes through.
+        Some(e) => Err(match e.downcast_ref::<import::ImportError>() {
+            Some(ie) if ie.issues.len() > 1 => anyhow::anyhow!(
+                "essai, rien n'a été écrit : le fichier serait refusé ({} erreurs) :\n{}",
+                ie.issues.len(),
+                ie.issue_lines().join("\n")
+            ),
+            Some(ie) => anyhow::anyhow!(
+                "essai, rien n'a été écrit : le fichier serait refusé : {}",
+                ie.issue_lines().join("")
+            ),
+            None => anyhow::anyhow!("essai, rien n'a été écrit : le fichier serait refusé : {e}"),
+        }),
+        None => {
+            println!("{}", outcome.summary);
+            Ok(())
+        }
     }
 }
 

@@ -1,4 +1,5 @@
 //! Imports of phases, tills and exhibitors (add or update by code; unchanged rows are not written).
+use super::codes::{Known, Seen};
 use super::reader::{Cursor, Table, finish, refused_lines, single};
 use super::summary::Counts;
 use crate::domain::labels;
@@ -51,7 +52,11 @@ pub fn phases(conn: &Connection, t: &Table, counts: &mut Counts) -> Result<()> {
             if ends < starts {
                 c.issue(
                     "ends",
-                    format!("la phase finit ({ends}) avant de commencer ({starts})"),
+                    format!(
+                        "la phase finit ({}) avant de commencer ({})",
+                        ends.strftime("%d/%m/%Y"),
+                        starts.strftime("%d/%m/%Y")
+                    ),
                 );
             }
             let closed = old.get(&number).is_some_and(|p| p.closed);
@@ -150,16 +155,25 @@ const EXHIBITOR_COLUMNS: &[&str] = &[
 pub fn exhibitors(conn: &Connection, t: &Table, counts: &mut Counts) -> Result<()> {
     t.require(EXHIBITOR_COLUMNS)?;
     let known: BTreeSet<u32> = store::phases(conn)?.iter().map(|p| p.number).collect();
-    let old: HashMap<String, Exhibitor> = store::exhibitors(conn)?
-        .into_iter()
-        .map(|e| (e.code.clone(), e))
-        .collect();
-    let (mut issues, mut seen, mut out) = (Vec::new(), HashMap::new(), Vec::new());
+    let old: Known<Exhibitor> = Known::new(
+        store::exhibitors(conn)?
+            .into_iter()
+            .map(|e| (e.code.clone(), e))
+            .collect(),
+    );
+    let (mut issues, mut seen, mut out) = (Vec::new(), Seen::default(), Vec::new());
     for row in &t.rows {
         let mut c = Cursor::new(t, row, &mut issues);
-        if let Some(e) = exhibitor(&mut c, &known) {
-            unique(&mut seen, &mut c, "code", &e.code);
-            let change = counts.count(old.get(&e.code), &e);
+        if let Some(mut e) = exhibitor(&mut c, &known) {
+            match old.resolve(&e.code) {
+                Ok(Some((code, _))) => e.code = code.to_string(),
+                Ok(None) => {}
+                Err(m) => c.issue("code", m),
+            }
+            if let Err(m) = seen.insert(&e.code, row.line) {
+                c.issue("code", m);
+            }
+            let change = counts.count(old.exact.get(&e.code), &e);
             out.push((e, change));
         }
     }

@@ -1,6 +1,7 @@
 //! CSV as spreadsheets write it: UTF-8 with or without BOM, LF or CRLF, `,` `;` or tab detected from the header
-//! line. Lines are counted here (not by the csv crate, which counts a CRLF record from its previous line), so
-//! positions are the file's own, quoted fields spanning lines included.
+//! line. Positions are rows as a spreadsheet shows the file (header = 1): counted here (not by the csv crate, which
+//! counts a CRLF record from its previous line), blank lines included, a record whose quoted cell holds line
+//! breaks being one row.
 use super::reader::{ImportError, Issue, Row, Source, Table};
 
 /// A field longer than this is not something a person typed: a lost quote or a file that is not a table.
@@ -120,9 +121,9 @@ fn unclosed_quote(bytes: &[u8], sep: u8) -> Option<(u64, usize)> {
 }
 
 struct Record {
+    /// The row a spreadsheet shows the record on.
     line: u64,
     fields: Vec<String>,
-    field_lines: Vec<u64>,
 }
 
 fn read_records(file: &str, text: &str, sep: u8) -> Result<Vec<Record>, ImportError> {
@@ -133,6 +134,8 @@ fn read_records(file: &str, text: &str, sep: u8) -> Result<Vec<Record>, ImportEr
         .delimiter(sep)
         .from_reader(bytes);
     let (mut scanned, mut line) = (0usize, 1u64);
+    // Line breaks inside the quoted cells of the records before: a spreadsheet keeps them inside one row.
+    let mut inside = 0u64;
     let mut out = Vec::new();
     for rec in rdr.records() {
         let rec = rec.map_err(|e| {
@@ -153,32 +156,19 @@ fn read_records(file: &str, text: &str, sep: u8) -> Result<Vec<Record>, ImportEr
         line += bytes[scanned..at].iter().filter(|b| **b == b'\n').count() as u64;
         scanned = at;
         let fields: Vec<String> = rec.iter().map(|f| f.trim().to_string()).collect();
-        let mut field_lines = Vec::new();
-        if rec.iter().any(|f| f.contains('\n')) {
-            let mut l = line;
-            for f in rec.iter() {
-                field_lines.push(l);
-                l += f.matches('\n').count() as u64;
-            }
-        }
+        let row = line - inside;
+        inside += rec
+            .iter()
+            .map(|f| f.bytes().filter(|b| *b == b'\n').count() as u64)
+            .sum::<u64>();
         if let Some(i) = rec.iter().position(|f| f.len() > MAX_FIELD_BYTES) {
             let msg = format!(
                 "valeur de {} octets (au plus {MAX_FIELD_BYTES}) : guillemet mal placé, ou ce n'est pas un tableau",
                 rec[i].len()
             );
-            return Err(ImportError::one(
-                file,
-                None,
-                field_lines.get(i).copied().unwrap_or(line),
-                i + 1,
-                msg,
-            ));
+            return Err(ImportError::one(file, None, row, i + 1, msg));
         }
-        out.push(Record {
-            line,
-            fields,
-            field_lines,
-        });
+        out.push(Record { line: row, fields });
     }
     Ok(out)
 }
@@ -247,9 +237,7 @@ fn check_widths(
             }
             continue;
         }
-        let mut row = Row::new(r.line, r.fields);
-        row.field_lines = r.field_lines;
-        rows.push(row);
+        rows.push(Row::new(r.line, r.fields));
     }
     if let Some(mut first) = bad.first().cloned() {
         if bad.len() > 1 {
@@ -318,13 +306,8 @@ fn width_issue(headers: &[String], sep: u8, r: &Record) -> Issue {
             ),
         )
     };
-    let line = r
-        .field_lines
-        .get(column.saturating_sub(1))
-        .copied()
-        .unwrap_or(r.line);
     Issue {
-        line,
+        line: r.line,
         column,
         field,
         message,
@@ -340,17 +323,17 @@ mod tests {
     }
 
     #[test]
-    fn lines_are_the_files_own_lf_crlf_and_multiline() {
+    fn lines_are_the_rows_a_spreadsheet_shows_lf_crlf_and_multiline() {
+        // The blank line is a row; the cell holding a line break is one row.
         let lf = "a,b\n1,2\n\n3,4\n\"x\ny\",5\n6,7\n";
         let t = parse("f.csv", lf.as_bytes()).unwrap();
-        assert_eq!(lines(&t), vec![2, 4, 5, 7]);
+        assert_eq!(lines(&t), vec![2, 4, 5, 6]);
         let crlf = lf.replace('\n', "\r\n");
         let t = parse("f.csv", crlf.as_bytes()).unwrap();
-        assert_eq!(lines(&t), vec![2, 4, 5, 7]);
+        assert_eq!(lines(&t), vec![2, 4, 5, 6]);
         let bom = format!("\u{feff}{crlf}");
         let t = parse("f.csv", bom.as_bytes()).unwrap();
-        assert_eq!(lines(&t), vec![2, 4, 5, 7]);
-        assert_eq!(t.rows[2].field_lines, vec![5, 6]);
+        assert_eq!(lines(&t), vec![2, 4, 5, 6]);
     }
 
     #[test]

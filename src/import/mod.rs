@@ -2,6 +2,7 @@
 //! error names file:line:column or file:sheet!cell; a refused file changes nothing; a dry run applies the file in
 //! a transaction that is rolled back, so it sees every refusal a real import would.
 mod catalogue;
+mod codes;
 mod csv_text;
 mod orphans;
 mod pipeline;

@@ -137,8 +137,8 @@ pub fn refuse_new(conn: &Connection, kind: Kind, before: &Before) -> Result<()> 
         return Ok(());
     }
     bail!(
-        "import refusé, il rendrait des tickets orphelins : {} (rien n'a été modifié ; un ticket vendu ne change \
-         jamais de phase ni d'exposant)",
+        "import refusé, il changerait ce que disent des tickets déjà vendus : {} (rien n'a été modifié ; un \
+         ticket vendu ne change jamais de phase, d'exposant ni de qui a gardé son argent)",
         why.join(" ; ")
     )
 }

@@ -1,5 +1,6 @@
 //! Import of products (add or update by code); a price change is journalled.
 use super::catalogue::{code, unique};
+use super::codes::{Known, Seen};
 use super::reader::{Cursor, Row, Table, finish, refused_lines};
 use super::summary::{Change, Counts};
 use crate::domain::JournalKind;
@@ -9,7 +10,7 @@ use crate::domain::parse::{amount, rate};
 use crate::storage::catalogue as store;
 use anyhow::Result;
 use rusqlite::Connection;
-use std::collections::{BTreeSet, HashMap};
+use std::collections::HashMap;
 
 pub(super) const PRODUCT_COLUMNS: &[&str] = &[
     "exhibitor_code",
@@ -35,7 +36,7 @@ pub fn products(conn: &Connection, t: &Table, counts: &mut Counts) -> Result<()>
     finish(t, issues)?;
     let mut changes = Vec::new();
     for (p, change) in &out {
-        write(conn, &check.old, p, *change, &mut changes)?;
+        write(conn, &check.old.exact, p, *change, &mut changes)?;
     }
     journal_price_changes(conn, &t.file, &changes)
 }
@@ -63,7 +64,7 @@ pub fn products_streamed(
                 return Ok(None);
             }
             if let Some((p, change)) = checked {
-                write(conn, &check.old, &p, change, &mut changes)?;
+                write(conn, &check.old.exact, &p, change, &mut changes)?;
             }
         }
         rows += batch.len();
@@ -75,24 +76,29 @@ pub fn products_streamed(
 
 /// What checking a row needs from the catalogue and from the rows before it.
 struct Checker {
-    exhibitors: BTreeSet<String>,
-    old: HashMap<String, Product>,
+    exhibitors: Known<()>,
+    old: Known<Product>,
     barcode_owner: HashMap<String, String>,
-    seen: HashMap<String, u64>,
+    seen: Seen,
     barcodes: HashMap<String, u64>,
 }
 
 impl Checker {
     fn new(conn: &Connection, rows: usize) -> Result<Checker> {
-        let exhibitors = store::exhibitors(conn)?
-            .into_iter()
-            .map(|e| e.code)
-            .collect();
-        let old: HashMap<String, Product> = store::products(conn)?
-            .into_iter()
-            .map(|p| (p.code.clone(), p))
-            .collect();
+        let exhibitors = Known::new(
+            store::exhibitors(conn)?
+                .into_iter()
+                .map(|e| (e.code, ()))
+                .collect(),
+        );
+        let old: Known<Product> = Known::new(
+            store::products(conn)?
+                .into_iter()
+                .map(|p| (p.code.clone(), p))
+                .collect(),
+        );
         let barcode_owner = old
+            .exact
             .values()
             .filter_map(|p| p.barcode.clone().map(|b| (b, p.code.clone())))
             .collect();
@@ -100,21 +106,28 @@ impl Checker {
             exhibitors,
             old,
             barcode_owner,
-            seen: HashMap::with_capacity(rows),
+            seen: Seen::with_capacity(rows),
             barcodes: HashMap::with_capacity(rows),
         })
     }
 
     /// The row's product and what importing it changes; issues go to the cursor.
     fn row(&mut self, c: &mut Cursor, counts: &mut Counts) -> Option<(Product, Change)> {
-        let p = product(c, &self.exhibitors)?;
-        unique(&mut self.seen, c, "code", &p.code);
+        let mut p = product(c, &self.exhibitors)?;
+        match self.old.resolve(&p.code) {
+            Ok(Some((code, _))) => p.code = code.to_string(),
+            Ok(None) => {}
+            Err(m) => c.issue("code", m),
+        }
+        if let Err(m) = self.seen.insert(&p.code, c.row.line) {
+            c.issue("code", m);
+        }
         if let Some(b) = &p.barcode {
             unique(&mut self.barcodes, c, "barcode", b);
             if let Some(owner) = self
                 .barcode_owner
                 .get(b.as_str())
-                .filter(|owner| **owner != p.code && !self.seen.contains_key(owner.as_str()))
+                .filter(|owner| **owner != p.code && !self.seen.contains(owner))
             {
                 c.issue(
                     "barcode",
@@ -122,7 +135,7 @@ impl Checker {
                 );
             }
         }
-        let change = counts.count(self.old.get(&p.code), &p);
+        let change = counts.count(self.old.exact.get(&p.code), &p);
         Some((p, change))
     }
 }
@@ -148,11 +161,14 @@ fn write(
     }
 }
 
-fn product(c: &mut Cursor, exhibitors: &BTreeSet<String>) -> Option<Product> {
+fn product(c: &mut Cursor, exhibitors: &Known<()>) -> Option<Product> {
     let exhibitor_code = c.parse("exhibitor_code", |s| {
-        exhibitors.contains(s).then(|| s.to_string()).ok_or(format!(
-            "exposant « {s} » inconnu (importez les exposants d'abord)"
-        ))
+        exhibitors
+            .resolve(s)?
+            .map(|(e, _)| e.to_string())
+            .ok_or(format!(
+                "exposant « {s} » inconnu (importez les exposants d'abord)"
+            ))
     });
     let code = c.parse("code", code);
     let barcode = c.parse("barcode", |s| {

@@ -4,7 +4,7 @@ use std::fmt;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Issue {
-    /// 1-based line of the file (CSV) or row of the sheet; 0 when the whole file is at fault.
+    /// 1-based row as a spreadsheet shows it (CSV or sheet); 0 when the whole file is at fault.
     pub line: u64,
     /// 1-based column; 0 when the whole line is at fault.
     pub column: usize,
@@ -60,19 +60,26 @@ pub fn column_letters(mut c: usize) -> String {
     String::from_utf8(out).unwrap_or_default()
 }
 
+impl ImportError {
+    /// Each issue on its line, `position (field) : message`, without the verdict.
+    pub fn issue_lines(&self) -> Vec<String> {
+        self.issues
+            .iter()
+            .map(|is| {
+                let field = if is.field.is_empty() {
+                    String::new()
+                } else {
+                    format!(" ({})", is.field)
+                };
+                format!("{}{} : {}", self.position(is), field, is.message)
+            })
+            .collect()
+    }
+}
+
 impl fmt::Display for ImportError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        for (i, is) in self.issues.iter().enumerate() {
-            if i > 0 {
-                writeln!(f)?;
-            }
-            let field = if is.field.is_empty() {
-                String::new()
-            } else {
-                format!(" ({})", is.field)
-            };
-            write!(f, "{}{} : {}", self.position(is), field, is.message)?;
-        }
+        f.write_str(&self.issue_lines().join("\n"))?;
         if self.issues.len() > 1 {
             write!(
                 f,
@@ -89,11 +96,9 @@ impl fmt::Display for ImportError {
 impl std::error::Error for ImportError {}
 
 pub struct Row {
-    /// Line of the file where the record starts (CSV), or row of the sheet.
+    /// Row of the record as a spreadsheet shows it (CSV: its quoted line breaks do not count), or of the sheet.
     pub line: u64,
     pub(super) fields: Vec<String>,
-    /// Lines where each field starts, kept only for records that span several lines.
-    pub(super) field_lines: Vec<u64>,
     /// Which fields came from number cells (spreadsheets): leading zeros were lost there.
     pub(super) numeric: Vec<bool>,
 }
@@ -103,13 +108,8 @@ impl Row {
         Row {
             line,
             fields,
-            field_lines: Vec::new(),
             numeric: Vec::new(),
         }
-    }
-
-    fn line_of(&self, index: usize) -> u64 {
-        self.field_lines.get(index).copied().unwrap_or(self.line)
     }
 }
 
@@ -251,10 +251,7 @@ impl<'a> Cursor<'a> {
     }
 
     pub fn issue(&mut self, name: &str, message: impl Into<String>) {
-        let line = self
-            .table
-            .column(name)
-            .map_or(self.row.line, |i| self.row.line_of(i));
+        let line = self.row.line;
         if self.issues.len() < MAX_ISSUES {
             self.issues.push(Issue {
                 line,

@@ -1,10 +1,12 @@
 //! Paper sales written during an outage: one ticket per ticket_ref, numbered in file order in the series of the
 //! database that imports them (one writer per chain), collected by the till the file names, flagged manual, its
 //! reference kept so that a file imported twice never doubles sales.
+use super::codes::{self, Known};
 use super::reader::{Cursor, Table, finish, refused_lines, single};
 use super::summary::Counts;
 use crate::domain::bounds;
 use crate::domain::labels;
+use crate::domain::money::format_fr;
 use crate::domain::parse::{amount, parse_datetime, quantity};
 use crate::domain::sale::build_sale;
 use crate::domain::{LineDraft, PaymentDraft, PaymentMethod, Product, Settled, TicketKind};
@@ -13,7 +15,7 @@ use crate::storage::tickets::{Batch, SaleContext};
 use crate::storage::{Clock, LocalTime, catalogue as store};
 use anyhow::Result;
 use rusqlite::{Connection, OptionalExtension};
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 
 pub(super) const COLUMNS: &[&str] = &[
     "ticket_ref",
@@ -32,6 +34,8 @@ pub(super) struct PaperTicket {
     pub(super) till: String,
     pub(super) method: PaymentMethod,
     pub(super) lines: Vec<LineDraft>,
+    /// The file's line (row) of each of `lines`.
+    pub(super) rows: Vec<u64>,
 }
 
 impl PaperTicket {
@@ -47,7 +51,14 @@ impl PaperTicket {
             till,
             method,
             lines: vec![line],
+            rows: vec![first_line],
         }
+    }
+
+    /// Adds the line read on the file's line (row) `row`.
+    pub(super) fn push(&mut self, row: u64, line: LineDraft) {
+        self.lines.push(line);
+        self.rows.push(row);
     }
 }
 
@@ -61,10 +72,7 @@ pub fn sales(
     counts: &mut Counts,
 ) -> Result<()> {
     t.require(COLUMNS)?;
-    let products: HashMap<String, Product> = store::products(conn)?
-        .into_iter()
-        .map(|p| (p.code.clone(), p))
-        .collect();
+    let products = known_products(conn)?;
     let tills: Vec<String> = store::tills(conn)?.into_iter().map(|t| t.id).collect();
     let mut issues = Vec::new();
     let mut tickets: Vec<PaperTicket> = Vec::new();
@@ -77,7 +85,18 @@ pub fn sales(
         else {
             continue;
         };
-        match index.get(&(till.clone(), reference.clone())) {
+        match index.get(&(till.clone(), codes::key(&reference).to_string())) {
+            Some(&i) if tickets[i].reference != reference => {
+                let tk = &tickets[i];
+                c.issue(
+                    "ticket_ref",
+                    format!(
+                        "« {reference} » et « {} » ligne {} : même référence (zéros en tête mis à part) \
+                         pour deux tickets",
+                        tk.reference, tk.first_line
+                    ),
+                );
+            }
             Some(&i) => {
                 let tk = &mut tickets[i];
                 if tk.datetime != datetime || tk.method != method {
@@ -89,10 +108,11 @@ pub fn sales(
                         ),
                     );
                 }
-                tk.lines.push(line);
+                tk.push(row.line, line);
             }
             None => {
-                index.insert((till.clone(), reference.clone()), tickets.len());
+                let key = codes::key(&reference).to_string();
+                index.insert((till.clone(), key), tickets.len());
                 let parts = (reference, datetime, till, method, line);
                 tickets.push(PaperTicket::begun(row.line, parts));
             }
@@ -109,10 +129,12 @@ pub fn sales(
         actor,
         imported: imported_refs(conn)?,
         batch: Batch::new(signing),
+        tills: Default::default(),
     };
     for tk in &tickets {
         w.commit(tk)?;
     }
+    counts.tills = std::mem::take(&mut w.tills);
     w.batch.finish(conn)
 }
 
@@ -126,7 +148,7 @@ pub(super) type RowParts = (
 
 pub(super) fn read_row(
     c: &mut Cursor,
-    products: &HashMap<String, Product>,
+    products: &Known<Product>,
     tills: &[String],
     now: &crate::storage::LocalTime,
 ) -> Option<RowParts> {
@@ -135,7 +157,8 @@ pub(super) fn read_row(
         let at = parse_datetime(s)?;
         if at > now.local {
             return Err(format!(
-                "vente datée du {s}, dans le futur (il est {}) : vérifiez la date",
+                "vente datée du {}, dans le futur (il est {}) : vérifiez la date",
+                at.strftime("%d/%m/%Y %H:%M"),
                 now.local.strftime("%d/%m/%Y %H:%M")
             ));
         }
@@ -149,7 +172,10 @@ pub(super) fn read_row(
             .ok_or(format!("caisse « {s} » inconnue"))
     });
     let product = c.parse("product_code", |s| {
-        products.get(s).ok_or(format!("produit « {s} » inconnu"))
+        products
+            .resolve(s)?
+            .map(|(_, p)| p)
+            .ok_or(format!("produit « {s} » inconnu"))
     });
     let quantity = c.parse("quantity", |s| {
         let q = quantity(s)?;
@@ -186,15 +212,63 @@ pub(super) fn read_row(
         discount: rust_decimal::Decimal::ZERO,
         vat_rate: product.vat_rate,
     };
+    line_amount(c, &line)?;
     Some((reference?, datetime?, till?, method?, line))
 }
 
-/// (till, ticket_ref) of the paper tickets already imported, read in one pass.
-pub(super) fn imported_refs(conn: &Connection) -> Result<HashSet<(String, String)>> {
+/// A line's amount within bounds and not nil, said on the cell to correct: the unit price when it is nil, the
+/// quantity otherwise (a price is checked on its own when read).
+fn line_amount(c: &mut Cursor, l: &LineDraft) -> Option<()> {
+    let q = l.quantity.normalize().to_string().replace('.', ",");
+    let p = format_fr(l.unit_price);
+    if let Err(e) = bounds::check_amount("montant de la ligne", l.gross()) {
+        c.issue("quantity", format!("{q} × {p} DH : {e}"));
+        return None;
+    }
+    if l.unit_price.is_zero() {
+        let from = if c.get("unit_price").is_empty() {
+            " (prix du catalogue)"
+        } else {
+            ""
+        };
+        c.issue(
+            "unit_price",
+            format!("prix unitaire nul{from} : une vente papier a un montant"),
+        );
+        return None;
+    }
+    if l.total() <= rust_decimal::Decimal::ZERO {
+        c.issue(
+            "quantity",
+            format!("{q} × {p} DH font 0,00 DH une fois arrondi au centime : montant nul"),
+        );
+        return None;
+    }
+    Some(())
+}
+
+/// The catalogue's products, looked up by code (a digit-only code modulo leading zeros).
+pub(super) fn known_products(conn: &Connection) -> Result<Known<Product>> {
+    Ok(Known::new(
+        store::products(conn)?
+            .into_iter()
+            .map(|p| (p.code.clone(), p))
+            .collect(),
+    ))
+}
+
+/// The paper tickets already imported, read in one pass: (till, reference's key) → reference as stored, so
+/// that `1` read from a spreadsheet finds the `001` of the CSV imported before.
+pub(super) fn imported_refs(conn: &Connection) -> Result<HashMap<(String, String), String>> {
     let mut stmt =
         conn.prepare("SELECT till, ticket_ref FROM tickets WHERE ticket_ref IS NOT NULL")?;
-    let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
-    Ok(rows.collect::<Result<_, _>>()?)
+    let rows = stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?;
+    let mut out = HashMap::new();
+    for row in rows {
+        let (till, reference) = row?;
+        out.insert((till, codes::key(&reference).to_string()), reference);
+    }
+    Ok(out)
 }
 
 /// Writes the paper tickets of one file, in one transaction.
@@ -204,8 +278,10 @@ pub(super) struct Writer<'a> {
     pub(super) clock: &'a Clock,
     pub(super) chain: &'a str,
     pub(super) actor: &'a str,
-    pub(super) imported: HashSet<(String, String)>,
+    pub(super) imported: HashMap<(String, String), String>,
     pub(super) batch: Batch,
+    /// Per till, the tickets written and their total.
+    pub(super) tills: std::collections::BTreeMap<String, (usize, rust_decimal::Decimal)>,
 }
 
 impl Writer<'_> {
@@ -228,26 +304,34 @@ impl Writer<'_> {
 
     fn refuse_imported(&self, tk: &PaperTicket) -> Result<()> {
         let (conn, t) = (self.conn, self.table);
-        let key = (tk.till.clone(), tk.reference.clone());
-        let existing: Option<String> = if self.imported.contains(&key) {
-            conn.prepare_cached("SELECT id FROM tickets WHERE till = ?1 AND ticket_ref = ?2")?
-                .query_row([&tk.till, &tk.reference], |r| r.get(0))
-                .optional()?
-        } else {
-            None
+        let key = (tk.till.clone(), codes::key(&tk.reference).to_string());
+        let Some(stored) = self.imported.get(&key) else {
+            return Ok(());
         };
+        let existing: Option<String> = conn
+            .prepare_cached("SELECT id FROM tickets WHERE till = ?1 AND ticket_ref = ?2")?
+            .query_row([&tk.till, stored], |r| r.get(0))
+            .optional()?;
         if let Some(id) = existing {
-            let msg = format!(
-                "le ticket papier {} de la caisse {} est déjà importé ({id})",
-                tk.reference, tk.till
-            );
+            let msg = if *stored == tk.reference {
+                format!(
+                    "le ticket papier {} de la caisse {} est déjà importé ({id})",
+                    tk.reference, tk.till
+                )
+            } else {
+                format!(
+                    "le ticket papier {} de la caisse {} est déjà importé sous la référence {stored} ({id}) : \
+                     le tableur a pu ôter ses zéros en tête",
+                    tk.reference, tk.till
+                )
+            };
             return Err(single(t, tk.first_line, 1, "ticket_ref", msg).into());
         }
         Ok(())
     }
 
     fn add(&mut self, tk: &PaperTicket, settled: &Settled, at: LocalTime) -> Result<()> {
-        let fail = |msg: String| single(self.table, tk.first_line, 0, "", msg);
+        let t = self.table;
         let ctx = SaleContext {
             till: tk.till.clone(),
             cashier: self.actor.to_string(),
@@ -259,16 +343,79 @@ impl Writer<'_> {
         };
         self.batch
             .add(self.conn, self.chain, &ctx, settled, TicketKind::Sale, None)
-            .map_err(|e| fail(format!("ticket {} : {e}", tk.reference)))?;
+            .map_err(|e| refusal(t, tk, &e))?;
+        let till = match self.tills.get_mut(&tk.till) {
+            Some(v) => v,
+            None => self.tills.entry(tk.till.clone()).or_default(),
+        };
+        till.0 += 1;
+        till.1 += settled.total;
         Ok(())
     }
+}
+
+/// Where a ticket refused when written is to be corrected: the product's cell of the exhibitor outside its
+/// phase, the ticket's date outside any open phase, its first line otherwise.
+fn refusal(t: &Table, tk: &PaperTicket, e: &anyhow::Error) -> super::ImportError {
+    use crate::storage::Error as E;
+    let at = |line: u64, field: &str, msg: String| {
+        single(
+            t,
+            line,
+            0,
+            field,
+            format!("ticket {} : {msg}", tk.reference),
+        )
+    };
+    match e.downcast_ref::<E>() {
+        Some(E::NotInPhase { exhibitor, phase }) => {
+            let i = tk.lines.iter().position(|l| l.exhibitor_code == *exhibitor);
+            let row = i.map_or(tk.first_line, |i| tk.rows[i]);
+            let msg = format!(
+                "l'exposant {exhibitor} ne participe pas à la phase {phase} : vente refusée \
+                 (ajoutez {phase} à ses phases dans le fichier des exposants)"
+            );
+            at(row, "product_code", msg)
+        }
+        Some(E::NoPhase { date }) => at(
+            tk.first_line,
+            "datetime",
+            format!(
+                "aucune phase ne contient la date {} : vente refusée",
+                date_fr(date)
+            ),
+        ),
+        Some(E::PhaseClosed { phase, date }) => at(
+            tk.first_line,
+            "datetime",
+            format!(
+                "la phase {phase} est clôturée : plus aucune vente datée du {}",
+                date_fr(date)
+            ),
+        ),
+        _ => at(tk.first_line, "", e.to_string()),
+    }
+}
+
+/// `2026-10-03` → `03/10/2026`, as people read dates (any other text as it is).
+pub(super) fn date_fr(iso: &str) -> String {
+    iso.parse::<jiff::civil::Date>()
+        .map(|d| d.strftime("%d/%m/%Y").to_string())
+        .unwrap_or_else(|_| iso.to_string())
 }
 
 /// A paper ticket's sale and local time, before anything is written: no database needed.
 pub(super) fn prepare(t: &Table, clock: &Clock, tk: &PaperTicket) -> Result<(Settled, LocalTime)> {
     let fail =
         |column: usize, field: &str, msg: String| single(t, tk.first_line, column, field, msg);
-    let total: rust_decimal::Decimal = tk.lines.iter().map(|l| l.total()).sum();
+    let mut total = rust_decimal::Decimal::ZERO;
+    for (l, row) in tk.lines.iter().zip(&tk.rows) {
+        total += l.total();
+        if let Err(e) = bounds::check_amount("ticket", total) {
+            let msg = format!("ticket {} : {e} à cette ligne", tk.reference);
+            return Err(single(t, *row, 0, "quantity", msg).into());
+        }
+    }
     let payment = PaymentDraft::new(tk.method, total);
     let settled = build_sale(&tk.lines, rust_decimal::Decimal::ZERO, &[payment], None)
         .map_err(|e| fail(0, "", format!("ticket {} : {e}", tk.reference)))?;

@@ -2,18 +2,19 @@
 //! tickets, each ticket's sale built, sent in batches to the importing thread. A plain XLSX sheet is read cell by
 //! cell (`sheet_stream`) and its rows grouped as they come, so that reading the workbook overlaps the writes;
 //! any other file is read whole first. Stops without `End` at the first thing the plain path must decide.
+use super::codes::{self, Known};
 use super::reader::{Cursor, Issue, Row, Table};
 use super::sales::{COLUMNS, PaperTicket, prepare, read_row};
 use super::sheet_stream;
 use super::{Kind, table};
 use crate::domain::{Product, Settled};
 use crate::storage::{Clock, LocalTime};
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 use std::sync::mpsc::{Receiver, SyncSender};
 
 /// What the rows are checked against, read by the importing thread inside its transaction.
 pub struct Catalogue {
-    pub products: HashMap<String, Product>,
+    pub products: Known<Product>,
     pub tills: Vec<String>,
     pub now: LocalTime,
     pub clock: Clock,
@@ -135,10 +136,13 @@ impl Grouper {
             if tk.datetime != datetime || tk.method != method {
                 return None;
             }
-            tk.lines.push(line);
+            tk.push(row.line, line);
             return Some(());
         }
-        if !self.done.insert((till.clone(), reference.clone())) {
+        if !self
+            .done
+            .insert((till.clone(), codes::key(&reference).to_string()))
+        {
             return None;
         }
         let next = PaperTicket::begun(row.line, (reference, datetime, till, method, line));

@@ -4,7 +4,7 @@
 //! A ticket is complete when a row of another ticket follows it: a file whose tickets' rows are not together,
 //! any refused row or ticket, and anything else the plain path would refuse roll the transaction back, and the
 //! caller runs the plain path, which reads the whole file first and names every refusal exactly as before.
-use super::sales::{Writer, imported_refs};
+use super::sales::{Writer, imported_refs, known_products};
 use super::sales_feed::{Catalogue, Msg, Ready, produce};
 use super::summary::ImportSummary;
 use super::{Kind, Outcome, close_streamed, orphans};
@@ -61,10 +61,7 @@ fn apply(
     let tx = db.write_tx()?;
     let chain = crate::storage::identity::own_chain(&tx)?;
     let orphans_before = orphans::snapshot(&tx, Kind::Sales)?;
-    let products = store::products(&tx)?
-        .into_iter()
-        .map(|p| (p.code.clone(), p))
-        .collect();
+    let products = known_products(&tx)?;
     let tills = store::tills(&tx)?.into_iter().map(|t| t.id).collect();
     let now = clock.now()?;
     let catalogue = Catalogue {
@@ -88,6 +85,7 @@ fn apply(
         actor,
         imported: imported_refs(&tx)?,
         batch: Batch::new(signing),
+        tills: Default::default(),
     };
     let (rows, count) = loop {
         match tickets.recv() {
@@ -104,6 +102,7 @@ fn apply(
     w.batch.finish(&tx)?;
     summary.rows = rows;
     summary.counts.added = count;
+    summary.counts.tills = std::mem::take(&mut w.tills);
     summary.tickets = count;
     close_streamed(tx, &orphans_before, &at, actor, summary, bytes)
 }

@@ -2,17 +2,18 @@
 //! journal entry, and its writes skip the fsync (`synchronous = NORMAL` for that one transaction). It survives
 //! the till process being killed; the next committed sale (written with FULL) syncs it along.
 use super::Db;
-use crate::domain::LineDraft;
 use crate::domain::money::{from_centimes, from_milli, to_centimes, to_milli};
+use crate::domain::{LineDraft, PaymentDraft};
 use anyhow::Result;
 use rusqlite::{Connection, OptionalExtension, params};
 
-/// A basket found at login: who was filling it and its lines.
+/// A basket found at login: who was filling it, its lines and the payments already typed for it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Draft {
     pub cashier: String,
     pub approver: Option<String>,
     pub lines: Vec<LineDraft>,
+    pub payments: Vec<PaymentDraft>,
 }
 
 impl Db {
@@ -25,12 +26,28 @@ impl Db {
         lines: &[LineDraft],
         at_utc: &str,
     ) -> Result<()> {
+        let basket = Basket {
+            lines,
+            payments: &[],
+        };
+        self.save_draft_paid(till, cashier, approver, &basket, at_utc)
+    }
+
+    /// [`Db::save_draft`] with the payments already typed for the basket.
+    pub fn save_draft_paid(
+        &mut self,
+        till: &str,
+        cashier: &str,
+        approver: Option<&str>,
+        basket: &Basket,
+        at_utc: &str,
+    ) -> Result<()> {
         let before: String = self
             .conn()
             .query_row("PRAGMA synchronous", [], |r| r.get::<_, i64>(0))
             .map(|v| v.to_string())?;
         self.conn().pragma_update(None, "synchronous", "NORMAL")?;
-        let written = self.write_draft(till, cashier, approver, lines, at_utc);
+        let written = self.write_draft(till, cashier, approver, basket, at_utc);
         self.conn().pragma_update(None, "synchronous", &before)?;
         written
     }
@@ -40,9 +57,10 @@ impl Db {
         till: &str,
         cashier: &str,
         approver: Option<&str>,
-        lines: &[LineDraft],
+        basket: &Basket,
         at_utc: &str,
     ) -> Result<()> {
+        let lines = basket.lines;
         let tx = self.write_tx()?;
         clear(&tx, till)?;
         if !lines.is_empty() {
@@ -69,14 +87,57 @@ impl Db {
                     l.vat_rate.normalize().to_string(),
                 ])?;
             }
+            write_payments(&tx, till, basket.payments)?;
         }
         tx.commit()?;
         Ok(())
     }
 }
 
+/// What a draft holds: the basket's lines and the payments typed for it.
+pub struct Basket<'a> {
+    pub lines: &'a [LineDraft],
+    pub payments: &'a [PaymentDraft],
+}
+
+fn write_payments(conn: &Connection, till: &str, payments: &[PaymentDraft]) -> Result<()> {
+    let mut ins = conn.prepare_cached(
+        "INSERT INTO draft_payments (till, pos, method, amount, tendered, reference)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+    )?;
+    for (i, p) in payments.iter().enumerate() {
+        let tendered = p.tendered.map(to_centimes).transpose()?;
+        ins.execute(params![
+            till,
+            i as i64 + 1,
+            p.method,
+            to_centimes(p.amount)?,
+            tendered,
+            p.reference
+        ])?;
+    }
+    Ok(())
+}
+
+fn load_payments(conn: &Connection, till: &str) -> Result<Vec<PaymentDraft>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT method, amount, tendered, reference FROM draft_payments WHERE till = ?1 ORDER BY pos",
+    )?;
+    let rows = stmt.query_map([till], |r| {
+        Ok(PaymentDraft {
+            method: r.get(0)?,
+            amount: from_centimes(r.get(1)?),
+            tendered: r.get::<_, Option<i64>>(2)?.map(from_centimes),
+            reference: r.get(3)?,
+        })
+    })?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
 /// Removes the till's draft (inside the caller's transaction: a committed sale takes its draft with it).
 pub fn clear(conn: &Connection, till: &str) -> Result<()> {
+    conn.prepare_cached("DELETE FROM draft_payments WHERE till = ?1")?
+        .execute([till])?;
     conn.prepare_cached("DELETE FROM draft_lines WHERE till = ?1")?
         .execute([till])?;
     conn.prepare_cached("DELETE FROM draft_baskets WHERE till = ?1")?
@@ -115,10 +176,12 @@ pub fn load(conn: &Connection, till: &str) -> Result<Option<Draft>> {
             })
         })?
         .collect::<Result<Vec<_>, _>>()?;
+    let payments = load_payments(conn, till)?;
     Ok((!lines.is_empty()).then_some(Draft {
         cashier,
         approver,
         lines,
+        payments,
     }))
 }
 

@@ -9,6 +9,8 @@ pub enum Error {
     PhaseClosed { phase: u32, date: String },
     #[error("aucune phase ne contient la date {date} : vente refusée")]
     NoPhase { date: String },
+    #[error("l'exposant {exhibitor} ne participe pas à la phase {phase} : vente refusée")]
+    NotInPhase { exhibitor: String, phase: u32 },
     /// A bound of DESIGN.md exceeded (price, quantity, line or ticket): the message names which.
     #[error("{0}")]
     OutOfBounds(String),

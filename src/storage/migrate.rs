@@ -25,6 +25,10 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
         "010_import_speed",
         include_str!("migrations/010_import_speed.sql"),
     ),
+    (
+        "013_draft_payments",
+        include_str!("migrations/013_draft_payments.sql"),
+    ),
 ];
 
 pub fn current_version(conn: &Connection) -> Result<usize> {

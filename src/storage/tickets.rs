@@ -300,7 +300,11 @@ impl Batch {
             return Ok(());
         }
         if !super::catalogue::exhibitor_in_phase(conn, ex, phase)? {
-            bail!("l'exposant {ex} ne participe pas à la phase {phase} : vente refusée");
+            return Err(super::Error::NotInPhase {
+                exhibitor: ex.to_string(),
+                phase,
+            }
+            .into());
         }
         self.members.insert(key);
         Ok(())
@@ -392,7 +396,6 @@ impl Db {
         let tx = self.write_tx()?;
         let (_, lines) = refund_lines(&tx, original, request)?;
         let settled = crate::domain::sale::build_refund(lines, payouts)?;
-        check_payout_room(&tx, original, &settled.payments)?;
         let ticket = insert_ticket(&tx, ctx, &settled, TicketKind::Refund, Some(original))?;
         with(&tx, &ticket)?;
         tx.commit()?;
@@ -418,9 +421,10 @@ pub(super) fn refund_lines(
     Ok((orig, lines))
 }
 
-/// What can still be paid back by `method` on `original`: what it took that way, less what its refunds already
-/// gave back that way. Bounded for cash (the drawer holds only what came in) and card (a card is credited only
-/// against its charge); `None` for mobile and other (a transfer, a voucher), which may repay any sale.
+/// What the till offers to pay back by `method` on `original`: what it took that way, less what its refunds
+/// already gave back that way. Bounded for cash (the drawer holds only what came in) and card (credited against
+/// its charge); `None` for mobile and other (a transfer, a voucher), which may repay any sale. A policy of the
+/// till's screen, not of the ledger: a refund recorded otherwise is still a valid refund.
 pub fn payout_room(
     conn: &Connection,
     original: &str,
@@ -441,30 +445,4 @@ pub fn payout_room(
             Ok((r.get(0)?, r.get(1)?))
         })?;
     Ok(Some(from_centimes(paid - given)))
-}
-
-/// A refund never credits a card beyond its charge (cash from the drawer for a card or mobile sale stays the
-/// cashier's call; the till offers it only as far as the sale took cash).
-pub(super) fn check_payout_room(
-    conn: &Connection,
-    original: &str,
-    payouts: &[Payment],
-) -> StorageResult<()> {
-    for p in payouts
-        .iter()
-        .filter(|p| p.method == crate::domain::PaymentMethod::Card)
-    {
-        if let Some(room) = payout_room(conn, original, p.method)?
-            && p.amount > room
-        {
-            let how = p.method.label_fr().to_lowercase();
-            crate::refuse!(
-                "{original} : {} à rendre en {how}, mais ce ticket n'a reçu que {} en {how} (remboursements déjà \
-                 faits déduits) : choisissez un autre mode de remboursement",
-                crate::domain::money::format_dh(p.amount),
-                crate::domain::money::format_dh(room.max(Decimal::ZERO)),
-            );
-        }
-    }
-    Ok(())
 }

@@ -1,6 +1,6 @@
 //! The basket in progress and what the search field's text means on Enter.
 use crate::domain::money::{parse_human_amount, parse_human_quantity};
-use crate::domain::{LineDraft, Product, Unit};
+use crate::domain::{LineDraft, PaymentDraft, Product, Unit};
 use rust_decimal::Decimal;
 
 #[derive(Debug, Clone, Default)]
@@ -8,8 +8,11 @@ pub struct Basket {
     pub lines: Vec<LineDraft>,
     /// The supervisor who approved a price override on this basket (named on the ticket's journal entry).
     pub approver: Option<String>,
-    /// The lines as last written to the till's draft in the database.
+    /// The payments typed on the payment screen (a card charged stays known until the sale commits).
+    pub payments: Vec<PaymentDraft>,
+    /// The lines and payments as last written to the till's draft in the database.
     saved: Vec<LineDraft>,
+    saved_payments: Vec<PaymentDraft>,
     /// Keep the basket in memory only, no draft written (the benchmark's comparison).
     pub no_draft: bool,
 }
@@ -24,20 +27,23 @@ impl Basket {
     /// Empties the basket; the draft in the database is removed at the next [`Basket::unsaved`] check.
     pub fn clear(&mut self) {
         let saved = std::mem::take(&mut self.saved);
+        let saved_payments = std::mem::take(&mut self.saved_payments);
         let no_draft = self.no_draft;
         *self = Basket::default();
         self.saved = saved;
+        self.saved_payments = saved_payments;
         self.no_draft = no_draft;
     }
     pub fn add(&mut self, p: &Product, qty: Decimal) {
         self.lines.push(line_for(p, qty));
     }
-    /// The lines changed since the draft was last written.
+    /// The lines or payments changed since the draft was last written.
     pub fn unsaved(&self) -> bool {
-        self.lines != self.saved
+        self.lines != self.saved || self.payments != self.saved_payments
     }
     pub fn mark_saved(&mut self) {
         self.saved.clone_from(&self.lines);
+        self.saved_payments.clone_from(&self.payments);
     }
 }
 

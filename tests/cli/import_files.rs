@@ -56,17 +56,12 @@ fn xlsx_dry_run_writes_nothing_then_imports_then_is_unchanged() {
     let out = ok(&db, &["import", "products", f, "--dry-run"]);
     assert!(out.contains("feuille « Produits »"), "{out}");
     assert!(
-        out.contains(
-            "rien n'est écrit : 5 à ajouter, 0 à modifier, 0 inchangés, 0 lignes refusées"
-        ),
+        out.contains("rien n'est écrit : 5 à ajouter, 0 à modifier, 0 inchangé, 0 ligne refusée"),
         "{out}"
     );
     assert_eq!(before, dump(&db), "a dry run wrote to the database");
     let out = ok(&db, &["import", "products", f]);
-    assert!(
-        out.contains(": 5 ajoutés, 0 modifiés, 0 inchangés"),
-        "{out}"
-    );
+    assert!(out.contains(": 5 ajoutés, 0 modifié, 0 inchangé"), "{out}");
     let rows = query(
         &db,
         "SELECT code, barcode, unit, price, vat_rate FROM products WHERE code LIKE 'X-%' ORDER BY code",
@@ -95,7 +90,7 @@ fn ods_sheets_named_like_the_kind_hold_phases_and_exhibitors() {
     let f = fixture("marche.ods");
     let out = ok(&db, &["import", "phases", f.to_str().unwrap()]);
     assert!(
-        out.contains("ODS, feuille « Phases »") && out.contains("1 ajoutés"),
+        out.contains("ODS, feuille « Phases »") && out.contains("1 ajouté,"),
         "{out}"
     );
     let out = ok(&db, &["import", "exhibitors", f.to_str().unwrap()]);
@@ -134,7 +129,7 @@ fn ods_sheets_named_like_the_kind_hold_phases_and_exhibitors() {
         ],
     );
     assert!(
-        out.contains("séparateur « ; »") && out.contains("0 ajoutés, 0 modifiés, 3 inchangés"),
+        out.contains("séparateur « ; »") && out.contains("0 ajouté, 0 modifié, 3 inchangés"),
         "{out}"
     );
 }
@@ -202,7 +197,7 @@ fn strip_edited(s: &str) -> String {
 }
 
 #[test]
-fn crlf_csv_errors_name_the_files_own_lines() {
+fn crlf_csv_errors_name_the_rows_a_spreadsheet_shows() {
     let dir = tempfile::tempdir().unwrap();
     let db = sample_market(dir.path(), false);
     let file = fixture("produits-crlf.csv");
@@ -213,30 +208,39 @@ fn crlf_csv_errors_name_the_files_own_lines() {
     );
     let err = refused(&db, "products", &file, &[]);
     assert!(err.contains("produits-crlf.csv:4:7 (price)"), "{err}");
-    assert!(err.contains("produits-crlf.csv:7:6 (unit)"), "{err}");
-    // Checked against the file as an editor shows it: line 4 column 7 is "douze", line 7 column 6 is "sac".
+    assert!(err.contains("produits-crlf.csv:6:6 (unit)"), "{err}");
+    // Checked against the file as a spreadsheet shows it: row 4 column 7 is "douze"; the quoted name holding a
+    // line break (editor lines 5 and 6) is one row, so "sac", on the editor's line 7, is on row 6.
     let text = String::from_utf8(bytes).unwrap();
     let lines: Vec<&str> = text.split('\n').collect();
     assert_eq!(lines[3].split(',').nth(6), Some("douze"));
+    assert!(lines[4].ends_with("\"Savon noir"));
     assert_eq!(lines[6].split(',').nth(5), Some("sac"));
     // The same file with LF line ends gives the same positions.
     let lf = dir.path().join("produits-lf.csv");
     std::fs::write(&lf, text.replace("\r\n", "\n")).unwrap();
     let err = refused(&db, "products", &lf, &[]);
     assert!(
-        err.contains("produits-lf.csv:4:7") && err.contains("produits-lf.csv:7:6"),
+        err.contains("produits-lf.csv:4:7") && err.contains("produits-lf.csv:6:6"),
         "{err}"
     );
-    // A dry run says the same and how many lines would be refused.
+    // A dry run says the same refusal, and only it: no counts of what a refused file would add.
     let out = run(
         &db,
         &["import", "products", file.to_str().unwrap(), "--dry-run"],
     );
     assert_eq!(out.status.code(), Some(1));
-    let stdout = String::from_utf8_lossy(&out.stdout);
     assert!(
-        stdout.contains("4 à ajouter, 0 à modifier, 0 inchangés, 2 lignes refusées"),
-        "{stdout}"
+        out.stdout.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.starts_with(
+            "souk : essai, rien n'a été écrit : le fichier serait refusé (2 erreurs) :\n  produits-crlf.csv:4:7 (price)"
+        ),
+        "{stderr}"
     );
 }
 

@@ -332,7 +332,7 @@ fn re_imports_that_would_orphan_tickets_are_refused_naming_them() {
     refused(
         &org,
         &["import", "phases", s(&phases)],
-        &["orphelins", "phase 1", "ORG-0000"],
+        &["tickets déjà vendus", "phase 1", "ORG-0000"],
     );
     let exhibitors = std::fs::read_to_string(fixtures().join("exhibitors.csv"))
         .unwrap()
@@ -342,7 +342,7 @@ fn re_imports_that_would_orphan_tickets_are_refused_naming_them() {
         &org,
         &["import", "exhibitors", s(&f)],
         &[
-            "orphelins",
+            "tickets déjà vendus",
             "l'exposant E001 quitterait la phase 1",
             "ORG-0000",
         ],
@@ -355,7 +355,7 @@ fn re_imports_that_would_orphan_tickets_are_refused_naming_them() {
         &org,
         &["import", "products", s(&f)],
         &[
-            "orphelins",
+            "tickets déjà vendus",
             "le produit E001-01",
             "changerait d'exposant",
             "ORG-0000",

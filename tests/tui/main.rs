@@ -8,6 +8,7 @@ mod identify;
 mod till_basket;
 mod till_cashiers;
 mod till_count;
+mod till_draft_payments;
 mod till_line_checks;
 mod till_payment;
 mod till_pins;

@@ -29,7 +29,17 @@ pub fn change(st: &PayState, step: Option<Decimal>) -> Decimal {
         .sum()
 }
 
-pub fn key(app: &mut App, mut st: PayState, k: KeyEvent) -> Screen {
+/// A key on the payment screen; the payments typed are mirrored in the basket (and so in its draft).
+pub fn key(app: &mut App, st: PayState, k: KeyEvent) -> Screen {
+    let next = key_inner(app, st, k);
+    match &next {
+        Screen::Payment(st) => app.basket.payments.clone_from(&st.payments),
+        _ => app.basket.payments.clear(),
+    }
+    next
+}
+
+fn key_inner(app: &mut App, mut st: PayState, k: KeyEvent) -> Screen {
     let paid = remaining(app, &st) <= Decimal::ZERO && !st.payments.is_empty();
     match k.code {
         KeyCode::Esc | KeyCode::Up | KeyCode::BackTab if st.on_reference => st.on_reference = false,

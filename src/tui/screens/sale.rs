@@ -41,7 +41,10 @@ pub fn key(app: &mut App, mut st: SaleState, k: KeyEvent) -> Screen {
 fn function_key(app: &mut App, st: &mut SaleState, k: KeyEvent) -> Option<Screen> {
     let basket = !app.basket.is_empty();
     Some(match k.code {
-        KeyCode::F(2) if basket => Screen::Payment(PayState::default()),
+        KeyCode::F(2) if basket => Screen::Payment(PayState {
+            payments: app.basket.payments.clone(),
+            ..PayState::default()
+        }),
         KeyCode::F(3) => super::history::open(app),
         KeyCode::F(4) => super::report::x_report(app),
         KeyCode::F(5) => super::coop::open(app),
