@@ -1,5 +1,5 @@
 //! Fills the report models from the database. A closed phase is reported from what was stored at its close
-//! (figures, witness, time), so its reports are byte-identical on every run.
+//! (figures, witness, close time), so its figures never change; a report also says when it was printed.
 use super::settlement::Scope;
 use super::{Clock, catalogue, journal, settlement};
 use crate::domain::money::{from_centimes, from_milli, round_money};
