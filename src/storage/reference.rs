@@ -87,13 +87,14 @@ fn parse(detail: &str) -> Snapshot {
         .collect()
 }
 
-/// The newest `reference` entry this database relies on: its own chain's, or for a till copy the organiser's
-/// from before provisioning, whichever is newer.
+/// The newest `reference` entry this database relies on: its own chain's last, or for a till copy that never
+/// recorded one, the organiser's last from before provisioning. Newest by sequence, never by clock: a laptop's
+/// clock may go back (a flat clock battery), and an older-dated entry is still the later one.
 fn last_recorded(conn: &Connection) -> Result<Option<journal::Entry>> {
     let own = own_chain(conn)?;
     Ok(conn
         .prepare(&format!(
-            "{} WHERE kind = 'reference' AND chain IN (?1, ?2) ORDER BY at_utc DESC, seq DESC LIMIT 1",
+            "{} WHERE kind = 'reference' AND chain IN (?1, ?2) ORDER BY chain = ?1 DESC, seq DESC LIMIT 1",
             journal::SELECT_ENTRY
         ))?
         .query_row([own.as_str(), super::ORG_CHAIN], journal::from_row)

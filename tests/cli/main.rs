@@ -8,6 +8,7 @@ mod cli_french;
 mod cli_import;
 mod cli_printer;
 mod cli_reports;
+mod clock_back;
 mod files;
 mod import_dry_run;
 mod import_files;
