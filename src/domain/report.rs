@@ -37,9 +37,35 @@ pub struct PhaseHeader {
     /// Local `YYYY-MM-DD HH:MM` of the close.
     pub closed_at: Option<String>,
     pub closed_by: Option<String>,
+    /// A complément of the (closed) phase: its late sales, closed on its own.
+    pub complement: Option<u32>,
 }
 
 impl PhaseHeader {
+    /// The phase's name, or for a complément `NAME — complément N` (`Complément N` under a bare « Phase N »).
+    pub fn with_complement(mut self, number: u32) -> PhaseHeader {
+        let name = self.name.trim();
+        self.name =
+            if name.is_empty() || name.eq_ignore_ascii_case(&format!("Phase {}", self.number)) {
+                format!("Complément {number}")
+            } else {
+                format!("{name} — complément {number}")
+            };
+        self.complement = Some(number);
+        self
+    }
+
+    /// The warning over figures that may still change.
+    pub fn provisional(&self) -> String {
+        match self.complement {
+            Some(c) => format!(
+                "PROVISOIRE : complément {c} non clôturé (la phase {} l'est), chiffres susceptibles de changer",
+                self.number
+            ),
+            None => "PROVISOIRE : phase non clôturée, chiffres susceptibles de changer".into(),
+        }
+    }
+
     /// A phase is final once closed; before that every figure is provisional.
     pub fn is_closed(&self) -> bool {
         self.closed_at.is_some()
@@ -316,4 +342,41 @@ pub struct ProductRow {
     /// `piece`, `kg`, `l`.
     pub unit: String,
     pub net: Decimal,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::PhaseHeader;
+
+    fn phase(name: &str) -> PhaseHeader {
+        PhaseHeader {
+            number: 1,
+            name: name.into(),
+            starts: "2026-11-20".into(),
+            ends: "2026-11-29".into(),
+            closed_at: None,
+            closed_by: None,
+            complement: None,
+        }
+    }
+
+    #[test]
+    fn a_complement_is_named_once_and_called_provisional_as_a_complement() {
+        let bare = phase("Phase 1").with_complement(2);
+        assert_eq!(bare.name, "Complément 2");
+        assert!(
+            bare.provisional().contains("complément 2 non clôturé"),
+            "{}",
+            bare.provisional()
+        );
+        assert_eq!(
+            phase("Printemps").with_complement(1).name,
+            "Printemps — complément 1"
+        );
+        assert!(
+            phase("Printemps")
+                .provisional()
+                .contains("phase non clôturée")
+        );
+    }
 }

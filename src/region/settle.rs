@@ -54,6 +54,7 @@ pub fn phase_reports(
         ends: p.get(3),
         closed_at: p.get(4),
         closed_by: p.get(5),
+        complement: None,
     };
     let frozen = p.get::<_, Option<String>>(6).filter(|_| ph.is_closed());
     let witness: Option<String> = p.get(7);
@@ -123,8 +124,7 @@ pub fn phase_reports(
     };
     let mut complements = Vec::new();
     for c in numbers {
-        let mut h = ph.clone();
-        h.name = format!("{} — complément {c}", ph.name);
+        let mut h = ph.clone().with_complement(c);
         let figures = match closed.get(&c) {
             Some((at, by, json)) => {
                 h.closed_at = Some(at.clone());

@@ -73,10 +73,7 @@ fn head(
 ) {
     l.text(title, Style::bold(14.0));
     if !phase.is_closed() {
-        l.text(
-            "PROVISOIRE : phase non clôturée, chiffres susceptibles de changer",
-            Style::bold(10.0),
-        );
+        l.text(&phase.provisional(), Style::bold(10.0));
     }
     l.text(&market_line(market), Style::bold(10.0));
     if !market.organiser.trim().is_empty() {

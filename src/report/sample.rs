@@ -24,6 +24,7 @@ fn phase() -> PhaseHeader {
         ends: "2025-05-10".into(),
         closed_at: Some("2025-05-10 19:02".into()),
         closed_by: Some("Amina Benali".into()),
+        complement: None,
     }
 }
 

@@ -42,7 +42,7 @@ pub(crate) fn status_line(p: &PhaseHeader) -> String {
     match (&p.closed_at, &p.closed_by) {
         (Some(at), Some(by)) => format!("Clôturée le {} par {by}", fmt_datetime_fr(at)),
         (Some(at), None) => format!("Clôturée le {}", fmt_datetime_fr(at)),
-        _ => "PROVISOIRE : phase non clôturée, chiffres susceptibles de changer".to_string(),
+        _ => p.provisional(),
     }
 }
 

@@ -33,6 +33,7 @@ fn phase_header(conn: &Connection, number: u32) -> Result<(PhaseHeader, Option<S
                     ends: r.get(3)?,
                     closed_at: r.get(4)?,
                     closed_by: r.get(5)?,
+                    complement: None,
                 },
                 r.get(6)?,
             ))
@@ -125,12 +126,12 @@ pub fn complement_report(
     number: u32,
     complement: Option<u32>,
 ) -> Result<SettlementReport> {
-    let (mut phase, _) = phase_header(conn, number)?;
+    let (phase, _) = phase_header(conn, number)?;
     let c = match complement {
         None => super::late::current_complement(conn, number)?,
         Some(n) => numbered_complement(conn, number, n)?,
     };
-    phase.name = format!("{} — complément {}", phase.name, c.number);
+    let mut phase = phase.with_complement(c.number);
     phase.closed_at = c.closed_at.clone();
     phase.closed_by = c.closed_by.clone();
     let rows = c.rows.into_iter().map(|f| row(number, f)).collect();
