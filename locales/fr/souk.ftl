@@ -37,7 +37,7 @@ kind-refund = remboursement
 ## Connexion
 login-title = Connexion — caisse { $till }
 login-pin = Code :
-login-shift-of-other = Le service de { $cashier } est ouvert sur cette caisse : { $cashier } le clôture (F6, rapport Z) avant qu'une autre personne vende, ou un superviseur le clôture à sa place
+login-shift-of-other = Service de { $cashier } ouvert ici : { $cashier } ou un superviseur le clôture (F6) d'abord
 pin-empty = Tapez le code, puis Entrée
 login-wrong = Code incorrect — encore { $left } essais avant verrouillage
 login-wrong-last = Code incorrect — encore 1 essai avant verrouillage

@@ -372,7 +372,7 @@ pub fn demo(ctx: &Ctx, a: &DemoArgs, db_given: bool) -> Result<()> {
         "Codes : {}",
         crate::demo::PEOPLE
             .iter()
-            .map(|(n, r, p)| format!("{n} ({}) {p}", r.as_str()))
+            .map(|(n, r, p)| format!("{n} ({}) {p}", crate::domain::labels::role_label(*r)))
             .collect::<Vec<_>>()
             .join(" · ")
     );

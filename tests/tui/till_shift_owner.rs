@@ -25,7 +25,7 @@ fn another_cashier_cannot_sell_into_an_open_shift_but_a_supervisor_can_close_it(
     match &app.screen {
         Screen::Login(st) => {
             let msg = st.msg.as_deref().unwrap_or_default();
-            assert!(msg.contains("Le service de Amina est ouvert"), "{msg}");
+            assert!(msg.contains("Service de Amina ouvert ici"), "{msg}");
             assert!(st.pin.is_empty());
         }
         _ => panic!("still at login"),
