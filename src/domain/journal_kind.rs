@@ -37,10 +37,13 @@ pub enum JournalKind {
     KeyFirstUse,
     /// A perpetual total carried over before it would overflow.
     TotalCarry,
+    /// A ticket entered after its phase closed (a paper sale), flagged late in a complement: the entry right
+    /// after the ticket's, naming the complement.
+    LateSale,
 }
 
 impl JournalKind {
-    pub const ALL: [JournalKind; 26] = [
+    pub const ALL: [JournalKind; 27] = [
         Self::Sale,
         Self::Refund,
         Self::Reprint,
@@ -67,6 +70,7 @@ impl JournalKind {
         Self::Identify,
         Self::KeyFirstUse,
         Self::TotalCarry,
+        Self::LateSale,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -97,6 +101,7 @@ impl JournalKind {
             Self::Identify => "identify",
             Self::KeyFirstUse => "key_first_use",
             Self::TotalCarry => "total_carry",
+            Self::LateSale => "late_sale",
         }
     }
 

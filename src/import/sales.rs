@@ -128,13 +128,14 @@ pub fn sales(
         chain,
         actor,
         imported: imported_refs(conn)?,
-        batch: Batch::new(signing),
+        batch: Batch::new(signing).accepting_late(&now),
         tills: Default::default(),
     };
     for tk in &tickets {
         w.commit(tk)?;
     }
     counts.tills = std::mem::take(&mut w.tills);
+    counts.late = w.batch.late_counts();
     w.batch.finish(conn)
 }
 

@@ -84,7 +84,7 @@ fn apply(
         chain: &chain,
         actor,
         imported: imported_refs(&tx)?,
-        batch: Batch::new(signing),
+        batch: Batch::new(signing).accepting_late(&at),
         tills: Default::default(),
     };
     let (rows, count) = loop {
@@ -103,6 +103,7 @@ fn apply(
     summary.rows = rows;
     summary.counts.added = count;
     summary.counts.tills = std::mem::take(&mut w.tills);
+    summary.counts.late = w.batch.late_counts();
     summary.tickets = count;
     close_streamed(tx, &orphans_before, &at, actor, summary, bytes)
 }

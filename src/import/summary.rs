@@ -20,6 +20,8 @@ pub struct Counts {
     pub listed: Vec<String>,
     /// Sales: per till, the tickets created and their total.
     pub tills: std::collections::BTreeMap<String, (usize, Decimal)>,
+    /// Sales: tickets dated in a closed phase, flagged late, per (phase, complement).
+    pub late: std::collections::BTreeMap<(u32, u32), usize>,
 }
 
 impl Counts {
@@ -239,6 +241,13 @@ impl fmt::Display for ImportSummary {
                     let tickets = n(*count, "ticket", "tickets");
                     write!(f, "\n  caisse {till} : {tickets}, {} DH", format_fr(*total))?;
                 }
+            }
+            for ((phase, complement), count) in &c.late {
+                let tickets = n(*count, "ticket en retard", "tickets en retard");
+                write!(
+                    f,
+                    "\n  {tickets} → complément {complement} de la phase {phase}"
+                )?;
             }
             return Ok(());
         }

@@ -98,7 +98,18 @@ pub fn phase_reports(
         .map(|e| e.code.clone())
         .collect();
     codes.extend(sums.values().flat_map(|s| s.keys().cloned()));
-    let computed = |scope: u32| rows(&codes, exhibitors, sums.get(&scope), scope != 0);
+    // A complement charges the rates of its phase's close (stored in the frozen settlement), as the market does.
+    let rates: BTreeMap<String, Decimal> = match &frozen {
+        Some(json) => serde_json::from_str::<Vec<SettlementFigures>>(json)?
+            .into_iter()
+            .map(|r| (r.exhibitor_code, r.commission_rate))
+            .collect(),
+        None => BTreeMap::new(),
+    };
+    let computed = |scope: u32| {
+        let rates = if scope == 0 { None } else { Some(&rates) };
+        rows(&codes, exhibitors, sums.get(&scope), rates)
+    };
     let report =
         |ph: PhaseHeader, figures: Vec<SettlementFigures>, head: (String, String), count: u64| {
             SettlementReport {
@@ -148,12 +159,13 @@ pub fn phase_reports(
     })
 }
 
-/// One row per exhibitor of the phase, ordered by code; a complement carries no stall fee.
+/// One row per exhibitor of the phase, ordered by code; a complement (`closed_rates`: the rates of its phase's
+/// close) carries no stall fee.
 fn rows(
     codes: &BTreeSet<String>,
     exhibitors: &BTreeMap<String, Exhibitor>,
     sums: Option<&BTreeMap<String, ShareSums>>,
-    complement: bool,
+    closed_rates: Option<&BTreeMap<String, Decimal>>,
 ) -> Vec<SettlementFigures> {
     codes
         .iter()
@@ -162,8 +174,11 @@ fn rows(
                 .get(code)
                 .cloned()
                 .unwrap_or_else(|| unknown(code));
-            if complement {
+            if let Some(rates) = closed_rates {
                 ex.stall_fee = Decimal::ZERO;
+                if let Some(rate) = rates.get(code) {
+                    ex.commission_rate = *rate;
+                }
             }
             let s = sums.and_then(|s| s.get(code)).cloned().unwrap_or_default();
             settle(&ex, &s)

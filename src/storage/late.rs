@@ -28,6 +28,65 @@ pub fn flag_late(conn: &Connection, head: &TicketHead, at: &LocalTime) -> Result
     Ok(())
 }
 
+/// What the organiser's journal says of a ticket it entered late (a paper sale dated in a closed phase).
+pub fn late_detail(phase: u32, complement: u32) -> String {
+    format!("vente tardive : complément {complement} de la phase {phase}")
+}
+
+/// Paper sales entered after their phase closed: each is flagged late in the phase's open complement, and
+/// its own journal entry, right after the ticket's, says so (`verify` tells it from a sale sneaked in).
+pub struct LateIntake {
+    merged_at: String,
+    complements: std::collections::HashMap<u32, u32>,
+    /// Late tickets written, per (phase, complement).
+    pub counts: std::collections::BTreeMap<(u32, u32), usize>,
+}
+
+impl LateIntake {
+    pub fn new(now: &LocalTime) -> LateIntake {
+        LateIntake {
+            merged_at: now.at_utc.clone(),
+            complements: Default::default(),
+            counts: Default::default(),
+        }
+    }
+
+    /// Journals and flags `head`, just written in a closed phase (inside the caller's transaction).
+    pub fn record(
+        &mut self,
+        conn: &Connection,
+        journal: &mut journal::Appender,
+        chain: &str,
+        ctx: &super::tickets::SaleContext,
+        head: &TicketHead,
+    ) -> Result<()> {
+        let complement = match self.complements.get(&head.phase) {
+            Some(c) => *c,
+            None => open_complement(conn, head.phase)?,
+        };
+        self.complements.insert(head.phase, complement);
+        journal.append(
+            conn,
+            &ctx.at,
+            &NewEntry {
+                chain,
+                kind: JournalKind::LateSale,
+                actor: &ctx.cashier,
+                approver: "",
+                subject: &head.id,
+                detail: &late_detail(head.phase, complement),
+                amount: 0,
+            },
+        )?;
+        conn.prepare_cached(
+            "INSERT INTO late_tickets (ticket_id, phase, complement, merged_at) VALUES (?1, ?2, ?3, ?4)",
+        )?
+        .execute(params![head.id, head.phase, complement, self.merged_at])?;
+        *self.counts.entry((head.phase, complement)).or_default() += 1;
+        Ok(())
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct LateTicket {
     pub id: String,

@@ -154,18 +154,29 @@ pub fn check(conn: &Connection) -> Result<(Vec<String>, Vec<String>)> {
     Ok((breaks, vec![]))
 }
 
-/// A ticket journalled in the same chain after its phase's close entry, and not merged late, came through a phase reopened
-/// behind the program's back.
+/// `late_detail` (late.rs) in SQL, for the late flag `l`.
+const LATE_DETAIL_SQL: &str =
+    "'vente tardive : complément ' || l.complement || ' de la phase ' || l.phase";
+
+/// A ticket journalled in the same chain after its phase's close entry came through a phase reopened behind the
+/// program's back, unless it was entered late: flagged late, and its own `late_sale` entry naming that complement.
+/// A late flag and a `late_sale` entry of this database's chains go together: one without the other was added or
+/// removed outside souk.
 fn sold_after_close(conn: &Connection) -> Result<Vec<String>> {
     let own = own_chain(conn)?;
-    let mut stmt = conn.prepare(
+    let chains = [own.as_str(), super::ORG_CHAIN];
+    let mut out = Vec::new();
+    let mut stmt = conn.prepare(&format!(
         "SELECT t.id, t.phase, c.chain, c.seq FROM tickets t
          JOIN journal c ON c.kind = 'phase_close' AND c.subject = 'phase ' || t.phase AND c.chain IN (?1, ?2)
          JOIN journal j ON j.kind = t.kind AND j.subject = t.id AND j.chain = c.chain
-         WHERE j.seq > c.seq AND t.id NOT IN (SELECT ticket_id FROM late_tickets)
-         ORDER BY t.id LIMIT 20",
-    )?;
-    let rows = stmt.query_map([own.as_str(), super::ORG_CHAIN], |r| {
+         WHERE j.seq > c.seq AND NOT EXISTS (
+           SELECT 1 FROM late_tickets l JOIN journal k ON k.chain = c.chain AND k.kind = 'late_sale'
+             AND k.subject = t.id AND k.detail = {LATE_DETAIL_SQL}
+           WHERE l.ticket_id = t.id AND l.phase = t.phase)
+         ORDER BY t.id LIMIT 20"
+    ))?;
+    let rows = stmt.query_map(chains, |r| {
         Ok(format!(
             "ticket {} : journalisé après la clôture de la phase {} (entrée {} n°{}) : phase rouverte hors de souk",
             r.get::<_, String>(0)?,
@@ -174,5 +185,39 @@ fn sold_after_close(conn: &Connection) -> Result<Vec<String>> {
             r.get::<_, i64>(3)?
         ))
     })?;
-    Ok(rows.collect::<Result<_, _>>()?)
+    out.extend(rows.collect::<rusqlite::Result<Vec<_>>>()?);
+    let mut stmt = conn.prepare(&format!(
+        "SELECT l.ticket_id, l.phase, l.complement FROM late_tickets l JOIN tickets t ON t.id = l.ticket_id
+         WHERE t.chain IN (?1, ?2) AND NOT EXISTS (
+           SELECT 1 FROM journal k WHERE k.chain = t.chain AND k.kind = 'late_sale' AND k.subject = l.ticket_id
+             AND k.detail = {LATE_DETAIL_SQL})
+         ORDER BY l.ticket_id LIMIT 20"
+    ))?;
+    let rows = stmt.query_map(chains, |r| {
+        Ok(format!(
+            "ticket {} : marqué en retard (phase {}, complément {}) hors de souk : aucune entrée du journal ne l'a \
+             enregistré ainsi",
+            r.get::<_, String>(0)?,
+            r.get::<_, i64>(1)?,
+            r.get::<_, i64>(2)?
+        ))
+    })?;
+    out.extend(rows.collect::<rusqlite::Result<Vec<_>>>()?);
+    let mut stmt = conn.prepare(&format!(
+        "SELECT k.subject, k.chain, k.seq, k.detail FROM journal k
+         WHERE k.kind = 'late_sale' AND k.chain IN (?1, ?2) AND NOT EXISTS (
+           SELECT 1 FROM late_tickets l WHERE l.ticket_id = k.subject AND k.detail = {LATE_DETAIL_SQL})
+         ORDER BY k.chain, k.seq LIMIT 20"
+    ))?;
+    let rows = stmt.query_map(chains, |r| {
+        Ok(format!(
+            "ticket {} : entrée {} n°{} du journal « {} », mais le ticket n'est plus marqué ainsi (modifié hors de souk)",
+            r.get::<_, String>(0)?,
+            r.get::<_, String>(1)?,
+            r.get::<_, i64>(2)?,
+            r.get::<_, String>(3)?
+        ))
+    })?;
+    out.extend(rows.collect::<rusqlite::Result<Vec<_>>>()?);
+    Ok(out)
 }

@@ -357,6 +357,10 @@ pub fn compute_scope(
             .into_iter()
             .map(|e| (e.code.clone(), e))
             .collect();
+    let rates = match scope {
+        Scope::Complement(_) => closed_rates(conn, phase)?,
+        Scope::Phase | Scope::Whole => Default::default(),
+    };
     let mut out = Vec::new();
     for code in scope_exhibitors(conn, phase, scope, &sums)? {
         let ex = exhibitors
@@ -379,10 +383,30 @@ pub fn compute_scope(
         if scope != Scope::Phase {
             ex.stall_fee = rust_decimal::Decimal::ZERO;
         }
+        if let Some(rate) = rates.get(&code) {
+            ex.commission_rate = *rate;
+        }
         let s = sums.get(&code).cloned().unwrap_or_default();
         out.push(crate::domain::settlement::settle(&ex, &s));
     }
     Ok(out)
+}
+
+/// The commission rate each exhibitor's row of the phase's closed settlement used: a complement of the phase
+/// charges the rates in force at its close, not rates imported since for later phases. An exhibitor absent
+/// from that settlement (made a member of the phase after it closed) keeps its current rate.
+fn closed_rates(
+    conn: &Connection,
+    phase: u32,
+) -> Result<std::collections::HashMap<String, rust_decimal::Decimal>> {
+    let Some(json) = closed_snapshot(conn, phase)? else {
+        return Ok(Default::default());
+    };
+    let rows: Vec<crate::domain::settlement::SettlementFigures> = serde_json::from_str(&json)?;
+    Ok(rows
+        .into_iter()
+        .map(|r| (r.exhibitor_code, r.commission_rate))
+        .collect())
 }
 
 /// One exhibitor's takings on one day (a cooperative checking its own figures at the stall).

@@ -143,10 +143,13 @@ pub fn insert_ticket_on(
 #[derive(Default)]
 pub struct Batch {
     collectors: HashMap<String, String>,
-    phases: HashMap<String, u32>,
+    /// Per local date: its phase, and whether that phase is closed (a late ticket).
+    phases: HashMap<String, (u32, bool)>,
     members: HashSet<(String, u32)>,
     next: HashMap<String, u64>,
     journal: journal::Appender,
+    /// Set by [`Batch::accepting_late`]: a ticket dated in a closed phase is kept, flagged late.
+    late: Option<super::late::LateIntake>,
 }
 
 impl Batch {
@@ -167,6 +170,21 @@ impl Batch {
             journal: journal::Appender::signed_by(journal::Signing::Inline, signer),
             ..Batch::default()
         }
+    }
+
+    /// A batch that keeps a ticket dated in a closed phase as a late sale (paper sales entered after the
+    /// close) in that phase's open complement, instead of refusing it; `now` is when it is entered.
+    pub fn accepting_late(mut self, now: &LocalTime) -> Batch {
+        self.late = Some(super::late::LateIntake::new(now));
+        self
+    }
+
+    /// The late tickets written so far, per (phase, complement).
+    pub fn late_counts(&self) -> std::collections::BTreeMap<(u32, u32), usize> {
+        self.late
+            .as_ref()
+            .map(|l| l.counts.clone())
+            .unwrap_or_default()
     }
 
     /// Writes what the batch still holds (the journal entries signed on the worker).
@@ -225,7 +243,7 @@ impl Batch {
         crate::domain::bounds::check_settled(s).map_err(super::Error::OutOfBounds)?;
         let collector = self.collector(conn, &ctx.till)?;
         let local_date = ctx.at.date().to_string();
-        let phase = self.phase(conn, &local_date)?;
+        let (phase, late) = self.phase(conn, &local_date)?;
         for ex in distinct_exhibitors(&s.lines) {
             self.check_member(conn, ex, phase)?;
         }
@@ -271,6 +289,9 @@ impl Batch {
         )?;
         insert_rows(conn, &head, &local_date, entry.seq, &s.lines, &s.payments)?;
         insert_shares(conn, &head, &local_date, &collector, &s.lines, &s.payments)?;
+        if late && let Some(intake) = self.late.as_mut() {
+            intake.record(conn, &mut self.journal, chain, ctx, &head)?;
+        }
         self.next.insert(chain.to_string(), number + 1);
         Ok((head, local_date, entry.hash))
     }
@@ -284,12 +305,21 @@ impl Batch {
         Ok(c)
     }
 
-    /// Only a date inside an open phase is kept: any other is refused, here as on every ticket.
-    fn phase(&mut self, conn: &Connection, local_date: &str) -> Result<u32> {
+    /// Only a date inside an open phase is kept: any other is refused, here as on every ticket; a batch
+    /// accepting late sales also keeps a date in a closed phase: (phase, late).
+    fn phase(&mut self, conn: &Connection, local_date: &str) -> Result<(u32, bool)> {
         if let Some(p) = self.phases.get(local_date) {
             return Ok(*p);
         }
-        let p = super::catalogue::phase_for_sale(conn, local_date)?;
+        let p = match super::catalogue::phase_for_sale(conn, local_date) {
+            Ok(p) => (p, false),
+            Err(e) => match e.downcast_ref::<super::Error>() {
+                Some(super::Error::PhaseClosed { phase, .. }) if self.late.is_some() => {
+                    (*phase, true)
+                }
+                _ => return Err(e),
+            },
+        };
         self.phases.insert(local_date.to_string(), p);
         Ok(p)
     }

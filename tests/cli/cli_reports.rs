@@ -124,12 +124,24 @@ fn a_closed_phase_is_frozen_and_its_reports_never_change() {
         before[1], first[1],
         "closing changed the settlement figures"
     );
-    // nothing dated in the closed phase is accepted any more
+    // a sale dated in the closed phase goes to its complément; the phase's reports stay as they were
     let f = dir.path().join("late.csv");
     std::fs::write(&f, "ticket_ref,datetime,till,product_code,quantity,unit_price,payment_method\nL1,2025-08-07 10:00,T01,E001-01,1,,cash\n").unwrap();
-    let out = run(&db, &["import", "sales", f.to_str().unwrap()]);
-    assert_eq!(out.status.code(), Some(1));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("clôturée"));
+    let out = ok(&db, &["import", "sales", f.to_str().unwrap()]);
+    assert!(out.contains("complément 1 de la phase 1"), "{out}");
+    let third = renders(&db, dir.path(), "d");
+    assert_eq!(
+        first[1], third[1],
+        "a late sale changed the closed settlement"
+    );
+    let out = souk()
+        .arg("--db")
+        .arg(&db)
+        .args(["phase", "close", "1", "--by", "Khadija"])
+        .env("SOUK_PIN", "432100")
+        .output()
+        .unwrap();
+    assert!(String::from_utf8_lossy(&out.stdout).contains("complément 1 clôturé"));
     let out = souk()
         .arg("--db")
         .arg(&db)

@@ -142,10 +142,18 @@ fn a_sale_outside_every_phase_says_the_date_as_people_write_it() {
             String::from_utf8_lossy(&out.stderr)
         );
     }
-    let err = refused_sales(&db, "c.csv", "G4;03/10/2026 10:00;T01;P01;1;;cash\n");
+    // A notebook dated in a closed phase is not refused: it goes to the phase's complément.
+    let f = dir.path().join("c.csv");
+    std::fs::write(
+        &f,
+        "ticket_ref;datetime;till;product_code;quantity;unit_price;payment_method\n\
+         G4;03/10/2026 10:00;T01;P01;1;;cash\n",
+    )
+    .unwrap();
+    let out = ok(&db, &["import", "sales", f.to_str().unwrap()]);
     assert!(
-        err.contains("c.csv:2:2 (datetime) : ticket G4 : la phase 1 est clôturée : plus aucune vente datée du 03/10/2026"),
-        "{err}"
+        out.contains("1 ticket en retard → complément 1 de la phase 1"),
+        "{out}"
     );
 }
 

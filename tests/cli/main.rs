@@ -14,6 +14,7 @@ mod import_dry_run;
 mod import_files;
 mod import_messages;
 mod import_zeros;
+mod late_paper;
 mod media;
 mod organiser;
 mod organiser_identify;

@@ -423,12 +423,12 @@ fn phase_close_waits_for_every_till_then_late_sales_go_to_the_complement() {
         &org,
         &["report", "settlement", "--phase", "1", "--format", "csv"],
     );
-    // A paper sale into the closed phase is refused at once, at the organiser and at a till.
+    // A paper sale into the closed phase is late, like a late bundle: it goes to the complement.
     let late_paper = one_sale(dir.path(), "late.csv", "C", "2025-08-09", "T02");
-    refused(
-        &org,
-        &["import", "sales", s(&late_paper)],
-        &["late.csv:2", "phase 1 est clôturée"],
+    let out = ok(&org, &["import", "sales", s(&late_paper)]);
+    assert!(
+        out.contains("1 ticket en retard → complément 1 de la phase 1"),
+        "{out}"
     );
     // T03's bundle arrives: nothing is dropped, its ticket is late, in the complement.
     let b03 = dir.path().join("t03.bundle");
@@ -464,7 +464,7 @@ fn phase_close_waits_for_every_till_then_late_sales_go_to_the_complement() {
         ],
     );
     assert!(
-        complement.contains("1,E001,Coopérative Tifawin,1,47.96"),
+        complement.contains("1,E001,Coopérative Tifawin,2,95.92"),
         "{complement}"
     );
     assert!(
