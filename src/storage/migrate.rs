@@ -26,8 +26,8 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
         include_str!("migrations/010_import_speed.sql"),
     ),
     (
-        "013_draft_payments",
-        include_str!("migrations/013_draft_payments.sql"),
+        "011_draft_payments",
+        include_str!("migrations/011_draft_payments.sql"),
     ),
 ];
 

@@ -40,13 +40,23 @@ impl TinyDisk {
         let _ = f.sync_all();
     }
 
+    /// Remounts the disk read-only. A test running beside this one may be starting a child process that
+    /// briefly holds a descriptor inherited from this process: "busy" is retried for a few seconds.
     pub fn read_only(&self) {
-        let out = Command::new("mount")
-            .args(["-o", "remount,ro"])
-            .arg(&self.root)
-            .output()
-            .unwrap();
-        assert!(out.status.success(), "{out:?}");
+        let mut out = None;
+        for _ in 0..50 {
+            let o = Command::new("mount")
+                .args(["-o", "remount,ro"])
+                .arg(&self.root)
+                .output()
+                .unwrap();
+            if o.status.success() {
+                return;
+            }
+            out = Some(o);
+            std::thread::sleep(std::time::Duration::from_millis(100));
+        }
+        panic!("remount read-only: {out:?}");
     }
 
     pub fn root(&self) -> &Path {
