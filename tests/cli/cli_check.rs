@@ -123,15 +123,7 @@ fn printed_heads_are_checked_against_the_journal() {
 fn the_settlement_fingerprint_printed_at_close_is_conforme_and_a_rewritten_settlement_is_not() {
     let dir = tempfile::tempdir().unwrap();
     let db = sample_market(dir.path(), true);
-    let with_pin = |args: &[&str]| {
-        souk()
-            .arg("--db")
-            .arg(&db)
-            .args(args)
-            .env("SOUK_PIN", "432100")
-            .output()
-            .unwrap()
-    };
+    let with_pin = |args: &[&str]| run_with(&db, args, &[("SOUK_PIN", "432100")]);
     with_pin(&["people", "add", "Khadija", "--role", "supervisor"]);
     let out = with_pin(&["phase", "close", "1", "--by", "Khadija", "--force"]);
     let stdout = String::from_utf8_lossy(&out.stdout).to_string();

@@ -7,23 +7,16 @@ use crate::support::common::*;
 fn settings_recorded_under_a_clock_gone_back_are_no_false_alarm() {
     let dir = tempfile::tempdir().unwrap();
     let db = sample_market(dir.path(), true);
-    let added = souk()
-        .arg("--db")
-        .arg(&db)
-        .args(["people", "add", "K", "--role", "supervisor"])
-        .env("SOUK_PIN", "432100")
-        .output()
-        .unwrap();
+    let pin = ("SOUK_PIN", "432100");
+    let added = run_with(&db, &["people", "add", "K", "--role", "supervisor"], &[pin]);
     assert!(added.status.success());
     // The imports were dated today; the close is dated more than a year earlier.
-    let out = souk()
-        .arg("--db")
-        .arg(&db)
-        .args(["phase", "close", "1", "--by", "K", "--force"])
-        .env("SOUK_PIN", "432100")
-        .env("SOUK_NOW", "2025-08-20 10:00")
-        .output()
-        .unwrap();
+    let before = ("SOUK_NOW", "2025-08-20 10:00");
+    let out = run_with(
+        &db,
+        &["phase", "close", "1", "--by", "K", "--force"],
+        &[pin, before],
+    );
     assert!(
         out.status.success(),
         "{}",

@@ -4,15 +4,14 @@ use crate::support::common::*;
 use std::path::Path;
 
 fn refund(db: &Path, args: &[&str], pin: &str) -> std::process::Output {
-    souk()
-        .arg("--db")
-        .arg(db)
-        .arg("refund")
-        .args(args)
-        .env("SOUK_PIN", pin)
-        .env("SOUK_NOW", "2025-08-09 18:00")
-        .output()
-        .unwrap()
+    let args: Vec<&str> = std::iter::once("refund")
+        .chain(args.iter().copied())
+        .collect();
+    run_with(
+        db,
+        &args,
+        &[("SOUK_PIN", pin), ("SOUK_NOW", "2025-08-09 18:00")],
+    )
 }
 
 fn net_of(db: &Path, exhibitor: &str) -> String {
@@ -31,13 +30,8 @@ fn net_of(db: &Path, exhibitor: &str) -> String {
 fn a_paper_sale_is_refunded_at_the_organiser_and_never_beyond_what_was_sold() {
     let dir = tempfile::tempdir().unwrap();
     let db = sample_market(dir.path(), true);
-    souk()
-        .arg("--db")
-        .arg(&db)
-        .args(["people", "add", "Khadija", "--role", "supervisor"])
-        .env("SOUK_PIN", "432100")
-        .output()
-        .unwrap();
+    let supervisor = ["people", "add", "Khadija", "--role", "supervisor"];
+    run_with(&db, &supervisor, &[("SOUK_PIN", "432100")]);
     let c = rusqlite::Connection::open(&db).unwrap();
     // A paper ticket of phase 1 with two lines, paid one way.
     let (id, till, exhibitor, method): (String, String, String, String) = c

@@ -20,6 +20,16 @@ pub fn run(db: &Path, args: &[&str]) -> Output {
         .expect("run souk")
 }
 
+/// `souk --db DB ARGS…` with a PIN in SOUK_PIN (and more variables, e.g. SOUK_NOW).
+pub fn run_with(db: &Path, args: &[&str], env: &[(&str, &str)]) -> Output {
+    let mut c = souk();
+    c.arg("--db").arg(db).args(args);
+    for (k, v) in env {
+        c.env(k, v);
+    }
+    c.output().expect("run souk")
+}
+
 pub fn ok(db: &Path, args: &[&str]) -> String {
     let out = run(db, args);
     assert!(
