@@ -69,45 +69,35 @@ fn settlement_csv_matches_the_contract_sample() {
 fn a_closed_phase_is_frozen_and_its_reports_never_change() {
     let dir = tempfile::tempdir().unwrap();
     let db = sample_market(dir.path(), true);
-    souk()
-        .arg("--db")
-        .arg(&db)
-        .args(["people", "add", "Khadija", "--role", "supervisor"])
-        .env("SOUK_PIN", "432100")
-        .output()
-        .unwrap();
-    souk()
-        .arg("--db")
-        .arg(&db)
-        .args(["people", "add", "Ali", "--role", "cashier"])
-        .env("SOUK_PIN", "1111")
-        .output()
-        .unwrap();
+    run_with(
+        &db,
+        &["people", "add", "Khadija", "--role", "supervisor"],
+        &[("SOUK_PIN", "432100")],
+    );
+    run_with(
+        &db,
+        &["people", "add", "Ali", "--role", "cashier"],
+        &[("SOUK_PIN", "1111")],
+    );
     // a cashier may not close, a wrong PIN may not either
-    let out = souk()
-        .arg("--db")
-        .arg(&db)
-        .args(["phase", "close", "1", "--by", "Ali"])
-        .env("SOUK_PIN", "1111")
-        .output()
-        .unwrap();
+    let out = run_with(
+        &db,
+        &["phase", "close", "1", "--by", "Ali"],
+        &[("SOUK_PIN", "1111")],
+    );
     assert_eq!(out.status.code(), Some(1));
-    let out = souk()
-        .arg("--db")
-        .arg(&db)
-        .args(["phase", "close", "1", "--by", "Khadija"])
-        .env("SOUK_PIN", "0000")
-        .output()
-        .unwrap();
+    let out = run_with(
+        &db,
+        &["phase", "close", "1", "--by", "Khadija"],
+        &[("SOUK_PIN", "0000")],
+    );
     assert!(String::from_utf8_lossy(&out.stderr).contains("code incorrect"));
     let before: Vec<Vec<u8>> = renders(&db, dir.path(), "a");
-    let out = souk()
-        .arg("--db")
-        .arg(&db)
-        .args(["phase", "close", "1", "--by", "Khadija"])
-        .env("SOUK_PIN", "432100")
-        .output()
-        .unwrap();
+    let out = run_with(
+        &db,
+        &["phase", "close", "1", "--by", "Khadija"],
+        &[("SOUK_PIN", "432100")],
+    );
     assert!(
         out.status.success(),
         "{}",
@@ -134,21 +124,17 @@ fn a_closed_phase_is_frozen_and_its_reports_never_change() {
         first[1], third[1],
         "a late sale changed the closed settlement"
     );
-    let out = souk()
-        .arg("--db")
-        .arg(&db)
-        .args(["phase", "close", "1", "--by", "Khadija"])
-        .env("SOUK_PIN", "432100")
-        .output()
-        .unwrap();
+    let out = run_with(
+        &db,
+        &["phase", "close", "1", "--by", "Khadija"],
+        &[("SOUK_PIN", "432100")],
+    );
     assert!(String::from_utf8_lossy(&out.stdout).contains("complément 1 clôturé"));
-    let out = souk()
-        .arg("--db")
-        .arg(&db)
-        .args(["phase", "close", "1", "--by", "Khadija"])
-        .env("SOUK_PIN", "432100")
-        .output()
-        .unwrap();
+    let out = run_with(
+        &db,
+        &["phase", "close", "1", "--by", "Khadija"],
+        &[("SOUK_PIN", "432100")],
+    );
     assert!(String::from_utf8_lossy(&out.stderr).contains("déjà clôturée"));
     let text = ok(&db, &["report", "settlement", "--phase", "1"]);
     assert!(
