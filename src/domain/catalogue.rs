@@ -80,6 +80,26 @@ pub struct Exhibitor {
     pub women_led: Option<bool>,
 }
 
+impl Exhibitor {
+    /// An exhibitor known only by its code, with no rate nor fee: its settlement is just its sums as amounts
+    /// (a code that sold but is missing from the catalogue, a total over all exhibitors).
+    pub fn bare(code: &str) -> Exhibitor {
+        Exhibitor {
+            code: code.into(),
+            name: code.into(),
+            kind: String::new(),
+            ice: None,
+            phone: None,
+            commission_rate: Decimal::ZERO,
+            stall_fee: Decimal::ZERO,
+            phases: vec![],
+            province: None,
+            sector: None,
+            women_led: None,
+        }
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Unit {
     Piece,

@@ -173,7 +173,7 @@ fn rows(
             let mut ex = exhibitors
                 .get(code)
                 .cloned()
-                .unwrap_or_else(|| unknown(code));
+                .unwrap_or_else(|| Exhibitor::bare(code));
             if let Some(rates) = closed_rates {
                 ex.stall_fee = Decimal::ZERO;
                 if let Some(rate) = rates.get(code) {
@@ -184,22 +184,6 @@ fn rows(
             settle(&ex, &s)
         })
         .collect()
-}
-
-fn unknown(code: &str) -> Exhibitor {
-    Exhibitor {
-        code: code.to_string(),
-        name: code.to_string(),
-        kind: String::new(),
-        ice: None,
-        phone: None,
-        commission_rate: Decimal::ZERO,
-        stall_fee: Decimal::ZERO,
-        phases: vec![],
-        province: None,
-        sector: None,
-        women_led: None,
-    }
 }
 
 /// The phase's shares summed in one pass, split between its own tickets and each complement's.

@@ -264,14 +264,14 @@ pub fn phase_totals(conn: &Connection, number: u32) -> Result<PhaseTotals> {
     let codes: Vec<String> = settlement::phase_exhibitors(conn, number)?;
     let net_of = |code: &str| -> Decimal {
         sums.get(code).map_or(Decimal::ZERO, |s| {
-            crate::domain::settlement::settle(&placeholder(code), s).net
+            crate::domain::settlement::settle(&crate::domain::Exhibitor::bare(code), s).net
         })
     };
     let nets: BTreeMap<&str, Decimal> = codes.iter().map(|c| (c.as_str(), net_of(c))).collect();
     let net: Decimal = nets.values().copied().sum();
     let mut by_method = MethodTotals::default();
     for s in sums.values() {
-        let f = crate::domain::settlement::settle(&placeholder(""), s);
+        let f = crate::domain::settlement::settle(&crate::domain::Exhibitor::bare(""), s);
         by_method.cash += f.cash;
         by_method.card += f.card;
         by_method.mobile += f.mobile;
@@ -368,23 +368,6 @@ fn breakdowns(
             .collect()
     });
     Ok((rows, tickets))
-}
-
-/// An exhibitor with no rate nor fee: its settlement is just its sums as amounts.
-fn placeholder(code: &str) -> crate::domain::Exhibitor {
-    crate::domain::Exhibitor {
-        code: code.into(),
-        name: code.into(),
-        kind: String::new(),
-        ice: None,
-        phone: None,
-        commission_rate: Decimal::ZERO,
-        stall_fee: Decimal::ZERO,
-        phases: vec![],
-        province: None,
-        sector: None,
-        women_led: None,
-    }
 }
 
 /// The late sale tickets of a phase (every complément) and the net of its late tickets.

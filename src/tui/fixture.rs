@@ -21,17 +21,11 @@ pub fn now() -> LocalTime {
 
 fn exhibitor(code: &str, name: &str) -> Exhibitor {
     Exhibitor {
-        code: code.into(),
         name: name.into(),
         kind: "cooperative".into(),
-        ice: None,
-        phone: None,
-        commission_rate: Decimal::ZERO,
-        stall_fee: Decimal::ZERO,
         phases: vec![1],
-        province: None,
-        sector: None,
         women_led: Some(true),
+        ..Exhibitor::bare(code)
     }
 }
 
