@@ -245,3 +245,14 @@ pub fn open_shift(app: &mut App) {
     type_text(app, "1");
     enter(app);
 }
+
+/// A till on a new fixture market at `path`: the cashier's shift open and `entries` typed into the basket.
+pub fn selling(path: &Path, entries: &[&str]) -> Result<App> {
+    let mut app = app(create(path, 0)?, "fr")?;
+    open_shift(&mut app);
+    for e in entries {
+        type_text(&mut app, e);
+        enter(&mut app);
+    }
+    Ok(app)
+}

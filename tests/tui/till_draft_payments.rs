@@ -5,20 +5,14 @@ use ratatui::crossterm::event::KeyCode;
 use rust_decimal::dec;
 use souk::domain::PaymentMethod;
 use souk::tui::app::Screen;
-use souk::tui::fixture::{self, enter, login_cashier, open_shift, press, type_text};
+use souk::tui::fixture::{self, enter, login_cashier, press, type_text};
 use tempfile::TempDir;
 
 #[test]
 fn payments_typed_before_a_crash_come_back_with_the_basket() {
     let dir = TempDir::new().unwrap();
     let path = dir.path().join("m.db");
-    let db = fixture::create(&path, 0).unwrap();
-    let mut app = fixture::app(db, "fr").unwrap();
-    open_shift(&mut app);
-    for code in ["ARG1", "AMLOU1"] {
-        type_text(&mut app, code);
-        enter(&mut app);
-    }
+    let mut app = fixture::selling(&path, &["ARG1", "AMLOU1"]).unwrap();
     press(&mut app, KeyCode::F(2));
     press(&mut app, KeyCode::Tab); // card
     type_text(&mut app, "150");

@@ -2,17 +2,11 @@
 //! and the refusal names the line by its place in the basket.
 use ratatui::crossterm::event::KeyCode;
 use souk::tui::app::App;
-use souk::tui::fixture::{self, enter, open_shift, press, type_text};
+use souk::tui::fixture::{self, enter, press, type_text};
 use tempfile::TempDir;
 
 fn basket_of_two(dir: &TempDir) -> App {
-    let db = fixture::create(&dir.path().join("m.db"), 0).unwrap();
-    let mut app = fixture::app(db, "fr").unwrap();
-    open_shift(&mut app);
-    for code in ["ARG1", "AMLOU1"] {
-        type_text(&mut app, code);
-        enter(&mut app);
-    }
+    let mut app = fixture::selling(&dir.path().join("m.db"), &["ARG1", "AMLOU1"]).unwrap();
     assert_eq!(app.basket.lines.len(), 2);
     press(&mut app, KeyCode::Tab);
     app
@@ -71,11 +65,7 @@ fn refused_values_ask_no_supervisor_and_name_their_line() {
 #[test]
 fn a_sundry_of_nothing_is_refused() {
     let dir = TempDir::new().unwrap();
-    let db = fixture::create(&dir.path().join("m.db"), 0).unwrap();
-    let mut app = fixture::app(db, "fr").unwrap();
-    open_shift(&mut app);
-    type_text(&mut app, "E031 0");
-    enter(&mut app);
+    let app = fixture::selling(&dir.path().join("m.db"), &["E031 0"]).unwrap();
     assert!(app.basket.lines.is_empty());
     let s = app.status.as_ref().expect("a refusal");
     assert!(s.error && s.text.contains("0,00 DH"), "{}", s.text);

@@ -3,15 +3,11 @@
 use ratatui::crossterm::event::KeyCode;
 use rust_decimal::dec;
 use souk::tui::app::{App, Screen};
-use souk::tui::fixture::{self, enter, open_shift, press, type_text};
+use souk::tui::fixture::{self, enter, press, type_text};
 use tempfile::TempDir;
 
 fn paying(dir: &TempDir) -> App {
-    let db = fixture::create(&dir.path().join("m.db"), 0).unwrap();
-    let mut app = fixture::app(db, "fr").unwrap();
-    open_shift(&mut app);
-    type_text(&mut app, "E031 82");
-    enter(&mut app);
+    let mut app = fixture::selling(&dir.path().join("m.db"), &["E031 82"]).unwrap();
     assert_eq!(app.basket.total(), dec!(82));
     press(&mut app, KeyCode::F(2));
     app
@@ -65,13 +61,7 @@ fn typed_amounts_read_as_the_screen_shows_them_and_slips_record_nothing() {
 #[test]
 fn a_split_sale_is_refunded_in_cash_only_as_far_as_it_took_cash() {
     let dir = TempDir::new().unwrap();
-    let db = fixture::create(&dir.path().join("m.db"), 0).unwrap();
-    let mut app = fixture::app(db, "fr").unwrap();
-    open_shift(&mut app);
-    for code in ["ARG1", "AMLOU1"] {
-        type_text(&mut app, code);
-        enter(&mut app);
-    }
+    let mut app = fixture::selling(&dir.path().join("m.db"), &["ARG1", "AMLOU1"]).unwrap();
     press(&mut app, KeyCode::F(2));
     press(&mut app, KeyCode::Tab); // card
     type_text(&mut app, "150");
